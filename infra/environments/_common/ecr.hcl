@@ -1,0 +1,38 @@
+# Shared configuration of every region's `ecr` unit. The primary's unit adds the registry
+# replication rule (see infra/README.md, "ECR: one push, replicated").
+
+locals {
+  environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
+}
+
+terraform {
+  source = "tfr:///terraform-aws-modules/ecr/aws?version=2.3.1"
+}
+
+inputs = {
+  repository_name = local.environment_vars.locals.ecr_repository_name
+
+  # Images are deployed by digest; immutable tags make a tag a stable name for one digest too.
+  repository_image_tag_mutability = "IMMUTABLE"
+  repository_image_scan_on_push   = true
+  repository_encryption_type      = "AES256"
+
+  # Access is granted by identity policies (github-oidc module), not by a repository policy.
+  attach_repository_policy = false
+  create_repository_policy = false
+
+  repository_lifecycle_policy = jsonencode({
+    rules = [
+      {
+        rulePriority = 1
+        description  = "Keep the last 50 images (rollback window of the production overlay)"
+        selection = {
+          tagStatus   = "any"
+          countType   = "imageCountMoreThan"
+          countNumber = 50
+        }
+        action = { type = "expire" }
+      }
+    ]
+  })
+}

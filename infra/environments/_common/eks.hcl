@@ -1,0 +1,53 @@
+# Shared configuration of every region's `eks` unit (the unit adds the VPC dependency and sizing).
+
+locals {
+  environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
+  region_vars      = read_terragrunt_config(find_in_parent_folders("region.hcl"))
+
+  cluster_name = "${local.environment_vars.locals.environment}-${local.region_vars.locals.aws_region}"
+  node_group   = local.region_vars.locals.node_group
+}
+
+terraform {
+  # terraform-aws-modules/eks v20 (inputs below are the v20 names: cluster_name, cluster_version,
+  # cluster_addons, ...; v21 renamed them); exact version.
+  source = "tfr:///terraform-aws-modules/eks/aws?version=20.36.0"
+}
+
+inputs = {
+  cluster_name    = local.cluster_name
+  cluster_version = "1.32"
+
+  # GitHub-hosted runners reach the API endpoint over the internet (IAM-authenticated, access entries
+  # only); the nodes use the private endpoint.
+  cluster_endpoint_public_access  = true
+  cluster_endpoint_private_access = true
+
+  authentication_mode = "API"
+  # The identity that applies (the infra-apply role) becomes cluster admin through an access entry;
+  # the kubernetes unit uses it to install the controllers.
+  enable_cluster_creator_admin_permissions = true
+
+  cluster_addons = {
+    coredns    = {}
+    kube-proxy = {}
+    vpc-cni = {
+      before_compute = true
+    }
+    # Required by every aws_eks_pod_identity_association (LB controller, failover controller).
+    eks-pod-identity-agent = {
+      before_compute = true
+    }
+  }
+
+  eks_managed_node_groups = {
+    default = {
+      ami_type       = "AL2023_x86_64_STANDARD"
+      instance_types = local.node_group.instance_types
+      min_size       = local.node_group.min_size
+      max_size       = local.node_group.max_size
+      # The module ignores later desired_size changes (autoscaling owns it after creation).
+      desired_size = local.node_group.desired_size
+    }
+  }
+}

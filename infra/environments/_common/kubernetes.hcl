@@ -1,0 +1,58 @@
+# Shared configuration of every region's `kubernetes` unit: the in-cluster platform (Flux, AWS Load
+# Balancer Controller, Contour + Gateway API, Flagger) from the local module infra/modules/kubernetes.
+
+locals {
+  environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
+  region_vars      = read_terragrunt_config(find_in_parent_folders("region.hcl"))
+
+  aws_region = local.region_vars.locals.aws_region
+}
+
+terraform {
+  # Local module path convention (used by every unit that sources a local module): anchored on
+  # root.hcl's folder (infra/environments) rather than on the unit folder's depth, so the same
+  # expression works from any unit and from any included file. Relative paths in an included file
+  # would resolve from the UNIT's folder, which is easy to get wrong.
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/kubernetes"
+}
+
+# The module does not configure providers (terraform-aws-modules convention); the live tree does.
+# Credentials come from `aws eks get-token` with the caller's (plan/apply role's) identity.
+generate "kubernetes_providers" {
+  path      = "kubernetes_providers.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<-EOT
+    data "aws_eks_cluster" "this" {
+      name = var.cluster_name
+    }
+
+    provider "kubernetes" {
+      host                   = data.aws_eks_cluster.this.endpoint
+      cluster_ca_certificate = base64decode(data.aws_eks_cluster.this.certificate_authority[0].data)
+      exec {
+        api_version = "client.authentication.k8s.io/v1beta1"
+        command     = "aws"
+        args        = ["eks", "get-token", "--cluster-name", var.cluster_name, "--region", "${local.aws_region}"]
+      }
+    }
+
+    provider "helm" {
+      kubernetes {
+        host                   = data.aws_eks_cluster.this.endpoint
+        cluster_ca_certificate = base64decode(data.aws_eks_cluster.this.certificate_authority[0].data)
+        exec {
+          api_version = "client.authentication.k8s.io/v1beta1"
+          command     = "aws"
+          args        = ["eks", "get-token", "--cluster-name", var.cluster_name, "--region", "${local.aws_region}"]
+        }
+      }
+    }
+  EOT
+}
+
+inputs = {
+  aws_region     = local.aws_region
+  git_repository = local.environment_vars.locals.repository
+  # Flux entry point of this cluster: deploy/clusters/<region>.
+  flux_path = "./deploy/clusters/${local.aws_region}"
+}

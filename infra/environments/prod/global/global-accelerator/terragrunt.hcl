@@ -1,0 +1,51 @@
+include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+locals {
+  environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
+  primary_region   = read_terragrunt_config("${get_terragrunt_dir()}/../../eu-central-1/region.hcl")
+  standby_region   = read_terragrunt_config("${get_terragrunt_dir()}/../../eu-west-2/region.hcl")
+}
+
+terraform {
+  # Local module path convention: see _common/kubernetes.hcl.
+  source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/global-accelerator"
+}
+
+dependency "primary" {
+  config_path = "../../eu-central-1/kubernetes"
+
+  mock_outputs = {
+    nlb_arn = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/mock-primary/0000000000000000"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "standby" {
+  config_path = "../../eu-west-2/kubernetes"
+
+  mock_outputs = {
+    nlb_arn = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/mock-standby/0000000000000000"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+inputs = {
+  name = "${local.environment_vars.locals.environment}-demo-app"
+
+  # Initial dials only: the failover controller owns them at run time (the module ignores later
+  # drift of traffic_dial_percentage).
+  endpoint_groups = {
+    (local.primary_region.locals.aws_region) = {
+      endpoint_id             = dependency.primary.outputs.nlb_arn
+      traffic_dial_percentage = local.primary_region.locals.traffic_dial_percentage
+      weight                  = 128
+    }
+    (local.standby_region.locals.aws_region) = {
+      endpoint_id             = dependency.standby.outputs.nlb_arn
+      traffic_dial_percentage = local.standby_region.locals.traffic_dial_percentage
+      weight                  = 128
+    }
+  }
+}

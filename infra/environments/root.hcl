@@ -1,0 +1,56 @@
+# Root configuration included by every unit (include "root" { path = find_in_parent_folders("root.hcl") }).
+#
+# Path semantics (Terragrunt pkg/config): this file is parsed in the including unit's context, so
+# find_in_parent_folders() below starts at the UNIT's parent folder and finds the unit's own
+# region.hcl / environment.hcl; path_relative_to_include() is the unit's path relative to this
+# file's folder (e.g. "prod/eu-central-1/vpc"), which makes every state key unique.
+
+locals {
+  environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
+  region_vars      = read_terragrunt_config(find_in_parent_folders("region.hcl"))
+
+  environment    = local.environment_vars.locals.environment
+  aws_account_id = local.environment_vars.locals.aws_account_id
+  repository     = local.environment_vars.locals.repository
+  aws_region     = local.region_vars.locals.aws_region
+}
+
+# Versions are exact and match .github/actions/setup-infra (the CI installs exactly these).
+terraform_version_constraint  = "= 1.11.4"
+terragrunt_version_constraint = "= 0.83.2"
+
+# One state bucket per account and region: a regional outage never takes the other region's state
+# with it. S3-native locking (use_lockfile, Terraform >= 1.10) replaces the DynamoDB lock table.
+remote_state {
+  backend = "s3"
+  generate = {
+    path      = "backend.tf"
+    if_exists = "overwrite_terragrunt"
+  }
+  config = {
+    bucket       = "tfstate-${local.aws_account_id}-${local.aws_region}"
+    key          = "${path_relative_to_include()}/terraform.tfstate"
+    region       = local.aws_region
+    encrypt      = true
+    use_lockfile = true
+  }
+}
+
+generate "provider" {
+  path      = "provider.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<-EOT
+    provider "aws" {
+      region              = "${local.aws_region}"
+      allowed_account_ids = ["${local.aws_account_id}"]
+
+      default_tags {
+        tags = {
+          environment = "${local.environment}"
+          repository  = "${local.repository}"
+          managed-by  = "terragrunt"
+        }
+      }
+    }
+  EOT
+}
