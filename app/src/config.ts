@@ -1,0 +1,125 @@
+import { z } from 'zod';
+
+/** Log levels pino understands, plus `silent`. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Validated service configuration. Every field comes from one environment variable. */
+export interface Config {
+  port: number;
+  host: string;
+  awsRegion: string;
+  image: string;
+  version: string;
+  commit: string;
+  pod: string;
+  logLevel: LogLevel;
+  accessLogLevel: LogLevel;
+  faultErrorRate: number;
+  faultLatencyMs: number;
+  faultLatencyRate: number;
+  shutdownDelayMs: number;
+  shutdownTimeoutMs: number;
+  maxDelayMs: number;
+  otlpEndpoint: string | undefined;
+}
+
+/** Values that depend on the running process (package version, host name), passed in. */
+export interface ConfigDefaults {
+  version: string;
+  hostname: string;
+}
+
+/** Raised when an environment variable holds a value the service cannot use. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  constructor(
+    readonly variable: string,
+    readonly expected: string,
+    readonly received: string,
+  ) {
+    super(`invalid ${variable}=${JSON.stringify(received)}: expected ${expected}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const INT = /^\d+$/;
+const DECIMAL = /^(\d+(\.\d*)?|\.\d+)$/;
+
+const intIn = (min: number, max: number) =>
+  z.string().trim().regex(INT).transform(Number).pipe(z.number().int().min(min).max(max));
+
+const fraction = () =>
+  z.string().trim().regex(DECIMAL).transform(Number).pipe(z.number().min(0).max(1));
+
+const nonEmpty = (max: number) => z.string().trim().min(1).max(max);
+
+interface Field {
+  schema: z.ZodType<unknown, string>;
+  expected: string;
+}
+
+const FIELDS = {
+  PORT: { schema: intIn(0, 65535), expected: 'an integer port 0-65535' },
+  HOST: { schema: nonEmpty(255), expected: 'a host name or IP address' },
+  AWS_REGION: { schema: nonEmpty(64), expected: 'a non-empty region name (max 64 chars)' },
+  IMAGE_NAME: { schema: nonEmpty(512), expected: 'a non-empty image reference (max 512 chars)' },
+  APP_VERSION: { schema: nonEmpty(128), expected: 'a non-empty version (max 128 chars)' },
+  GIT_COMMIT: { schema: nonEmpty(64), expected: 'a non-empty commit id (max 64 chars)' },
+  POD_NAME: { schema: nonEmpty(253), expected: 'a non-empty pod name (max 253 chars)' },
+  LOG_LEVEL: { schema: z.enum(LOG_LEVELS), expected: `one of ${LOG_LEVELS.join(', ')}` },
+  ACCESS_LOG_LEVEL: { schema: z.enum(LOG_LEVELS), expected: `one of ${LOG_LEVELS.join(', ')}` },
+  FAULT_ERROR_RATE: { schema: fraction(), expected: 'a number between 0 and 1' },
+  FAULT_LATENCY_MS: { schema: intIn(0, 600_000), expected: 'an integer of milliseconds >= 0' },
+  FAULT_LATENCY_RATE: { schema: fraction(), expected: 'a number between 0 and 1' },
+  SHUTDOWN_DELAY_MS: { schema: intIn(0, 600_000), expected: 'an integer of milliseconds >= 0' },
+  SHUTDOWN_TIMEOUT_MS: { schema: intIn(0, 600_000), expected: 'an integer of milliseconds >= 0' },
+  MAX_DELAY_MS: { schema: intIn(0, 600_000), expected: 'an integer of milliseconds >= 0' },
+} satisfies Record<string, Field>;
+
+type Name = keyof typeof FIELDS;
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read<N extends Name>(
+  env: Env,
+  name: N,
+  fallback: string,
+): z.output<(typeof FIELDS)[N]['schema']> {
+  const raw = env[name];
+  const value = raw === undefined || raw === '' ? fallback : raw;
+  const field: Field = FIELDS[name];
+  const result = field.schema.safeParse(value);
+  if (!result.success) throw new ConfigError(name, field.expected, value);
+  return result.data as z.output<(typeof FIELDS)[N]['schema']>;
+}
+
+/**
+ * Builds the configuration from environment variables (pure: the caller passes the env record).
+ * An empty variable counts as unset. Throws {@link ConfigError} naming the first bad variable.
+ */
+export function parseConfig(env: Env, defaults: ConfigDefaults): Config {
+  const otlp = env.OTEL_EXPORTER_OTLP_METRICS_ENDPOINT || env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  return {
+    port: read(env, 'PORT', '8080'),
+    host: read(env, 'HOST', '0.0.0.0'),
+    awsRegion: read(env, 'AWS_REGION', 'local'),
+    image: read(env, 'IMAGE_NAME', 'dev'),
+    version: read(env, 'APP_VERSION', defaults.version),
+    commit: read(env, 'GIT_COMMIT', 'unknown'),
+    pod: read(env, 'POD_NAME', defaults.hostname),
+    logLevel: read(env, 'LOG_LEVEL', 'info'),
+    accessLogLevel: read(env, 'ACCESS_LOG_LEVEL', 'info'),
+    faultErrorRate: read(env, 'FAULT_ERROR_RATE', '0'),
+    faultLatencyMs: read(env, 'FAULT_LATENCY_MS', '0'),
+    faultLatencyRate: read(env, 'FAULT_LATENCY_RATE', '1'),
+    shutdownDelayMs: read(env, 'SHUTDOWN_DELAY_MS', '5000'),
+    shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS', '10000'),
+    maxDelayMs: read(env, 'MAX_DELAY_MS', '10000'),
+    otlpEndpoint: otlp ? otlp : undefined,
+  };
+}
+
+/** Reads the process environment — the only place in the service that does. */
+export function loadConfig(defaults: ConfigDefaults): Config {
+  return parseConfig(process.env, defaults);
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
+import { createOtlpReader } from './otlp.js';
+import { startService } from './service.js';
+
+// Entry point: only wiring. Validate config, build the service, hook signals.
+
+function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  const version: unknown = (JSON.parse(text) as { version?: unknown }).version;
+  return typeof version === 'string' ? version : '0.0.0';
+}
+
+function configOrExit(): Config {
+  try {
+    return loadConfig({ version: packageVersion(), hostname: hostname() });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`demo-app: configuration error: ${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = configOrExit();
+const logger = createLogger({ level: config.logLevel, pod: config.pod, version: config.version });
+const metricReaders = config.otlpEndpoint === undefined ? [] : [await createOtlpReader()];
+
+const exit = (code: number) => {
+  logger.flush();
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 50).unref();
+};
+
+try {
+  const service = await startService(config, { logger, metricReaders });
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal during shutdown: exiting now');
+      exit(1);
+      return;
+    }
+    signalled = true;
+    service.shutdown(signal).then(exit, (error: unknown) => {
+      logger.error({ err: error }, 'shutdown failed');
+      exit(1);
+    });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+} catch (error) {
+  logger.fatal({ err: error }, 'failed to start');
+  exit(1);
+}
