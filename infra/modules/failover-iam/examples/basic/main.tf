@@ -1,0 +1,15 @@
+provider "aws" {
+  region = "eu-west-2"
+}
+
+module "failover_iam" {
+  source = "../../"
+
+  cluster_name    = "prod-eu-west-2"
+  accelerator_arn = "arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-abcd-1234-abcd-1234abcdef00"
+}
+
+output "role_arn" {
+  description = "ARN of the example role."
+  value       = module.failover_iam.role_arn
+}

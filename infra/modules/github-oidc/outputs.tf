@@ -1,0 +1,19 @@
+output "oidc_provider_arn" {
+  description = "ARN of the GitHub Actions OIDC provider."
+  value       = local.oidc_provider_arn
+}
+
+output "infra_plan_role_arn" {
+  description = "ARN of infra-plan (repository variable INFRA_PLAN_ROLE_ARN)."
+  value       = aws_iam_role.plan.arn
+}
+
+output "infra_apply_role_arn" {
+  description = "ARN of infra-apply (repository variable INFRA_APPLY_ROLE_ARN)."
+  value       = aws_iam_role.apply.arn
+}
+
+output "app_publish_role_arn" {
+  description = "ARN of app-publish (repository variable APP_PUBLISH_ROLE_ARN)."
+  value       = aws_iam_role.publish.arn
+}

@@ -1,0 +1,80 @@
+mock_provider "aws" {}
+
+variables {
+  name = "test-accelerator"
+  endpoint_groups = {
+    "eu-central-1" = {
+      endpoint_id             = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
+      traffic_dial_percentage = 100
+      weight                  = 128
+    }
+    "eu-west-2" = {
+      endpoint_id             = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/standby/0123456789abcdef"
+      traffic_dial_percentage = 0
+      weight                  = 128
+    }
+  }
+}
+
+run "primary_full_dial_standby_zero" {
+  command = plan
+
+  assert {
+    condition     = aws_globalaccelerator_endpoint_group.this["eu-central-1"].traffic_dial_percentage == 100
+    error_message = "the primary endpoint group must start at dial 100"
+  }
+
+  assert {
+    condition     = aws_globalaccelerator_endpoint_group.this["eu-west-2"].traffic_dial_percentage == 0
+    error_message = "the standby endpoint group must start at dial 0"
+  }
+
+  assert {
+    condition     = aws_globalaccelerator_endpoint_group.this["eu-west-2"].endpoint_group_region == "eu-west-2"
+    error_message = "the endpoint group region must be the map key"
+  }
+}
+
+run "explicit_weight_and_client_ip_preservation" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for g in values(aws_globalaccelerator_endpoint_group.this) : one(g.endpoint_configuration).weight == 128])
+    error_message = "every endpoint must carry the explicit weight"
+  }
+
+  assert {
+    condition     = alltrue([for g in values(aws_globalaccelerator_endpoint_group.this) : one(g.endpoint_configuration).client_ip_preservation_enabled])
+    error_message = "client IP preservation must default to enabled"
+  }
+}
+
+run "tcp_listener_on_80_and_443" {
+  command = plan
+
+  assert {
+    condition     = aws_globalaccelerator_listener.this.protocol == "TCP"
+    error_message = "the listener must be TCP"
+  }
+
+  assert {
+    condition     = toset([for r in aws_globalaccelerator_listener.this.port_range : r.from_port]) == toset([80, 443])
+    error_message = "the listener must forward ports 80 and 443"
+  }
+}
+
+run "rejects_dial_out_of_range" {
+  command = plan
+
+  variables {
+    endpoint_groups = {
+      "eu-central-1" = {
+        endpoint_id             = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
+        traffic_dial_percentage = 150
+        weight                  = 128
+      }
+    }
+  }
+
+  expect_failures = [var.endpoint_groups]
+}
