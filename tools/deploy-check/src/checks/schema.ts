@@ -1,0 +1,104 @@
+import type { Finding, RenderedObject } from '../model.js';
+import { findingFor } from '../model.js';
+import { get, str } from '../object-access.js';
+import { FLAGGER_SCHEMAS } from '../schemas/flagger.js';
+
+/** A kubernetes-models class: construct with the object, `validate()` throws with ajv `errors`. */
+interface ModelClass {
+  new (data: unknown): { validate(): void };
+}
+
+/**
+ * Which module holds the generated model classes of an apiVersion: core Kubernetes from
+ * `kubernetes-models`, Flux from `@kubernetes-models/flux-cd`. Pure.
+ */
+export function modelModuleFor(apiVersion: string): string | undefined {
+  if (!/^([a-z0-9.-]+\/)?v[0-9]+((alpha|beta)[0-9]+)?$/.test(apiVersion)) return undefined;
+  const group = apiVersion.includes('/') ? (apiVersion.split('/')[0] ?? '') : '';
+  if (group.endsWith('.fluxcd.io')) return `@kubernetes-models/flux-cd/${apiVersion}`;
+  if (group === '' || !group.includes('.') || group.endsWith('.k8s.io')) {
+    return `kubernetes-models/${apiVersion}`;
+  }
+  return undefined;
+}
+
+async function loadModel(apiVersion: string, kind: string): Promise<ModelClass | undefined> {
+  const specifier = modelModuleFor(apiVersion);
+  if (specifier === undefined) return undefined;
+  try {
+    const mod = (await import(specifier)) as Record<string, unknown>;
+    const cls = mod[kind];
+    return typeof cls === 'function' ? (cls as ModelClass) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+interface AjvError {
+  instancePath?: string;
+  message?: string;
+  params?: Record<string, unknown>;
+}
+
+/** `/spec/template/0/x` → `spec.template[0].x`. */
+export function pointerToField(pointer: string): string {
+  return pointer
+    .split('/')
+    .filter((p) => p !== '')
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, p) => (/^\d+$/.test(p) ? `${acc}[${p}]` : acc === '' ? p : `${acc}.${p}`), '');
+}
+
+function pathToField(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (acc, p) =>
+      typeof p === 'number' ? `${acc}[${p}]` : acc === '' ? String(p) : `${acc}.${String(p)}`,
+    '',
+  );
+}
+
+/** Validates one object against its schema; objects of unknown kinds are findings too. */
+export async function checkSchema(obj: RenderedObject): Promise<Finding[]> {
+  const apiVersion = str(get(obj.object, 'apiVersion')) ?? '';
+  const kind = obj.kind;
+  if (apiVersion === '' || kind === '') {
+    return [findingFor('schema', obj, '', 'has no apiVersion or kind')];
+  }
+  const zodSchema = FLAGGER_SCHEMAS.get(`${apiVersion}/${kind}`);
+  if (zodSchema !== undefined) {
+    const r = zodSchema.safeParse(obj.object);
+    if (r.success) return [];
+    return r.error.issues.map((i) => {
+      const keys = i.code === 'unrecognized_keys' ? i.keys : [];
+      const field = pathToField(i.path);
+      if (keys.length > 0) {
+        return findingFor(
+          'schema',
+          obj,
+          field,
+          `unknown field(s) ${keys.join(', ')} (not in the Flagger ${kind} schema)`,
+        );
+      }
+      return findingFor('schema', obj, field, i.message);
+    });
+  }
+  const model = await loadModel(apiVersion, kind);
+  if (model === undefined) {
+    return [findingFor('schema', obj, 'apiVersion', `no schema known for ${apiVersion} ${kind}`)];
+  }
+  try {
+    new model(obj.object).validate();
+    return [];
+  } catch (e) {
+    const errors = (e as { errors?: AjvError[] }).errors;
+    if (!Array.isArray(errors) || errors.length === 0) {
+      return [findingFor('schema', obj, '', e instanceof Error ? e.message : String(e))];
+    }
+    return errors.map((err) => {
+      const extra = err.params?.additionalProperty;
+      const field = pointerToField(err.instancePath ?? '');
+      const msg = typeof extra === 'string' ? `unknown field ${extra}` : (err.message ?? 'invalid');
+      return findingFor('schema', obj, field, msg);
+    });
+  }
+}

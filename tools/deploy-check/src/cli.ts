@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+import { resolve } from 'node:path';
+import { Command } from 'commander';
+import { DeployCheckError } from './errors.js';
+import { kubectlKustomize } from './io/kustomize.js';
+import { formatFinding } from './model.js';
+import { runChecks } from './run.js';
+
+/**
+ * The CLI edge, and the only module reading argv: parses options, runs the checks, prints the
+ * findings, sets the exit code (0 clean, 1 findings, 2 could not run).
+ */
+async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('deploy-check')
+    .description(
+      'Offline validation of the Flux GitOps tree (render, substitute, schemas, cross-checks)',
+    )
+    .option('--repo <dir>', 'repository root: Flux spec.path values are relative to it', '.')
+    .option('--deploy <dir>', 'the GitOps tree (default: <repo>/deploy)')
+    .exitOverride();
+  program.parse([...argv], { from: 'user' });
+  const opts = program.opts<{ repo: string; deploy?: string }>();
+  const repoRoot = resolve(opts.repo);
+  const deployDir = resolve(opts.deploy ?? resolve(repoRoot, 'deploy'));
+  const report = await runChecks({ repoRoot, deployDir, build: kubectlKustomize });
+  for (const f of report.findings) console.error(formatFinding(f));
+  const summary = report.clusters
+    .map((c) => `${c.cluster}: ${c.kustomizations} Kustomization(s), ${c.objects} objects`)
+    .join('; ');
+  if (report.findings.length > 0) {
+    console.error(`deploy-check: ${report.findings.length} problem(s) (${summary})`);
+    return 1;
+  }
+  console.log(`deploy-check: ok (${summary})`);
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof DeployCheckError) {
+      console.error(`deploy-check: ${e.code}: ${e.message}`);
+    } else if (e instanceof Error && 'code' in e && String(e.code).startsWith('commander.')) {
+      process.exitCode = String(e.code) === 'commander.helpDisplayed' ? 0 : 2;
+      return;
+    } else {
+      console.error(e);
+    }
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,194 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import { checkAutoscalers, checkCanaries } from './checks/canary.js';
+import { checkConfigMapRefs } from './checks/config-refs.js';
+import { checkDependsOn } from './checks/depends-on.js';
+import { checkImagesPinned } from './checks/images.js';
+import { checkSchema } from './checks/schema.js';
+import { checkPodSecurity } from './checks/security.js';
+import { checkSelectors } from './checks/selectors.js';
+import { DeployCheckError } from './errors.js';
+import { readKustomizations, readVarSources, resolveVars, type SourceDoc } from './flux.js';
+import { listYamlFiles, readYamlDocs } from './io/files.js';
+import type { KustomizeBuild } from './io/kustomize.js';
+import type { Finding, RenderedObject } from './model.js';
+import { get, identity, isRecord, str } from './object-access.js';
+import { applyPostBuild } from './render.js';
+import { buildSourceIndex } from './source-index.js';
+
+export interface CheckOptions {
+  /** The folder Flux's GitRepository points at; `spec.path` values are relative to it. */
+  readonly repoRoot: string;
+  /** The GitOps tree, `<repoRoot>/deploy` by default; clusters are `<deployDir>/clusters/*`. */
+  readonly deployDir: string;
+  readonly build: KustomizeBuild;
+}
+
+export interface ClusterSummary {
+  readonly cluster: string;
+  readonly kustomizations: number;
+  readonly objects: number;
+}
+
+export interface Report {
+  readonly clusters: readonly ClusterSummary[];
+  readonly findings: readonly Finding[];
+}
+
+/** Folders `flux bootstrap` writes (gotk-components, gotk-sync): not ours to render. */
+const SKIPPED_FOLDERS = ['flux-system'];
+
+/** Cross-checks over everything one cluster would run. */
+const CROSS_CHECKS = [
+  checkCanaries,
+  checkAutoscalers,
+  checkSelectors,
+  checkConfigMapRefs,
+  checkPodSecurity,
+  checkImagesPinned,
+];
+
+async function isDir(p: string): Promise<boolean> {
+  return stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
+}
+
+function isKubeObject(doc: unknown): boolean {
+  const apiVersion = str(get(doc, 'apiVersion')) ?? '';
+  return isRecord(doc) && apiVersion !== '' && !apiVersion.startsWith('kustomize.config.k8s.io/');
+}
+
+function asRendered({ file, doc }: SourceDoc): RenderedObject | undefined {
+  if (!isRecord(doc) || !isKubeObject(doc)) return undefined;
+  const { kind, name, namespace } = identity(doc);
+  return { object: doc, kind, name, namespace, file };
+}
+
+/** Renders every Flux Kustomization of every cluster folder and runs all checks. */
+export async function runChecks(opts: CheckOptions): Promise<Report> {
+  const clustersDir = join(opts.deployDir, 'clusters');
+  if (!(await isDir(clustersDir))) {
+    throw new DeployCheckError(
+      'NOT_FOUND',
+      `no clusters folder at ${clustersDir} (expected <deploy>/clusters/<region>/)`,
+    );
+  }
+  const all = await readYamlDocs(
+    opts.repoRoot,
+    await listYamlFiles(opts.deployDir, SKIPPED_FOLDERS),
+  );
+  const index = buildSourceIndex(all.docs);
+  const findings: Finding[] = [...all.findings];
+  const clusters: ClusterSummary[] = [];
+
+  const names = (await readdir(clustersDir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+  for (const cluster of names) {
+    const clusterDir = join(clustersDir, cluster);
+    const { docs } = await readYamlDocs(
+      opts.repoRoot,
+      await listYamlFiles(clusterDir, SKIPPED_FOLDERS),
+    );
+    const parsed = readKustomizations(docs);
+    findings.push(...parsed.findings, ...checkDependsOn(parsed.kustomizations));
+    const sources = readVarSources(docs);
+    const objects: RenderedObject[] = docs.flatMap((d) => asRendered(d) ?? []);
+
+    const builds = await Promise.all(
+      parsed.kustomizations.map(async (k) => {
+        const dir = resolve(opts.repoRoot, k.path);
+        const rel = relative(resolve(opts.repoRoot), dir);
+        const fail = (message: string): Finding => ({
+          check: 'flux',
+          file: k.file,
+          kind: 'Kustomization',
+          name: k.name,
+          field: 'spec.path',
+          message,
+        });
+        if (rel.startsWith('..'))
+          return { k, failed: fail(`"${k.path}" leaves the repository root`) };
+        if (!(await isDir(dir))) {
+          return {
+            k,
+            failed: fail(`"${k.path}" is not a folder (paths are relative to the repository root)`),
+          };
+        }
+        return { k, result: await opts.build(dir) };
+      }),
+    );
+    for (const b of builds) {
+      if (b.failed !== undefined) {
+        findings.push(b.failed);
+        continue;
+      }
+      if (!b.result.ok) {
+        findings.push({
+          check: 'kustomize',
+          file: b.k.file,
+          kind: 'Kustomization',
+          name: b.k.name,
+          field: 'spec.path',
+          message: `kubectl kustomize ${b.k.path} failed: ${b.result.error}`,
+        });
+        continue;
+      }
+      const vars = resolveVars(b.k, sources);
+      const rendered = applyPostBuild(
+        b.k,
+        b.result.docs,
+        vars.findings.length > 0 ? {} : vars.vars,
+        index,
+      );
+      findings.push(...vars.findings);
+      if (vars.findings.length === 0) findings.push(...rendered.findings);
+      objects.push(...rendered.objects);
+    }
+
+    findings.push(...duplicates(objects));
+    for (const o of objects) findings.push(...(await checkSchema(o)));
+    for (const check of CROSS_CHECKS) findings.push(...check(objects));
+    clusters.push({
+      cluster,
+      kustomizations: parsed.kustomizations.length,
+      objects: objects.length,
+    });
+  }
+  return { clusters, findings: dedupe(findings) };
+}
+
+/** The same object applied twice (two Kustomizations, or a cluster file and a build) fights. */
+function duplicates(objects: readonly RenderedObject[]): Finding[] {
+  const seen = new Set<string>();
+  const out: Finding[] = [];
+  for (const o of objects) {
+    const key = `${str(get(o.object, 'apiVersion'))}/${o.kind}/${o.namespace}/${o.name}`;
+    if (seen.has(key)) {
+      out.push({
+        check: 'duplicates',
+        file: o.file,
+        kind: o.kind,
+        name: o.name,
+        field: '',
+        message: `is applied more than once in this cluster (namespace "${o.namespace}")`,
+      });
+    }
+    seen.add(key);
+  }
+  return out;
+}
+
+/** Both clusters render the shared app: report each distinct problem once. */
+function dedupe(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = JSON.stringify(f);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
