@@ -8,8 +8,11 @@ export type RouteTemplate =
   | '/metrics'
   | 'unmatched';
 
-/** Routes that are never affected by fault injection. */
-const PROBES: ReadonlySet<RouteTemplate> = new Set(['/healthz', '/readyz', '/metrics']);
+/**
+ * Routes that fault injection applies to: the ordinary traffic. Probes and `/metrics` must never
+ * fail from injection, and `/error` already fails on purpose.
+ */
+const FAULTABLE: ReadonlySet<RouteTemplate> = new Set(['/', '/delay/{duration}']);
 
 export type RouteMatch =
   | { kind: 'found'; route: RouteTemplate; param: string; faultable: boolean }
@@ -41,11 +44,27 @@ function templateOf(path: string): RouteTemplate | undefined {
  */
 export function matchRoute(method: string, path: string): RouteMatch {
   const route = templateOf(path);
-  if (route === undefined) return NOT_FOUND;
-  if (method !== 'GET' && method !== 'HEAD')
+  if (route === undefined) return STATIC.unmatched;
+  if (method !== 'GET' && method !== 'HEAD') {
     return { kind: 'method-not-allowed', route, allow: ALLOW };
-  const param = route === '/delay/{duration}' ? path.slice(DELAY_PREFIX.length) : '';
-  return { kind: 'found', route, param, faultable: !PROBES.has(route) };
+  }
+  if (route === '/delay/{duration}') {
+    return { kind: 'found', route, param: path.slice(DELAY_PREFIX.length), faultable: true };
+  }
+  return STATIC[route];
 }
 
-const NOT_FOUND: RouteMatch = Object.freeze({ kind: 'not-found', route: 'unmatched' });
+type FixedRoute = Exclude<RouteTemplate, '/delay/{duration}'>;
+
+const found = (route: FixedRoute): RouteMatch =>
+  Object.freeze({ kind: 'found', route, param: '', faultable: FAULTABLE.has(route) });
+
+/** Prebuilt matches for fixed paths: the hot path allocates nothing. */
+const STATIC: Record<FixedRoute, RouteMatch> = {
+  '/': found('/'),
+  '/healthz': found('/healthz'),
+  '/readyz': found('/readyz'),
+  '/error': found('/error'),
+  '/metrics': found('/metrics'),
+  unmatched: Object.freeze({ kind: 'not-found', route: 'unmatched' }),
+};

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfig } from '../src/config.js';
+
+const defaults = { version: '1.2.3', hostname: 'host-a' };
+
+describe('parseConfig', () => {
+  it('applies the documented defaults', () => {
+    expect(parseConfig({}, defaults)).toEqual({
+      port: 8080,
+      host: '0.0.0.0',
+      awsRegion: 'local',
+      image: 'dev',
+      version: '1.2.3',
+      commit: 'unknown',
+      pod: 'host-a',
+      logLevel: 'info',
+      accessLogLevel: 'info',
+      faultErrorRate: 0,
+      faultLatencyMs: 0,
+      faultLatencyRate: 1,
+      shutdownDelayMs: 5000,
+      shutdownTimeoutMs: 10000,
+      maxDelayMs: 10000,
+      otlpEndpoint: undefined,
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = parseConfig(
+      {
+        PORT: '9000',
+        HOST: '127.0.0.1',
+        AWS_REGION: 'eu-central-1',
+        IMAGE_NAME: 'repo/demo@sha256:abc',
+        APP_VERSION: '2.0.0',
+        GIT_COMMIT: 'deadbeef',
+        POD_NAME: 'demo-app-7d9c-x1',
+        LOG_LEVEL: 'debug',
+        ACCESS_LOG_LEVEL: 'silent',
+        FAULT_ERROR_RATE: '0.25',
+        FAULT_LATENCY_MS: '300',
+        FAULT_LATENCY_RATE: '.5',
+        SHUTDOWN_DELAY_MS: '300',
+        SHUTDOWN_TIMEOUT_MS: '2000',
+        MAX_DELAY_MS: '500',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+      },
+      defaults,
+    );
+    expect(config).toMatchObject({
+      port: 9000,
+      host: '127.0.0.1',
+      awsRegion: 'eu-central-1',
+      image: 'repo/demo@sha256:abc',
+      version: '2.0.0',
+      commit: 'deadbeef',
+      pod: 'demo-app-7d9c-x1',
+      logLevel: 'debug',
+      accessLogLevel: 'silent',
+      faultErrorRate: 0.25,
+      faultLatencyMs: 300,
+      faultLatencyRate: 0.5,
+      shutdownDelayMs: 300,
+      shutdownTimeoutMs: 2000,
+      maxDelayMs: 500,
+      otlpEndpoint: 'http://collector:4318',
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(parseConfig({ PORT: '', AWS_REGION: '' }, defaults)).toMatchObject({
+      port: 8080,
+      awsRegion: 'local',
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc', 'integer port'],
+    ['PORT', '70000', 'integer port'],
+    ['PORT', '-1', 'integer port'],
+    ['FAULT_ERROR_RATE', '2', 'between 0 and 1'],
+    ['FAULT_ERROR_RATE', 'NaN', 'between 0 and 1'],
+    ['FAULT_LATENCY_RATE', '1.01', 'between 0 and 1'],
+    ['FAULT_LATENCY_MS', '1.5', 'milliseconds'],
+    ['SHUTDOWN_DELAY_MS', '5s', 'milliseconds'],
+    ['LOG_LEVEL', 'verbose', 'one of fatal'],
+    ['ACCESS_LOG_LEVEL', 'loud', 'one of fatal'],
+  ])('rejects %s=%s naming the variable', (name, value, expected) => {
+    let caught: unknown;
+    try {
+      parseConfig({ [name]: value }, defaults);
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const error = caught as ConfigError;
+    expect(error.variable).toBe(name);
+    expect(error.code).toBe('CONFIG_INVALID');
+    expect(error.message).toContain(`${name}="${value}"`);
+    expect(error.message).toContain(expected);
+  });
+
+  it('prefers the metrics-specific OTLP endpoint', () => {
+    const config = parseConfig(
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4318',
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: 'http://b:4318/v1/metrics',
+      },
+      defaults,
+    );
+    expect(config.otlpEndpoint).toBe('http://b:4318/v1/metrics');
+  });
+});

@@ -1,0 +1,44 @@
+import { Writable } from 'node:stream';
+import { type Config, parseConfig } from '../../src/config.js';
+import type { Random } from '../../src/fault.js';
+import { createLogger } from '../../src/logger.js';
+import { type Service, startService } from '../../src/service.js';
+
+export interface InProcessApp {
+  service: Service;
+  url: string;
+  config: Config;
+  /** Parsed JSON log lines written so far. */
+  logs(): Record<string, unknown>[];
+}
+
+/** Starts the service in this process on 127.0.0.1 with a random port and captured logs. */
+export async function startInProcess(
+  env: Record<string, string> = {},
+  random?: Random,
+): Promise<InProcessApp> {
+  const config = parseConfig(
+    { PORT: '0', HOST: '127.0.0.1', SHUTDOWN_DELAY_MS: '0', ...env },
+    { version: '9.9.9', hostname: 'test-pod' },
+  );
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(line);
+      callback();
+    },
+  });
+  const logger = createLogger({
+    level: config.logLevel,
+    pod: config.pod,
+    version: config.version,
+    destination,
+  });
+  const service = await startService(config, { logger, ...(random ? { random } : {}) });
+  return {
+    service,
+    config,
+    url: `http://127.0.0.1:${service.port}`,
+    logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}
