@@ -1,0 +1,97 @@
+# Gateway API CRDs (standard channel) of an exact release, applied as individual objects.
+data "http" "gateway_api_crds" {
+  url = "https://github.com/kubernetes-sigs/gateway-api/releases/download/${var.gateway_api_version}/standard-install.yaml"
+
+  lifecycle {
+    postcondition {
+      condition     = self.status_code == 200
+      error_message = "Could not download the Gateway API ${var.gateway_api_version} CRDs."
+    }
+  }
+}
+
+locals {
+  # standard-install.yaml is a multi-document YAML stream; yamldecode takes one document at a time
+  # (comment-only documents decode to null and are skipped).
+  gateway_api_documents = [
+    for doc in split("\n---\n", "\n${data.http.gateway_api_crds.response_body}\n") :
+    yamldecode(doc) if can(yamldecode(doc).kind)
+  ]
+}
+
+resource "kubernetes_manifest" "gateway_api_crds" {
+  for_each = {
+    for m in local.gateway_api_documents : m.metadata.name => m if m.kind == "CustomResourceDefinition"
+  }
+
+  manifest = each.value
+}
+
+locals {
+  # NLB for the Envoy Service, provisioned by the AWS Load Balancer Controller.
+  #
+  # Health check: HTTP on Envoy's HTTP port (8080 = Gateway listener 80 + Contour's 8000 offset for
+  # privileged ports) at nlb_health_check_path (/readyz). The request goes through Envoy and the
+  # HTTPRoute to the app, so a target is healthy only when Envoy AND at least one ready app pod
+  # answer. Global Accelerator takes NLB endpoint health from these target groups (its own
+  # endpoint-group health-check settings do not apply to NLBs). The app's HTTPRoute must not
+  # restrict hostnames for this path, since the NLB sends the target IP as Host.
+  envoy_service_annotations = {
+    "service.beta.kubernetes.io/aws-load-balancer-type"                                = "external"
+    "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"                     = "ip"
+    "service.beta.kubernetes.io/aws-load-balancer-scheme"                              = var.nlb_scheme
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-protocol"                = "HTTP"
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-port"                    = "8080"
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"                    = var.nlb_health_check_path
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-success-codes"           = "200"
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-interval"                = "10"
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-timeout"                 = "6"
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-healthy-threshold"       = "2"
+    "service.beta.kubernetes.io/aws-load-balancer-healthcheck-unhealthy-threshold"     = "2"
+    "service.beta.kubernetes.io/aws-load-balancer-attributes"                          = "load_balancing.cross_zone.enabled=true"
+    "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"             = "preserve_client_ip.enabled=true,deregistration_delay.timeout_seconds=30"
+    "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags"            = join(",", [for k, v in var.tags : "${k}=${v}"])
+    "service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules" = "true"
+  }
+}
+
+resource "helm_release" "contour" {
+  name       = "contour"
+  namespace  = kubernetes_namespace_v1.this[local.gateway.namespace].metadata[0].name
+  repository = local.charts.contour.repository
+  chart      = local.charts.contour.chart
+  version    = local.charts.contour.version
+  wait       = true
+  timeout    = 900
+
+  values = [yamlencode({
+    # Static Gateway provisioning: this Contour serves the Gateway "contour" (platform-bootstrap chart)
+    # through its own Envoy fleet.
+    configInline = {
+      gateway = {
+        gatewayRef = {
+          name      = local.gateway.name
+          namespace = local.gateway.namespace
+        }
+      }
+    }
+    envoy = {
+      service = {
+        type        = "LoadBalancer"
+        annotations = { for k, v in local.envoy_service_annotations : k => v if v != "" }
+      }
+    }
+  })]
+
+  depends_on = [helm_release.aws_load_balancer_controller, kubernetes_manifest.gateway_api_crds]
+}
+
+# The NLB created for the Envoy Service, found by the tags the AWS Load Balancer Controller sets.
+data "aws_lb" "envoy" {
+  tags = {
+    "elbv2.k8s.aws/cluster" = var.cluster_name
+    "service.k8s.aws/stack" = "${local.gateway.namespace}/${local.envoy_service_name}"
+  }
+
+  depends_on = [helm_release.contour]
+}

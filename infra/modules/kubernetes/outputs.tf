@@ -1,0 +1,24 @@
+output "nlb_arn" {
+  description = "ARN of the Envoy NLB (Global Accelerator endpoint of this region)."
+  value       = data.aws_lb.envoy.arn
+}
+
+output "nlb_dns_name" {
+  description = "DNS name of the Envoy NLB (probed by the failover controller)."
+  value       = data.aws_lb.envoy.dns_name
+}
+
+output "gateway" {
+  description = "Namespace and name of the Gateway that HTTPRoutes (and Flagger) attach to."
+  value       = { namespace = local.gateway.namespace, name = local.gateway.name }
+}
+
+output "lb_controller_role_arn" {
+  description = "ARN of the AWS Load Balancer Controller's IAM role."
+  value       = module.lb_controller_pod_identity.iam_role_arn
+}
+
+output "chart_versions" {
+  description = "Exact versions of the Helm charts installed."
+  value       = { for k, c in local.charts : k => c.version }
+}
