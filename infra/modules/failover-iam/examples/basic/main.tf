@@ -8,8 +8,3 @@ module "failover_iam" {
   cluster_name    = "prod-eu-west-2"
   accelerator_arn = "arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-abcd-1234-abcd-1234abcdef00"
 }
-
-output "role_arn" {
-  description = "ARN of the example role."
-  value       = module.failover_iam.role_arn
-}

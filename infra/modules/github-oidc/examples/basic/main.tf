@@ -11,8 +11,3 @@ module "github_oidc" {
   ecr_push_repository_arns = ["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app"]
   ecr_read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
 }
-
-output "infra_plan_role_arn" {
-  description = "ARN of the example plan role."
-  value       = module.github_oidc.infra_plan_role_arn
-}

@@ -34,8 +34,3 @@ module "kubernetes" {
   git_repository = "example-org/demo-app"
   flux_path      = "./deploy/clusters/eu-central-1"
 }
-
-output "nlb_arn" {
-  description = "ARN of the example's Envoy NLB."
-  value       = module.kubernetes.nlb_arn
-}

@@ -1,0 +1,4 @@
+output "infra_plan_role_arn" {
+  description = "ARN of the example plan role."
+  value       = module.github_oidc.infra_plan_role_arn
+}
