@@ -1,0 +1,36 @@
+import type { Command } from 'commander';
+import { CliError } from '../../errors.js';
+import { detectChanges } from '../../index.js';
+import { changesGithubOutput, changesJson, changesText } from '../format.js';
+import type { Io } from '../io.js';
+import { choice, rootOption } from '../options.js';
+
+const FORMATS = ['json', 'github', 'text'] as const;
+
+export function register(program: Command, io: Io): void {
+  program
+    .command('changes')
+    .description('units changed, destroyed, moved and their dependents between two git refs')
+    .requiredOption('--base <ref>', 'base git ref (diff from the merge base with head)')
+    .option('--head <ref>', 'head git ref', 'HEAD')
+    .option(
+      '--root <dir>',
+      'folder holding the units (default: infra/environments in the repository)',
+    )
+    .option('--format <format>', `output: ${FORMATS.join('|')}`, 'json')
+    .action(async (o: { base: string; head: string; root?: string; format: string }) => {
+      const format = choice('format', o.format, FORMATS);
+      if (format === 'github' && io.env.githubOutput === undefined) {
+        throw new CliError('input', '--format github needs $GITHUB_OUTPUT to be set');
+      }
+      const result = await detectChanges({
+        repoRoot: io.env.cwd,
+        base: o.base,
+        head: o.head,
+        root: rootOption(io.env.cwd, o.root, 'infra/environments'),
+      });
+      if (format === 'json') io.stdout(changesJson(result));
+      else if (format === 'text') io.stdout(changesText(result));
+      else await io.appendFile(io.env.githubOutput as string, changesGithubOutput(result));
+    });
+}

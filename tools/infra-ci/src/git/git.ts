@@ -1,0 +1,149 @@
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+import type { FileChange } from '../changes/detect.js';
+import { CliError } from '../errors.js';
+import type { Tree } from '../terragrunt/tree.js';
+
+const run = promisify(execFile);
+const MAX = 512 * 1024 * 1024;
+
+async function git(repo: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run('git', args, { cwd: repo, maxBuffer: MAX, encoding: 'utf8' });
+    return stdout;
+  } catch (err) {
+    const e = err as { code?: unknown; stderr?: string };
+    if (e.code === 'ENOENT') throw new CliError('tool', 'git is not installed (not found on PATH)');
+    throw new CliError('tool', `git ${args.join(' ')} failed: ${(e.stderr ?? String(err)).trim()}`);
+  }
+}
+
+/** Absolute path of the repository containing `dir`. */
+export async function repoRootOf(dir: string): Promise<string> {
+  return (await git(dir, ['rev-parse', '--show-toplevel'])).trim();
+}
+
+/** Commit id of `ref`; CliError('input') naming the ref when it does not resolve. */
+export async function resolveCommit(repo: string, ref: string): Promise<string> {
+  try {
+    return (await git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+  } catch {
+    throw new CliError('input', `unknown git ref "${ref}" (not a commit in ${repo})`);
+  }
+}
+
+/** Merge base of two commits, or `base` itself when they share no history. */
+export async function mergeBase(repo: string, base: string, head: string): Promise<string> {
+  try {
+    return (await git(repo, ['merge-base', base, head])).trim() || base;
+  } catch {
+    return base;
+  }
+}
+
+/** Parse `git diff --name-status -M -z` output. Pure. */
+export function parseNameStatus(out: string): FileChange[] {
+  const parts = out.split('\0');
+  const changes: FileChange[] = [];
+  for (let i = 0; i < parts.length; ) {
+    const status = parts[i] ?? '';
+    if (status === '') {
+      i += 1;
+      continue;
+    }
+    const letter = status[0] as FileChange['status'];
+    if (letter === 'R' || letter === 'C') {
+      changes.push({ status: letter, from: parts[i + 1] ?? '', path: parts[i + 2] ?? '' });
+      i += 3;
+    } else {
+      changes.push({ status: letter, path: parts[i + 1] ?? '' });
+      i += 2;
+    }
+  }
+  return changes;
+}
+
+/** Files changed between two commits, renames detected (paths relative to the repository root). */
+export async function diffNameStatus(
+  repo: string,
+  base: string,
+  head: string,
+): Promise<FileChange[]> {
+  return parseNameStatus(await git(repo, ['diff', '--name-status', '-M', '-z', base, head]));
+}
+
+/**
+ * The files of a commit without checking it out: one `git ls-tree -r` for the listing and one
+ * `git cat-file --batch` for the contents of the files matching `preload` (others read lazily).
+ */
+export async function gitTree(
+  repo: string,
+  commit: string,
+  preload: (file: string) => boolean,
+): Promise<Tree> {
+  const listing = await git(repo, ['ls-tree', '-r', '-z', '--full-tree', commit]);
+  const blobs = new Map<string, string>();
+  for (const entry of listing.split('\0')) {
+    const tab = entry.indexOf('\t');
+    if (tab < 0) continue;
+    const [, type, sha] = entry.slice(0, tab).split(' ');
+    if (type === 'blob' && sha) blobs.set(entry.slice(tab + 1), sha);
+  }
+  const wanted = [...blobs.keys()].filter(preload);
+  const contents = await catFileBatch(
+    repo,
+    wanted.map((f) => blobs.get(f) as string),
+  );
+  const cache = new Map<string, string>();
+  wanted.forEach((f, i) => {
+    cache.set(f, contents[i] ?? '');
+  });
+  return {
+    repoRoot: repo,
+    files: new Set(blobs.keys()),
+    read: async (file) => {
+      const hit = cache.get(file);
+      if (hit !== undefined) return hit;
+      const sha = blobs.get(file);
+      if (!sha) throw new CliError('input', `${file} does not exist at ${commit}`);
+      const [c] = await catFileBatch(repo, [sha]);
+      cache.set(file, c ?? '');
+      return c ?? '';
+    },
+  };
+}
+
+function catFileBatch(repo: string, shas: string[]): Promise<string[]> {
+  if (shas.length === 0) return Promise.resolve([]);
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], {
+      cwd: repo,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const chunks: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    child.on('error', (e) => reject(new CliError('tool', `git cat-file failed: ${e.message}`)));
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new CliError('tool', `git cat-file exited ${code}: ${stderr.trim()}`));
+        return;
+      }
+      const buf = Buffer.concat(chunks);
+      const out: string[] = [];
+      let pos = 0;
+      while (pos < buf.length) {
+        const nl = buf.indexOf(10, pos);
+        const header = buf.subarray(pos, nl).toString();
+        const size = Number(header.split(' ')[2]);
+        out.push(buf.subarray(nl + 1, nl + 1 + size).toString('utf8'));
+        pos = nl + 1 + size + 1;
+      }
+      resolve(out);
+    });
+    child.stdin.end(`${shas.join('\n')}\n`);
+  });
+}

@@ -1,0 +1,298 @@
+/**
+ * A small parser for the HCL expression language as it appears inside `${...}` in the JSON that
+ * hcl2json produces. It covers what Terragrunt configs use (literals, templates, traversals,
+ * function calls, tuples, objects, operators, conditionals); `for` expressions and template
+ * directives parse to an opaque node that evaluates to "unknown".
+ */
+
+export type Expr =
+  | { kind: 'lit'; value: string | number | boolean | null }
+  | { kind: 'template'; parts: Expr[] }
+  | { kind: 'var'; name: string }
+  | { kind: 'attr'; target: Expr; name: string }
+  | { kind: 'index'; target: Expr; key: Expr }
+  | { kind: 'splat'; target: Expr }
+  | { kind: 'call'; name: string; args: Expr[] }
+  | { kind: 'tuple'; items: Expr[] }
+  | { kind: 'object'; entries: { key: Expr; value: Expr }[] }
+  | { kind: 'unary'; op: '!' | '-'; operand: Expr }
+  | { kind: 'binary'; op: string; left: Expr; right: Expr }
+  | { kind: 'cond'; test: Expr; ifTrue: Expr; ifFalse: Expr }
+  | { kind: 'opaque'; source: string };
+
+export class ExprSyntaxError extends Error {}
+
+/** Parse a JSON string produced by hcl2json: plain text with `${...}` interpolations. */
+export function parseTemplate(text: string): Expr {
+  const parts: Expr[] = [];
+  let lit = '';
+  let i = 0;
+  while (i < text.length) {
+    if (text.startsWith('$${', i) || text.startsWith('%%{', i)) {
+      lit += text.slice(i + 1, i + 3);
+      i += 3;
+    } else if (text.startsWith('${', i) || text.startsWith('%{', i)) {
+      const end = matchBrace(text, i + 1);
+      if (lit !== '') parts.push({ kind: 'lit', value: lit });
+      lit = '';
+      const inner = text.slice(i + 2, end);
+      parts.push(text[i] === '$' ? parseExpression(inner) : { kind: 'opaque', source: inner });
+      i = end + 1;
+    } else {
+      lit += text[i];
+      i += 1;
+    }
+  }
+  if (lit !== '' || parts.length === 0) parts.push({ kind: 'lit', value: lit });
+  if (parts.length === 1 && parts[0]) return parts[0];
+  return { kind: 'template', parts };
+}
+
+/** Index of the `}` matching the `{` at `open`, skipping quoted strings. */
+function matchBrace(text: string, open: number): number {
+  let depth = 0;
+  let i = open;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '"') {
+      i = skipString(text, i);
+      continue;
+    }
+    if (c === '{') depth += 1;
+    else if (c === '}') {
+      depth -= 1;
+      if (depth === 0) return i;
+    }
+    i += 1;
+  }
+  throw new ExprSyntaxError(`unterminated interpolation in ${JSON.stringify(text)}`);
+}
+
+/** Index just after the closing quote of the string starting at `start`. */
+function skipString(text: string, start: number): number {
+  let i = start + 1;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '\\') i += 2;
+    else if (c === '$' && text[i + 1] === '{') i = matchBrace(text, i + 1) + 1;
+    else if (c === '"') return i + 1;
+    else i += 1;
+  }
+  throw new ExprSyntaxError(`unterminated string in ${JSON.stringify(text)}`);
+}
+
+type Tok = { t: 'num' | 'str' | 'id' | 'op'; v: string; pos: number };
+
+const OPS = ['==', '!=', '>=', '<=', '&&', '||', '=>', '...', '[*]', '.*'];
+
+function tokenize(src: string): Tok[] {
+  const out: Tok[] = [];
+  let i = 0;
+  while (i < src.length) {
+    const c = src[i] ?? '';
+    if (/\s/.test(c)) {
+      i += 1;
+    } else if (c === '#' || src.startsWith('//', i)) {
+      while (i < src.length && src[i] !== '\n') i += 1;
+    } else if (src.startsWith('/*', i)) {
+      const e = src.indexOf('*/', i + 2);
+      i = e < 0 ? src.length : e + 2;
+    } else if (c === '"') {
+      const e = skipString(src, i);
+      out.push({ t: 'str', v: src.slice(i + 1, e - 1), pos: i });
+      i = e;
+    } else if (/[0-9]/.test(c)) {
+      const m = /^[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?/.exec(src.slice(i));
+      const v = m?.[0] ?? c;
+      out.push({ t: 'num', v, pos: i });
+      i += v.length;
+    } else if (/[A-Za-z_]/.test(c)) {
+      const m = /^[A-Za-z_][A-Za-z0-9_-]*(::[A-Za-z_][A-Za-z0-9_-]*)*/.exec(src.slice(i));
+      const v = m?.[0] ?? c;
+      out.push({ t: 'id', v, pos: i });
+      i += v.length;
+    } else {
+      const op = OPS.find((o) => src.startsWith(o, i)) ?? c;
+      out.push({ t: 'op', v: op, pos: i });
+      i += op.length;
+    }
+  }
+  return out;
+}
+
+const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', '"': '"', '\\': '\\' };
+
+function unescapeHcl(raw: string): string {
+  return raw.replace(/\\(u[0-9a-fA-F]{4}|.)/g, (_m, e: string) =>
+    e.length === 5 ? String.fromCharCode(Number.parseInt(e.slice(1), 16)) : (ESCAPES[e] ?? e),
+  );
+}
+
+const BINARY: [number, string[]][] = [
+  [1, ['||']],
+  [2, ['&&']],
+  [3, ['==', '!=']],
+  [4, ['<', '>', '<=', '>=']],
+  [5, ['+', '-']],
+  [6, ['*', '/', '%']],
+];
+
+/** Parse one HCL expression (the text between `${` and `}`). */
+export function parseExpression(src: string): Expr {
+  const toks = tokenize(src);
+  let p = 0;
+  const peek = (): Tok | undefined => toks[p];
+  const isOp = (v: string): boolean => peek()?.t === 'op' && peek()?.v === v;
+  const expect = (v: string): void => {
+    if (!isOp(v)) {
+      throw new ExprSyntaxError(`expected "${v}" at offset ${peek()?.pos ?? src.length} in ${src}`);
+    }
+    p += 1;
+  };
+  // Skip to the matching closer, for constructs we keep opaque (for expressions).
+  const skipGroup = (open: string, close: string, startTok: number): Expr => {
+    let depth = 1;
+    while (p < toks.length && depth > 0) {
+      const t = toks[p];
+      if (t?.t === 'op' && t.v === open) depth += 1;
+      if (t?.t === 'op' && t.v === close) depth -= 1;
+      p += 1;
+    }
+    const from = toks[startTok]?.pos ?? 0;
+    return { kind: 'opaque', source: src.slice(from, toks[p - 1]?.pos ?? src.length) };
+  };
+
+  function expr(): Expr {
+    const test = binary(1);
+    if (isOp('?')) {
+      p += 1;
+      const a = expr();
+      expect(':');
+      const b = expr();
+      return { kind: 'cond', test, ifTrue: a, ifFalse: b };
+    }
+    return test;
+  }
+
+  function binary(level: number): Expr {
+    if (level > BINARY.length) return unary();
+    let left = binary(level + 1);
+    const ops = BINARY[level - 1]?.[1] ?? [];
+    while (peek()?.t === 'op' && ops.includes(peek()?.v ?? '')) {
+      const op = peek()?.v ?? '';
+      p += 1;
+      left = { kind: 'binary', op, left, right: binary(level + 1) };
+    }
+    return left;
+  }
+
+  function unary(): Expr {
+    if (isOp('!') || isOp('-')) {
+      const op = peek()?.v === '!' ? '!' : '-';
+      p += 1;
+      return { kind: 'unary', op, operand: unary() };
+    }
+    return postfix(primary());
+  }
+
+  function postfix(e: Expr): Expr {
+    for (;;) {
+      if (isOp('.')) {
+        p += 1;
+        const t = peek();
+        if (!t || (t.t !== 'id' && t.t !== 'num'))
+          throw new ExprSyntaxError(`bad attribute in ${src}`);
+        p += 1;
+        e = { kind: 'attr', target: e, name: t.v };
+      } else if (isOp('.*') || isOp('[*]')) {
+        p += 1;
+        e = { kind: 'splat', target: e };
+      } else if (isOp('[')) {
+        p += 1;
+        const key = expr();
+        expect(']');
+        e = { kind: 'index', target: e, key };
+      } else {
+        return e;
+      }
+    }
+  }
+
+  function primary(): Expr {
+    const t = peek();
+    if (!t) throw new ExprSyntaxError(`unexpected end of expression in ${JSON.stringify(src)}`);
+    p += 1;
+    if (t.t === 'num') return { kind: 'lit', value: Number(t.v) };
+    if (t.t === 'str') {
+      const inner = parseTemplate(t.v);
+      return unescapeLits(inner);
+    }
+    if (t.t === 'id') {
+      if (t.v === 'true' || t.v === 'false') return { kind: 'lit', value: t.v === 'true' };
+      if (t.v === 'null') return { kind: 'lit', value: null };
+      if (isOp('(')) {
+        p += 1;
+        const args: Expr[] = [];
+        while (!isOp(')')) {
+          args.push(expr());
+          if (isOp('...')) p += 1;
+          if (isOp(',')) p += 1;
+          else if (!isOp(')')) throw new ExprSyntaxError(`expected "," or ")" in ${src}`);
+        }
+        p += 1;
+        return { kind: 'call', name: t.v, args };
+      }
+      return { kind: 'var', name: t.v };
+    }
+    if (t.v === '(') {
+      const e = expr();
+      expect(')');
+      return e;
+    }
+    if (t.v === '[') {
+      if (peek()?.t === 'id' && peek()?.v === 'for') return skipGroup('[', ']', p - 1);
+      const items: Expr[] = [];
+      while (!isOp(']')) {
+        items.push(expr());
+        if (isOp(',')) p += 1;
+        else if (!isOp(']')) throw new ExprSyntaxError(`expected "," or "]" in ${src}`);
+      }
+      p += 1;
+      return { kind: 'tuple', items };
+    }
+    if (t.v === '{') {
+      if (peek()?.t === 'id' && peek()?.v === 'for') return skipGroup('{', '}', p - 1);
+      const entries: { key: Expr; value: Expr }[] = [];
+      while (!isOp('}')) {
+        const k = peek();
+        let key: Expr;
+        if (k?.t === 'id' && (toks[p + 1]?.v === '=' || toks[p + 1]?.v === ':')) {
+          p += 1;
+          key = { kind: 'lit', value: k.v };
+        } else {
+          key = expr();
+        }
+        if (isOp('=') || isOp(':')) p += 1;
+        else throw new ExprSyntaxError(`expected "=" in object in ${src}`);
+        entries.push({ key, value: expr() });
+        if (isOp(',')) p += 1;
+      }
+      p += 1;
+      return { kind: 'object', entries };
+    }
+    throw new ExprSyntaxError(`unexpected "${t.v}" at offset ${t.pos} in ${JSON.stringify(src)}`);
+  }
+
+  const e = expr();
+  if (p < toks.length) {
+    throw new ExprSyntaxError(`unexpected "${toks[p]?.v}" in ${JSON.stringify(src)}`);
+  }
+  return e;
+}
+
+function unescapeLits(e: Expr): Expr {
+  if (e.kind === 'lit' && typeof e.value === 'string')
+    return { kind: 'lit', value: unescapeHcl(e.value) };
+  if (e.kind === 'template') return { kind: 'template', parts: e.parts.map(unescapeLits) };
+  return e;
+}

@@ -1,0 +1,107 @@
+/**
+ * Library API of infra-ci. Unit ids are folder paths relative to the repository root
+ * (e.g. "infra/environments/prod/eu-central-1/vpc").
+ */
+import path from 'node:path';
+import { type ChangeSet, detectChangesPure } from './changes/detect.js';
+import { CliError } from './errors.js';
+import { diffNameStatus, gitTree, mergeBase, repoRootOf, resolveCommit } from './git/git.js';
+import { assertAcyclic } from './graph/dag.js';
+import { HclParser } from './hcl/parse.js';
+import { loadUnits, type UnitGraph } from './terragrunt/load.js';
+import { fsTree, type Tree } from './terragrunt/tree.js';
+
+export type { ChangeSet, FileChange } from './changes/detect.js';
+export { detectChangesPure } from './changes/detect.js';
+export { CliError, EXIT_CODES } from './errors.js';
+export { applyWaves, destroyWaves, findCycle } from './graph/dag.js';
+export type { Unit, UnitGraph } from './terragrunt/load.js';
+
+const deps = (g: UnitGraph): Record<string, string[]> =>
+  Object.fromEntries(Object.values(g.units).map((u) => [u.id, u.dependencies]));
+
+/** Normalise a root option (absolute, or relative to the repository root) to a folder relative to the repository root. */
+function rootRel(repoRoot: string, root: string): string {
+  const r = path.isAbsolute(root) ? path.relative(repoRoot, root) : path.normalize(root);
+  const clean = r === '.' ? '' : r.split(path.sep).join('/').replace(/\/$/, '');
+  if (clean.startsWith('..'))
+    throw new CliError('input', `--root ${root} is outside the repository`);
+  return clean;
+}
+
+const isHcl = (f: string): boolean => f.endsWith('.hcl');
+
+/**
+ * Units changed between two git refs.
+ * @param opts.repoRoot any folder inside the repository
+ * @param opts.base base ref (the diff starts at the merge base of base and head)
+ * @param opts.head head ref
+ * @param opts.root folder holding the units, relative to the repository root (e.g. "infra/environments")
+ * @returns unit ids: folder paths relative to the repository root
+ */
+export async function detectChanges(opts: {
+  repoRoot: string;
+  base: string;
+  head: string;
+  root: string;
+}): Promise<ChangeSet> {
+  const repo = await repoRootOf(opts.repoRoot);
+  const [baseC, headC] = await Promise.all([
+    resolveCommit(repo, opts.base),
+    resolveCommit(repo, opts.head),
+  ]);
+  const mb = await mergeBase(repo, baseC, headC);
+  const root = rootRel(repo, opts.root);
+  const parser = new HclParser();
+  const [changedFiles, baseTree, headTree] = await Promise.all([
+    diffNameStatus(repo, mb, headC),
+    gitTree(repo, mb, isHcl),
+    gitTree(repo, headC, isHcl),
+  ]);
+  const head = await loadUnits(headTree, root, parser);
+  assertAcyclic(deps(head.graph));
+  // The base only orders destroys; a base config that no longer evaluates must not block the PR
+  // that fixes it, so it is read leniently.
+  const base = await loadUnits(baseTree, root, parser, true);
+  const result = detectChangesPure({
+    changedFiles,
+    unitsAtBase: base.graph,
+    unitsAtHead: head.graph,
+  });
+  if (result.destroyed.length > 0) assertAcyclic(deps(base.graph));
+  return result;
+}
+
+/**
+ * The unit graph at a git ref, or of the working tree when `ref` is omitted.
+ * @param opts.root folder holding the units, relative to the repository root
+ * @returns units keyed by id: folder paths relative to the repository root
+ */
+export async function loadUnitGraph(opts: {
+  repoRoot: string;
+  root: string;
+  ref?: string;
+}): Promise<UnitGraph> {
+  const { tree, root } = await openTree(opts);
+  const { graph } = await loadUnits(tree, root, new HclParser());
+  assertAcyclic(deps(graph));
+  return graph;
+}
+
+/** The working tree (or a ref's tree) and the root folder relative to the repository root. */
+export async function openTree(opts: {
+  repoRoot: string;
+  root: string;
+  ref?: string;
+}): Promise<{ tree: Tree; root: string }> {
+  let repo = path.resolve(opts.repoRoot);
+  let tree: Tree;
+  if (opts.ref !== undefined) {
+    repo = await repoRootOf(repo);
+    tree = await gitTree(repo, await resolveCommit(repo, opts.ref), isHcl);
+  } else {
+    repo = await repoRootOf(repo).catch(() => repo);
+    tree = await fsTree(repo);
+  }
+  return { tree, root: rootRel(repo, opts.root) };
+}

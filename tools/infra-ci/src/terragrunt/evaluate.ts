@@ -1,0 +1,415 @@
+import path from 'node:path';
+import { CliError } from '../errors.js';
+import { evalJson, HclEvalError, toText } from '../hcl/eval.js';
+import { ExprSyntaxError } from '../hcl/expr.js';
+import { attributePattern, blockPattern, findLine, type HclJson } from '../hcl/parse.js';
+import { isRecord, LazyObject, UNKNOWN, type Value } from '../hcl/value.js';
+import {
+  dirOf,
+  globToRegExp,
+  isLocalSource,
+  localModulePath,
+  relativeBetween,
+  toAbs,
+  toRel,
+} from './paths.js';
+
+/** Where a value came from: repository-relative file and 1-based line. */
+export interface Location {
+  file: string;
+  line: number;
+}
+
+/** What evaluating one unit found. All paths are relative to the repository root. */
+export interface UnitConfig {
+  /** Unit id: the unit's folder, relative to the repository root. */
+  id: string;
+  /** Unit ids this unit depends on (`dependency` blocks of the unit and all its includes, `dependencies.paths`). */
+  dependencies: { id: string; at: Location }[];
+  /** Files the unit reads: its terragrunt.hcl, includes, read_terragrunt_config (transitively), read_tfvars_file, sops_decrypt_file, mark_as_read, file(). */
+  reads: string[];
+  /** Folder of the local `terraform.source` module, if any (every file under it is read). */
+  moduleDir: string | undefined;
+  /** The evaluated `terraform.source` (last wins: the unit overrides its includes). */
+  source: { value: string; at: Location } | undefined;
+  /** Input names (merged over includes) with where each is set; undefined when inputs are not static. */
+  inputs: Map<string, Location> | undefined;
+}
+
+/** Thrown when evaluation needs a file that is in the tree but not parsed yet. */
+export class NeedFile extends Error {
+  constructor(readonly file: string) {
+    super(`need ${file}`);
+  }
+}
+
+interface Ctx {
+  /** File being evaluated. */
+  file: string;
+  /** Folder that get_terragrunt_dir(), find_in_parent_folders() and relative paths use. */
+  tgDir: string;
+  /** The unit being evaluated (get_original_terragrunt_dir). */
+  unitDir: string;
+  /** When evaluating an included file: that file. */
+  includeFile: string | undefined;
+  /** Includes of the unit by label (for path_relative_to_include in the unit itself). */
+  unitIncludes: Map<string, string>;
+}
+
+interface Acc {
+  reads: Set<string>;
+  deps: Map<string, { id: string; at: Location }>;
+  source: { value: string; at: Location } | undefined;
+  inputs: Map<string, Location> | undefined;
+}
+
+interface FileResult {
+  locals: LazyObject;
+  inputs: Value;
+}
+
+type Block = { label: string; body: Record<string, unknown> };
+
+/** Blocks of a type as hcl2json returns them: `{label: [body]}` or `[body]` when unlabeled. */
+function blocks(v: unknown): Block[] {
+  if (Array.isArray(v))
+    return v.map((body) => ({ label: '', body: body as Record<string, unknown> }));
+  if (typeof v === 'object' && v !== null) {
+    return Object.entries(v).flatMap(([label, bodies]) =>
+      (Array.isArray(bodies) ? bodies : [bodies]).map((body) => ({
+        label,
+        body: body as Record<string, unknown>,
+      })),
+    );
+  }
+  return [];
+}
+
+/**
+ * Evaluates Terragrunt units over parsed files with Terragrunt's path semantics: included files
+ * are evaluated in the unit's context (relative paths, get_terragrunt_dir and
+ * find_in_parent_folders resolve from the unit's folder; path_relative_to_include from the included
+ * file's folder); a file read with read_terragrunt_config is evaluated in its own folder.
+ */
+export class Evaluator {
+  private readonly folders: Set<string>;
+  private readonly readCache = new Map<string, { value: Value; reads: Set<string> }>();
+  private readonly reading = new Set<string>();
+
+  constructor(
+    private readonly repoRoot: string,
+    private readonly files: ReadonlySet<string>,
+    private readonly parsed: ReadonlyMap<string, HclJson>,
+    private readonly sources: ReadonlyMap<string, string>,
+    folders: Set<string>,
+  ) {
+    this.folders = folders;
+  }
+
+  /** @param id unit id: the unit's folder relative to the repository root. */
+  evaluateUnit(id: string): UnitConfig {
+    const file = id === '' ? 'terragrunt.hcl' : `${id}/terragrunt.hcl`;
+    const acc: Acc = {
+      reads: new Set([file]),
+      deps: new Map(),
+      source: undefined,
+      inputs: new Map(),
+    };
+    const ctx: Ctx = {
+      file,
+      tgDir: id,
+      unitDir: id,
+      includeFile: undefined,
+      unitIncludes: new Map(),
+    };
+    this.evalFile(ctx, acc);
+    const source = acc.source;
+    let moduleDir: string | undefined;
+    if (source && isLocalSource(source.value)) {
+      moduleDir = this.located(source.at, () =>
+        toRel(this.repoRoot, id, localModulePath(source.value)),
+      );
+      if (!this.folders.has(moduleDir)) {
+        throw located(
+          source.at,
+          `terraform.source "${source.value}": folder ${moduleDir} does not exist`,
+        );
+      }
+    }
+    return {
+      id,
+      dependencies: [...acc.deps.values()],
+      reads: [...acc.reads].sort(),
+      moduleDir,
+      source,
+      inputs: acc.inputs,
+    };
+  }
+
+  private json(file: string): HclJson {
+    const j = this.parsed.get(file);
+    if (j === undefined) throw new NeedFile(file);
+    return j;
+  }
+
+  private line(file: string, pattern: RegExp): Location {
+    return { file, line: findLine(this.sources.get(file) ?? '', pattern) };
+  }
+
+  private located<T>(at: Location, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      if (err instanceof HclEvalError || err instanceof ExprSyntaxError)
+        throw located(at, err.message);
+      if (err instanceof CliError && !/^[^\s:]+:\d+: /.test(err.message)) {
+        throw located(at, err.message);
+      }
+      throw err;
+    }
+  }
+
+  private evalFile(ctx: Ctx, acc: Acc): FileResult {
+    const json = this.json(ctx.file);
+    const includes = new Map<string, FileResult>();
+    const scope = this.scope(ctx, acc, () => locals, includes);
+    const rawLocals: Record<string, unknown> = {};
+    for (const b of blocks(json.locals)) Object.assign(rawLocals, b.body);
+    const inProgress = new Set<string>();
+    const locals: LazyObject = new LazyObject(
+      () => Object.keys(rawLocals),
+      (k) =>
+        this.located(this.line(ctx.file, attributePattern(k)), () => {
+          if (inProgress.has(k)) throw new HclEvalError(`local.${k} refers to itself`);
+          inProgress.add(k);
+          try {
+            return evalJson(rawLocals[k], scope);
+          } finally {
+            inProgress.delete(k);
+          }
+        }),
+    );
+
+    for (const { label, body } of blocks(json.include)) {
+      const at = this.line(ctx.file, blockPattern('include', label || undefined));
+      const target = this.located(at, () => {
+        const p = toText(evalJson(body.path, scope));
+        if (p === UNKNOWN)
+          throw new HclEvalError(`include "${label}": path is not known statically`);
+        return toRel(this.repoRoot, ctx.tgDir, p);
+      });
+      if (!this.files.has(target)) {
+        throw located(at, `include "${label}": ${target} does not exist`);
+      }
+      acc.reads.add(target);
+      if (ctx.includeFile === undefined) ctx.unitIncludes.set(label, target);
+      const child: Ctx = { ...ctx, file: target, includeFile: target };
+      includes.set(label, this.evalFile(child, acc));
+    }
+
+    for (const k of Object.keys(rawLocals)) locals.get(k);
+
+    for (const { label, body } of blocks(json.dependency)) {
+      const at = this.line(ctx.file, blockPattern('dependency', label));
+      const id = this.located(at, () => {
+        const p = toText(evalJson(body.config_path, scope));
+        if (p === UNKNOWN)
+          throw new HclEvalError(`dependency "${label}": config_path is not static`);
+        return toRel(this.repoRoot, ctx.tgDir, p);
+      });
+      this.checkUnit(id, at, `dependency "${label}" config_path`);
+      acc.deps.set(`dependency:${label}`, { id, at });
+    }
+    for (const { body } of blocks(json.dependencies)) {
+      const at = this.line(ctx.file, blockPattern('dependencies'));
+      const paths = this.located(at, () => evalJson(body.paths, scope));
+      if (!Array.isArray(paths)) continue;
+      for (const p of paths) {
+        const t = toText(p);
+        if (t === UNKNOWN) continue;
+        const id = this.located(at, () => toRel(this.repoRoot, ctx.tgDir, t));
+        this.checkUnit(id, at, 'dependencies.paths entry');
+        acc.deps.set(`path:${id}`, { id, at });
+      }
+    }
+    for (const { body } of blocks(json.terraform)) {
+      if (body.source === undefined) continue;
+      const at = this.line(ctx.file, attributePattern('source'));
+      const v = this.located(at, () => toText(evalJson(body.source, scope)));
+      if (v !== UNKNOWN) acc.source = { value: v, at };
+    }
+    let inputs: Value = {};
+    if (json.inputs !== undefined) {
+      const at = this.line(ctx.file, attributePattern('inputs'));
+      inputs = this.located(at, () => evalJson(json.inputs, scope));
+      const plain = inputs instanceof LazyObject ? Object.fromEntries(inputs.entries()) : inputs;
+      if (isRecord(plain) && acc.inputs) {
+        for (const k of Object.keys(plain)) {
+          acc.inputs.set(k, this.line(ctx.file, attributePattern(k)));
+        }
+      } else {
+        acc.inputs = undefined;
+      }
+    }
+    return { locals, inputs };
+  }
+
+  private checkUnit(id: string, at: Location, what: string): void {
+    const f = id === '' ? 'terragrunt.hcl' : `${id}/terragrunt.hcl`;
+    if (!this.files.has(f)) throw located(at, `${what}: ${id} is not a unit (no ${f})`);
+  }
+
+  private readConfig(ctx: Ctx, acc: Acc, p: string, fallback: Value | undefined): Value {
+    const rel = toRel(this.repoRoot, ctx.tgDir, p);
+    if (!this.files.has(rel)) {
+      if (fallback !== undefined) return fallback;
+      throw new HclEvalError(`read_terragrunt_config: ${rel} does not exist`);
+    }
+    let hit = this.readCache.get(rel);
+    if (!hit) {
+      if (this.reading.has(rel))
+        throw new HclEvalError(`read_terragrunt_config: ${rel} reads itself`);
+      this.reading.add(rel);
+      try {
+        const dir = dirOf(rel);
+        const sub: Acc = {
+          reads: new Set([rel]),
+          deps: new Map(),
+          source: undefined,
+          inputs: undefined,
+        };
+        const res = this.evalFile(
+          { file: rel, tgDir: dir, unitDir: dir, includeFile: undefined, unitIncludes: new Map() },
+          sub,
+        );
+        hit = {
+          value: { locals: Object.fromEntries(res.locals.entries()), inputs: res.inputs },
+          reads: sub.reads,
+        };
+        this.readCache.set(rel, hit);
+      } finally {
+        this.reading.delete(rel);
+      }
+    }
+    for (const r of hit.reads) acc.reads.add(r);
+    return hit.value;
+  }
+
+  private scope(ctx: Ctx, acc: Acc, locals: () => LazyObject, includes: Map<string, FileResult>) {
+    const abs = (rel: string): string => toAbs(this.repoRoot, rel);
+    const rel = (p: string, base = ctx.tgDir): string => toRel(this.repoRoot, base, p);
+    const record = (p: string, base?: string): string => {
+      const r = rel(p, base);
+      acc.reads.add(r);
+      return r;
+    };
+    const includeDir = (label: Value | undefined): string | undefined => {
+      if (ctx.includeFile !== undefined) return dirOf(ctx.includeFile);
+      const f =
+        label === undefined
+          ? [...ctx.unitIncludes.values()][0]
+          : ctx.unitIncludes.get(String(label));
+      return f === undefined ? undefined : dirOf(f);
+    };
+    const includeObject = (r: FileResult): LazyObject =>
+      new LazyObject(
+        () => ['locals', 'inputs'],
+        (k) => (k === 'locals' ? r.locals : r.inputs),
+      );
+    return {
+      variable: (name: string): Value | undefined => {
+        if (name === 'local') return locals();
+        if (name === 'include') {
+          const only = includes.get('');
+          if (only && includes.size === 1) return includeObject(only);
+          return new LazyObject(
+            () => [...includes.keys()],
+            (k) => {
+              const r = includes.get(k);
+              return r ? includeObject(r) : UNKNOWN;
+            },
+          );
+        }
+        if (['dependency', 'feature', 'values', 'each', 'var', 'path'].includes(name))
+          return UNKNOWN;
+        return undefined;
+      },
+      call: (name: string, args: Value[]): Value | undefined => {
+        const known = args.every((a) => a !== UNKNOWN);
+        const s = (i: number): string => String(args[i] ?? '');
+        switch (name) {
+          case 'find_in_parent_folders': {
+            if (!known) return UNKNOWN;
+            const target = args.length > 0 ? s(0) : 'terragrunt.hcl';
+            let dir = ctx.tgDir;
+            while (dir !== '') {
+              dir = dirOf(dir);
+              const cand = dir === '' ? target : `${dir}/${target}`;
+              if (this.files.has(path.posix.normalize(cand)))
+                return abs(path.posix.normalize(cand));
+            }
+            if (args.length > 1) return args[1] as Value;
+            throw new HclEvalError(
+              `find_in_parent_folders("${target}"): not found above ${ctx.tgDir}`,
+            );
+          }
+          case 'get_terragrunt_dir':
+            return abs(ctx.tgDir);
+          case 'get_original_terragrunt_dir':
+            return abs(ctx.unitDir);
+          case 'get_repo_root':
+            return abs('');
+          case 'get_parent_terragrunt_dir':
+            return abs(includeDir(args[0]) ?? ctx.tgDir);
+          case 'path_relative_to_include': {
+            const d = includeDir(args[0]);
+            return d === undefined ? '.' : relativeBetween(d, ctx.unitDir);
+          }
+          case 'path_relative_from_include': {
+            const d = includeDir(args[0]);
+            return d === undefined ? '.' : relativeBetween(ctx.unitDir, d);
+          }
+          case 'dirname':
+            return known ? path.posix.dirname(s(0)) : UNKNOWN;
+          case 'basename':
+            return known ? path.posix.basename(s(0)) : UNKNOWN;
+          case 'abspath':
+            return known ? abs(rel(s(0))) : UNKNOWN;
+          case 'read_terragrunt_config':
+            if (args[0] === UNKNOWN) return UNKNOWN;
+            return this.readConfig(ctx, acc, s(0), args[1]);
+          case 'read_tfvars_file':
+          case 'sops_decrypt_file':
+            if (known) record(s(0));
+            return UNKNOWN;
+          case 'mark_as_read':
+            if (!known) return UNKNOWN;
+            record(s(0));
+            return s(0);
+          case 'mark_glob_as_read': {
+            if (!known) return UNKNOWN;
+            const re = globToRegExp(rel(s(0)));
+            const hits = [...this.files].filter((f) => re.test(f));
+            for (const h of hits) acc.reads.add(h);
+            return hits.map(abs);
+          }
+          case 'file':
+          case 'filebase64':
+          case 'templatefile':
+            if (known) record(s(0), dirOf(ctx.file));
+            return UNKNOWN;
+          case 'fileexists':
+            return known ? this.files.has(rel(s(0), dirOf(ctx.file))) : UNKNOWN;
+          case 'get_env':
+            return args.length > 1 ? (args[1] as Value) : UNKNOWN;
+          default:
+            return undefined;
+        }
+      },
+    };
+  }
+}
+
+export function located(at: Location, message: string): CliError {
+  return new CliError('input', `${at.file}:${at.line}: ${message}`);
+}

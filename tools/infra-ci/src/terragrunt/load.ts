@@ -1,0 +1,120 @@
+import { CliError } from '../errors.js';
+import type { HclJson, HclParser } from '../hcl/parse.js';
+import { Evaluator, NeedFile, type UnitConfig } from './evaluate.js';
+import { foldersOf, type Tree } from './tree.js';
+
+function brokenUnit(id: string): UnitConfig {
+  const file = id === '' ? 'terragrunt.hcl' : `${id}/terragrunt.hcl`;
+  return {
+    id,
+    dependencies: [],
+    reads: [file],
+    moduleDir: undefined,
+    source: undefined,
+    inputs: undefined,
+  };
+}
+
+/** One unit of the graph. Unit ids are folder paths relative to the repository root. */
+export interface Unit {
+  /** Unit id: the unit's folder relative to the repository root. */
+  id: string;
+  /** Unit ids (folders relative to the repository root) this unit depends on, sorted. */
+  dependencies: string[];
+  /** Files the unit reads (relative to the repository root), sorted; includes module files. */
+  reads: string[];
+  /** Local module folder (relative to the repository root): any file under it is read. */
+  moduleDir?: string;
+}
+
+/** Units by id (folder path relative to the repository root). */
+export interface UnitGraph {
+  units: Record<string, Unit>;
+}
+
+const IGNORED = /(^|\/)\.(terragrunt-cache|terraform)\//;
+
+/** Unit ids (folders relative to the repository root) under `root` in a tree. */
+export function discoverUnits(files: Iterable<string>, root: string): string[] {
+  const prefix = root === '' ? '' : `${root}/`;
+  const ids: string[] = [];
+  for (const f of files) {
+    if (!f.startsWith(prefix) || IGNORED.test(f)) continue;
+    if (f === 'terragrunt.hcl' || f.endsWith('/terragrunt.hcl')) {
+      ids.push(f.slice(0, -'/terragrunt.hcl'.length));
+    }
+  }
+  return ids.sort();
+}
+
+/**
+ * Evaluate every unit under `root` (a folder relative to the repository root). `lenient` (used for
+ * the base ref) keeps a unit whose config no longer evaluates, with no dependencies, instead of failing.
+ * Unit ids are folder paths relative to the repository root.
+ */
+export async function loadUnits(
+  tree: Tree,
+  root: string,
+  parser: HclParser,
+  lenient = false,
+): Promise<{ graph: UnitGraph; configs: UnitConfig[] }> {
+  const folders = foldersOf(tree.files);
+  if (!folders.has(root)) throw new CliError('input', `root folder "${root}" does not exist`);
+  const ids = discoverUnits(tree.files, root);
+  const parsed = new Map<string, HclJson>();
+  const sources = new Map<string, string>();
+  const load = async (file: string): Promise<void> => {
+    const content = await tree.read(file);
+    sources.set(file, content);
+    parsed.set(file, await parser.parse(file, content));
+  };
+  const prefix = root === '' ? '' : `${root}/`;
+  const hcl = [...tree.files].filter(
+    (f) => f.startsWith(prefix) && f.endsWith('.hcl') && !IGNORED.test(f),
+  );
+  await Promise.all(
+    hcl.map((f) =>
+      load(f).catch((err: unknown) => {
+        if (!lenient) throw err;
+      }),
+    ),
+  );
+
+  const evaluator = new Evaluator(tree.repoRoot, tree.files, parsed, sources, folders);
+  const sorted = [...tree.files].sort();
+  const configs: UnitConfig[] = [];
+  const units: Record<string, Unit> = {};
+  for (const id of ids) {
+    let cfg: UnitConfig | undefined;
+    while (!cfg) {
+      try {
+        cfg = evaluator.evaluateUnit(id);
+      } catch (err) {
+        if (err instanceof NeedFile && !parsed.has(err.file)) {
+          await load(err.file).catch((e: unknown) => {
+            if (!lenient) throw e;
+            parsed.set(err.file, {});
+          });
+        } else if (lenient && err instanceof CliError) {
+          // A broken unit at the base ref: keep it (so it can be destroyed) without edges.
+          cfg = brokenUnit(id);
+        } else {
+          throw err;
+        }
+      }
+    }
+    configs.push(cfg);
+    const reads = new Set(cfg.reads);
+    if (cfg.moduleDir !== undefined) {
+      const p = cfg.moduleDir === '' ? '' : `${cfg.moduleDir}/`;
+      for (const f of sorted) if (f.startsWith(p)) reads.add(f);
+    }
+    units[id] = {
+      id,
+      dependencies: [...new Set(cfg.dependencies.map((d) => d.id))].sort(),
+      reads: [...reads].sort(),
+      ...(cfg.moduleDir === undefined ? {} : { moduleDir: cfg.moduleDir }),
+    };
+  }
+  return { graph: { units }, configs };
+}
