@@ -9,8 +9,9 @@ import { checkPodSecurity } from './checks/security.js';
 import { checkSelectors } from './checks/selectors.js';
 import { DeployCheckError } from './errors.js';
 import { readKustomizations, readVarSources, resolveVars, type SourceDoc } from './flux.js';
-import { listYamlFiles, readYamlDocs } from './io/files.js';
+import { listYamlFiles, readYamlDocs, repoRelative } from './io/files.js';
 import type { KustomizeBuild } from './io/kustomize.js';
+import { collectKustomizeFiles, type InlinePatch } from './io/kustomize-files.js';
 import type { Finding, RenderedObject } from './model.js';
 import { get, identity, isRecord, str } from './object-access.js';
 import { applyPostBuild } from './render.js';
@@ -79,7 +80,6 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
     opts.repoRoot,
     await listYamlFiles(opts.deployDir, SKIPPED_FOLDERS),
   );
-  const index = buildSourceIndex(all.docs);
   const findings: Finding[] = [...all.findings];
   const clusters: ClusterSummary[] = [];
 
@@ -118,7 +118,17 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
             failed: fail(`"${k.path}" is not a folder (paths are relative to the repository root)`),
           };
         }
-        return { k, result: await opts.build(dir) };
+        const inline: InlinePatch[] = [];
+        const sources = await readYamlDocs(opts.repoRoot, await collectKustomizeFiles(dir, inline));
+        const patches = inline.map((p) => ({
+          file: repoRelative(opts.repoRoot, p.file),
+          doc: { apiVersion: 'inline-patch', kind: p.kind, metadata: { name: p.name } },
+        }));
+        return {
+          k,
+          result: await opts.build(dir),
+          index: buildSourceIndex([...sources.docs, ...patches]),
+        };
       }),
     );
     for (const b of builds) {
@@ -142,7 +152,7 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
         b.k,
         b.result.docs,
         vars.findings.length > 0 ? {} : vars.vars,
-        index,
+        b.index,
       );
       findings.push(...vars.findings);
       if (vars.findings.length === 0) findings.push(...rendered.findings);

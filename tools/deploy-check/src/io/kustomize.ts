@@ -24,7 +24,7 @@ export const kubectlKustomize: KustomizeBuild = (dir) =>
             );
             return;
           }
-          resolve({ ok: false, error: (stderr || err.message).trim() });
+          resolve({ ok: false, error: conciseError(stderr || err.message) });
           return;
         }
         const docs = parseAllDocuments(stdout).map((d) => d.toJS() as unknown);
@@ -32,3 +32,9 @@ export const kubectlKustomize: KustomizeBuild = (dir) =>
       },
     );
   });
+
+/** kubectl wraps kustomize's message in a klog line; keep the message itself. */
+export function conciseError(stderr: string): string {
+  const m = /err="((?:[^"\\]|\\.)*)"/.exec(stderr);
+  return (m?.[1] ?? stderr).replace(/\\"/g, '"').trim();
+}
