@@ -11,6 +11,18 @@ locals {
   environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
 }
 
+# The standby's repository must exist before replication starts delivering into it (ECR would
+# otherwise create it with default settings, and the standby unit's create would then fail): the
+# dependency makes infra-ci apply eu-west-2/ecr first, and supplies the destination registry id.
+dependency "standby_ecr" {
+  config_path = "../../eu-west-2/ecr"
+
+  mock_outputs = {
+    repository_registry_id = "111111111111"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
 # The primary registry replicates the application repository to the standby region: CI pushes once
 # (here) and ECR copies the same manifest, so the digest is identical in both regions.
 inputs = {
@@ -20,7 +32,7 @@ inputs = {
       destinations = [
         {
           region      = local.environment_vars.locals.standby_region
-          registry_id = local.environment_vars.locals.aws_account_id
+          registry_id = dependency.standby_ecr.outputs.repository_registry_id
         }
       ]
       repository_filters = [
