@@ -55,12 +55,12 @@ export function findLine(source: string, pattern: RegExp): number {
 /** Regex that finds the header of block `type "label"` (label optional). */
 export function blockPattern(type: string, label?: string): RegExp {
   const l = label === undefined ? '' : `\\s*"${escapeRe(label)}"`;
-  return new RegExp(`^\\s*${escapeRe(type)}${l}\\s*(\\{|")`, 'm');
+  return new RegExp(`^[ \\t]*${escapeRe(type)}${l}\\s*(\\{|")`, 'm');
 }
 
 /** Regex that finds `name =` (an attribute assignment). */
 export function attributePattern(name: string): RegExp {
-  return new RegExp(`^\\s*${escapeRe(name)}\\s*=`, 'm');
+  return new RegExp(`^[ \\t]*${escapeRe(name)}\\s*=`, 'm');
 }
 
 function escapeRe(s: string): string {

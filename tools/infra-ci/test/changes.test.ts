@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { detectChangesPure, type FileChange } from '../src/changes/detect.js';
+import type { Unit, UnitGraph } from '../src/terragrunt/load.js';
+
+const E = 'infra/environments/prod';
+function unit(id: string, dependencies: string[], reads: string[] = [], moduleDir?: string): Unit {
+  return {
+    id,
+    dependencies,
+    reads: [`${id}/terragrunt.hcl`, ...reads],
+    ...(moduleDir ? { moduleDir } : {}),
+  };
+}
+function graph(...units: Unit[]): UnitGraph {
+  return { units: Object.fromEntries(units.map((u) => [u.id, u])) };
+}
+
+const vpc1 = unit(
+  `${E}/eu-central-1/vpc`,
+  [],
+  [`infra/environments/_common/vpc.hcl`, `${E}/eu-central-1/region.hcl`],
+  'infra/modules/vpc',
+);
+const eks1 = unit(
+  `${E}/eu-central-1/eks`,
+  [`${E}/eu-central-1/vpc`],
+  [`${E}/eu-central-1/region.hcl`],
+);
+const vpc2 = unit(
+  `${E}/eu-west-2/vpc`,
+  [],
+  [`infra/environments/_common/vpc.hcl`, `${E}/eu-west-2/region.hcl`],
+  'infra/modules/vpc',
+);
+const eks2 = unit(`${E}/eu-west-2/eks`, [`${E}/eu-west-2/vpc`], [`${E}/eu-west-2/region.hcl`]);
+const ga = unit(`${E}/global/ga`, [`${E}/eu-central-1/eks`, `${E}/eu-west-2/eks`]);
+const all = graph(vpc1, eks1, vpc2, eks2, ga);
+
+const run = (changedFiles: FileChange[], base = all, head = all) =>
+  detectChangesPure({ changedFiles, unitsAtBase: base, unitsAtHead: head });
+
+describe('detectChangesPure', () => {
+  it('a shared _common file changes the unit in both regions; dependents follow', () => {
+    const r = run([{ status: 'M', path: 'infra/environments/_common/vpc.hcl' }]);
+    expect(r.changed).toEqual([`${E}/eu-central-1/vpc`, `${E}/eu-west-2/vpc`]);
+    expect(r.dependents).toEqual([`${E}/eu-central-1/eks`, `${E}/eu-west-2/eks`, `${E}/global/ga`]);
+    expect(r.applyWaves).toEqual([[`${E}/eu-central-1/vpc`, `${E}/eu-west-2/vpc`]]);
+  });
+
+  it('a region.hcl change touches only that region', () => {
+    const r = run([{ status: 'M', path: `${E}/eu-west-2/region.hcl` }]);
+    expect(r.changed).toEqual([`${E}/eu-west-2/eks`, `${E}/eu-west-2/vpc`]);
+    expect(r.applyWaves).toEqual([[`${E}/eu-west-2/vpc`], [`${E}/eu-west-2/eks`]]);
+  });
+
+  it('any file under a local module folder changes the units using it', () => {
+    const r = run([{ status: 'A', path: 'infra/modules/vpc/nat.tf' }]);
+    expect(r.changed).toEqual([`${E}/eu-central-1/vpc`, `${E}/eu-west-2/vpc`]);
+    expect(run([{ status: 'M', path: 'infra/modules/vpcx/main.tf' }]).changed).toEqual([]);
+  });
+
+  it("a unit's own non-config file changes it", () => {
+    expect(run([{ status: 'M', path: `${E}/global/ga/README.md` }]).changed).toEqual([
+      `${E}/global/ga`,
+    ]);
+  });
+
+  it('a deleted unit is destroyed, in reverse dependency order from the base graph', () => {
+    const head = graph(vpc1, vpc2, eks2);
+    const r = run(
+      [
+        { status: 'D', path: `${E}/eu-central-1/eks/terragrunt.hcl` },
+        { status: 'D', path: `${E}/global/ga/terragrunt.hcl` },
+      ],
+      all,
+      head,
+    );
+    expect(r.destroyed).toEqual([`${E}/eu-central-1/eks`, `${E}/global/ga`]);
+    expect(r.destroyWaves).toEqual([[`${E}/global/ga`], [`${E}/eu-central-1/eks`]]);
+    expect(r.changed).toEqual([]);
+  });
+
+  it('a moved unit is destroyed at the old place, changed at the new one, and flagged', () => {
+    const moved = unit(`${E}/eu-central-1/network`, []);
+    const head = graph(moved, eks2, vpc2);
+    const base = graph(vpc1, eks2, vpc2);
+    const r = run(
+      [
+        {
+          status: 'R',
+          from: `${E}/eu-central-1/vpc/terragrunt.hcl`,
+          path: `${E}/eu-central-1/network/terragrunt.hcl`,
+        },
+      ],
+      base,
+      head,
+    );
+    expect(r.moved).toEqual([{ from: `${E}/eu-central-1/vpc`, to: `${E}/eu-central-1/network` }]);
+    expect(r.destroyed).toEqual([`${E}/eu-central-1/vpc`]);
+    expect(r.changed).toEqual([`${E}/eu-central-1/network`]);
+  });
+
+  it('a new unit is changed even without listing its files', () => {
+    const extra = unit(`${E}/eu-west-2/ecr`, []);
+    expect(run([], all, graph(vpc1, eks1, vpc2, eks2, ga, extra)).changed).toEqual([
+      `${E}/eu-west-2/ecr`,
+    ]);
+  });
+});

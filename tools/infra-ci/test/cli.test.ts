@@ -1,0 +1,83 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { E, infraTree, TempRepo } from './helpers/repo.js';
+
+// End-to-end through the built CLI (root `npm test` builds before running tests).
+const MAIN = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'dist',
+  'cli',
+  'main.js',
+);
+const P = `${E}/prod`;
+
+let repo: TempRepo;
+let base: string;
+beforeEach(() => {
+  repo = new TempRepo().write(infraTree());
+  base = repo.commit('base');
+});
+afterEach(() => repo.cleanup());
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  return spawnSync(process.execPath, [MAIN, ...args], {
+    cwd: repo.dir,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', ...env },
+    timeout: 20_000,
+  });
+}
+
+describe('infra-ci changes (spawned)', () => {
+  it('prints one JSON object with sorted arrays', () => {
+    repo.write({ [`${E}/_common/eks.hcl`]: `${infraTree()[`${E}/_common/eks.hcl`]}#\n` });
+    repo.commit('eks');
+    const r = cli(['changes', '--base', base, '--head', 'HEAD']);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      changed: [`${P}/eu-central-1/eks`, `${P}/eu-west-2/eks`],
+      destroyed: [],
+      moved: [],
+      dependents: [`${P}/global/ga`],
+      applyWaves: [[`${P}/eu-central-1/eks`, `${P}/eu-west-2/eks`]],
+      destroyWaves: [],
+    });
+  });
+
+  it('--format github appends key=json lines to $GITHUB_OUTPUT, and fails without it', () => {
+    const out = path.join(repo.dir, 'gh-output');
+    const r = cli(['changes', '--base', base, '--format', 'github'], { GITHUB_OUTPUT: out });
+    expect(r.status).toBe(0);
+    expect(readFileSync(out, 'utf8')).toContain('changed=[]\n');
+    const missing = cli(['changes', '--base', base, '--format', 'github']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('GITHUB_OUTPUT');
+  });
+
+  it('bad HCL: file:line and exit 2, nothing on stdout', () => {
+    repo.write({ [`${P}/eu-west-2/region.hcl`]: 'locals {\n  aws_region = \n' });
+    repo.commit('broken');
+    const r = cli(['changes', '--base', base]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(new RegExp(`${P}/eu-west-2/region.hcl:\\d+: `));
+  });
+
+  it('unknown ref: exit 2 naming the ref', () => {
+    const r = cli(['changes', '--base', 'v9.9.9']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('"v9.9.9"');
+  });
+
+  it('graph --format mermaid draws the DAG', () => {
+    const r = cli(['graph', '--format', 'mermaid']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^graph TD/);
+    expect(r.stdout.match(/-->/g)?.length).toBe(4);
+  });
+});
