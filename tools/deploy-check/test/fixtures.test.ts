@@ -1,0 +1,301 @@
+import { execFile } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { kubectlKustomize } from '../src/io/kustomize.js';
+import { formatFinding } from '../src/model.js';
+import { runChecks } from '../src/run.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fixtures = join(here, 'fixtures');
+const repoRoot = join(here, '..', '..', '..');
+
+async function check(name: string) {
+  const root = join(fixtures, name);
+  return runChecks({ repoRoot: root, deployDir: join(root, 'deploy'), build: kubectlKustomize });
+}
+
+interface Expected {
+  check: string;
+  file: string;
+  kind: string;
+  name: string;
+  field: string;
+  message: RegExp;
+}
+
+const canaryFile = '../_base/canary.yaml (patched in deploy/apps/app/kustomization.yaml)';
+const deploymentPatched =
+  '../_base/deployment.yaml (patched in deploy/apps/app/kustomization.yaml)';
+const flux = 'deploy/clusters/test/flux.yaml';
+
+/** Each broken fixture and exactly the findings it must produce. */
+const BROKEN: Record<string, Expected[]> = {
+  'unresolved-var': [
+    {
+      check: 'substitution',
+      file: '../_base/deployment.yaml (patched in deploy/apps/app/patch-env.yaml)',
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].env[0].value',
+      message: /variable \$\{OWNER\} has no value/,
+    },
+  ],
+  'missing-vars-source': [
+    {
+      check: 'substitution',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.postBuild.substituteFrom[1]',
+      message: /ConfigMap flux-system\/other-vars is not defined in the cluster folder/,
+    },
+  ],
+  'canary-refs': [
+    {
+      check: 'canary-refs',
+      file: canaryFile,
+      kind: 'Canary',
+      name: 'app',
+      field: 'spec.targetRef.name',
+      message: /Deployment "missing" not found/,
+    },
+    {
+      check: 'canary-refs',
+      file: canaryFile,
+      kind: 'Canary',
+      name: 'app',
+      field: 'spec.autoscalerRef.name',
+      message: /HorizontalPodAutoscaler "nope" not found/,
+    },
+    {
+      check: 'canary-refs',
+      file: canaryFile,
+      kind: 'Canary',
+      name: 'app',
+      field: 'spec.analysis.metrics[0].templateRef',
+      message: /MetricTemplate "gone" not found/,
+    },
+  ],
+  'canary-port': [
+    {
+      check: 'canary-refs',
+      file: canaryFile,
+      kind: 'Canary',
+      name: 'app',
+      field: 'spec.service.targetPort',
+      message: /no container port named "web"/,
+    },
+  ],
+  'canary-schema': [
+    {
+      check: 'schema',
+      file: canaryFile,
+      kind: 'Canary',
+      name: 'app',
+      field: 'spec.analysis.metrics[0]',
+      message: /unknown field\(s\) tresholdRange/,
+    },
+    {
+      check: 'schema',
+      file: canaryFile,
+      kind: 'Canary',
+      name: 'app',
+      field: 'spec.analysis.webhooks[0].type',
+      message: /expected one of .*"pre-rollout"/,
+    },
+  ],
+  'metric-template-schema': [
+    {
+      check: 'schema',
+      file: '../_base/metric-template.yaml (patched in deploy/apps/app/kustomization.yaml)',
+      kind: 'MetricTemplate',
+      name: 'errors',
+      field: 'spec.query',
+      message: /expected string, received undefined/,
+    },
+  ],
+  'hpa-target': [
+    {
+      check: 'hpa-refs',
+      file: '../_base/hpa.yaml (patched in deploy/apps/app/kustomization.yaml)',
+      kind: 'HorizontalPodAutoscaler',
+      name: 'app',
+      field: 'spec.scaleTargetRef',
+      message: /Deployment "missing" not found in namespace app/,
+    },
+  ],
+  selectors: [
+    {
+      check: 'canary-refs',
+      file: 'deploy/apps/app/services.yaml',
+      kind: 'Service',
+      name: 'app-canary',
+      field: 'metadata.name',
+      message: /Flagger generates Service "app-canary"/,
+    },
+    {
+      check: 'selectors',
+      file: '../_base/pdb.yaml (patched in deploy/apps/app/kustomization.yaml)',
+      kind: 'PodDisruptionBudget',
+      name: 'app',
+      field: 'spec.selector',
+      message: /"app":"other".*matches no pod template/,
+    },
+    {
+      check: 'selectors',
+      file: 'deploy/apps/app/services.yaml',
+      kind: 'Service',
+      name: 'web',
+      field: 'spec.selector',
+      message: /matches no pod template in namespace app/,
+    },
+  ],
+  'configmap-refs': [
+    {
+      check: 'configmap-refs',
+      file: deploymentPatched,
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].envFrom[0].configMapRef.name',
+      message: /ConfigMap "absent" not found/,
+    },
+    {
+      check: 'configmap-refs',
+      file: deploymentPatched,
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].env[1].valueFrom.configMapKeyRef',
+      message: /has no key "MISSING_KEY"/,
+    },
+  ],
+  'image-tag': [
+    {
+      check: 'image-digest',
+      file: '../_base/deployment.yaml',
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].image',
+      message: /registry\.example\.com\/app:1\.2\.3" is not pinned by digest/,
+    },
+  ],
+  'insecure-pod': [
+    'spec.template.spec.securityContext.runAsNonRoot',
+    'spec.template.spec.securityContext.runAsUser',
+    'spec.template.spec.securityContext.seccompProfile.type',
+    'spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation',
+    'spec.template.spec.containers[0].securityContext.capabilities.drop',
+    'spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem',
+    'spec.template.spec.containers[0].resources.limits.memory',
+  ].map((field) => ({
+    check: 'pod-security',
+    file: deploymentPatched,
+    kind: 'Deployment',
+    name: 'app',
+    field,
+    message: /./,
+  })),
+  'depends-on': [
+    {
+      check: 'depends-on',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.dependsOn[0]',
+      message: /flux-system\/infrastructure is not defined/,
+    },
+  ],
+  'kustomize-error': [
+    {
+      check: 'kustomize',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.path',
+      message: /kubectl kustomize \.\/deploy\/apps\/app failed: .*missing\.yaml/,
+    },
+  ],
+  'k8s-schema': [
+    {
+      check: 'schema',
+      file: deploymentPatched,
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].ports[0].containerPort',
+      message: /must be integer/,
+    },
+  ],
+  'bad-path': [
+    {
+      check: 'flux',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.path',
+      message: /"\.\/deploy\/apps\/nowhere" is not a folder/,
+    },
+  ],
+};
+
+describe('broken fixtures', () => {
+  it.each(Object.entries(BROKEN))(
+    '%s fails with file, object, field and reason',
+    async (name, expected) => {
+      const report = await check(name);
+      const got = report.findings.map((f) => ({ ...f, text: formatFinding(f) }));
+      expect(got).toHaveLength(expected.length);
+      for (const e of expected) {
+        expect(got).toContainEqual(
+          expect.objectContaining({ ...e, message: expect.stringMatching(e.message) }),
+        );
+      }
+    },
+  );
+});
+
+describe('valid trees', () => {
+  it('accepts the good fixture (optional source, defaults, substitute: disabled)', async () => {
+    const report = await check('good');
+    expect(report.findings.map(formatFinding)).toEqual([]);
+    expect(report.clusters).toEqual([{ cluster: 'test', kustomizations: 1, objects: 9 }]);
+  });
+
+  it("accepts the repository's deploy/ tree, every cluster rendering the app", async () => {
+    const report = await runChecks({
+      repoRoot,
+      deployDir: join(repoRoot, 'deploy'),
+      build: kubectlKustomize,
+    });
+    expect(report.findings.map(formatFinding)).toEqual([]);
+    expect(report.clusters.map((c) => c.cluster)).toEqual(
+      expect.arrayContaining(['eu-central-1', 'eu-west-2']),
+    );
+    for (const c of report.clusters) expect(c.objects).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('CLI', () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        ['--import', 'tsx', join(here, '..', 'src', 'cli.ts'), ...args],
+        { cwd: repoRoot, timeout: 20_000 },
+        (err, stdout, stderr) =>
+          resolve({ code: err === null ? 0 : (err.code as number), stdout, stderr }),
+      );
+    });
+
+  it('exits 1 listing every problem, 0 with a summary, 2 when it cannot run', async () => {
+    const bad = await run(['--repo', join(fixtures, 'canary-refs')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('Canary/app spec.targetRef.name: Deployment "missing" not found');
+    expect(bad.stderr).toContain('deploy-check: 3 problem(s)');
+    const good = await run(['--repo', join(fixtures, 'good')]);
+    expect(good.code).toBe(0);
+    expect(good.stdout).toContain('deploy-check: ok (test: 1 Kustomization(s), 9 objects)');
+    const missing = await run(['--repo', fixtures]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('NOT_FOUND: no clusters folder');
+  });
+});

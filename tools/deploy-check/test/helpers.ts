@@ -1,0 +1,48 @@
+import type { KubeObject, RenderedObject } from '../src/model.js';
+import { identity } from '../src/object-access.js';
+
+/** A rendered object from a literal, as the checks receive it. */
+export function rendered(object: KubeObject, file = 'deploy/x.yaml'): RenderedObject {
+  const { kind, name, namespace } = identity(object);
+  return { object, kind, name, namespace, file };
+}
+
+/** A minimal hardened Deployment `name` in namespace `ns`, overridable per test. */
+export function deployment(
+  name = 'web',
+  ns = 'app',
+  podSpec: Record<string, unknown> = {},
+): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: ns },
+    spec: {
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name, tier: 'web' } },
+        spec: {
+          securityContext: {
+            runAsNonRoot: true,
+            runAsUser: 10001,
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          containers: [
+            {
+              name: 'main',
+              image: `registry.example.com/${name}@sha256:${'b'.repeat(64)}`,
+              ports: [{ name: 'http', containerPort: 8080 }],
+              resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
+              securityContext: {
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ['ALL'] },
+              },
+            },
+          ],
+          ...podSpec,
+        },
+      },
+    },
+  };
+}
