@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { parseWrk, procStatusMiB } from '../bench/wrk.js';
+
+const REPORT = `Running 10s test @ http://127.0.0.1:8080/
+  1 threads and 50 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     3.20ms  812.00us  25.10ms   90.00%
+    Req/Sec    15.60k     1.20k   17.00k    80.00%
+  Latency Distribution
+     50%    3.05ms
+     75%    3.40ms
+     90%    3.90ms
+     99%  850.00us
+  155000 requests in 10.00s, 30.00MB read
+  Non-2xx or 3xx responses: 12
+Requests/sec:  15500.12
+Transfer/sec:      3.00MB
+`;
+
+describe('bench parsing', () => {
+  it('reads req/s, p50, p99 (any unit) and non-2xx from a wrk report', () => {
+    expect(parseWrk(REPORT)).toEqual({
+      requestsPerSec: 15500.12,
+      p50Ms: 3.05,
+      p99Ms: 0.85,
+      non2xx: 12,
+    });
+  });
+
+  it('names the missing figure', () => {
+    expect(() => parseWrk('Requests/sec: 1\n')).toThrow('no 50% line');
+  });
+
+  it('reads VmRSS and VmHWM in MiB', () => {
+    const status = 'Name:\tnode\nVmHWM:\t   81920 kB\nVmRSS:\t   65536 kB\n';
+    expect(procStatusMiB(status, 'VmRSS')).toBe(64);
+    expect(procStatusMiB(status, 'VmHWM')).toBe(80);
+  });
+});
