@@ -4,6 +4,11 @@ mock_provider "aws" {
       json = "{}"
     }
   }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
   mock_data "aws_caller_identity" {
     defaults = {
       account_id = "111111111111"
