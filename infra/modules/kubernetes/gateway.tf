@@ -24,7 +24,8 @@ resource "kubernetes_manifest" "gateway_api_crds" {
     for m in local.gateway_api_documents : m.metadata.name => m if m.kind == "CustomResourceDefinition"
   }
 
-  manifest = each.value
+  # The release's CRDs carry an empty `status` stanza, which kubernetes_manifest refuses in a manifest.
+  manifest = { for k, v in each.value : k => v if k != "status" }
 }
 
 locals {

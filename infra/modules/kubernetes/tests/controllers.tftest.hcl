@@ -24,6 +24,12 @@ mock_provider "http" {
         kind: CustomResourceDefinition
         metadata:
           name: httproutes.gateway.networking.k8s.io
+        status:
+          acceptedNames:
+            kind: ""
+            plural: ""
+          conditions: null
+          storedVersions: null
         ---
         apiVersion: admissionregistration.k8s.io/v1
         kind: ValidatingAdmissionPolicy
@@ -86,6 +92,11 @@ run "only_crds_are_applied_from_the_gateway_api_bundle" {
   assert {
     condition     = keys(kubernetes_manifest.gateway_api_crds) == ["gateways.gateway.networking.k8s.io", "httproutes.gateway.networking.k8s.io"]
     error_message = "exactly the CustomResourceDefinitions of the bundle must be applied"
+  }
+
+  assert {
+    condition     = !contains(keys(kubernetes_manifest.gateway_api_crds["httproutes.gateway.networking.k8s.io"].manifest), "status")
+    error_message = "the CRDs' status stanza must be stripped (kubernetes_manifest rejects it)"
   }
 }
 
