@@ -113,8 +113,7 @@ describe('Terragrunt path semantics', () => {
     const { graph } = await load(
       files({
         [`${E}/_common/eks.hcl`]: `${COMMON_EKS}\nlocals {\n  marker = mark_as_read("\${get_terragrunt_dir()}/unit.txt")\n}\n`,
-        [`${E}/prod/eu-central-1/region.hcl`]:
-          `locals {\n  region = "eu-central-1"\n  m = mark_as_read("\${get_terragrunt_dir()}/region.txt")\n}\n`,
+        [`${E}/prod/eu-central-1/region.hcl`]: `locals {\n  region = "eu-central-1"\n  m = mark_as_read("\${get_terragrunt_dir()}/region.txt")\n}\n`,
       }),
     );
     const reads = graph.units[`${E}/prod/eu-central-1/eks`]?.reads ?? [];

@@ -1,0 +1,115 @@
+import { attributePattern, blockPattern, findLine, type HclJson } from '../hcl/parse.js';
+import type { UnitConfig } from '../terragrunt/evaluate.js';
+
+/** One problem found by `validate`: repository-relative file, 1-based line, message. */
+export interface Finding {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** A parsed file: repository-relative path, source text and hcl2json output. */
+export interface ParsedFile {
+  file: string;
+  source: string;
+  json: HclJson;
+}
+
+const EXACT = /^=?\s*\d+\.\d+\.\d+$/;
+
+type Labeled = { label: string; body: Record<string, unknown> };
+
+function labeled(v: unknown): Labeled[] {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return [];
+  return Object.entries(v).flatMap(([label, bodies]) =>
+    (Array.isArray(bodies) ? bodies : [bodies]).map((body) => ({
+      label,
+      body: body as Record<string, unknown>,
+    })),
+  );
+}
+
+function list(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? (v as Record<string, unknown>[]) : [];
+}
+
+/** True for a Terraform registry address (`ns/name/provider` or `host/ns/name/provider`). */
+export function isRegistrySource(source: string): boolean {
+  return /^([a-z0-9.-]+\.[a-z]+\/)?[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/.test(source);
+}
+
+/** Registry module calls need an exact `version`; `required_providers` entries need `= X.Y.Z`. */
+export function checkVersionPins(f: ParsedFile): Finding[] {
+  const out: Finding[] = [];
+  for (const { label, body } of labeled(f.json.module)) {
+    const source = body.source;
+    if (typeof source !== 'string' || !isRegistrySource(source)) continue;
+    const version = body.version;
+    if (typeof version !== 'string' || !EXACT.test(version.trim())) {
+      out.push({
+        file: f.file,
+        line: findLine(f.source, blockPattern('module', label)),
+        message: `module "${label}" (${source}) needs an exact version = "X.Y.Z" (got ${JSON.stringify(version ?? null)})`,
+      });
+    }
+  }
+  for (const tf of list(f.json.terraform)) {
+    for (const rp of list(tf.required_providers)) {
+      for (const [name, spec] of Object.entries(rp)) {
+        const version =
+          typeof spec === 'object' && spec !== null
+            ? (spec as Record<string, unknown>).version
+            : spec;
+        if (typeof version !== 'string' || !EXACT.test(version.trim())) {
+          out.push({
+            file: f.file,
+            line: findLine(f.source, attributePattern(name)),
+            message: `required_providers.${name} needs an exact version "= X.Y.Z" (got ${JSON.stringify(version ?? null)})`,
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Variables a module declares: name → whether it has a default (optional). */
+export function moduleVariables(files: ParsedFile[]): Map<string, { required: boolean }> {
+  const vars = new Map<string, { required: boolean }>();
+  for (const f of files) {
+    for (const { label, body } of labeled(f.json.variable))
+      vars.set(label, { required: !('default' in body) });
+  }
+  return vars;
+}
+
+/** Unit inputs against its local module's variables: no unknown inputs, every required one set. */
+export function checkInputs(unit: UnitConfig, vars: Map<string, { required: boolean }>): Finding[] {
+  if (unit.inputs === undefined || unit.moduleDir === undefined) return [];
+  const out: Finding[] = [];
+  for (const [name, at] of unit.inputs) {
+    if (!vars.has(name)) {
+      out.push({ ...at, message: `input "${name}" is not a variable of module ${unit.moduleDir}` });
+    }
+  }
+  const unitFile = unit.id === '' ? 'terragrunt.hcl' : `${unit.id}/terragrunt.hcl`;
+  for (const [name, v] of vars) {
+    if (v.required && !unit.inputs.has(name)) {
+      out.push({
+        file: unitFile,
+        line: 1,
+        message: `required variable "${name}" of module ${unit.moduleDir} is not set in inputs (unit or its includes)`,
+      });
+    }
+  }
+  return out;
+}
+
+/** `tfr://` terraform.source URLs must pin `?version=X.Y.Z`. */
+export function checkTfrSource(unit: UnitConfig): Finding[] {
+  const s = unit.source;
+  if (!s?.value.startsWith('tfr://')) return [];
+  const version = /[?&]version=([^&]+)/.exec(s.value)?.[1];
+  if (version !== undefined && EXACT.test(version)) return [];
+  return [{ ...s.at, message: `terraform.source ${s.value} needs ?version=X.Y.Z` }];
+}

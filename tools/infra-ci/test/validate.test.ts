@@ -1,0 +1,151 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { memoryTree } from '../src/terragrunt/tree.js';
+import { validateTree } from '../src/validate/run.js';
+import { terraformFmtCheck } from '../src/validate/terraform.js';
+
+const E = 'infra/environments';
+const noFmt = { fmtCheck: async () => ({ unformatted: [] }) };
+
+const UNIT = `include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+include "common" {
+  path = "\${dirname(find_in_parent_folders("root.hcl"))}/_common/app.hcl"
+}
+
+dependency "net" {
+  config_path = "../net"
+}
+
+inputs = {
+  subnet = dependency.net.outputs.id
+}
+`;
+
+function good(): Record<string, string> {
+  return {
+    [`${E}/root.hcl`]:
+      'locals {\n  r = read_terragrunt_config(find_in_parent_folders("region.hcl"))\n}\n',
+    [`${E}/_common/app.hcl`]:
+      'terraform {\n  source = "../../../../modules/app"\n}\n\ninputs = {\n  name = "app"\n}\n',
+    [`${E}/prod/eu-west-2/region.hcl`]: 'locals {\n  region = "eu-west-2"\n}\n',
+    [`${E}/prod/eu-west-2/app/terragrunt.hcl`]: UNIT,
+    [`${E}/prod/eu-west-2/net/terragrunt.hcl`]:
+      'include "root" {\n  path = find_in_parent_folders("root.hcl")\n}\n\nterraform {\n  source = "tfr:///terraform-aws-modules/vpc/aws?version=5.21.0"\n}\n',
+    'infra/modules/app/variables.tf':
+      'variable "name" {\n  type = string\n}\n\nvariable "subnet" {\n  type = string\n}\n\nvariable "size" {\n  type    = number\n  default = 1\n}\n',
+    'infra/modules/app/versions.tf':
+      'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "5.100.0"\n    }\n  }\n}\n',
+    'infra/modules/app/main.tf':
+      'module "label" {\n  source  = "cloudposse/label/null"\n  version = "0.25.0"\n}\n',
+  };
+}
+
+const validate = (files: Record<string, string>) =>
+  validateTree(memoryTree('/repo', files), 'infra', noFmt);
+const lines = (fs: { file: string; line: number; message: string }[]) =>
+  fs.map((f) => `${f.file}:${f.line}: ${f.message}`);
+
+describe('validateTree', () => {
+  it('accepts a consistent tree', async () => {
+    expect(await validate(good())).toEqual([]);
+  });
+
+  it('reports HCL that does not parse, with file:line', async () => {
+    const r = lines(
+      await validate({ ...good(), 'infra/modules/app/main.tf': 'module "x" {\n  source = \n}\n' }),
+    );
+    expect(r).toHaveLength(1);
+    expect(r[0]).toMatch(/^infra\/modules\/app\/main\.tf:[23]: does not parse/);
+  });
+
+  it('reports an include that does not resolve', async () => {
+    const f = good();
+    delete f[`${E}/_common/app.hcl`];
+    expect(lines(await validate(f))).toEqual([
+      `${E}/prod/eu-west-2/app/terragrunt.hcl:5: include "common": ${E}/_common/app.hcl does not exist`,
+    ]);
+  });
+
+  it('reports a dependency config_path that is not a unit', async () => {
+    const f = good();
+    delete f[`${E}/prod/eu-west-2/net/terragrunt.hcl`];
+    expect(lines(await validate(f))[0]).toBe(
+      `${E}/prod/eu-west-2/app/terragrunt.hcl:9: dependency "net" config_path: ${E}/prod/eu-west-2/net is not a unit (no ${E}/prod/eu-west-2/net/terragrunt.hcl)`,
+    );
+  });
+
+  it('reports a local terraform.source folder that does not exist', async () => {
+    const f = {
+      ...good(),
+      [`${E}/_common/app.hcl`]: 'terraform {\n  source = "../../../../modules/nope"\n}\n',
+    };
+    expect(lines(await validate(f))[0]).toMatch(`${E}/_common/app.hcl:2: terraform.source`);
+  });
+
+  it('reports a read_terragrunt_config target that does not exist', async () => {
+    const f = good();
+    delete f[`${E}/prod/eu-west-2/region.hcl`];
+    expect(lines(await validate(f))[0]).toMatch(
+      `${E}/root.hcl:2: find_in_parent_folders("region.hcl")`,
+    );
+  });
+
+  it('reports a cycle', async () => {
+    const f = {
+      ...good(),
+      [`${E}/prod/eu-west-2/net/terragrunt.hcl`]: `${good()[`${E}/prod/eu-west-2/net/terragrunt.hcl`]}\ndependency "app" {\n  config_path = "../app"\n}\n`,
+    };
+    expect(lines(await validate(f))).toContain(
+      `${E}/prod/eu-west-2/app/terragrunt.hcl:1: dependency cycle: ${E}/prod/eu-west-2/app -> ${E}/prod/eu-west-2/net -> ${E}/prod/eu-west-2/app`,
+    );
+  });
+
+  it('reports inputs the module does not declare and required variables not given', async () => {
+    const f = {
+      ...good(),
+      [`${E}/prod/eu-west-2/app/terragrunt.hcl`]: UNIT.replace('subnet =', 'subnett ='),
+    };
+    expect(lines(await validate(f))).toEqual([
+      `${E}/prod/eu-west-2/app/terragrunt.hcl:1: required variable "subnet" of module infra/modules/app is not set in inputs (unit or its includes)`,
+      `${E}/prod/eu-west-2/app/terragrunt.hcl:14: input "subnett" is not a variable of module infra/modules/app`,
+    ]);
+  });
+
+  it('reports unpinned registry modules, providers and tfr:// sources', async () => {
+    const f = {
+      ...good(),
+      'infra/modules/app/main.tf':
+        'module "label" {\n  source  = "cloudposse/label/null"\n  version = "~> 0.25"\n}\n',
+      'infra/modules/app/versions.tf':
+        good()['infra/modules/app/versions.tf']?.replace('"5.100.0"', '">= 5.0"') ?? '',
+      [`${E}/prod/eu-west-2/net/terragrunt.hcl`]:
+        'terraform {\n  source = "tfr:///terraform-aws-modules/vpc/aws"\n}\n',
+    };
+    expect(lines(await validate(f))).toEqual([
+      `${E}/prod/eu-west-2/net/terragrunt.hcl:2: terraform.source tfr:///terraform-aws-modules/vpc/aws needs ?version=X.Y.Z`,
+      'infra/modules/app/main.tf:1: module "label" (cloudposse/label/null) needs an exact version = "X.Y.Z" (got "~> 0.25")',
+      'infra/modules/app/versions.tf:3: required_providers.aws needs an exact version "= X.Y.Z" (got ">= 5.0")',
+    ]);
+  });
+});
+
+describe('terraformFmtCheck (real terraform)', () => {
+  it('lists unformatted files', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'infra-ci-fmt-'));
+    try {
+      mkdirSync(path.join(dir, 'm'));
+      writeFileSync(path.join(dir, 'm', 'ok.tf'), 'variable "a" {\n  type = string\n}\n');
+      writeFileSync(path.join(dir, 'm', 'bad.tf'), 'variable "a" {\ntype=string\n}\n');
+      const out = await terraformFmtCheck(dir);
+      expect(out.unformatted.map((f) => path.basename(f))).toEqual(['bad.tf']);
+      expect(out.failure).toBeUndefined();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
