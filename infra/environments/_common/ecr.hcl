@@ -6,7 +6,7 @@ locals {
 }
 
 terraform {
-  source = "tfr:///terraform-aws-modules/ecr/aws?version=2.3.1"
+  source = "tfr:///terraform-aws-modules/ecr/aws?version=2.4.0"
 }
 
 inputs = {

@@ -11,7 +11,7 @@ locals {
 terraform {
   # terraform-aws-modules/eks v20 (inputs below are the v20 names: cluster_name, cluster_version,
   # cluster_addons, ...; v21 renamed them); exact version.
-  source = "tfr:///terraform-aws-modules/eks/aws?version=20.36.0"
+  source = "tfr:///terraform-aws-modules/eks/aws?version=20.35.0"
 }
 
 inputs = {
