@@ -7,10 +7,12 @@ locals {
   # Every chart version is exact: an upgrade is a reviewed change of this file.
   charts = {
     aws_load_balancer_controller = { repository = "https://aws.github.io/eks-charts", chart = "aws-load-balancer-controller", version = "1.13.4" }
-    flux2                        = { repository = "https://fluxcd-community.github.io/helm-charts", chart = "flux2", version = "2.16.0" }
-    contour                      = { repository = "oci://registry-1.docker.io/bitnamicharts", chart = "contour", version = "19.5.6" }
-    flagger                      = { repository = "https://flagger.app", chart = "flagger", version = "1.41.0" }
-    loadtester                   = { repository = "https://flagger.app", chart = "loadtester", version = "0.34.0" }
+    # Cluster Autoscaler's minor version should follow the cluster's Kubernetes minor: bump together.
+    cluster_autoscaler = { repository = "https://kubernetes.github.io/autoscaler", chart = "cluster-autoscaler", version = "9.43.2" }
+    flux2              = { repository = "https://fluxcd-community.github.io/helm-charts", chart = "flux2", version = "2.16.0" }
+    contour            = { repository = "oci://registry-1.docker.io/bitnamicharts", chart = "contour", version = "19.5.6" }
+    flagger            = { repository = "https://flagger.app", chart = "flagger", version = "1.41.0" }
+    loadtester         = { repository = "https://flagger.app", chart = "loadtester", version = "0.34.0" }
   }
 
   gateway = {

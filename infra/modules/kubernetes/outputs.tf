@@ -18,6 +18,11 @@ output "lb_controller_role_arn" {
   value       = module.lb_controller_pod_identity.iam_role_arn
 }
 
+output "cluster_autoscaler_role_arn" {
+  description = "ARN of the Cluster Autoscaler's IAM role."
+  value       = module.cluster_autoscaler_pod_identity.iam_role_arn
+}
+
 output "chart_versions" {
   description = "Exact versions of the Helm charts installed."
   value       = { for k, c in local.charts : k => c.version }

@@ -114,6 +114,15 @@ run "flux_syncs_this_regions_cluster_folder" {
   }
 }
 
+run "cluster_autoscaler_discovers_this_cluster" {
+  command = plan
+
+  assert {
+    condition     = yamldecode(helm_release.cluster_autoscaler.values[0]).autoDiscovery.clusterName == "prod-eu-central-1"
+    error_message = "the Cluster Autoscaler must discover this cluster's node groups"
+  }
+}
+
 run "chart_versions_are_exact" {
   command = plan
 
