@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { createLogger } from './logger.js';
-import { createOtlpReader } from './otlp.js';
 import { startService } from './service.js';
 
 // Entry point: only wiring. Validate config, build the service, hook signals.
@@ -27,7 +26,10 @@ function configOrExit(): Config {
 
 const config = configOrExit();
 const logger = createLogger({ level: config.logLevel, pod: config.pod, version: config.version });
-const metricReaders = config.otlpEndpoint === undefined ? [] : [await createOtlpReader()];
+const metricReaders =
+  config.otlpEndpoint === undefined
+    ? []
+    : [await import('./otlp.js').then((otlp) => otlp.createOtlpReader())];
 
 const exit = (code: number) => {
   logger.flush();
@@ -37,6 +39,10 @@ const exit = (code: number) => {
 
 try {
   const service = await startService(config, { logger, metricReaders });
+  service.ready.catch((error: unknown) => {
+    logger.fatal({ err: error }, 'failed to load metrics');
+    exit(1);
+  });
   let signalled = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (signalled) {

@@ -28,8 +28,6 @@ export interface Metrics {
   recordRequest(method: string, route: string, status: number, seconds: number): void;
   /** Renders every metric in the Prometheus text format. */
   render(): Promise<string>;
-  /** Adds another reader (e.g. a periodic OTLP exporter) — only before the first record. */
-  readonly provider: MeterProvider;
   shutdown(): Promise<void>;
 }
 
@@ -65,7 +63,6 @@ export function createMetrics(
   const serializer = new PrometheusSerializer('', false, undefined, false, true);
 
   return {
-    provider,
     recordRequest(method, route, status, seconds) {
       const key = `${method} ${status} ${route}`;
       let attributes = attributeCache.get(key);

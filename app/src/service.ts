@@ -5,7 +5,8 @@ import type { Random } from './fault.js';
 import { createHttpApp } from './http-app.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
-import { createMetrics, type Metrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
+import { deferMetrics } from './metrics-deferred.js';
 import { createHttpServer, listen, serverLimits } from './server.js';
 import { gracefulShutdown } from './shutdown.js';
 
@@ -22,17 +23,24 @@ export interface Service {
   port: number;
   lifecycle: Lifecycle;
   metrics: Metrics;
+  /** Resolves once the metrics SDK is loaded and readiness has turned 200. */
+  ready: Promise<void>;
   /** Runs the graceful shutdown; resolves with the exit code. */
   shutdown(signal: string): Promise<number>;
 }
 
-/** Builds and starts the service from a validated config; readiness turns 200 once listening. */
+/**
+ * Builds and starts the service from a validated config. It listens first and loads the
+ * OpenTelemetry SDK afterwards (a dynamic import: the slowest part of the start), so it answers
+ * early; readiness turns 200 once metrics are loaded. Measurements taken before are replayed.
+ */
 export async function startService(config: Config, deps: ServiceDeps): Promise<Service> {
   const lifecycle = new Lifecycle();
-  const metrics = createMetrics(
-    { version: config.version, pod: config.pod, region: config.awsRegion },
-    deps.metricReaders,
-  );
+  const identity = { version: config.version, pod: config.pod, region: config.awsRegion };
+  const metrics = deferMetrics(async () => {
+    const { createMetrics } = await import('./metrics.js');
+    return createMetrics(identity, deps.metricReaders);
+  });
   const handler = createHttpApp({
     config,
     lifecycle,
@@ -42,14 +50,18 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<S
   });
   const server = createHttpServer(handler, serverLimits(config.maxDelayMs + config.faultLatencyMs));
   const port = await listen(server, config.port, config.host);
-  lifecycle.phase = 'ready';
   deps.logger.info({ host: config.host, port, region: config.awsRegion }, 'listening');
+  const ready = metrics.loaded.then(() => {
+    if (lifecycle.phase === 'starting') lifecycle.phase = 'ready';
+    deps.logger.info('ready');
+  });
   let running: Promise<number> | undefined;
   return {
     server,
     port,
     lifecycle,
     metrics,
+    ready,
     shutdown(signal) {
       running ??= gracefulShutdown(
         {

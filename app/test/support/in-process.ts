@@ -35,6 +35,7 @@ export async function startInProcess(
     destination,
   });
   const service = await startService(config, { logger, ...(random ? { random } : {}) });
+  await service.ready;
   return {
     service,
     config,
