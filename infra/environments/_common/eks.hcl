@@ -5,7 +5,10 @@ locals {
   region_vars      = read_terragrunt_config(find_in_parent_folders("region.hcl"))
 
   cluster_name = "${local.environment_vars.locals.environment}-${local.region_vars.locals.aws_region}"
-  node_group   = local.region_vars.locals.node_group
+
+  # Created by global/github-oidc (applied first); role_name_prefix "github-".
+  infra_plan_role_arn = "arn:aws:iam::${local.environment_vars.locals.aws_account_id}:role/github-infra-plan"
+  node_group          = local.region_vars.locals.node_group
 }
 
 terraform {
@@ -27,6 +30,24 @@ inputs = {
   # The identity that applies (the infra-apply role) becomes cluster admin through an access entry;
   # the kubernetes unit uses it to install the controllers.
   enable_cluster_creator_admin_permissions = true
+
+  # The PR plan of the kubernetes unit reads Helm releases (stored as Secrets) and manifests, so the
+  # plan role gets cluster-wide read access including Secrets (AmazonEKSAdminViewPolicy) and no
+  # write. Trade-off: code in a PR can read in-cluster Secrets through the plan; keep credentials out
+  # of Kubernetes Secrets (Pod Identity everywhere) so there is little to read.
+  access_entries = {
+    infra_plan = {
+      principal_arn = local.infra_plan_role_arn
+      policy_associations = {
+        admin_view = {
+          policy_arn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy"
+          access_scope = {
+            type = "cluster"
+          }
+        }
+      }
+    }
+  }
 
   cluster_addons = {
     coredns    = {}
