@@ -12,14 +12,16 @@ export interface LoggerOptions {
   destination?: pino.DestinationStream;
 }
 
-/** A JSON logger to stdout (ISO time, level as a word). */
+/** A JSON logger to stdout (`time` in epoch ms, level as a word). */
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
   return pino(
     {
       level: options.level,
       base: { service: 'demo-app', pod: options.pod, version: options.version },
-      timestamp: pino.stdTimeFunctions.isoTime,
+      // Epoch milliseconds (pino's default `time`): formatting ISO dates on every access line
+      // costs a few percent of throughput.
+      timestamp: pino.stdTimeFunctions.epochTime,
       formatters: { level: (label) => ({ level: label }) },
     },
     destination,
