@@ -8,7 +8,7 @@ import { CliError } from './errors.js';
 import { diffNameStatus, gitTree, mergeBase, repoRootOf, resolveCommit } from './git/git.js';
 import { assertAcyclic } from './graph/dag.js';
 import { HclParser } from './hcl/parse.js';
-import { loadUnits, type UnitGraph } from './terragrunt/load.js';
+import { discoverUnits, loadUnits, type UnitGraph } from './terragrunt/load.js';
 import { fsTree, type Tree } from './terragrunt/tree.js';
 
 export type { ChangeSet, FileChange } from './changes/detect.js';
@@ -27,6 +27,11 @@ function rootRel(repoRoot: string, root: string): string {
   if (clean.startsWith('..'))
     throw new CliError('input', `--root ${root} is outside the repository`);
   return clean;
+}
+
+/** A graph of units without edges (ids are folders relative to the repository root). */
+function idsOnly(ids: string[]): UnitGraph {
+  return { units: Object.fromEntries(ids.map((id) => [id, { id, dependencies: [], reads: [] }])) };
 }
 
 const isHcl = (f: string): boolean => f.endsWith('.hcl');
@@ -62,13 +67,13 @@ export async function detectChanges(opts: {
   assertAcyclic(deps(head.graph));
   // The base only orders destroys; a base config that no longer evaluates must not block the PR
   // that fixes it, so it is read leniently.
-  const base = await loadUnits(baseTree, root, parser, true);
-  const result = detectChangesPure({
-    changedFiles,
-    unitsAtBase: base.graph,
-    unitsAtHead: head.graph,
-  });
-  if (result.destroyed.length > 0) assertAcyclic(deps(base.graph));
+  // It is evaluated only when some unit is destroyed; otherwise its unit ids suffice.
+  const baseIds = discoverUnits(baseTree.files, root);
+  const unitsAtBase = baseIds.every((id) => id in head.graph.units)
+    ? idsOnly(baseIds)
+    : (await loadUnits(baseTree, root, parser, true)).graph;
+  const result = detectChangesPure({ changedFiles, unitsAtBase, unitsAtHead: head.graph });
+  if (result.destroyed.length > 0) assertAcyclic(deps(unitsAtBase));
   return result;
 }
 

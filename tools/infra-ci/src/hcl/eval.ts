@@ -12,9 +12,20 @@ export interface Scope {
 export class HclEvalError extends Error {}
 
 /** Evaluate a value as hcl2json returns it: strings may hold `${...}` expressions. */
+const templates = new Map<string, Expr>();
+
+/** Parsed template for a string, cached: the same expression text recurs across many units. */
+function template(text: string): Expr {
+  let e = templates.get(text);
+  if (!e) {
+    e = parseTemplate(text);
+    templates.set(text, e);
+  }
+  return e;
+}
+
 export function evalJson(json: unknown, scope: Scope): Value {
-  if (typeof json === 'string')
-    return json.includes('{') ? evalExpr(parseTemplate(json), scope) : json;
+  if (typeof json === 'string') return json.includes('{') ? evalExpr(template(json), scope) : json;
   if (Array.isArray(json)) return json.map((j) => evalJson(j, scope));
   if (typeof json === 'object' && json !== null) {
     const out: { [k: string]: Value } = {};

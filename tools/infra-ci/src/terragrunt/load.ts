@@ -72,6 +72,11 @@ export async function loadUnits(
   const hcl = [...tree.files].filter(
     (f) => f.startsWith(prefix) && f.endsWith('.hcl') && !IGNORED.test(f),
   );
+  const contents = await Promise.all(
+    hcl.map(async (file) => ({ file, content: await tree.read(file) })),
+  );
+  for (const c of contents) sources.set(c.file, c.content);
+  await parser.parseMany(contents).catch(() => undefined);
   await Promise.all(
     hcl.map((f) =>
       load(f).catch((err: unknown) => {
@@ -82,6 +87,7 @@ export async function loadUnits(
 
   const evaluator = new Evaluator(tree.repoRoot, tree.files, parsed, sources, folders);
   const sorted = [...tree.files].sort();
+  const moduleFiles = new Map<string, string[]>();
   const configs: UnitConfig[] = [];
   const units: Record<string, Unit> = {};
   for (const id of ids) {
@@ -106,8 +112,13 @@ export async function loadUnits(
     configs.push(cfg);
     const reads = new Set(cfg.reads);
     if (cfg.moduleDir !== undefined) {
-      const p = cfg.moduleDir === '' ? '' : `${cfg.moduleDir}/`;
-      for (const f of sorted) if (f.startsWith(p)) reads.add(f);
+      let under = moduleFiles.get(cfg.moduleDir);
+      if (!under) {
+        const p = cfg.moduleDir === '' ? '' : `${cfg.moduleDir}/`;
+        under = sorted.filter((f) => f.startsWith(p));
+        moduleFiles.set(cfg.moduleDir, under);
+      }
+      for (const f of under) reads.add(f);
     }
     units[id] = {
       id,

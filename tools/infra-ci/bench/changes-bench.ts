@@ -1,0 +1,158 @@
+/**
+ * Benchmark: `infra-ci changes` on a generated repository of 2,000 units against the bare
+ * `git diff --name-status` floor. Run with `npm run bench -w infra-ci` (after `npm run build`).
+ *
+ * Shape: 2 environments × 5 regions × 200 units; every unit includes root.hcl and one of 10
+ * _common files, uses one of 10 local modules, and depends on the previous unit of its group.
+ * Unit files are identical across regions (as in this repository's infra/ tree), distinct within
+ * a region. The head commit changes 50 files (unit configs, module files, region.hcl, _common).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'dist',
+  'cli',
+  'main.js',
+);
+const ENVS = ['prod', 'staging'];
+const REGIONS = ['eu-central-1', 'eu-west-2', 'us-east-1', 'us-west-2', 'ap-south-1'];
+const UNITS = 200;
+const KINDS = 10;
+const RUNS = 5;
+const E = 'infra/environments';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'infra-ci-bench-'));
+const git = (...args: string[]): string =>
+  execFileSync('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+const write = (file: string, content: string): void => {
+  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+  writeFileSync(path.join(dir, file), content);
+};
+
+function unitFile(i: number): string {
+  const kind = i % KINDS;
+  const dep =
+    i % 10 === 0
+      ? ''
+      : `\ndependency "prev" {\n  config_path = "../unit-${String(i - 1).padStart(3, '0')}"\n}\n`;
+  return `include "root" {
+  path = find_in_parent_folders("root.hcl")
+}
+
+include "common" {
+  path   = "\${dirname(find_in_parent_folders("root.hcl"))}/_common/kind-${kind}.hcl"
+  expose = true
+}
+${dep}
+inputs = {
+  index = ${i}
+  name  = "unit-${i}-\${include.common.locals.kind}"
+}
+`;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+function time(cmd: string, args: string[]): number {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+  return ms;
+}
+
+try {
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.email', 'bench@example.com');
+  git('config', 'user.name', 'bench');
+  write(
+    `${E}/root.hcl`,
+    'locals {\n  region = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals.region\n}\n',
+  );
+  for (let k = 0; k < KINDS; k += 1) {
+    write(
+      `${E}/_common/kind-${k}.hcl`,
+      `locals {\n  kind = "kind-${k}"\n}\n\nterraform {\n  source = "\${get_repo_root()}/infra/modules//kind-${k}"\n}\n`,
+    );
+    write(`infra/modules/kind-${k}/main.tf`, `resource "null_resource" "k${k}" {}\n`);
+    write(`infra/modules/kind-${k}/variables.tf`, 'variable "index" {\n  type = number\n}\n');
+  }
+  for (const env of ENVS) {
+    write(`${E}/${env}/environment.hcl`, `locals {\n  env = "${env}"\n}\n`);
+    for (const region of REGIONS) {
+      write(`${E}/${env}/${region}/region.hcl`, `locals {\n  region = "${region}"\n}\n`);
+      for (let i = 0; i < UNITS; i += 1) {
+        write(
+          `${E}/${env}/${region}/unit-${String(i).padStart(3, '0')}/terragrunt.hcl`,
+          unitFile(i),
+        );
+      }
+    }
+  }
+  git('add', '-A');
+  git('commit', '-q', '-m', 'base');
+  const base = git('rev-parse', 'HEAD').trim();
+
+  // 50 changed files: 40 unit configs, 5 module files, 3 region.hcl, 2 _common files.
+  for (let n = 0; n < 40; n += 1) {
+    const env = ENVS[n % 2] as string;
+    const region = REGIONS[n % REGIONS.length] as string;
+    const i = (n * 37) % UNITS;
+    write(
+      `${E}/${env}/${region}/unit-${String(i).padStart(3, '0')}/terragrunt.hcl`,
+      `${unitFile(i)}# change ${n}\n`,
+    );
+  }
+  for (let k = 0; k < 5; k += 1)
+    write(`infra/modules/kind-${k}/outputs.tf`, `output "k" {\n  value = ${k}\n}\n`);
+  for (let r = 0; r < 3; r += 1) {
+    write(
+      `${E}/prod/${REGIONS[r]}/region.hcl`,
+      `locals {\n  region = "${REGIONS[r]}"\n  tier = ${r}\n}\n`,
+    );
+  }
+  for (let k = 8; k < 10; k += 1) {
+    write(
+      `${E}/_common/kind-${k}.hcl`,
+      `locals {\n  kind = "kind-${k}"\n  v = 2\n}\n\nterraform {\n  source = "\${get_repo_root()}/infra/modules//kind-${k}"\n}\n`,
+    );
+  }
+  git('add', '-A');
+  git('commit', '-q', '-m', 'head');
+
+  const diffArgs = ['diff', '--name-status', '-M', base, 'HEAD'];
+  const files = git(...diffArgs)
+    .trim()
+    .split('\n').length;
+  const cliArgs = [MAIN, 'changes', '--base', base, '--head', 'HEAD', '--root', E];
+  const out = JSON.parse(
+    execFileSync(process.execPath, cliArgs, { cwd: dir, encoding: 'utf8' }),
+  ) as {
+    changed: string[];
+    dependents: string[];
+    applyWaves: string[][];
+  };
+  const floor = median(Array.from({ length: RUNS }, () => time('git', diffArgs)));
+  const total = median(Array.from({ length: RUNS }, () => time(process.execPath, cliArgs)));
+  const nodeStart = median(Array.from({ length: RUNS }, () => time(process.execPath, ['-e', '0'])));
+
+  console.log(`units: ${ENVS.length * REGIONS.length * UNITS}, changed files: ${files}`);
+  console.log(
+    `result: ${out.changed.length} changed, ${out.dependents.length} dependents, ${out.applyWaves.length} apply waves`,
+  );
+  console.log(`git diff --name-status floor (median of ${RUNS}): ${floor.toFixed(1)} ms`);
+  console.log(`node startup alone (median of ${RUNS}):          ${nodeStart.toFixed(1)} ms`);
+  console.log(`infra-ci changes, spawned (median of ${RUNS}):   ${total.toFixed(1)} ms`);
+  console.log(`ratio to floor: ${(total / floor).toFixed(1)}x (goal <= 5x and <= 2000 ms)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
