@@ -25,7 +25,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const report = await runChecks({ repoRoot, deployDir, build: kubectlKustomize });
   for (const f of report.findings) console.error(formatFinding(f));
   const summary = report.clusters
-    .map((c) => `${c.cluster}: ${c.kustomizations} Kustomization(s), ${c.objects} objects`)
+    .map((c) => `${c.cluster}: ${c.kustomizations} Kustomization(s), ${c.objects.length} objects`)
     .join('; ');
   if (report.findings.length > 0) {
     console.error(`deploy-check: ${report.findings.length} problem(s) (${summary})`);

@@ -28,7 +28,8 @@ export interface CheckOptions {
 export interface ClusterSummary {
   readonly cluster: string;
   readonly kustomizations: number;
-  readonly objects: number;
+  /** Everything the cluster would run: its folder's objects and every rendered Kustomization. */
+  readonly objects: readonly RenderedObject[];
 }
 
 export interface Report {
@@ -165,7 +166,7 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
     clusters.push({
       cluster,
       kustomizations: parsed.kustomizations.length,
-      objects: objects.length,
+      objects,
     });
   }
   return { clusters, findings: dedupe(findings) };

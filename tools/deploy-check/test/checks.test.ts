@@ -106,6 +106,14 @@ describe('checkAutoscalers', () => {
       { field: 'spec.scaleTargetRef', message: 'Deployment "gone" not found in namespace app' },
     ]);
   });
+
+  it('rejects minReplicas above maxReplicas', () => {
+    const h = hpa('web');
+    Object.assign(h.object.spec as object, { minReplicas: 5 });
+    expect(checkAutoscalers([h, rendered(deployment())])).toMatchObject([
+      { field: 'spec.minReplicas', message: '5 is greater than maxReplicas 3' },
+    ]);
+  });
 });
 
 describe('selectors', () => {

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -257,7 +259,11 @@ describe('valid trees', () => {
   it('accepts the good fixture (optional source, defaults, substitute: disabled)', async () => {
     const report = await check('good');
     expect(report.findings.map(formatFinding)).toEqual([]);
-    expect(report.clusters).toEqual([{ cluster: 'test', kustomizations: 1, objects: 9 }]);
+    expect(report.clusters.map((c) => [c.cluster, c.kustomizations, c.objects.length])).toEqual([
+      ['test', 1, 9],
+    ]);
+    const hpa = report.clusters[0]?.objects.find((o) => o.kind === 'HorizontalPodAutoscaler');
+    expect(hpa?.object).toMatchObject({ spec: { minReplicas: 1 } });
   });
 
   it("accepts the repository's deploy/ tree, every cluster rendering the app", async () => {
@@ -270,7 +276,38 @@ describe('valid trees', () => {
     expect(report.clusters.map((c) => c.cluster)).toEqual(
       expect.arrayContaining(['eu-central-1', 'eu-west-2']),
     );
-    for (const c of report.clusters) expect(c.objects).toBeGreaterThanOrEqual(10);
+    for (const c of report.clusters) expect(c.objects.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it('substitutes per region, and the optional demo-app-dr-overrides wins over cluster-vars', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'deploy-check-dr-'));
+    try {
+      await cp(join(repoRoot, 'deploy'), join(root, 'deploy'), { recursive: true });
+      const minReplicas = async () => {
+        const report = await runChecks({
+          repoRoot: root,
+          deployDir: join(root, 'deploy'),
+          build: kubectlKustomize,
+        });
+        expect(report.findings.map(formatFinding)).toEqual([]);
+        const hpaIn = (cluster: string) =>
+          report.clusters
+            .find((c) => c.cluster === cluster)
+            ?.objects.find((o) => o.kind === 'HorizontalPodAutoscaler' && o.name === 'demo-app')
+            ?.object;
+        return [hpaIn('eu-central-1'), hpaIn('eu-west-2')].map(
+          (h) => (h?.spec as { minReplicas?: unknown })?.minReplicas,
+        );
+      };
+      expect(await minReplicas()).toEqual([3, 1]);
+      await writeFile(
+        join(root, 'deploy', 'clusters', 'eu-west-2', 'dr-overrides.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo-app-dr-overrides\n  namespace: flux-system\ndata:\n  HPA_MIN_REPLICAS: "3"\n',
+      );
+      expect(await minReplicas()).toEqual([3, 3]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 });
 

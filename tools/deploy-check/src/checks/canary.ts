@@ -76,7 +76,10 @@ export function checkCanaries(objects: readonly RenderedObject[]): Finding[] {
   return findings;
 }
 
-/** HPA scaleTargetRef → an object of that kind and name in the HPA's namespace. Pure. */
+/**
+ * HPA scaleTargetRef → an object of that kind and name in the HPA's namespace, and after
+ * substitution `minReplicas` ≤ `maxReplicas` (an override raising the minimum must fit). Pure.
+ */
 export function checkAutoscalers(objects: readonly RenderedObject[]): Finding[] {
   const findings: Finding[] = [];
   for (const hpa of objects.filter((o) => o.kind === 'HorizontalPodAutoscaler')) {
@@ -89,6 +92,18 @@ export function checkAutoscalers(objects: readonly RenderedObject[]): Finding[] 
           hpa,
           'spec.scaleTargetRef',
           `${kind} "${name}" not found in namespace ${hpa.namespace}`,
+        ),
+      );
+    }
+    const min = get(hpa.object, 'spec', 'minReplicas');
+    const max = get(hpa.object, 'spec', 'maxReplicas');
+    if (typeof min === 'number' && typeof max === 'number' && min > max) {
+      findings.push(
+        findingFor(
+          'hpa-refs',
+          hpa,
+          'spec.minReplicas',
+          `${min} is greater than maxReplicas ${max}`,
         ),
       );
     }
