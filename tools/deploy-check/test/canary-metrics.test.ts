@@ -139,7 +139,9 @@ afterAll(async () => {
   await Promise.all([...apps.values()].map((a) => a.stop('SIGKILL')));
 }, 15_000);
 
-describe('Flagger MetricTemplates from deploy/ against a real Prometheus', () => {
+describe('Flagger MetricTemplates from deploy/ against a real Prometheus', {
+  timeout: 10_000,
+}, () => {
   it('reads thresholds from the Canary', () => {
     expect(errorRate.max).toBeTypeOf('number');
     expect(latency.max).toBeTypeOf('number');

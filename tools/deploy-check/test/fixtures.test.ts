@@ -279,7 +279,9 @@ describe('valid trees', () => {
     for (const c of report.clusters) expect(c.objects.length).toBeGreaterThanOrEqual(10);
   });
 
-  it('substitutes per region, and the optional demo-app-dr-overrides wins over cluster-vars', async () => {
+  it('substitutes per region, and the optional demo-app-dr-overrides wins over cluster-vars', {
+    timeout: 20_000,
+  }, async () => {
     const root = await mkdtemp(join(tmpdir(), 'deploy-check-dr-'));
     try {
       await cp(join(repoRoot, 'deploy'), join(root, 'deploy'), { recursive: true });
@@ -323,7 +325,9 @@ describe('CLI', () => {
       );
     });
 
-  it('exits 1 listing every problem, 0 with a summary, 2 when it cannot run', async () => {
+  it('exits 1 listing every problem, 0 with a summary, 2 when it cannot run', {
+    timeout: 60_000,
+  }, async () => {
     const bad = await run(['--repo', join(fixtures, 'canary-refs')]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('Canary/app spec.targetRef.name: Deployment "missing" not found');
