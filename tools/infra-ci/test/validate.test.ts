@@ -134,6 +134,17 @@ describe('validateTree', () => {
   });
 });
 
+describe('validateTree fmt', () => {
+  it('reports unformatted files relative to the repository root', async () => {
+    const fmtCheck = async (dir: string) => ({
+      unformatted: [path.join(dir, 'modules/app/main.tf')],
+    });
+    expect(lines(await validateTree(memoryTree('/repo', good()), 'infra', { fmtCheck }))).toEqual([
+      'infra/modules/app/main.tf:1: not formatted (terraform fmt -check)',
+    ]);
+  });
+});
+
 describe('terraformFmtCheck (real terraform)', () => {
   it('lists unformatted files', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'infra-ci-fmt-'));
