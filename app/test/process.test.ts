@@ -50,11 +50,16 @@ describe('spawned service', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('req-123');
     expect(await response.json()).toMatchObject({ aws_region: 'eu-west-2', image: 'demo:1' });
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    const access = app
-      .logs()
-      .filter((line) => line.includes('"request_id":"req-123"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    // Log lines arrive through a pipe: wait (bounded) for the access line.
+    const accessLines = () =>
+      app
+        .logs()
+        .filter((line) => line.includes('"request_id":"req-123"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+    for (let i = 0; i < 100 && accessLines().length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const access = accessLines();
     expect(access).toHaveLength(1);
     expect(access[0]).toMatchObject({ method: 'GET', route: '/', path: '/', status: 200 });
   });
