@@ -4,6 +4,7 @@ import { checkAutoscalers, checkCanaries } from './checks/canary.js';
 import { checkConfigMapRefs } from './checks/config-refs.js';
 import { checkDependsOn } from './checks/depends-on.js';
 import { checkImagesPinned } from './checks/images.js';
+import { checkProbePorts } from './checks/ports.js';
 import { checkSchema } from './checks/schema.js';
 import { checkPodSecurity } from './checks/security.js';
 import { checkSelectors } from './checks/selectors.js';
@@ -48,6 +49,7 @@ const CROSS_CHECKS = [
   checkConfigMapRefs,
   checkPodSecurity,
   checkImagesPinned,
+  checkProbePorts,
 ];
 
 async function isDir(p: string): Promise<boolean> {

@@ -4,6 +4,7 @@ import { checkConfigMapRefs } from '../src/checks/config-refs.js';
 import { checkDependsOn } from '../src/checks/depends-on.js';
 import { checkImagesPinned } from '../src/checks/images.js';
 import { selectorMatches } from '../src/checks/pods.js';
+import { checkProbePorts } from '../src/checks/ports.js';
 import { checkSchema, modelModuleFor, pointerToField } from '../src/checks/schema.js';
 import { checkPodSecurity } from '../src/checks/security.js';
 import { checkSelectors } from '../src/checks/selectors.js';
@@ -321,6 +322,25 @@ describe('checkSchema', () => {
     const x = rendered({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } });
     expect(await checkSchema(x)).toMatchObject([
       { field: 'apiVersion', message: 'no schema known for example.com/v1 Widget' },
+    ]);
+  });
+});
+
+describe('checkProbePorts', () => {
+  it('accepts probes on a named container port and rejects an unknown name', () => {
+    const d = deployment();
+    const c = (d.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template
+      .spec.containers[0];
+    if (c === undefined) throw new Error('no container');
+    c.readinessProbe = { httpGet: { path: '/readyz', port: 'http' } };
+    expect(checkProbePorts([rendered(d)])).toEqual([]);
+    c.livenessProbe = { httpGet: { path: '/healthz', port: 'htp' } };
+    c.startupProbe = { tcpSocket: { port: 8080 } };
+    expect(checkProbePorts([rendered(d)])).toMatchObject([
+      {
+        field: 'spec.template.spec.containers[0].livenessProbe.httpGet.port',
+        message: 'names port "htp" but the container\'s ports are [http]',
+      },
     ]);
   });
 });
