@@ -31,10 +31,14 @@ function rootRel(repoRoot: string, root: string): string {
 
 /** A graph of units without edges (ids are folders relative to the repository root). */
 function idsOnly(ids: string[]): UnitGraph {
-  return { units: Object.fromEntries(ids.map((id) => [id, { id, dependencies: [], reads: [] }])) };
+  return {
+    units: Object.fromEntries(
+      ids.map((id) => [id, { id, dependencies: [], reads: [], moduleDirs: [] }]),
+    ),
+  };
 }
 
-const isHcl = (f: string): boolean => f.endsWith('.hcl');
+const isHcl = (f: string): boolean => f.endsWith('.hcl') || f.endsWith('.tf');
 
 /**
  * Units changed between two git refs.

@@ -43,6 +43,19 @@ describe('detectChanges over real git repositories', () => {
     expect(r.dependents).toEqual([`${P}/global/ga`]);
   });
 
+  it('a change in a local module called by the unit module counts too', async () => {
+    repo.write({
+      'infra/modules/eks/main.tf': 'module "tags" {\n  source = "../shared/tags"\n}\n',
+      'infra/modules/shared/tags/main.tf': 'output "tags" {\n  value = {}\n}\n',
+    });
+    base = repo.commit('nested module');
+    repo.write({
+      'infra/modules/shared/tags/variables.tf': 'variable "x" {\n  type = string\n}\n',
+    });
+    repo.commit('change nested');
+    expect((await changes()).changed).toEqual([`${P}/eu-central-1/eks`, `${P}/eu-west-2/eks`]);
+  });
+
   it('a deleted unit is destroyed, in reverse dependency order', async () => {
     repo.remove(`${P}/global/ga`).remove(`${P}/eu-west-2/eks`);
     repo.commit('delete');

@@ -8,7 +8,7 @@ function unit(id: string, dependencies: string[], reads: string[] = [], moduleDi
     id,
     dependencies,
     reads: [`${id}/terragrunt.hcl`, ...reads],
-    ...(moduleDir ? { moduleDir } : {}),
+    moduleDirs: moduleDir ? [moduleDir] : [],
   };
 }
 function graph(...units: Unit[]): UnitGraph {

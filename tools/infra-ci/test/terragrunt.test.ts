@@ -72,7 +72,7 @@ describe('Terragrunt path semantics', () => {
     const { graph, configs } = await load(files());
     const eks = graph.units[`${E}/prod/eu-central-1/eks`];
     expect(eks?.dependencies).toEqual([`${E}/prod/eu-central-1/vpc`]);
-    expect(eks?.moduleDir).toBe('infra/modules/eks');
+    expect(eks?.moduleDirs).toEqual(['infra/modules/eks']);
     expect(eks?.reads).toEqual([
       `${E}/_common/eks.hcl`,
       `${E}/prod/environment.hcl`,
@@ -84,7 +84,7 @@ describe('Terragrunt path semantics', () => {
     ]);
     const vpc = graph.units[`${E}/prod/eu-central-1/vpc`];
     // relative terraform.source and read_tfvars_file in an included file resolve from the unit folder
-    expect(vpc?.moduleDir).toBe('infra/modules/vpc');
+    expect(vpc?.moduleDirs).toEqual(['infra/modules/vpc']);
     expect(vpc?.reads).toContain(`${E}/prod/eu-central-1/vpc/cidr.tfvars`);
     expect([...(configs.find((c) => c.id.endsWith('/eks'))?.inputs?.keys() ?? [])].sort()).toEqual([
       'name',

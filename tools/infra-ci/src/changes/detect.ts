@@ -62,11 +62,10 @@ export function detectChangesPure({
   }
   for (const u of Object.values(unitsAtHead.units)) {
     if (changed.has(u.id)) continue;
-    const prefix =
-      u.moduleDir === undefined ? undefined : u.moduleDir === '' ? '' : `${u.moduleDir}/`;
+    const prefixes = u.moduleDirs.map((d) => (d === '' ? '' : `${d}/`));
     const reads = new Set(u.reads);
     for (const p of paths) {
-      if (reads.has(p) || (prefix !== undefined && p.startsWith(prefix))) {
+      if (reads.has(p) || prefixes.some((pre) => p.startsWith(pre))) {
         changed.add(u.id);
         break;
       }

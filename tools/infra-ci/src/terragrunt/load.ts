@@ -1,6 +1,7 @@
 import { CliError } from '../errors.js';
 import type { HclJson, HclParser } from '../hcl/parse.js';
 import { Evaluator, NeedFile, type UnitConfig } from './evaluate.js';
+import { ModuleIndex } from './modules.js';
 import { foldersOf, type Tree } from './tree.js';
 
 function brokenUnit(id: string): UnitConfig {
@@ -23,8 +24,9 @@ export interface Unit {
   dependencies: string[];
   /** Files the unit reads (relative to the repository root), sorted; includes module files. */
   reads: string[];
-  /** Local module folder (relative to the repository root): any file under it is read. */
-  moduleDir?: string;
+  /** Local module folders (relative to the repository root): the unit's `terraform.source` and the
+   * local modules it calls, transitively. Any file under them is read. */
+  moduleDirs: string[];
 }
 
 /** Units by id (folder path relative to the repository root). */
@@ -86,8 +88,7 @@ export async function loadUnits(
   );
 
   const evaluator = new Evaluator(tree.repoRoot, tree.files, parsed, sources, folders);
-  const sorted = [...tree.files].sort();
-  const moduleFiles = new Map<string, string[]>();
+  const modules = new ModuleIndex(tree, parser, lenient);
   const configs: UnitConfig[] = [];
   const units: Record<string, Unit> = {};
   for (const id of ids) {
@@ -111,20 +112,13 @@ export async function loadUnits(
     }
     configs.push(cfg);
     const reads = new Set(cfg.reads);
-    if (cfg.moduleDir !== undefined) {
-      let under = moduleFiles.get(cfg.moduleDir);
-      if (!under) {
-        const p = cfg.moduleDir === '' ? '' : `${cfg.moduleDir}/`;
-        under = sorted.filter((f) => f.startsWith(p));
-        moduleFiles.set(cfg.moduleDir, under);
-      }
-      for (const f of under) reads.add(f);
-    }
+    const moduleDirs = cfg.moduleDir === undefined ? [] : await modules.closure(cfg.moduleDir);
+    for (const dir of moduleDirs) for (const f of modules.filesUnder(dir)) reads.add(f);
     units[id] = {
       id,
       dependencies: [...new Set(cfg.dependencies.map((d) => d.id))].sort(),
       reads: [...reads].sort(),
-      ...(cfg.moduleDir === undefined ? {} : { moduleDir: cfg.moduleDir }),
+      moduleDirs,
     };
   }
   return { graph: { units }, configs };
