@@ -1,0 +1,115 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Recorded {
+  method: string;
+  path: string;
+  contentType: string | undefined;
+  body: unknown;
+}
+
+type Json = Record<string, unknown>;
+
+/** RFC 7386 JSON merge patch. */
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const out: Json =
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Json) }
+      : {};
+  for (const [k, v] of Object.entries(patch as Json)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
+}
+
+/**
+ * A tiny Kubernetes API server on 127.0.0.1: objects keyed by path, GET/POST/PATCH (merge)/PUT
+ * with resourceVersion conflicts, and Status bodies for errors — the shapes the adapter relies on.
+ */
+export async function startFakeKube(seed: Record<string, Json> = {}) {
+  const objects = new Map<string, Json>(Object.entries(seed));
+  const requests: Recorded[] = [];
+  let version = 1;
+  const status = (code: number, reason: string, message: string) => ({
+    kind: 'Status',
+    apiVersion: 'v1',
+    status: 'Failure',
+    reason,
+    message,
+    code,
+  });
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const text = Buffer.concat(chunks).toString('utf8');
+      const body = text ? (JSON.parse(text) as Json) : undefined;
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      requests.push({
+        method: req.method ?? '',
+        path,
+        contentType: req.headers['content-type'],
+        body,
+      });
+      const send = (code: number, payload: unknown) => {
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(payload));
+      };
+      const existing = objects.get(path);
+      const stamp = (o: Json): Json => {
+        version += 1;
+        const meta = {
+          ...((o.metadata as Json | undefined) ?? {}),
+          resourceVersion: String(version),
+        };
+        return { ...o, metadata: meta };
+      };
+      switch (req.method) {
+        case 'GET':
+          return existing
+            ? send(200, existing)
+            : send(404, status(404, 'NotFound', `${path} not found`));
+        case 'POST': {
+          const meta = (body?.metadata as Json | undefined) ?? {};
+          const name = (meta.name as string | undefined) ?? `${meta.generateName ?? 'x'}${version}`;
+          const key = `${path}/${name}`;
+          if (objects.has(key)) return send(409, status(409, 'AlreadyExists', `${key} exists`));
+          const stored = stamp({ ...(body ?? {}), metadata: { ...meta, name } });
+          objects.set(key, stored);
+          return send(201, stored);
+        }
+        case 'PATCH': {
+          if (!existing) return send(404, status(404, 'NotFound', `${path} not found`));
+          if (req.headers['content-type'] !== 'application/merge-patch+json') {
+            return send(415, status(415, 'UnsupportedMediaType', 'only merge-patch here'));
+          }
+          const stored = stamp(mergePatch(existing, body) as Json);
+          objects.set(path, stored);
+          return send(200, stored);
+        }
+        case 'PUT': {
+          if (!existing) return send(404, status(404, 'NotFound', `${path} not found`));
+          const sent = (body?.metadata as Json | undefined)?.resourceVersion;
+          if (sent !== (existing.metadata as Json).resourceVersion) {
+            return send(409, status(409, 'Conflict', 'the object has been modified'));
+          }
+          const stored = stamp(body ?? {});
+          objects.set(path, stored);
+          return send(200, stored);
+        }
+        default:
+          return send(405, status(405, 'MethodNotAllowed', String(req.method)));
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    objects,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
