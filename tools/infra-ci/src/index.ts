@@ -54,6 +54,9 @@ export async function detectChanges(opts: {
   head: string;
   root: string;
 }): Promise<ChangeSet> {
+  const parser = new HclParser();
+  // Start the WASM parser (~0.5 s to compile) while git works.
+  const warm = parser.parse('warmup.hcl', '').catch(() => undefined);
   const repo = await repoRootOf(opts.repoRoot);
   const [baseC, headC] = await Promise.all([
     resolveCommit(repo, opts.base),
@@ -61,12 +64,12 @@ export async function detectChanges(opts: {
   ]);
   const mb = await mergeBase(repo, baseC, headC);
   const root = rootRel(repo, opts.root);
-  const parser = new HclParser();
   const [changedFiles, baseTree, headTree] = await Promise.all([
     diffNameStatus(repo, mb, headC),
     gitTree(repo, mb, isHcl),
     gitTree(repo, headC, isHcl),
   ]);
+  await warm;
   const head = await loadUnits(headTree, root, parser);
   assertAcyclic(deps(head.graph));
   // The base only orders destroys; a base config that no longer evaluates must not block the PR
