@@ -1,18 +1,10 @@
-import path from 'node:path';
 import { CliError } from '../errors.js';
-import { evalJson, HclEvalError, toText } from '../hcl/eval.js';
+import { evalJson, HclEvalError, type Scope, toText } from '../hcl/eval.js';
 import { ExprSyntaxError } from '../hcl/expr.js';
 import { attributePattern, blockPattern, findLine, type HclJson } from '../hcl/parse.js';
 import { isRecord, LazyObject, UNKNOWN, type Value } from '../hcl/value.js';
-import {
-  dirOf,
-  globToRegExp,
-  isLocalSource,
-  localModulePath,
-  relativeBetween,
-  toAbs,
-  toRel,
-} from './paths.js';
+import { type Ctx, type FileResult, terragruntScope } from './functions.js';
+import { dirOf, isLocalSource, localModulePath, toRel } from './paths.js';
 
 /** Where a value came from: repository-relative file and 1-based line. */
 export interface Location {
@@ -43,29 +35,11 @@ export class NeedFile extends Error {
   }
 }
 
-interface Ctx {
-  /** File being evaluated. */
-  file: string;
-  /** Folder that get_terragrunt_dir(), find_in_parent_folders() and relative paths use. */
-  tgDir: string;
-  /** The unit being evaluated (get_original_terragrunt_dir). */
-  unitDir: string;
-  /** When evaluating an included file: that file. */
-  includeFile: string | undefined;
-  /** Includes of the unit by label (for path_relative_to_include in the unit itself). */
-  unitIncludes: Map<string, string>;
-}
-
 interface Acc {
   reads: Set<string>;
   deps: Map<string, { id: string; at: Location }>;
   source: { value: string; at: Location } | undefined;
   inputs: Map<string, Location> | undefined;
-}
-
-interface FileResult {
-  locals: LazyObject;
-  inputs: Value;
 }
 
 type Block = { label: string; body: Record<string, unknown> };
@@ -295,118 +269,21 @@ export class Evaluator {
     return hit.value;
   }
 
-  private scope(ctx: Ctx, acc: Acc, locals: () => LazyObject, includes: Map<string, FileResult>) {
-    const abs = (rel: string): string => toAbs(this.repoRoot, rel);
-    const rel = (p: string, base = ctx.tgDir): string => toRel(this.repoRoot, base, p);
-    const record = (p: string, base?: string): string => {
-      const r = rel(p, base);
-      acc.reads.add(r);
-      return r;
-    };
-    const includeDir = (label: Value | undefined): string | undefined => {
-      if (ctx.includeFile !== undefined) return dirOf(ctx.includeFile);
-      const f =
-        label === undefined
-          ? [...ctx.unitIncludes.values()][0]
-          : ctx.unitIncludes.get(String(label));
-      return f === undefined ? undefined : dirOf(f);
-    };
-    const includeObject = (r: FileResult): LazyObject =>
-      new LazyObject(
-        () => ['locals', 'inputs'],
-        (k) => (k === 'locals' ? r.locals : r.inputs),
-      );
-    return {
-      variable: (name: string): Value | undefined => {
-        if (name === 'local') return locals();
-        if (name === 'include') {
-          const only = includes.get('');
-          if (only && includes.size === 1) return includeObject(only);
-          return new LazyObject(
-            () => [...includes.keys()],
-            (k) => {
-              const r = includes.get(k);
-              return r ? includeObject(r) : UNKNOWN;
-            },
-          );
-        }
-        if (['dependency', 'feature', 'values', 'each', 'var', 'path'].includes(name))
-          return UNKNOWN;
-        return undefined;
-      },
-      call: (name: string, args: Value[]): Value | undefined => {
-        const known = args.every((a) => a !== UNKNOWN);
-        const s = (i: number): string => String(args[i] ?? '');
-        switch (name) {
-          case 'find_in_parent_folders': {
-            if (!known) return UNKNOWN;
-            const target = args.length > 0 ? s(0) : 'terragrunt.hcl';
-            let dir = ctx.tgDir;
-            while (dir !== '') {
-              dir = dirOf(dir);
-              const cand = dir === '' ? target : `${dir}/${target}`;
-              if (this.files.has(path.posix.normalize(cand)))
-                return abs(path.posix.normalize(cand));
-            }
-            if (args.length > 1) return args[1] as Value;
-            throw new HclEvalError(
-              `find_in_parent_folders("${target}"): not found above ${ctx.tgDir}`,
-            );
-          }
-          case 'get_terragrunt_dir':
-            return abs(ctx.tgDir);
-          case 'get_original_terragrunt_dir':
-            return abs(ctx.unitDir);
-          case 'get_repo_root':
-            return abs('');
-          case 'get_parent_terragrunt_dir':
-            return abs(includeDir(args[0]) ?? ctx.tgDir);
-          case 'path_relative_to_include': {
-            const d = includeDir(args[0]);
-            return d === undefined ? '.' : relativeBetween(d, ctx.unitDir);
-          }
-          case 'path_relative_from_include': {
-            const d = includeDir(args[0]);
-            return d === undefined ? '.' : relativeBetween(ctx.unitDir, d);
-          }
-          case 'dirname':
-            return known ? path.posix.dirname(s(0)) : UNKNOWN;
-          case 'basename':
-            return known ? path.posix.basename(s(0)) : UNKNOWN;
-          case 'abspath':
-            return known ? abs(rel(s(0))) : UNKNOWN;
-          case 'read_terragrunt_config':
-            if (args[0] === UNKNOWN) return UNKNOWN;
-            return this.readConfig(ctx, acc, s(0), args[1]);
-          case 'read_tfvars_file':
-          case 'sops_decrypt_file':
-            if (known) record(s(0));
-            return UNKNOWN;
-          case 'mark_as_read':
-            if (!known) return UNKNOWN;
-            record(s(0));
-            return s(0);
-          case 'mark_glob_as_read': {
-            if (!known) return UNKNOWN;
-            const re = globToRegExp(rel(s(0)));
-            const hits = [...this.files].filter((f) => re.test(f));
-            for (const h of hits) acc.reads.add(h);
-            return hits.map(abs);
-          }
-          case 'file':
-          case 'filebase64':
-          case 'templatefile':
-            if (known) record(s(0), dirOf(ctx.file));
-            return UNKNOWN;
-          case 'fileexists':
-            return known ? this.files.has(rel(s(0), dirOf(ctx.file))) : UNKNOWN;
-          case 'get_env':
-            return args.length > 1 ? (args[1] as Value) : UNKNOWN;
-          default:
-            return undefined;
-        }
-      },
-    };
+  private scope(
+    ctx: Ctx,
+    acc: Acc,
+    locals: () => LazyObject,
+    includes: Map<string, FileResult>,
+  ): Scope {
+    return terragruntScope({
+      repoRoot: this.repoRoot,
+      files: this.files,
+      ctx,
+      reads: acc.reads,
+      locals,
+      includes,
+      readConfig: (p, fallback) => this.readConfig(ctx, acc, p, fallback),
+    });
   }
 }
 
