@@ -66,7 +66,7 @@ export async function detectChanges(opts: {
   const root = rootRel(repo, opts.root);
   const [changedFiles, baseTree, headTree] = await Promise.all([
     diffNameStatus(repo, mb, headC),
-    gitTree(repo, mb, isHcl),
+    gitTree(repo, mb, () => false), // read on demand: only needed when units are destroyed
     gitTree(repo, headC, isHcl),
   ]);
   await warm;

@@ -98,9 +98,25 @@ export async function gitTree(
   wanted.forEach((f, i) => {
     cache.set(f, contents[i] ?? '');
   });
+  const readMany = async (files: string[]): Promise<string[]> => {
+    const missing = files.filter((f) => !cache.has(f) && blobs.has(f));
+    const got = await catFileBatch(
+      repo,
+      missing.map((f) => blobs.get(f) as string),
+    );
+    missing.forEach((f, i) => {
+      cache.set(f, got[i] ?? '');
+    });
+    return files.map((f) => {
+      const c = cache.get(f);
+      if (c === undefined) throw new CliError('input', `${f} does not exist at ${commit}`);
+      return c;
+    });
+  };
   return {
     repoRoot: repo,
     files: new Set(blobs.keys()),
+    readMany,
     read: async (file) => {
       const hit = cache.get(file);
       if (hit !== undefined) return hit;

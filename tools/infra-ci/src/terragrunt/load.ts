@@ -74,9 +74,10 @@ export async function loadUnits(
   const hcl = [...tree.files].filter(
     (f) => f.startsWith(prefix) && f.endsWith('.hcl') && !IGNORED.test(f),
   );
-  const contents = await Promise.all(
-    hcl.map(async (file) => ({ file, content: await tree.read(file) })),
-  );
+  const texts = tree.readMany
+    ? await tree.readMany(hcl)
+    : await Promise.all(hcl.map((file) => tree.read(file)));
+  const contents = hcl.map((file, i) => ({ file, content: texts[i] ?? '' }));
   for (const c of contents) sources.set(c.file, c.content);
   await parser.parseMany(contents).catch(() => undefined);
   await Promise.all(

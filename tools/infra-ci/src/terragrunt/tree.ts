@@ -12,6 +12,8 @@ export interface Tree {
   readonly files: ReadonlySet<string>;
   /** Content of a file (path relative to the repository root). */
   read(file: string): Promise<string>;
+  /** Contents of many files at once, when the tree can do better than one read per file. */
+  readMany?(files: string[]): Promise<string[]>;
 }
 
 /** Folders to skip when walking a working tree. */
