@@ -4,6 +4,21 @@ import type { State } from './machine.js';
 
 const MERGE = 'application/merge-patch+json';
 
+/** A manual command written by the CLI for the leader to perform. */
+export interface ControlRequest {
+  id: string;
+  type: 'failover' | 'failback';
+  reason: string;
+  at: string;
+}
+
+/** What the leader did with a request: the machine's reasons and the resulting mode. */
+export interface ControlResult {
+  id: string;
+  mode: string;
+  reasons: string[];
+}
+
 /** Names of every object the controller touches (see README "Contract"). */
 export interface KubeNames {
   /** Flux-substituted overrides: namespace flux-system, name demo-app-dr-overrides. */
@@ -117,20 +132,47 @@ export class KubeAdapter {
   }
 
   async saveState(state: State): Promise<void> {
+    await this.patchSelf({ state: JSON.stringify(state), mode: state.mode });
+  }
+
+  /** Asks the leader to fail over or back (the CLI is a client: only the leader acts). */
+  async putRequest(request: ControlRequest): Promise<void> {
+    await this.patchSelf({ request: JSON.stringify(request) });
+  }
+
+  /** The pending request and the outcome of the last handled one. */
+  async readControl(): Promise<{ request: ControlRequest | null; result: ControlResult | null }> {
     const { namespace, stateConfigMap } = this.names.self;
-    const data = { state: JSON.stringify(state), mode: state.mode };
+    const res = await this.t.request('GET', this.cmPath(namespace, stateConfigMap));
+    if (res.status === 404) return { request: null, result: null };
+    check(res, `get configmap ${namespace}/${stateConfigMap}`, [200]);
+    const data = (res.body as { data?: Record<string, string> }).data ?? {};
+    const parse = <T>(raw: string | undefined): T | null => (raw ? (JSON.parse(raw) as T) : null);
+    return {
+      request: parse<ControlRequest>(data.request),
+      result: parse<ControlResult>(data.result),
+    };
+  }
+
+  /** Marks the request handled: removes it and stores its outcome. */
+  async completeRequest(result: ControlResult): Promise<void> {
+    await this.patchSelf({ request: null, result: JSON.stringify(result) });
+  }
+
+  private async patchSelf(data: Record<string, string | null>): Promise<void> {
+    const { namespace, stateConfigMap } = this.names.self;
     const res = await this.t.request(
       'PATCH',
       this.cmPath(namespace, stateConfigMap),
       { data },
       MERGE,
     );
-    if (res.status !== 404) return void check(res, `patch state configmap`, [200]);
+    if (res.status !== 404) return void check(res, 'patch state configmap', [200]);
     const created = await this.t.request('POST', this.cmPath(namespace), {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: stateConfigMap, namespace },
-      data,
+      data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null)),
     });
     check(created, 'create state configmap', [201]);
   }

@@ -312,7 +312,11 @@ export function step(state: State, event: Event, now: number, policy: Policy): R
         }
       }
       const attempts = state.attempts + 1;
-      const delay = Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** (attempts - 1));
+      // wait-ready polls at the base delay; other steps back off exponentially
+      const delay =
+        event.step === 'wait-ready'
+          ? policy.retryBaseMs
+          : Math.min(policy.retryMaxMs, policy.retryBaseMs * 2 ** (attempts - 1));
       const note =
         event.step === 'pin-traffic' || event.step === 'pin-primary'
           ? "; GA's own health-based failover still carries traffic"

@@ -106,3 +106,26 @@ describe('KubeAdapter against a local API server', () => {
     expect(post?.body).toMatchObject({ reason: 'DRFailingOver', type: 'Normal' });
   });
 });
+
+describe('KubeAdapter control requests', () => {
+  it('stores a CLI request beside the state and clears it with its result', async () => {
+    const { adapter } = await setup();
+    const request = {
+      id: 'r1',
+      type: 'failover' as const,
+      reason: 'drill',
+      at: '2026-01-01T00:00:00Z',
+    };
+    await adapter.putRequest(request);
+    expect(await adapter.readControl()).toEqual({ request, result: null });
+    await adapter.completeRequest({
+      id: 'r1',
+      mode: 'failing-over',
+      reasons: ['manual failover: drill'],
+    });
+    expect(await adapter.readControl()).toEqual({
+      request: null,
+      result: { id: 'r1', mode: 'failing-over', reasons: ['manual failover: drill'] },
+    });
+  });
+});
