@@ -1,0 +1,76 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
+import { MeterProvider } from '@opentelemetry/sdk-metrics';
+import type { ControllerDeps } from './controller.js';
+import type { Mode } from './machine.js';
+import type { ProbeRound } from './prober.js';
+
+const modes: readonly Mode[] = ['standby', 'failing-over', 'failed-over', 'failing-back'];
+
+/**
+ * OpenTelemetry instruments exported in the Prometheus format:
+ * failover_mode{mode} (1 for the current mode), failover_probe_results_total{kind,result},
+ * failover_transitions_total{from,to}, failover_step_duration{step,outcome} (seconds).
+ */
+export function createMetrics(): {
+  metrics: ControllerDeps['metrics'];
+  exporter: PrometheusExporter;
+} {
+  const exporter = new PrometheusExporter({ preventServerStart: true });
+  const provider = new MeterProvider({ readers: [exporter] });
+  const meter = provider.getMeter('failover-controller');
+  let current: Mode = 'standby';
+  meter
+    .createObservableGauge('failover.mode', { description: 'Current DR mode (1 = active)' })
+    .addCallback((r) => {
+      for (const m of modes) r.observe(m === current ? 1 : 0, { mode: m });
+    });
+  const probes = meter.createCounter('failover.probe.results', { description: 'Probe results' });
+  const transitions = meter.createCounter('failover.transitions', {
+    description: 'Mode transitions',
+  });
+  const steps = meter.createHistogram('failover.step.duration', {
+    description: 'Duration of failover/failback steps',
+    unit: 's',
+    advice: { explicitBucketBoundaries: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600] },
+  });
+  return {
+    exporter,
+    metrics: {
+      mode: (m) => {
+        current = m as Mode;
+      },
+      probes: (round: ProbeRound) => {
+        for (const ok of round.probes)
+          probes.add(1, { kind: 'primary', result: ok ? 'ok' : 'fail' });
+        probes.add(1, { kind: 'reference', result: round.reference ? 'ok' : 'fail' });
+      },
+      transition: (from, to) => transitions.add(1, { from, to }),
+      stepDuration: (step, outcome, seconds) => steps.record(seconds, { step, outcome }),
+    },
+  };
+}
+
+/** GET /metrics (Prometheus text) and GET /healthz (200 while the loop has run recently). */
+export async function startHttp(
+  exporter: PrometheusExporter,
+  port: number,
+  healthy: () => boolean,
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = http.createServer((req, res) => {
+    if (req.url === '/metrics') return exporter.getMetricsRequestHandler(req, res);
+    if (req.url === '/healthz') {
+      const ok = healthy();
+      res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify({ status: ok ? 'ok' : 'stalled' }));
+    }
+    res.writeHead(404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ error: 'not found' }));
+  });
+  await new Promise<void>((resolve) => server.listen(port, resolve));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
