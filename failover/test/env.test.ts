@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { EnvError, readEnv } from '../src/env.js';
+
+const base = {
+  PRIMARY_PROBE_URLS: 'https://a.example/readyz, https://b.example/readyz,https://c.example/readyz',
+  REFERENCE_URL: 'https://standby.example/readyz',
+  GA_PRIMARY_ENDPOINT_GROUP_ARN:
+    'arn:aws:globalaccelerator::1:accelerator/a/listener/l/endpoint-group/p',
+  GA_STANDBY_ENDPOINT_GROUP_ARN:
+    'arn:aws:globalaccelerator::1:accelerator/a/listener/l/endpoint-group/s',
+};
+
+describe('readEnv', () => {
+  it('applies the documented defaults', () => {
+    const env = readEnv(base);
+    expect(env.PRIMARY_PROBE_URLS).toHaveLength(3);
+    expect(env).toMatchObject({
+      PROBE_INTERVAL_MS: 2000,
+      PROBE_QUORUM: 3,
+      FAILED_ROUNDS: 5,
+      FAILURE_WINDOW_MS: 15000,
+      GA_API_REGION: 'us-west-2',
+    });
+  });
+
+  it('names the variable and what was expected', () => {
+    expect(() => readEnv({ ...base, REFERENCE_URL: 'nope' })).toThrow(EnvError);
+    expect(() => readEnv({ ...base, REFERENCE_URL: 'nope' })).toThrow(
+      /REFERENCE_URL: .*expected the prober's own connectivity check/,
+    );
+  });
+});
