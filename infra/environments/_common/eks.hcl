@@ -1,4 +1,5 @@
-# Shared configuration of every region's `eks` unit (the unit adds the VPC dependency and sizing).
+# Shared configuration of every region's `eks` unit: the module, the dependency on the same region's
+# vpc unit, and inputs (node group sizing comes from region.hcl).
 
 locals {
   environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
@@ -17,7 +18,24 @@ terraform {
   source = "tfr:///terraform-aws-modules/eks/aws?version=20.35.0"
 }
 
+
+# Dependencies shared by every region. A relative config_path in an included file resolves from
+# the including unit's folder (Terragrunt semantics), so "../vpc" is the same region's vpc unit.
+dependency "vpc" {
+  config_path = "../vpc"
+
+  mock_outputs = {
+    vpc_id          = "vpc-00000000000000000"
+    private_subnets = ["subnet-00000000000000001", "subnet-00000000000000002", "subnet-00000000000000003"]
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
 inputs = {
+  vpc_id                   = dependency.vpc.outputs.vpc_id
+  subnet_ids               = dependency.vpc.outputs.private_subnets
+  control_plane_subnet_ids = dependency.vpc.outputs.private_subnets
+
   cluster_name    = local.cluster_name
   cluster_version = "1.32"
 

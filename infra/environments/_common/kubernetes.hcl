@@ -50,7 +50,31 @@ generate "kubernetes_providers" {
   EOT
 }
 
+
+# Dependencies shared by every region. A relative config_path in an included file resolves from
+# the including unit's folder (Terragrunt semantics), so "../vpc" is the same region's vpc unit.
+dependency "vpc" {
+  config_path = "../vpc"
+
+  mock_outputs = {
+    vpc_id = "vpc-00000000000000000"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "eks" {
+  config_path = "../eks"
+
+  mock_outputs = {
+    cluster_name = "mock-cluster"
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
 inputs = {
+  cluster_name = dependency.eks.outputs.cluster_name
+  vpc_id       = dependency.vpc.outputs.vpc_id
+
   aws_region     = local.aws_region
   git_repository = local.environment_vars.locals.repository
   # Flux entry point of this cluster: deploy/clusters/<region>.
