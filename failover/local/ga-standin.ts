@@ -1,0 +1,124 @@
+/**
+ * LOCAL STAND-IN for AWS Global Accelerator — not GA. One HTTP port proxies client traffic to two
+ * endpoint groups (primary, standby) honouring traffic dials and health-based failover the way GA
+ * documents it (an unhealthy group's traffic goes to the healthy one, ignoring the dial); another
+ * port answers the GA API calls the controller makes (UpdateEndpointGroup, DescribeEndpointGroup,
+ * AWS JSON 1.1 protocol, X-Amz-Target GlobalAccelerator_V20180706.*).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+interface Group {
+  arn: string;
+  url: string;
+  dial: number;
+  healthy: boolean;
+  fails: number;
+  passes: number;
+}
+
+export interface StandIn {
+  proxyUrl: string;
+  apiUrl: string;
+  groups: { primary: Group; standby: Group };
+  close(): Promise<void>;
+}
+
+const listen = async (server: http.Server) => {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+};
+
+export async function startGaStandIn(primaryUrl: string, standbyUrl: string): Promise<StandIn> {
+  const mk = (arn: string, url: string, dial: number): Group => ({
+    arn,
+    url,
+    dial,
+    healthy: true,
+    fails: 0,
+    passes: 0,
+  });
+  const groups = {
+    primary: mk('arn:local:endpoint-group/primary', primaryUrl, 100),
+    standby: mk('arn:local:endpoint-group/standby', standbyUrl, 0),
+  };
+  // Health checks every 1 s; 2 failures → unhealthy, 2 passes → healthy (NLB-style thresholds).
+  const timer = setInterval(() => {
+    for (const g of Object.values(groups)) {
+      fetch(`${g.url}/readyz`, { signal: AbortSignal.timeout(800) })
+        .then((r) => r.status === 200)
+        .catch(() => false)
+        .then((ok) => {
+          g.fails = ok ? 0 : g.fails + 1;
+          g.passes = ok ? g.passes + 1 : 0;
+          if (g.fails >= 2) g.healthy = false;
+          if (g.passes >= 2) g.healthy = true;
+        });
+    }
+  }, 1000);
+
+  const pick = (): Group => {
+    const { primary, standby } = groups;
+    if (!primary.healthy) return standby;
+    if (!standby.healthy) return primary;
+    return Math.random() * 100 < primary.dial ? primary : standby;
+  };
+  const proxy = http.createServer((req, res) => {
+    const target = pick();
+    fetch(`${target.url}${req.url ?? '/'}`, {
+      headers: { accept: req.headers.accept ?? '*/*' },
+      signal: AbortSignal.timeout(2000),
+    })
+      .then(async (r) => {
+        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' });
+        res.end(Buffer.from(await r.arrayBuffer()));
+      })
+      .catch(() => {
+        res.writeHead(502, { 'content-type': 'application/json' });
+        res.end('{"error":"endpoint unreachable"}');
+      });
+  });
+  const api = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const op = String(req.headers['x-amz-target'] ?? '').split('.')[1];
+      const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+        EndpointGroupArn?: string;
+        TrafficDialPercentage?: number;
+      };
+      const group = Object.values(groups).find((g) => g.arn === body.EndpointGroupArn);
+      const send = (code: number, payload: unknown) => {
+        res.writeHead(code, { 'content-type': 'application/x-amz-json-1.1' });
+        res.end(JSON.stringify(payload));
+      };
+      if (!group)
+        return send(400, { __type: 'EndpointGroupNotFoundException', message: 'no group' });
+      if (op === 'UpdateEndpointGroup' && body.TrafficDialPercentage !== undefined) {
+        group.dial = body.TrafficDialPercentage;
+      }
+      send(200, {
+        EndpointGroup: {
+          EndpointGroupArn: group.arn,
+          TrafficDialPercentage: group.dial,
+          EndpointDescriptions: [
+            { EndpointId: group.url, HealthState: group.healthy ? 'HEALTHY' : 'UNHEALTHY' },
+          ],
+        },
+      });
+    });
+  });
+  const [proxyUrl, apiUrl] = await Promise.all([listen(proxy), listen(api)]);
+  return {
+    proxyUrl,
+    apiUrl,
+    groups,
+    close: async () => {
+      clearInterval(timer);
+      proxy.closeAllConnections();
+      await Promise.all(
+        [proxy, api].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
+      );
+    },
+  };
+}
