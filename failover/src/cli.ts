@@ -119,9 +119,11 @@ async function run(env: Env, dryRun: boolean): Promise<void> {
     const started = Date.now();
     try {
       await controller.cycle();
-      lastCycle = Date.now();
     } catch (error) {
       log.warn({ err: describeError(error) }, 'cycle failed; retrying next interval');
+    } finally {
+      // liveness = the loop turns; an unreachable API server is logged, not a reason to restart
+      lastCycle = Date.now();
     }
     await sleep(Math.max(0, env.PROBE_INTERVAL_MS - (Date.now() - started)));
   }
