@@ -1,0 +1,20 @@
+import { build } from 'esbuild';
+
+// One bundled file instead of tsc's per-module output: Node resolves and evaluates a single module
+// instead of a few hundred from the OpenTelemetry SDK, which cuts start-up time (~300 → ~200 ms to
+// ready) and resident memory (~62 → ~54 MiB) on the bench machine. Type checking stays with tsc
+// (`npm run typecheck`).
+await build({
+  entryPoints: [new URL('../src/main.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/main.js', import.meta.url).pathname,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  logLevel: 'warning',
+  // Some dependencies are CommonJS and call require(); an ESM bundle has to provide it.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
+});
