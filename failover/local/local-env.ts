@@ -9,7 +9,7 @@ import { Controller } from '../src/controller.js';
 import { GaAdapter } from '../src/ga.js';
 import type { ControlRequest, ControlResult } from '../src/kube.js';
 import type { State } from '../src/machine.js';
-import { defaultPolicy } from '../src/policy.js';
+import { defaultPolicy, type Policy } from '../src/policy.js';
 import { probeRound } from '../src/prober.js';
 import { type StandIn, startGaStandIn } from './ga-standin.js';
 
@@ -23,7 +23,10 @@ export interface LocalEnv {
   stop(): Promise<void>;
 }
 
-export async function startLocalEnv(log: (line: string) => void): Promise<LocalEnv> {
+export async function startLocalEnv(
+  log: (line: string) => void,
+  policy: Policy = defaultPolicy,
+): Promise<LocalEnv> {
   const [primary, standby] = await Promise.all([
     startAppProcess({ env: { AWS_REGION: 'eu-central-1', LOG_LEVEL: 'error' } }),
     startAppProcess({ env: { AWS_REGION: 'eu-west-2', LOG_LEVEL: 'error' } }),
@@ -93,7 +96,7 @@ export async function startLocalEnv(log: (line: string) => void): Promise<LocalE
       stepDuration: () => {},
     },
     now: Date.now,
-    policy: defaultPolicy,
+    policy,
     identity: 'local',
     leaseSeconds: 15,
     dryRun: false,
@@ -104,7 +107,7 @@ export async function startLocalEnv(log: (line: string) => void): Promise<LocalE
       const started = Date.now();
       await controller.cycle().catch((e: unknown) => log(`cycle failed: ${String(e)}`));
       await new Promise((r) =>
-        setTimeout(r, Math.max(0, defaultPolicy.intervalMs - (Date.now() - started))),
+        setTimeout(r, Math.max(0, policy.intervalMs - (Date.now() - started))),
       );
     }
   })();
