@@ -140,7 +140,7 @@ export function resolveVars(
           kind: 'Kustomization',
           name: k.name,
           field: `spec.postBuild.substituteFrom[${i}]`,
-          message: `${ref.kind} ${k.namespace}/${ref.name} is not defined in the cluster folder (mark it optional: true if it is created at run time)`,
+          message: `${ref.kind} ${k.namespace}/${ref.name} is not defined in the cluster folder nor applied by one of its Kustomizations (mark it optional: true if it is created at run time)`,
         });
       }
       return;

@@ -134,6 +134,16 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
         };
       }),
     );
+    // Flux reads substituteFrom sources from the cluster at reconcile time, so a ConfigMap or Secret
+    // that another Kustomization of this cluster applies (e.g. the failover controller's
+    // demo-app-dr-overrides) is a source too; one declared in the cluster folder itself wins.
+    const clusterSources = new Map(sources);
+    for (const b of builds) {
+      if (b.failed !== undefined || !b.result.ok) continue;
+      const applied = readVarSources(b.result.docs.map((doc) => ({ file: b.k.file, doc })));
+      for (const [key, data] of applied)
+        if (!clusterSources.has(key)) clusterSources.set(key, data);
+    }
     for (const b of builds) {
       if (b.failed !== undefined) {
         findings.push(b.failed);
@@ -150,7 +160,7 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
         });
         continue;
       }
-      const vars = resolveVars(b.k, sources);
+      const vars = resolveVars(b.k, clusterSources);
       const rendered = applyPostBuild(
         b.k,
         b.result.docs,

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -302,10 +302,10 @@ describe('valid trees', () => {
         );
       };
       expect(await minReplicas()).toEqual([3, 1]);
-      await writeFile(
-        join(root, 'deploy', 'clusters', 'eu-west-2', 'dr-overrides.yaml'),
-        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: demo-app-dr-overrides\n  namespace: flux-system\ndata:\n  HPA_MIN_REPLICAS: "3"\n',
-      );
+      // What the failover controller does at run time: write the floor into the overrides
+      // ConfigMap (declared once in the repository, owned by the controller afterwards).
+      const overrides = join(root, 'deploy', 'apps', 'failover-controller', 'dr-overrides.yaml');
+      await writeFile(overrides, `${await readFile(overrides, 'utf8')}  HPA_MIN_REPLICAS: "3"\n`);
       expect(await minReplicas()).toEqual([3, 3]);
     } finally {
       await rm(root, { recursive: true, force: true });
