@@ -28,8 +28,8 @@ export async function startLocalEnv(
   policy: Policy = defaultPolicy,
 ): Promise<LocalEnv> {
   const [primary, standby] = await Promise.all([
-    startAppProcess({ env: { AWS_REGION: 'eu-central-1', LOG_LEVEL: 'error' } }),
-    startAppProcess({ env: { AWS_REGION: 'eu-west-2', LOG_LEVEL: 'error' } }),
+    startAppProcess({ env: { AWS_REGION: 'eu-central-1', ACCESS_LOG_LEVEL: 'silent' } }),
+    startAppProcess({ env: { AWS_REGION: 'eu-west-2', ACCESS_LOG_LEVEL: 'silent' } }),
   ]);
   const ga = await startGaStandIn(primary.url, standby.url);
   const kube = { minReplicas: 1, ready: 1, readyAt: null as number | null, mode: 'standby' };

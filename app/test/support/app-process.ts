@@ -9,7 +9,10 @@ export const MAIN_JS = fileURLToPath(new URL('../../dist/main.js', import.meta.u
 export interface AppProcessOptions {
   /** Extra environment for the service (merged over the parent's environment). */
   env?: Record<string, string>;
-  /** Port to listen on; 0 or omitted picks a free port. */
+  /**
+   * Port to listen on; 0 or omitted lets the service bind an ephemeral port, read back from its
+   * `listening` log line (no probe-then-bind race between parallel test files).
+   */
   port?: number;
   /** How long to wait for GET /readyz to answer 200 (default 10 s). */
   readyTimeoutMs?: number;
@@ -39,6 +42,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The port from the service's `{"msg":"listening","port":N}` log line, or 0 for any other line. */
+function listeningPort(line: string): number {
+  if (!line.includes('"listening"')) return 0;
+  try {
+    const record = JSON.parse(line) as { msg?: unknown; port?: unknown };
+    return record.msg === 'listening' && typeof record.port === 'number' ? record.port : 0;
+  } catch {
+    return 0;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -50,20 +64,31 @@ export async function startAppProcess(options: AppProcessOptions = {}): Promise<
   if (!existsSync(MAIN_JS)) {
     throw new Error(`${MAIN_JS} is missing: run npm run build -w app first`);
   }
-  const port = options.port ? options.port : await freePort();
+  // The port is read back from the `listening` line, which is logged at info level; with a quieter
+  // LOG_LEVEL fall back to probing for a free port (racy under parallel tests, hence not the default).
+  const quiet = ['warn', 'error', 'fatal', 'silent'].includes(options.env?.LOG_LEVEL ?? 'info');
+  const requestedPort = options.port || (quiet ? await freePort() : 0);
   const child = spawn(process.execPath, [MAIN_JS], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
       SHUTDOWN_DELAY_MS: '0',
       ...options.env,
-      PORT: String(port),
+      PORT: String(requestedPort),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  let boundPort = requestedPort;
+  let partial = '';
   const collect = (chunk: Buffer) => {
-    for (const line of chunk.toString('utf8').split('\n')) if (line !== '') lines.push(line);
+    const parts = (partial + chunk.toString('utf8')).split('\n');
+    partial = parts.pop() ?? '';
+    for (const line of parts) {
+      if (line === '') continue;
+      lines.push(line);
+      if (boundPort === 0) boundPort = listeningPort(line);
+    }
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
@@ -75,12 +100,17 @@ export async function startAppProcess(options: AppProcessOptions = {}): Promise<
     exitCode = code;
   });
 
-  const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
-  for (;;) {
+  for (;; await sleep(25)) {
     if (exitCode !== undefined) {
       throw new Error(`app exited with code ${exitCode} before ready:\n${lines.join('\n')}`);
     }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`app not ready within the timeout:\n${lines.join('\n')}`);
+    }
+    if (boundPort === 0) continue; // the listening line has not arrived yet
+    const url = `http://127.0.0.1:${boundPort}`;
     try {
       const response = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
       await response.arrayBuffer();
@@ -88,16 +118,11 @@ export async function startAppProcess(options: AppProcessOptions = {}): Promise<
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`app not ready within the timeout:\n${lines.join('\n')}`);
-    }
-    await sleep(25);
   }
 
   return {
-    url,
-    port,
+    url: `http://127.0.0.1:${boundPort}`,
+    port: boundPort,
     pid: child.pid ?? -1,
     child,
     logs: () => [...lines],
