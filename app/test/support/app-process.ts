@@ -101,7 +101,7 @@ export async function startAppProcess(options: AppProcessOptions = {}): Promise<
   });
 
   const deadline = Date.now() + (options.readyTimeoutMs ?? 10_000);
-  for (;; await sleep(25)) {
+  for (; ; await sleep(25)) {
     if (exitCode !== undefined) {
       throw new Error(`app exited with code ${exitCode} before ready:\n${lines.join('\n')}`);
     }
