@@ -6,13 +6,42 @@ export interface Env {
   readonly cwd: string;
   /** Path of the GitHub Actions step-output file, when running in Actions. */
   readonly githubOutput: string | undefined;
+  /** Path of the GitHub Actions job-summary file ($GITHUB_STEP_SUMMARY), when running in Actions. */
+  readonly githubStepSummary: string | undefined;
+  /** What the GitHub API client needs; every field is undefined outside Actions. */
+  readonly github: GitHubEnv;
 }
 
+export interface GitHubEnv {
+  /** $GITHUB_API_URL (https://api.github.com on github.com; tests point it at a local server). */
+  readonly apiUrl: string;
+  /** $GITHUB_TOKEN (or $GH_TOKEN): the workflow token. */
+  readonly token: string | undefined;
+  /** $GITHUB_REPOSITORY: "owner/name". */
+  readonly repository: string | undefined;
+  /** $GITHUB_RUN_ID of the running workflow run. */
+  readonly runId: number | undefined;
+  /** $GITHUB_EVENT_PATH: the webhook payload that triggered the run (pull_request, push…). */
+  readonly eventPath: string | undefined;
+}
+
+const nonEmpty = (v: string | undefined): string | undefined =>
+  v === undefined || v === '' ? undefined : v;
+
 export function readEnv(): Env {
-  const out = process.env.GITHUB_OUTPUT;
+  const e = process.env;
+  const runId = nonEmpty(e.GITHUB_RUN_ID);
   return {
     args: process.argv.slice(2),
     cwd: process.cwd(),
-    githubOutput: out === undefined || out === '' ? undefined : out,
+    githubOutput: nonEmpty(e.GITHUB_OUTPUT),
+    githubStepSummary: nonEmpty(e.GITHUB_STEP_SUMMARY),
+    github: {
+      apiUrl: nonEmpty(e.GITHUB_API_URL) ?? 'https://api.github.com',
+      token: nonEmpty(e.GITHUB_TOKEN) ?? nonEmpty(e.GH_TOKEN),
+      repository: nonEmpty(e.GITHUB_REPOSITORY),
+      runId: runId === undefined || !/^\d+$/.test(runId) ? undefined : Number(runId),
+      eventPath: nonEmpty(e.GITHUB_EVENT_PATH),
+    },
   };
 }

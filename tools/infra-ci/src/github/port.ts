@@ -1,0 +1,60 @@
+/**
+ * What `infra-ci plan` and `infra-ci apply` need from GitHub, and nothing more. The production
+ * implementation talks to the REST API (src/github/client.ts); tests use it against a local server
+ * speaking the same shapes (test/support/github-server.ts), or an in-memory fake of this interface.
+ */
+
+/** A pull request as the merge flow needs it. */
+export interface PullRequestRef {
+  number: number;
+  /** SHA of the PR head commit (what the PR flow planned). */
+  headSha: string;
+  /** SHA of the base branch when the PR was last synchronised. */
+  baseSha: string;
+  /** Base branch name, e.g. "main". */
+  baseRef: string;
+}
+
+/** A workflow artifact holding one PR head's plans (uploaded by actions/upload-artifact). */
+export interface ArtifactRef {
+  id: number;
+  name: string;
+  /** Workflow run that uploaded it, and the head SHA that run was for. */
+  runId: number;
+  headSha: string;
+  createdAt: string;
+}
+
+/** Another workflow run that holds (or waits for) the apply. */
+export interface RunRef {
+  id: number;
+  status: string;
+  htmlUrl: string;
+  startedAt: string;
+}
+
+export interface GitHubPort {
+  /** The merged pull request whose merge commit is `sha`, or undefined when none is. */
+  pullRequestForMergeCommit(sha: string): Promise<PullRequestRef | undefined>;
+  /**
+   * The newest unexpired artifact called `name` uploaded by a run for `headSha`, or undefined.
+   * Artifacts whose run was for another head SHA are ignored.
+   */
+  findArtifact(name: string, headSha: string): Promise<ArtifactRef | undefined>;
+  /** Downloads the artifact's zip and extracts it into `dir` (created; must not exist or be empty). */
+  downloadArtifact(artifact: ArtifactRef, dir: string): Promise<void>;
+  /**
+   * Creates, or updates in place, the one comment on pull request `prNumber` whose body contains
+   * `marker` (an HTML comment such as `<!-- infra-ci:plan -->`), so re-runs never duplicate it.
+   */
+  upsertComment(
+    prNumber: number,
+    marker: string,
+    body: string,
+  ): Promise<{ id: number; created: boolean }>;
+  /**
+   * Other runs of the workflow that `runId` belongs to which are queued or in progress and were
+   * created before it: while any exists, this run must not apply.
+   */
+  earlierActiveRuns(runId: number): Promise<RunRef[]>;
+}
