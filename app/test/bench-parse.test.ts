@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseWrk, procStatusMiB } from '../bench/wrk.js';
+import { median, positiveInt, serviceFirst } from '../bench/stats.js';
+import { parseWrk, procStatCpuSeconds, procStatusMiB } from '../bench/wrk.js';
 
 const REPORT = `Running 10s test @ http://127.0.0.1:8080/
   1 threads and 50 connections
@@ -24,6 +25,7 @@ describe('bench parsing', () => {
       p50Ms: 3.05,
       p99Ms: 0.85,
       non2xx: 12,
+      requests: 155000,
     });
   });
 
@@ -35,5 +37,28 @@ describe('bench parsing', () => {
     const status = 'Name:\tnode\nVmHWM:\t   81920 kB\nVmRSS:\t   65536 kB\n';
     expect(procStatusMiB(status, 'VmRSS')).toBe(64);
     expect(procStatusMiB(status, 'VmHWM')).toBe(80);
+  });
+
+  it('reads user + system CPU seconds from /proc/PID/stat, even with spaces in the name', () => {
+    const stat = '4242 (node (main) x) S 1 4242 4242 0 -1 4194560 9000 0 0 0 250 50 0 0 20 0 11';
+    expect(procStatCpuSeconds(stat)).toBe(3);
+  });
+});
+
+describe('bench rounds', () => {
+  it('takes the median of odd and even counts, whatever the order', () => {
+    expect(median([30, 10, 20])).toBe(20);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(() => median([])).toThrow('empty');
+  });
+
+  it('alternates the order ABBA so drift favours neither server', () => {
+    expect([0, 1, 2, 3, 4, 5].map(serviceFirst)).toEqual([true, false, false, true, true, false]);
+  });
+
+  it('reads a positive integer setting or names the bad variable', () => {
+    expect(positiveInt('BENCH_ROUNDS', undefined, 5)).toBe(5);
+    expect(positiveInt('BENCH_ROUNDS', '3', 5)).toBe(3);
+    expect(() => positiveInt('BENCH_ROUNDS', '0', 5)).toThrow('invalid BENCH_ROUNDS="0"');
   });
 });
