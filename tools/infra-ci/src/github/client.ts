@@ -1,0 +1,258 @@
+/**
+ * GitHubPort over the REST API, with @octokit/rest. Every call names the endpoint it used and,
+ * on failure, the HTTP status and the workflow-token permission it needs.
+ *
+ * Endpoints (and the `permissions:` the workflow token needs):
+ *   GET   /repos/{o}/{r}/commits/{sha}/pulls                     contents: read (+ pull-requests: read)
+ *   GET   /repos/{o}/{r}/actions/artifacts?name=                 actions: read
+ *   GET   /repos/{o}/{r}/actions/artifacts/{id}/zip              actions: read
+ *   GET   /repos/{o}/{r}/issues/{n}/comments                     pull-requests: read
+ *   POST  /repos/{o}/{r}/issues/{n}/comments                     pull-requests: write
+ *   PATCH /repos/{o}/{r}/issues/comments/{id}                    pull-requests: write
+ *   GET   /repos/{o}/{r}/actions/runs/{id}                       actions: read
+ *   GET   /repos/{o}/{r}/actions/workflows/{id}/runs?status=     actions: read
+ */
+import { Octokit } from '@octokit/rest';
+import type { GitHubEnv } from '../env.js';
+import { CliError } from '../errors.js';
+import type { ArtifactRef, GitHubPort, PullRequestRef, RunRef } from './port.js';
+import { extractZip, prepareEmptyDir } from './zip.js';
+
+/** Run statuses that hold, or wait for, the apply. */
+const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting'] as const;
+
+function parseRepository(repository: string | undefined): { owner: string; repo: string } {
+  if (repository === undefined) {
+    throw new CliError(
+      'input',
+      'GITHUB_REPOSITORY is not set; expected "owner/name" (set by GitHub Actions)',
+    );
+  }
+  const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(repository);
+  if (!m?.[1] || !m[2]) {
+    throw new CliError(
+      'input',
+      `GITHUB_REPOSITORY is ${JSON.stringify(repository)}; expected "owner/name"`,
+    );
+  }
+  return { owner: m[1], repo: m[2] };
+}
+
+interface HttpErrorLike {
+  status: number;
+  message: string;
+}
+const isHttpError = (e: unknown): e is HttpErrorLike =>
+  e instanceof Error && typeof (e as Partial<HttpErrorLike>).status === 'number';
+
+/**
+ * Runs one API call; any failure becomes CliError('tool') naming the endpoint, the HTTP status and,
+ * for 401/403/404, what to check.
+ */
+async function call<T>(endpoint: string, permission: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    if (isHttpError(e)) {
+      const hint =
+        e.status === 401
+          ? ' (check GITHUB_TOKEN: it was rejected)'
+          : e.status === 403 || e.status === 404
+            ? ` (the workflow token needs \`permissions: ${permission}\`)`
+            : '';
+      throw new CliError(
+        'tool',
+        `GitHub API ${endpoint} failed: HTTP ${e.status} ${firstLine(e.message)}${hint}`,
+      );
+    }
+    throw new CliError(
+      'tool',
+      `GitHub API ${endpoint} failed: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+}
+
+const firstLine = (s: string): string => s.split('\n')[0] ?? s;
+
+const time = (iso: string | null | undefined): number =>
+  iso === null || iso === undefined ? Number.NaN : Date.parse(iso);
+
+export function createGitHubPort(env: GitHubEnv): GitHubPort {
+  if (env.token === undefined) {
+    throw new CliError(
+      'input',
+      'GITHUB_TOKEN is not set; expected the workflow token in GITHUB_TOKEN (or GH_TOKEN)',
+    );
+  }
+  const { owner, repo } = parseRepository(env.repository);
+  const silent = (): void => {};
+  const octokit = new Octokit({
+    auth: env.token,
+    baseUrl: env.apiUrl.replace(/\/+$/, ''),
+    userAgent: 'infra-ci',
+    // Failures surface once, as a CliError at the CLI edge; only deprecations are worth a line.
+    log: {
+      debug: silent,
+      info: silent,
+      warn: (msg: string) => process.stderr.write(`warning: ${msg}\n`),
+      error: silent,
+    },
+  });
+  const repoPath = `/repos/${owner}/${repo}`;
+
+  return {
+    async pullRequestForMergeCommit(sha: string): Promise<PullRequestRef | undefined> {
+      const pulls = await call(
+        `GET ${repoPath}/commits/${sha}/pulls`,
+        'contents: read, pull-requests: read',
+        () =>
+          octokit.paginate(octokit.rest.repos.listPullRequestsAssociatedWithCommit, {
+            owner,
+            repo,
+            commit_sha: sha,
+            per_page: 100,
+          }),
+      );
+      const pr = pulls.find((p) => p.merge_commit_sha === sha && p.merged_at != null);
+      if (!pr) return undefined;
+      return {
+        number: pr.number,
+        headSha: pr.head.sha,
+        baseSha: pr.base.sha,
+        baseRef: pr.base.ref,
+      };
+    },
+
+    async findArtifact(name: string, headSha: string): Promise<ArtifactRef | undefined> {
+      const artifacts = await call(
+        `GET ${repoPath}/actions/artifacts?name=${encodeURIComponent(name)}`,
+        'actions: read',
+        () =>
+          octokit.paginate(octokit.rest.actions.listArtifactsForRepo, {
+            owner,
+            repo,
+            name,
+            per_page: 100,
+          }),
+      );
+      const candidates = artifacts
+        .filter(
+          (a) =>
+            a.name === name &&
+            !a.expired &&
+            a.workflow_run?.head_sha === headSha &&
+            typeof a.workflow_run.id === 'number',
+        )
+        .sort((a, b) => time(b.created_at) - time(a.created_at) || b.id - a.id);
+      const newest = candidates[0];
+      if (!newest) return undefined;
+      return {
+        id: newest.id,
+        name: newest.name,
+        runId: newest.workflow_run?.id ?? 0,
+        headSha,
+        createdAt: newest.created_at ?? '',
+      };
+    },
+
+    async downloadArtifact(artifact: ArtifactRef, dir: string): Promise<void> {
+      // Fail on a non-empty target before spending the download.
+      prepareEmptyDir(dir);
+      const endpoint = `GET ${repoPath}/actions/artifacts/${artifact.id}/zip`;
+      const res = await call(endpoint, 'actions: read', () =>
+        octokit.rest.actions.downloadArtifact({
+          owner,
+          repo,
+          artifact_id: artifact.id,
+          archive_format: 'zip',
+        }),
+      );
+      const data: unknown = res.data;
+      if (!(data instanceof ArrayBuffer)) {
+        throw new CliError(
+          'tool',
+          `GitHub API ${endpoint} returned ${typeof data}, expected a zip archive`,
+        );
+      }
+      extractZip(new Uint8Array(data), dir, `artifact ${artifact.name} (id ${artifact.id})`);
+    },
+
+    async upsertComment(
+      prNumber: number,
+      marker: string,
+      body: string,
+    ): Promise<{ id: number; created: boolean }> {
+      // The marker is what finds the comment next time: never post one without it.
+      const text = body.includes(marker) ? body : `${marker}\n${body}`;
+      const comments = await call(
+        `GET ${repoPath}/issues/${prNumber}/comments`,
+        'pull-requests: read',
+        () =>
+          octokit.paginate(octokit.rest.issues.listComments, {
+            owner,
+            repo,
+            issue_number: prNumber,
+            per_page: 100,
+          }),
+      );
+      const existing = comments.find((c) => c.body?.includes(marker));
+      if (existing) {
+        await call(`PATCH ${repoPath}/issues/comments/${existing.id}`, 'pull-requests: write', () =>
+          octokit.rest.issues.updateComment({
+            owner,
+            repo,
+            comment_id: existing.id,
+            body: text,
+          }),
+        );
+        return { id: existing.id, created: false };
+      }
+      const created = await call(
+        `POST ${repoPath}/issues/${prNumber}/comments`,
+        'pull-requests: write',
+        () =>
+          octokit.rest.issues.createComment({ owner, repo, issue_number: prNumber, body: text }),
+      );
+      return { id: created.data.id, created: true };
+    },
+
+    async earlierActiveRuns(runId: number): Promise<RunRef[]> {
+      const own = await call(`GET ${repoPath}/actions/runs/${runId}`, 'actions: read', () =>
+        octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId }),
+      );
+      const workflowId = own.data.workflow_id;
+      const ownCreated = time(own.data.created_at);
+      const byId = new Map<number, RunRef & { created: number }>();
+      for (const status of ACTIVE_STATUSES) {
+        const runs = await call(
+          `GET ${repoPath}/actions/workflows/${workflowId}/runs?status=${status}`,
+          'actions: read',
+          () =>
+            octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
+              owner,
+              repo,
+              workflow_id: workflowId,
+              status,
+              per_page: 100,
+            }),
+        );
+        for (const r of runs) {
+          const created = time(r.created_at);
+          const earlier = created < ownCreated || (created === ownCreated && r.id < runId);
+          if (r.id === runId || !earlier) continue;
+          byId.set(r.id, {
+            id: r.id,
+            status: r.status ?? status,
+            htmlUrl: r.html_url,
+            startedAt: r.run_started_at ?? r.created_at,
+            created,
+          });
+        }
+      }
+      return [...byId.values()]
+        .sort((a, b) => a.created - b.created || a.id - b.id)
+        .map(({ created: _created, ...run }) => run);
+    },
+  };
+}
