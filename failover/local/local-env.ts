@@ -1,50 +1,114 @@
 /**
  * Local two-region environment: the app as eu-central-1 (primary) and eu-west-2 (standby), the
- * Global Accelerator stand-in in front, and the controller wired to it (GA adapter → stand-in API;
- * Kubernetes → an in-memory fake whose Deployment becomes ready one replica per 500 ms).
+ * Global Accelerator stand-in in front, and the controller wired in-process with its real adapters:
+ * GA adapter → the stand-in's API port; Kubernetes adapter → a local API-server stand-in (the test
+ * suite's fake) whose demo-app-primary Deployment gains or loses one ready replica per 500 ms
+ * until it matches the HPA floor. The controller probes the primary through a flaky proxy (a test
+ * device, transparent unless the drill turns flapping on). `cli()` runs the real CLI against it.
  */
 import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
 import { type AppProcess, startAppProcess } from '@demo-app/app/testing';
+import { buildCli } from '../src/cli.js';
 import { Controller } from '../src/controller.js';
+import { readEnv } from '../src/env.js';
 import { GaAdapter } from '../src/ga.js';
-import type { ControlRequest, ControlResult } from '../src/kube.js';
-import type { State } from '../src/machine.js';
+import { KubeAdapter } from '../src/kube.js';
+import { httpTransport } from '../src/kube-http.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
-import { probeRound } from '../src/prober.js';
+import { probe, probeRound } from '../src/prober.js';
+import { startFakeKube } from '../test/support/fake-kube.js';
+import { type FlakyProxy, startFlakyProxy } from './flaky-proxy.js';
 import { type StandIn, startGaStandIn } from './ga-standin.js';
 
+const HPA = '/apis/autoscaling/v2/namespaces/demo-app/horizontalpodautoscalers/demo-app-primary';
+const DEPLOYMENT = '/apis/apps/v1/namespaces/demo-app/deployments/demo-app-primary';
+const OVERRIDES = '/api/v1/namespaces/flux-system/configmaps/demo-app-dr-overrides';
+
+export interface Transition {
+  at: number;
+  from: string;
+  to: string;
+}
+
+/** One change of the standby's HPA floor or ready replicas, as the local cluster saw it. */
+export interface CapacityChange {
+  at: number;
+  floor: number;
+  ready: number;
+}
+
 export interface LocalEnv {
+  /** The current primary process (replaced by `restartPrimary`). */
   primary: AppProcess;
   standby: AppProcess;
   ga: StandIn;
+  /** Between the controller's prober and the primary (test device). */
+  flaky: FlakyProxy;
+  /** The local Kubernetes API stand-in's URL. */
+  kubeUrl: string;
   controller: Controller;
-  kube: { minReplicas: number; ready: number; readyAt: number | null; mode: string };
-  transitions: { at: number; from: string; to: string }[];
+  transitions: Transition[];
+  capacity: CapacityChange[];
+  /** DR_MODE in the Flux overrides ConfigMap. */
+  drMode(): string | undefined;
+  /** Environment for the real CLI (`node dist/main.js status|failover|failback`) against this setup. */
+  cliEnv: Record<string, string>;
+  /** Runs the controller's CLI in-process against this environment; returns what it printed. */
+  cli(args: readonly string[]): Promise<string>;
+  /** SIGKILLs the primary app process. */
+  killPrimary(): Promise<void>;
+  /** Starts the primary again on the same port (so the stand-in and the prober find it). */
+  restartPrimary(): Promise<void>;
   stop(): Promise<void>;
 }
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const primaryEnv = { AWS_REGION: 'eu-central-1', ACCESS_LOG_LEVEL: 'silent' };
 
 export async function startLocalEnv(
   log: (line: string) => void,
   policy: Policy = defaultPolicy,
 ): Promise<LocalEnv> {
   const [primary, standby] = await Promise.all([
-    startAppProcess({ env: { AWS_REGION: 'eu-central-1', ACCESS_LOG_LEVEL: 'silent' } }),
+    startAppProcess({ env: primaryEnv }),
     startAppProcess({ env: { AWS_REGION: 'eu-west-2', ACCESS_LOG_LEVEL: 'silent' } }),
   ]);
   const ga = await startGaStandIn(primary.url, standby.url);
-  const kube = { minReplicas: 1, ready: 1, readyAt: null as number | null, mode: 'standby' };
-  let state: State | null = null;
-  let control: { request: ControlRequest | null; result: ControlResult | null } = {
-    request: null,
-    result: null,
-  };
+  const flaky = await startFlakyProxy(primary.url);
+  const floor = policy.standbyMinReplicas;
+  const kube = await startFakeKube({
+    [HPA]: { kind: 'HorizontalPodAutoscaler', metadata: {}, spec: { minReplicas: floor } },
+    [DEPLOYMENT]: { kind: 'Deployment', metadata: {}, status: { readyReplicas: floor } },
+    [OVERRIDES]: { kind: 'ConfigMap', metadata: {}, data: { DR_MODE: 'standby' } },
+  });
+  const capacity: CapacityChange[] = [{ at: Date.now(), floor, ready: floor }];
+  // The cluster: ready replicas follow the HPA floor, one per 500 ms.
   const ramp = setInterval(() => {
-    if (kube.ready < kube.minReplicas) {
-      kube.ready += 1;
-      if (kube.ready >= kube.minReplicas) kube.readyAt = Date.now();
-    } else if (kube.ready > kube.minReplicas) kube.ready = kube.minReplicas;
+    kube.requests.splice(0); // the recorder is for tests; keep a long `npm run local` small
+    const hpa = kube.objects.get(HPA) as { spec?: { minReplicas?: number } } | undefined;
+    const target = hpa?.spec?.minReplicas ?? floor;
+    const last = capacity.at(-1) as CapacityChange;
+    const ready = last.ready + Math.sign(target - last.ready);
+    if (target === last.floor && ready === last.ready) return;
+    capacity.push({ at: Date.now(), floor: target, ready });
+    const deployment = kube.objects.get(DEPLOYMENT) ?? {};
+    kube.objects.set(DEPLOYMENT, { ...deployment, status: { readyReplicas: ready } });
   }, 500);
-  const transitions: LocalEnv['transitions'] = [];
+
+  const primaryUrls = [`${flaky.url}/readyz`, `${flaky.url}/readyz`, `${flaky.url}/healthz`];
+  const cliEnv: Record<string, string> = {
+    PRIMARY_PROBE_URLS: primaryUrls.join(','),
+    REFERENCE_URL: `${standby.url}/readyz`,
+    PRIMARY_CAPACITY_URL: `${primary.url}/readyz`,
+    GA_PRIMARY_ENDPOINT_GROUP_ARN: ga.groups.primary.arn,
+    GA_STANDBY_ENDPOINT_GROUP_ARN: ga.groups.standby.arn,
+    GA_ENDPOINT: ga.apiUrl,
+    KUBE_API_SERVER: kube.url,
+    KUBE_TOKEN_FILE: '/nonexistent',
+    KUBE_CA_FILE: '/nonexistent',
+    POD_NAME: 'local-cli',
+  };
+  const transitions: Transition[] = [];
   const gaAdapter = new GaAdapter({
     client: new GlobalAcceleratorClient({
       region: 'us-west-2',
@@ -54,37 +118,22 @@ export async function startLocalEnv(
     groups: { primary: ga.groups.primary.arn, standby: ga.groups.standby.arn },
     maxAttempts: 4,
     baseDelayMs: 100,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    sleep,
     random: Math.random,
   });
+  const probeTimeoutMs = Math.min(1500, Math.max(200, Math.floor(policy.intervalMs * 0.75)));
   const controller = new Controller({
-    kube: {
-      recordMode: async (mode) => {
-        kube.mode = mode;
-      },
-      scale: async (min) => {
-        kube.minReplicas = min;
-      },
-      readyReplicas: async () => kube.ready,
-      loadState: async () => state,
-      saveState: async (s) => {
-        state = s;
-      },
-      acquireLease: async () => true,
-      emitEvent: async (reason, message) => log(`event ${reason}: ${message}`),
-      readControl: async () => control,
-      completeRequest: async (result) => {
-        control = { request: null, result };
-      },
-    },
+    kube: new KubeAdapter(
+      httpTransport({ server: kube.url, token: null, ca: null, timeoutMs: 5000 }),
+    ),
     ga: gaAdapter,
     probeRound: () =>
       probeRound({
-        targets: [`${primary.url}/readyz`, `${primary.url}/readyz`, `${primary.url}/healthz`],
-        reference: `${standby.url}/readyz`,
-        timeoutMs: 1500,
+        targets: primaryUrls,
+        reference: cliEnv.REFERENCE_URL as string,
+        timeoutMs: probeTimeoutMs,
       }),
-    primaryCapacityReady: async () => true,
+    primaryCapacityReady: () => probe(`${primary.url}/readyz`, probeTimeoutMs),
     log: {
       info: (obj, msg) => log(JSON.stringify({ msg, ...obj })),
       warn: (obj, msg) => log(JSON.stringify({ level: 'warn', msg, ...obj })),
@@ -97,33 +146,66 @@ export async function startLocalEnv(
     },
     now: Date.now,
     policy,
-    identity: 'local',
+    identity: 'local-controller',
     leaseSeconds: 15,
     dryRun: false,
   });
   let running = true;
+  let closed = false;
   const loop = (async () => {
     while (running) {
       const started = Date.now();
       await controller.cycle().catch((e: unknown) => log(`cycle failed: ${String(e)}`));
-      await new Promise((r) =>
-        setTimeout(r, Math.max(0, policy.intervalMs - (Date.now() - started))),
-      );
+      await sleep(Math.max(0, policy.intervalMs - (Date.now() - started)));
     }
   })();
-  return {
+
+  const env: LocalEnv = {
     primary,
     standby,
     ga,
+    flaky,
+    kubeUrl: kube.url,
     controller,
-    kube,
     transitions,
+    capacity,
+    drMode: () => (kube.objects.get(OVERRIDES)?.data as { DR_MODE?: string } | undefined)?.DR_MODE,
+    cliEnv,
+    cli: async (args) => {
+      const out: string[] = [];
+      const program = buildCli(
+        () => readEnv(cliEnv),
+        (line) => out.push(line),
+      );
+      await program.parseAsync(['node', 'failover', ...args]);
+      return out.join('\n');
+    },
+    killPrimary: async () => {
+      await env.primary.stop('SIGKILL');
+    },
+    restartPrimary: async () => {
+      // The port was just freed; another process may grab it in between, so retry a little.
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          const started = await startAppProcess({ port: primary.port, env: primaryEnv });
+          if (closed)
+            await started.stop(); // stop() ran meanwhile: leave nothing behind
+          else env.primary = started;
+          return;
+        } catch (error) {
+          if (attempt >= 3) throw error;
+          await sleep(500);
+        }
+      }
+    },
     stop: async () => {
       running = false;
+      closed = true;
       clearInterval(ramp);
       await loop;
-      await ga.close();
-      await Promise.all([primary.stop(), standby.stop()]);
+      await Promise.all([ga.close(), flaky.close(), kube.close()]);
+      await Promise.all([env.primary.stop(), standby.stop()]);
     },
   };
+  return env;
 }

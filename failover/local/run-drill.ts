@@ -1,78 +1,345 @@
-import { defaultPolicy, type Policy } from '../src/policy.js';
-import { startLocalEnv } from './local-env.js';
+/**
+ * The scripted drill over the local two-region environment, in phases under a steady client load
+ * through the GA stand-in: baseline → flapping (every n-th probe of the primary fails) → SIGKILL of
+ * the primary → failover → failback refused while the primary is down → primary restarted on the
+ * same port → failback through the CLI once the pre-checks pass → cool-down and scale-down.
+ * Bounded by `timeoutMs`; everything is stopped in `finally`. Pure figures come from `summarize`.
+ */
+import type { ControlResult } from '../src/kube.js';
+import type { Policy } from '../src/policy.js';
+import { type CapacityChange, startLocalEnv, type Transition } from './local-env.js';
 
+export interface DrillOptions {
+  policy: Policy;
+  baselineMs: number;
+  /** How long the primary fails every `flapEvery`-th probe (the issue asks for ≥ 60 s). */
+  flappingMs: number;
+  flapEvery?: number;
+  /** Concurrent clients, each sending GET / through the stand-in every 50 ms. */
+  clients?: number;
+  /** Hard upper bound of the whole drill. */
+  timeoutMs: number;
+  log?: (line: string) => void;
+}
+
+/** One client request: when it started and ended, whether it got a 200, which region answered. */
+export interface Sample {
+  at: number;
+  done: number;
+  ok: boolean;
+  region: string;
+}
+
+/** Times (ms since epoch) at which the drill's phases began; null when not reached. */
+export interface Marks {
+  flapStart: number | null;
+  flapEnd: number | null;
+  kill: number | null;
+  restored: number | null;
+  failbackCommand: number | null;
+  end: number;
+}
+
+/** What the drill observed; `summarize` turns it into figures and goal checks. */
+export interface Observed {
+  policy: Policy;
+  flapEvery: number;
+  marks: Marks;
+  samples: readonly Sample[];
+  transitions: readonly Transition[];
+  capacity: readonly CapacityChange[];
+  flapProbes: { requests: number; failed: number };
+  refusedWhileDown: ControlResult | null;
+  failback: ControlResult | null;
+  dials: { primary: number; standby: number };
+  finalMode: string;
+  drMode: string | undefined;
+  errors: string[];
+}
+
+/** The figures of the last report line. */
 export interface DrillFigures {
   detectS: number | null;
-  trafficS: number;
+  trafficS: number | null;
   scaledS: number | null;
   failedRequests: number;
   totalRequests: number;
   falseFailovers: number;
-  failedOver: boolean;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Healthy baseline under load, then SIGKILL of the primary; waits (bounded) for failed-over and a
- * short tail. Times are seconds from the kill.
- */
-export async function runDrill(opts: {
-  baselineMs: number;
-  policy?: Policy;
-}): Promise<DrillFigures> {
-  const env = await startLocalEnv(() => {}, opts.policy ?? defaultPolicy);
-  const results: { at: number; ok: boolean; region: string }[] = [];
-  let loading = true;
-  const client = async () => {
-    while (loading) {
-      const at = Date.now();
-      try {
-        const res = await fetch(`${env.ga.proxyUrl}/`, {
-          headers: { accept: 'application/json' },
-          signal: AbortSignal.timeout(2000),
-        });
-        const body = (await res.json().catch(() => ({}))) as { aws_region?: string };
-        results.push({ at, ok: res.status === 200, region: body.aws_region ?? '' });
-      } catch {
-        results.push({ at, ok: false, region: '' });
-      }
-      await sleep(50);
-    }
+export interface DrillReport {
+  figures: DrillFigures;
+  flapping: { seconds: number; probes: number; failed: number; falseFailovers: number };
+  failedOutsideDetection: number;
+  failback: {
+    refusedWhileDown: boolean;
+    accepted: boolean;
+    /** From the failback command until every request is answered by eu-central-1. */
+    trafficS: number | null;
+    /** From pinning traffic back to the primary until the standby's floor is lowered. */
+    scaledDownS: number | null;
+    failedRequests: number;
   };
-  const clients = [client(), client(), client(), client()];
-  try {
-    await sleep(opts.baselineMs);
-    const falseFailovers = env.transitions.length;
-    const killedAt = Date.now();
-    await env.primary.stop('SIGKILL');
-    const deadline = killedAt + 60_000;
-    while (Date.now() < deadline && !env.transitions.some((t) => t.to === 'failed-over')) {
-      await sleep(100);
-    }
-    await sleep(1000);
-    loading = false;
-    await Promise.all(clients);
-    const detectAt = env.transitions.find((t) => t.to === 'failing-over')?.at;
-    const after = results.filter((r) => r.at >= killedAt);
-    const lastBad = after.filter((r) => !r.ok || r.region !== 'eu-west-2').at(-1)?.at ?? killedAt;
-    return {
-      detectS: detectAt ? (detectAt - killedAt) / 1000 : null,
-      trafficS: (lastBad - killedAt) / 1000,
-      scaledS: env.kube.readyAt ? (env.kube.readyAt - killedAt) / 1000 : null,
-      failedRequests: results.filter((r) => !r.ok).length,
-      totalRequests: results.length,
-      falseFailovers,
-      failedOver: env.transitions.some((t) => t.to === 'failed-over'),
-    };
-  } finally {
-    loading = false;
-    await Promise.all(clients);
-    await env.stop();
+  /** Report lines before the last one. */
+  lines: string[];
+  /** Goals missed or steps that did not happen; empty when the drill passed. */
+  problems: string[];
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const secs = (ms: number) => ms / 1000;
+
+/** Seconds from `from` to the start of the last sample that is not `good`, if good ones follow it. */
+function settledAfter(samples: readonly Sample[], from: number, good: (s: Sample) => boolean) {
+  const lastBad = samples.findLastIndex((s) => !good(s));
+  if (lastBad === samples.length - 1 && samples.length > 0) return null;
+  const bad = samples[lastBad];
+  return bad ? secs(Math.max(0, bad.at - from)) : 0;
+}
+
+/** Pure: figures and goal checks from what the drill observed. */
+export function summarize(o: Observed): DrillReport {
+  const { policy, marks, samples, transitions, capacity } = o;
+  const kill = marks.kill ?? marks.end;
+  const problems = [...o.errors];
+  const leftStandby = (from: number, to: number) =>
+    transitions.filter((t) => t.from === 'standby' && t.at >= from && t.at < to).length;
+  const falseFailovers = leftStandby(0, kill);
+  const detectAt = transitions.find((t) => t.to === 'failing-over' && t.at >= kill)?.at ?? null;
+  const failedOver = transitions.some((t) => t.to === 'failed-over' && t.at >= kill);
+  const trafficWindow = samples.filter(
+    (s) => s.at >= kill && s.at < (marks.failbackCommand ?? marks.end),
+  );
+  const trafficS =
+    marks.kill === null
+      ? null
+      : settledAfter(trafficWindow, kill, (s) => s.ok && s.region === 'eu-west-2');
+  const scaledAt = capacity.find(
+    (c) => c.at >= kill && c.ready >= policy.failedOverMinReplicas,
+  )?.at;
+  const failed = samples.filter((s) => !s.ok);
+  const failedOutsideDetection = failed.filter(
+    (s) => s.done < kill || detectAt === null || s.done > detectAt,
+  ).length;
+
+  const flapStart = marks.flapStart ?? marks.end;
+  const flapEnd = marks.flapEnd ?? marks.end;
+  const flapping = {
+    seconds: secs(flapEnd - flapStart),
+    probes: o.flapProbes.requests,
+    failed: o.flapProbes.failed,
+    falseFailovers: leftStandby(flapStart, flapEnd),
+  };
+
+  const pinnedBackAt = transitions.find((t) => t.to === 'failing-back')?.at ?? null;
+  const scaledDownAt =
+    pinnedBackAt === null
+      ? undefined
+      : capacity.find((c) => c.at >= pinnedBackAt && c.floor <= policy.standbyMinReplicas)?.at;
+  const afterCommand = samples.filter((s) => s.at >= (marks.failbackCommand ?? marks.end));
+  const failback = {
+    refusedWhileDown: o.refusedWhileDown?.mode === 'failed-over',
+    accepted: o.failback !== null && o.failback.mode !== 'failed-over',
+    trafficS:
+      marks.failbackCommand === null
+        ? null
+        : settledAfter(
+            afterCommand,
+            marks.failbackCommand,
+            (s) => s.ok && s.region === 'eu-central-1',
+          ),
+    scaledDownS:
+      pinnedBackAt === null || scaledDownAt === undefined
+        ? null
+        : secs(scaledDownAt - pinnedBackAt),
+    failedRequests: failed.filter((s) => marks.restored !== null && s.done >= marks.restored)
+      .length,
+  };
+  const figures: DrillFigures = {
+    detectS: detectAt === null ? null : secs(detectAt - kill),
+    trafficS,
+    scaledS: scaledAt === undefined ? null : secs(scaledAt - kill),
+    failedRequests: failed.length,
+    totalRequests: samples.length,
+    falseFailovers,
+  };
+
+  if (falseFailovers > 0) problems.push(`${falseFailovers} false failover(s) before the kill`);
+  if (flapping.failed === 0 || flapping.failed < Math.floor(flapping.probes / o.flapEvery)) {
+    problems.push(
+      `flapping failed ${flapping.failed} of ${flapping.probes} probes, expected 1 in ${o.flapEvery}`,
+    );
   }
+  if (!failedOver) problems.push('the controller did not reach failed-over after the kill');
+  if (figures.detectS === null || figures.detectS > 15) problems.push('detect > 15 s');
+  if (trafficS === null || trafficS > 20) problems.push('traffic not on the standby within 20 s');
+  if (failedOutsideDetection > 0) {
+    problems.push(`${failedOutsideDetection} failed request(s) outside the detection window`);
+  }
+  if (!failback.refusedWhileDown)
+    problems.push('failback was not refused while the primary was down');
+  if (!failback.accepted) problems.push('failback was not accepted after the pre-checks passed');
+  if (o.dials.primary !== 100 || o.dials.standby !== 0) {
+    problems.push(
+      `dials after failback: primary ${o.dials.primary} standby ${o.dials.standby}, expected 100/0`,
+    );
+  }
+  if (failback.trafficS === null) problems.push('traffic not back on eu-central-1 after failback');
+  if (failback.scaledDownS === null || failback.scaledDownS * 1000 < policy.failbackCooldownMs) {
+    problems.push('standby not scaled down, or scaled down before the cool-down elapsed');
+  }
+  if (o.finalMode !== 'standby' || o.drMode !== 'standby') {
+    problems.push(`ended in mode ${o.finalMode} (DR_MODE ${o.drMode}), expected standby`);
+  }
+
+  const f = (v: number | null) => (v === null ? 'NaN' : v.toFixed(1));
+  const lines = [
+    `drill: policy interval=${policy.intervalMs}ms quorum=${policy.probeQuorum}/${policy.probesPerRound} failed_rounds=${policy.failedRounds} window=${policy.windowMs}ms failback_healthy=${policy.failbackHealthyMs}ms cooldown=${policy.failbackCooldownMs}ms`,
+    `drill: flapping=${f(flapping.seconds)}s probes=${flapping.probes} failed=${flapping.failed} (1 in ${o.flapEvery}: 503 or dropped) false_failovers=${flapping.falseFailovers}`,
+    `drill: failover detect=${f(figures.detectS)}s traffic=${f(trafficS)}s scaled=${f(figures.scaledS)}s failed_requests_outside_detection=${failedOutsideDetection}`,
+    `drill: failback refused_while_down=${failback.refusedWhileDown ? 'yes' : 'no'}${o.refusedWhileDown ? ` (${o.refusedWhileDown.reasons.join('; ')})` : ''}`,
+    `drill: failback=${f(failback.trafficS)}s dials=primary:${o.dials.primary}/standby:${o.dials.standby} scaled_down=${f(failback.scaledDownS)}s after pin (cool-down ${f(secs(policy.failbackCooldownMs))}s) failed_requests=${failback.failedRequests} mode=${o.finalMode}`,
+    ...problems.map((p) => `drill: GOAL MISSED: ${p}`),
+  ];
+  return { figures, flapping, failedOutsideDetection, failback, lines, problems };
 }
 
 export function formatDrill(f: DrillFigures): string {
   const s = (v: number | null) => (v === null ? 'NaN' : v.toFixed(1));
   return `drill: detect=${s(f.detectS)}s traffic=${s(f.trafficS)}s scaled=${s(f.scaledS)}s failed_requests=${f.failedRequests} total_requests=${f.totalRequests} false_failovers=${f.falseFailovers}`;
+}
+
+/** Runs the drill (bounded by `timeoutMs`) and returns its report. */
+export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
+  const { policy } = opts;
+  const flapEvery = opts.flapEvery ?? 3;
+  const log = opts.log ?? (() => {});
+  const deadline = Date.now() + opts.timeoutMs;
+  const env = await startLocalEnv(log, policy);
+  const samples: Sample[] = [];
+  const errors: string[] = [];
+  const marks: Marks = {
+    flapStart: null,
+    flapEnd: null,
+    kill: null,
+    restored: null,
+    failbackCommand: null,
+    end: 0,
+  };
+  let flapProbes = { requests: 0, failed: 0 };
+  let refusedWhileDown: ControlResult | null = null;
+  let failback: ControlResult | null = null;
+  let stopped = false;
+
+  const client = async () => {
+    while (!stopped) {
+      const at = Date.now();
+      try {
+        const res = await fetch(`${env.ga.proxyUrl}/`, {
+          headers: { accept: 'application/json' },
+          signal: AbortSignal.timeout(5000),
+        });
+        const body = (await res.json().catch(() => ({}))) as { aws_region?: string };
+        samples.push({
+          at,
+          done: Date.now(),
+          ok: res.status === 200,
+          region: body.aws_region ?? '',
+        });
+      } catch {
+        samples.push({ at, done: Date.now(), ok: false, region: '' });
+      }
+      await sleep(50);
+    }
+  };
+  /** Waits until `cond` holds; false when `boundMs` or the drill's deadline passes first. */
+  const waitFor = async (cond: () => boolean, boundMs: number): Promise<boolean> => {
+    const until = Math.min(Date.now() + boundMs, deadline);
+    while (!stopped) {
+      if (cond()) return true;
+      if (Date.now() >= until) return false;
+      await sleep(100);
+    }
+    return false;
+  };
+  const mode = () => env.controller.current?.mode ?? 'unknown';
+  const failbackVia = async (): Promise<ControlResult> =>
+    JSON.parse(await env.cli(['failback'])) as ControlResult;
+
+  const phases = async () => {
+    await waitFor(() => false, opts.baselineMs);
+    marks.flapStart = Date.now();
+    env.flaky.flap(flapEvery);
+    await waitFor(() => false, opts.flappingMs);
+    flapProbes = env.flaky.stats();
+    env.flaky.flap(0);
+    marks.flapEnd = Date.now();
+    if (stopped) return;
+
+    marks.kill = Date.now();
+    await env.killPrimary();
+    if (!(await waitFor(() => mode() === 'failed-over', 60_000))) return;
+
+    refusedWhileDown = await failbackVia();
+    if (stopped) return;
+    marks.restored = Date.now();
+    await env.restartPrimary();
+    const healthyLongEnough = () => {
+      const since = env.controller.current?.primaryHealthySince ?? null;
+      return since !== null && Date.now() - since >= policy.failbackHealthyMs;
+    };
+    if (!(await waitFor(healthyLongEnough, policy.failbackHealthyMs + 30_000))) {
+      errors.push('the primary never stayed healthy for the failback pre-check');
+      return;
+    }
+    // a round failing on a loaded machine resets the healthy time: retry a few times, bounded
+    for (let attempt = 1; attempt <= 3 && !stopped; attempt += 1) {
+      marks.failbackCommand = Date.now();
+      failback = await failbackVia();
+      if (failback.mode !== 'failed-over') break;
+      log(`failback refused (attempt ${attempt}): ${failback.reasons.join('; ')}`);
+      await waitFor(healthyLongEnough, policy.failbackHealthyMs + 10_000);
+    }
+    const scaledDown = () =>
+      mode() === 'standby' && (env.capacity.at(-1)?.ready ?? 0) <= policy.standbyMinReplicas;
+    await waitFor(scaledDown, policy.failbackCooldownMs + 30_000);
+    await waitFor(() => false, Math.max(1000, 2 * policy.intervalMs));
+  };
+
+  const clients = Array.from({ length: opts.clients ?? 4 }, () => client());
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const run = phases().catch((error: unknown) => {
+      errors.push(`drill step failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()));
+    });
+    if ((await Promise.race([run, timedOut])) === 'timeout') {
+      errors.push(`drill timed out after ${opts.timeoutMs} ms`);
+    }
+    stopped = true;
+    marks.end = Date.now();
+    await Promise.all(clients);
+    return summarize({
+      policy,
+      flapEvery,
+      marks,
+      samples,
+      transitions: [...env.transitions],
+      capacity: [...env.capacity],
+      flapProbes,
+      refusedWhileDown,
+      failback,
+      dials: { primary: env.ga.groups.primary.dial, standby: env.ga.groups.standby.dial },
+      finalMode: mode(),
+      drMode: env.drMode(),
+      errors: [...errors],
+    });
+  } finally {
+    clearTimeout(timer);
+    stopped = true;
+    await Promise.all(clients);
+    await env.stop();
+  }
 }

@@ -1,0 +1,76 @@
+/**
+ * TEST DEVICE for the drill's flapping phase — not part of the controller. An HTTP proxy on
+ * 127.0.0.1 that forwards GET requests to `target`; while `flap(n)` is on, every n-th request it
+ * receives fails instead, alternating between answering 503 and dropping the connection (socket
+ * destroyed, no response). `flap(0)` makes it transparent again. The local environment puts it
+ * between the controller's prober and the primary, so "1 probe in 3 fails" really happens on the
+ * wire.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FlakyStats {
+  /** Requests received since the last `flap()` call. */
+  requests: number;
+  /** Of those, answered 503 or dropped. */
+  failed: number;
+}
+
+export interface FlakyProxy {
+  url: string;
+  /** Fail every n-th request from now on (0 = forward everything); resets the stats. */
+  flap(n: number): void;
+  stats(): FlakyStats;
+  close(): Promise<void>;
+}
+
+/** Whether the `seq`-th request (1-based) fails when every `every`-th one should (0 = never). */
+export function failsAt(seq: number, every: number): boolean {
+  return every > 0 && seq % every === 0;
+}
+
+/** Starts the proxy in front of `target` (e.g. http://127.0.0.1:PORT), transparent at first. */
+export async function startFlakyProxy(target: string, timeoutMs = 1000): Promise<FlakyProxy> {
+  let every = 0;
+  let stats: FlakyStats = { requests: 0, failed: 0 };
+  const server = http.createServer((req, res) => {
+    stats.requests += 1;
+    if (failsAt(stats.requests, every)) {
+      stats.failed += 1;
+      // odd failures answer 503, even ones drop the connection
+      if (stats.failed % 2 === 1) {
+        res.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
+        res.end('{"error":"flaky proxy: injected failure"}');
+      } else {
+        req.socket.destroy();
+      }
+      return;
+    }
+    fetch(`${target}${req.url ?? '/'}`, {
+      headers: { accept: req.headers.accept ?? '*/*' },
+      signal: AbortSignal.timeout(timeoutMs),
+    })
+      .then(async (r) => {
+        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' });
+        res.end(Buffer.from(await r.arrayBuffer()));
+      })
+      .catch(() => {
+        res.writeHead(502, { 'content-type': 'application/json' });
+        res.end('{"error":"flaky proxy: upstream unreachable"}');
+      });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    flap: (n) => {
+      every = n;
+      stats = { requests: 0, failed: 0 };
+    },
+    stats: () => ({ ...stats }),
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
