@@ -3,14 +3,17 @@
  * (e.g. "infra/environments/prod/eu-central-1/vpc").
  */
 import path from 'node:path';
+import { dirParseCache } from './cache/parse-cache.js';
 import { type ChangeSet, detectChangesPure } from './changes/detect.js';
 import { CliError } from './errors.js';
 import { diffNameStatus, gitTree, mergeBase, repoRootOf, resolveCommit } from './git/git.js';
 import { assertAcyclic } from './graph/dag.js';
-import { HclParser } from './hcl/parse.js';
+import { HclParser, parserTag, warmUpParser } from './hcl/parse.js';
 import { discoverUnits, loadUnits, type UnitGraph } from './terragrunt/load.js';
 import { fsTree, type Tree } from './terragrunt/tree.js';
 
+export type { ParseCache } from './cache/parse-cache.js';
+export { dirParseCache, gitBlobId } from './cache/parse-cache.js';
 export type { ChangeSet, FileChange } from './changes/detect.js';
 export { detectChangesPure } from './changes/detect.js';
 export { CliError, EXIT_CODES } from './errors.js';
@@ -41,11 +44,24 @@ function idsOnly(ids: string[]): UnitGraph {
 const isHcl = (f: string): boolean => f.endsWith('.hcl') || f.endsWith('.tf');
 
 /**
+ * A parser with the persistent parse cache in `cacheDir` (none when undefined). Without a cache
+ * every run parses, so the WASM parser starts compiling right away, in parallel with git.
+ */
+function newParser(cacheDir: string | undefined): HclParser {
+  if (cacheDir === undefined) {
+    warmUpParser();
+    return new HclParser();
+  }
+  return new HclParser({ cache: dirParseCache(cacheDir, parserTag()) });
+}
+
+/**
  * Units changed between two git refs.
  * @param opts.repoRoot any folder inside the repository
  * @param opts.base base ref (the diff starts at the merge base of base and head)
  * @param opts.head head ref
  * @param opts.root folder holding the units, relative to the repository root (e.g. "infra/environments")
+ * @param opts.cacheDir folder of the persistent parse cache (parsed HCL by git blob id); none when undefined
  * @returns unit ids: folder paths relative to the repository root
  */
 export async function detectChanges(opts: {
@@ -53,10 +69,9 @@ export async function detectChanges(opts: {
   base: string;
   head: string;
   root: string;
+  cacheDir?: string | undefined;
 }): Promise<ChangeSet> {
-  const parser = new HclParser();
-  // Start the WASM parser (~0.5 s to compile) while git works.
-  const warm = parser.parse('warmup.hcl', '').catch(() => undefined);
+  const parser = newParser(opts.cacheDir);
   const repo = await repoRootOf(opts.repoRoot);
   const [baseC, headC] = await Promise.all([
     resolveCommit(repo, opts.base),
@@ -69,7 +84,6 @@ export async function detectChanges(opts: {
     gitTree(repo, mb, () => false), // read on demand: only needed when units are destroyed
     gitTree(repo, headC, isHcl),
   ]);
-  await warm;
   const head = await loadUnits(headTree, root, parser);
   assertAcyclic(deps(head.graph));
   // The base only orders destroys; a base config that no longer evaluates must not block the PR
@@ -81,21 +95,26 @@ export async function detectChanges(opts: {
     : (await loadUnits(baseTree, root, parser, true)).graph;
   const result = detectChangesPure({ changedFiles, unitsAtBase, unitsAtHead: head.graph });
   if (result.destroyed.length > 0) assertAcyclic(deps(unitsAtBase));
+  await parser.flush();
   return result;
 }
 
 /**
  * The unit graph at a git ref, or of the working tree when `ref` is omitted.
  * @param opts.root folder holding the units, relative to the repository root
+ * @param opts.cacheDir folder of the persistent parse cache; none when undefined
  * @returns units keyed by id: folder paths relative to the repository root
  */
 export async function loadUnitGraph(opts: {
   repoRoot: string;
   root: string;
   ref?: string;
+  cacheDir?: string | undefined;
 }): Promise<UnitGraph> {
+  const parser = newParser(opts.cacheDir);
   const { tree, root } = await openTree(opts);
-  const { graph } = await loadUnits(tree, root, new HclParser());
+  const { graph } = await loadUnits(tree, root, parser);
+  await parser.flush();
   assertAcyclic(deps(graph));
   return graph;
 }

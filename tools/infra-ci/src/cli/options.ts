@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { CliError } from '../errors.js';
 
@@ -11,4 +12,17 @@ export function choice<T extends string>(name: string, value: string, allowed: r
     throw new CliError('input', `--${name} must be one of ${allowed.join(', ')} (got "${value}")`);
   }
   return value as T;
+}
+
+/**
+ * Folder of the persistent parse cache: `--cache-dir` (relative to the current folder), else
+ * `<os.tmpdir()>/infra-ci-<uid>/cache`; undefined with `--no-cache`.
+ */
+export function cacheDirOption(
+  cwd: string,
+  o: { cache?: boolean; cacheDir?: string | undefined },
+): string | undefined {
+  if (o.cache === false) return undefined;
+  if (o.cacheDir !== undefined && o.cacheDir !== '') return path.resolve(cwd, o.cacheDir);
+  return path.join(os.tmpdir(), `infra-ci-${process.getuid?.() ?? 'user'}`, 'cache');
 }

@@ -89,42 +89,32 @@ export async function gitTree(
     const [, type, sha] = entry.slice(0, tab).split(' ');
     if (type === 'blob' && sha) blobs.set(entry.slice(tab + 1), sha);
   }
-  const wanted = [...blobs.keys()].filter(preload);
-  const contents = await catFileBatch(
-    repo,
-    wanted.map((f) => blobs.get(f) as string),
-  );
   const cache = new Map<string, string>();
-  wanted.forEach((f, i) => {
-    cache.set(f, contents[i] ?? '');
-  });
-  const readMany = async (files: string[]): Promise<string[]> => {
+  /** Read the files not read yet, each distinct blob once, in one `git cat-file --batch`. */
+  const fetch = async (files: string[]): Promise<void> => {
     const missing = files.filter((f) => !cache.has(f) && blobs.has(f));
-    const got = await catFileBatch(
-      repo,
-      missing.map((f) => blobs.get(f) as string),
-    );
-    missing.forEach((f, i) => {
-      cache.set(f, got[i] ?? '');
-    });
-    return files.map((f) => {
-      const c = cache.get(f);
-      if (c === undefined) throw new CliError('input', `${f} does not exist at ${commit}`);
-      return c;
-    });
+    const shas = [...new Set(missing.map((f) => blobs.get(f) as string))];
+    const got = await catFileBatch(repo, shas);
+    const bySha = new Map(shas.map((sha, i) => [sha, got[i] ?? '']));
+    for (const f of missing) cache.set(f, bySha.get(blobs.get(f) as string) ?? '');
+  };
+  await fetch([...blobs.keys()].filter(preload));
+  const get = (file: string): string => {
+    const c = cache.get(file);
+    if (c === undefined) throw new CliError('input', `${file} does not exist at ${commit}`);
+    return c;
   };
   return {
     repoRoot: repo,
     files: new Set(blobs.keys()),
-    readMany,
+    blobId: (file) => blobs.get(file),
+    readMany: async (files) => {
+      await fetch(files);
+      return files.map(get);
+    },
     read: async (file) => {
-      const hit = cache.get(file);
-      if (hit !== undefined) return hit;
-      const sha = blobs.get(file);
-      if (!sha) throw new CliError('input', `${file} does not exist at ${commit}`);
-      const [c] = await catFileBatch(repo, [sha]);
-      cache.set(file, c ?? '');
-      return c ?? '';
+      await fetch([file]);
+      return get(file);
     },
   };
 }

@@ -1,58 +1,153 @@
-import { parse } from '@cdktf/hcl2json';
+import { createRequire } from 'node:module';
+import { gitBlobId, type ParseCache } from '../cache/parse-cache.js';
 import { CliError } from '../errors.js';
 
 /** The JSON form of an HCL file as hcl2json returns it (blocks become arrays keyed by label). */
 export type HclJson = Record<string, unknown>;
 
+type ParseFn = (file: string, content: string) => Promise<unknown>;
+
+let wasm: Promise<ParseFn> | undefined;
+
+/**
+ * hcl2json, loaded on first use: importing it starts compiling its Go WASM (~0.3–0.5 s), which a
+ * run served from the parse cache never needs.
+ */
+function wasmParse(): Promise<ParseFn> {
+  wasm ??= import('@cdktf/hcl2json').then((m) => m.parse as ParseFn);
+  return wasm;
+}
+
+/** Start loading the WASM parser now (e.g. while git works), without waiting for it. */
+export function warmUpParser(): void {
+  wasmParse().catch(() => undefined);
+}
+
+/** Bump when the JSON stored per file changes shape (e.g. how batched parses are unwrapped). */
+const FORMAT = 1;
+
+/** Identity of the parser for cache entries: hcl2json's version and our entry format. */
+export function parserTag(): string {
+  let version = 'unknown';
+  try {
+    const pkg = createRequire(import.meta.url)('@cdktf/hcl2json/package.json') as {
+      version?: unknown;
+    };
+    if (typeof pkg.version === 'string') version = pkg.version;
+  } catch {
+    // version unknown: entries are still keyed by content, and tagged "unknown"
+  }
+  return `@cdktf/hcl2json@${version};format=${FORMAT}`;
+}
+
+/** A file to parse. `key` is the git blob id of `content` when known (computed otherwise). */
+export interface HclSource {
+  file: string;
+  content: string;
+  key?: string | undefined;
+}
+
 /**
  * Parses HCL files with hcl2json (HashiCorp's own Go parser compiled to WASM), each distinct
- * content once: the cache key is the content, so the same file at two refs, or identical unit
- * files in two regions, cost one parse.
+ * content once: the key is the content's git blob id, so the same file at two refs, or identical
+ * unit files in two regions, cost one parse. With a persistent `cache`, parses are also reused
+ * across runs, and a run whose files are all cached never loads the WASM parser.
  */
 export class HclParser {
-  private readonly cache = new Map<string, Promise<HclJson>>();
+  private readonly memo = new Map<string, Promise<HclJson>>();
+  private readonly cache: ParseCache | undefined;
+  private readonly writes: Promise<void>[] = [];
+  /** WASM calls made (a batch counts once). */
   parses = 0;
+  /** Files served from the persistent cache. */
+  cacheHits = 0;
 
-  /** @param file path shown in error messages (repository-relative). */
-  parse(file: string, content: string): Promise<HclJson> {
-    const hit = this.cache.get(content);
+  constructor(opts: { cache?: ParseCache | undefined } = {}) {
+    this.cache = opts.cache;
+  }
+
+  /**
+   * @param file path shown in error messages (repository-relative).
+   * @param key git blob id of `content`, when the caller knows it.
+   */
+  parse(file: string, content: string, key: string = gitBlobId(content)): Promise<HclJson> {
+    const hit = this.memo.get(key);
     if (hit) return hit.catch((err: unknown) => Promise.reject(relabel(err, file)));
-    this.parses += 1;
-    const p = parse(file, content).then(
-      (json) => json as HclJson,
-      (err: unknown) => Promise.reject(toCliError(err, file)),
-    );
-    this.cache.set(content, p);
+    const p = this.fromCache(key).then((cached) => cached ?? this.parseWasm(file, content, key));
+    this.memo.set(key, p);
     return p;
   }
 
   /**
-   * Parse many files, wrapping not-yet-cached contents as blocks of one document per batch (one
-   * WASM call instead of one per file). A batch that fails, or whose shape is not one block per
-   * file, falls back to parsing its files one by one, so errors keep their own file:line.
+   * Parse many files: cached ones are read from the persistent cache; the rest are wrapped as
+   * blocks of one document per batch (one WASM call instead of one per file). A batch that fails,
+   * or whose shape is not one block per file, falls back to parsing its files one by one, so
+   * errors keep their own file:line.
    */
-  async parseMany(files: { file: string; content: string }[], batchSize = 100): Promise<HclJson[]> {
+  async parseMany(files: HclSource[], batchSize = 100): Promise<HclJson[]> {
+    const keyed = files.map((f) => ({ ...f, key: f.key ?? gitBlobId(f.content) }));
     const fresh = [
-      ...new Map(
-        files.filter((f) => !this.cache.has(f.content)).map((f) => [f.content, f]),
-      ).values(),
+      ...new Map(keyed.filter((f) => !this.memo.has(f.key)).map((f) => [f.key, f])).values(),
     ];
-    for (let i = 0; i < fresh.length; i += batchSize) {
-      const batch = fresh.slice(i, i + batchSize);
-      const doc = batch.map((f, j) => `f${j} {\n${f.content}\n}\n`).join('');
-      this.parses += 1;
-      const json = await parse('batch.hcl', doc).catch(() => undefined);
-      batch.forEach((f, j) => {
-        const bodies = (json as Record<string, unknown> | undefined)?.[`f${j}`];
-        const ok =
-          json !== undefined &&
-          Object.keys(json).length === batch.length &&
-          Array.isArray(bodies) &&
-          bodies.length === 1;
-        if (ok) this.cache.set(f.content, Promise.resolve(bodies[0] as HclJson));
-      });
+    const cached = await Promise.all(fresh.map((f) => this.fromCache(f.key)));
+    const misses: typeof fresh = [];
+    fresh.forEach((f, i) => {
+      const json = cached[i];
+      if (json) this.memo.set(f.key, Promise.resolve(json));
+      else misses.push(f);
+    });
+    if (misses.length > 0) {
+      const parse = await wasmParse();
+      for (let i = 0; i < misses.length; i += batchSize) {
+        const batch = misses.slice(i, i + batchSize);
+        const doc = batch.map((f, j) => `f${j} {\n${f.content}\n}\n`).join('');
+        this.parses += 1;
+        const json = await parse('batch.hcl', doc).catch(() => undefined);
+        batch.forEach((f, j) => {
+          const bodies = (json as Record<string, unknown> | undefined)?.[`f${j}`];
+          const ok =
+            json !== undefined &&
+            Object.keys(json as object).length === batch.length &&
+            Array.isArray(bodies) &&
+            bodies.length === 1;
+          if (ok) this.store(f.key, bodies[0] as HclJson);
+        });
+      }
     }
-    return Promise.all(files.map((f) => this.parse(f.file, f.content)));
+    return Promise.all(keyed.map((f) => this.parse(f.file, f.content, f.key)));
+  }
+
+  /** Wait for pending cache writes (call before the process exits). */
+  async flush(): Promise<void> {
+    await Promise.all(this.writes.splice(0));
+  }
+
+  private async fromCache(key: string): Promise<HclJson | undefined> {
+    const json = await this.cache?.get(key);
+    if (json) this.cacheHits += 1;
+    return json;
+  }
+
+  private async parseWasm(file: string, content: string, key: string): Promise<HclJson> {
+    const parse = await wasmParse();
+    this.parses += 1;
+    let json: HclJson;
+    try {
+      json = (await parse(file, content)) as HclJson;
+    } catch (err) {
+      throw toCliError(err, file);
+    }
+    this.save(key, json);
+    return json;
+  }
+
+  private store(key: string, json: HclJson): void {
+    this.memo.set(key, Promise.resolve(json));
+    this.save(key, json);
+  }
+
+  private save(key: string, json: HclJson): void {
+    if (this.cache) this.writes.push(this.cache.set(key, json));
   }
 }
 

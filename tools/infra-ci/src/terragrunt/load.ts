@@ -68,7 +68,7 @@ export async function loadUnits(
   const load = async (file: string): Promise<void> => {
     const content = await tree.read(file);
     sources.set(file, content);
-    parsed.set(file, await parser.parse(file, content));
+    parsed.set(file, await parser.parse(file, content, tree.blobId?.(file)));
   };
   const prefix = root === '' ? '' : `${root}/`;
   const hcl = [...tree.files].filter(
@@ -77,7 +77,11 @@ export async function loadUnits(
   const texts = tree.readMany
     ? await tree.readMany(hcl)
     : await Promise.all(hcl.map((file) => tree.read(file)));
-  const contents = hcl.map((file, i) => ({ file, content: texts[i] ?? '' }));
+  const contents = hcl.map((file, i) => ({
+    file,
+    content: texts[i] ?? '',
+    key: tree.blobId?.(file),
+  }));
   for (const c of contents) sources.set(c.file, c.content);
   await parser.parseMany(contents).catch(() => undefined);
   await Promise.all(

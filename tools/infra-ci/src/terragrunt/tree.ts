@@ -14,6 +14,8 @@ export interface Tree {
   read(file: string): Promise<string>;
   /** Contents of many files at once, when the tree can do better than one read per file. */
   readMany?(files: string[]): Promise<string[]>;
+  /** Git blob id of a file, when the tree comes from git (the key of its cached parse). */
+  blobId?(file: string): string | undefined;
 }
 
 /** Folders to skip when walking a working tree. */

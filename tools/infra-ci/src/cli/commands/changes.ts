@@ -3,9 +3,18 @@ import { CliError } from '../../errors.js';
 import { detectChanges } from '../../index.js';
 import { changesGithubOutput, changesJson, changesText } from '../format.js';
 import type { Io } from '../io.js';
-import { choice, rootOption } from '../options.js';
+import { cacheDirOption, choice, rootOption } from '../options.js';
 
 const FORMATS = ['json', 'github', 'text'] as const;
+
+interface ChangesOptions {
+  base: string;
+  head: string;
+  root?: string;
+  format: string;
+  cache: boolean;
+  cacheDir?: string;
+}
 
 export function register(program: Command, io: Io): void {
   program
@@ -18,7 +27,12 @@ export function register(program: Command, io: Io): void {
       'folder holding the units (default: infra/environments in the repository)',
     )
     .option('--format <format>', `output: ${FORMATS.join('|')}`, 'json')
-    .action(async (o: { base: string; head: string; root?: string; format: string }) => {
+    .option(
+      '--cache-dir <dir>',
+      'parse cache folder: parsed HCL by git blob id, reused across runs (default: <tmpdir>/infra-ci-<uid>/cache)',
+    )
+    .option('--no-cache', 'parse every file, without reading or writing the parse cache')
+    .action(async (o: ChangesOptions) => {
       const format = choice('format', o.format, FORMATS);
       if (format === 'github' && io.env.githubOutput === undefined) {
         throw new CliError('input', '--format github needs $GITHUB_OUTPUT to be set');
@@ -28,6 +42,7 @@ export function register(program: Command, io: Io): void {
         base: o.base,
         head: o.head,
         root: rootOption(io.env.cwd, o.root, 'infra/environments'),
+        cacheDir: cacheDirOption(io.env.cwd, o),
       });
       if (format === 'json') io.stdout(changesJson(result));
       else if (format === 'text') io.stdout(changesText(result));

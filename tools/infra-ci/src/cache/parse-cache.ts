@@ -1,0 +1,72 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** The JSON form of a parsed HCL file (as hcl2json returns it). */
+export type ParsedJson = Record<string, unknown>;
+
+/**
+ * A store of parsed HCL keyed by content address (the git blob id of the file's content). Parsing
+ * is a pure function of the content, so an entry never goes stale; only a different parser (or a
+ * different entry format) invalidates it, which the `tag` of each entry records.
+ */
+export interface ParseCache {
+  /** The parsed JSON for `key`, or undefined when absent, unreadable, corrupted or of another tag. */
+  get(key: string): Promise<ParsedJson | undefined>;
+  /** Store the parsed JSON for `key`. Best effort: a failed write is not an error. */
+  set(key: string, json: ParsedJson): Promise<void>;
+}
+
+/** Git's blob id (SHA-1) of a text: the key of its parse, equal to `git hash-object`. */
+export function gitBlobId(content: string): string {
+  const body = Buffer.from(content, 'utf8');
+  return createHash('sha1').update(`blob ${body.length}\0`).update(body).digest('hex');
+}
+
+const KEY = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+
+/**
+ * A parse cache in a folder: one file per key, `<dir>/hcl/<hash of tag>/<key[0..2]>/<key>.json`,
+ * holding `{tag, key, json}` (entries of two parser versions live side by side). Reads ignore
+ * entries that are not valid JSON, name another key or carry another tag; writes go to a temporary file renamed into place, so a
+ * concurrent reader sees either no entry or a whole one.
+ * @param dir cache folder (created on first write)
+ * @param tag parser identity, e.g. "@cdktf/hcl2json@0.21.0;format=1"
+ */
+export function dirParseCache(dir: string, tag: string): ParseCache {
+  const space = createHash('sha1').update(tag).digest('hex').slice(0, 12);
+  const fileOf = (key: string): string =>
+    path.join(dir, 'hcl', space, key.slice(0, 2), `${key}.json`);
+  return {
+    async get(key) {
+      if (!KEY.test(key)) return undefined;
+      let text: string;
+      try {
+        text = await readFile(fileOf(key), 'utf8');
+      } catch {
+        return undefined;
+      }
+      try {
+        const entry = JSON.parse(text) as { tag?: unknown; key?: unknown; json?: unknown };
+        const json = entry.json;
+        if (entry.tag !== tag || entry.key !== key) return undefined;
+        if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+        return json as ParsedJson;
+      } catch {
+        return undefined;
+      }
+    },
+    async set(key, json) {
+      if (!KEY.test(key)) return;
+      const file = fileOf(key);
+      const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        await mkdir(path.dirname(file), { recursive: true });
+        await writeFile(tmp, JSON.stringify({ tag, key, json }));
+        await rename(tmp, file);
+      } catch {
+        await rm(tmp, { force: true }).catch(() => undefined);
+      }
+    },
+  };
+}
