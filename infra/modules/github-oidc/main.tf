@@ -117,11 +117,11 @@ resource "aws_iam_role_policy" "plan" {
   policy = data.aws_iam_policy_document.plan.json
 }
 
-# --- infra-apply: main branch / production environment only --------------------------------------
+# --- infra-apply: the `infrastructure` environment only (infra-merge on main) --------------------
 
 resource "aws_iam_role" "apply" {
   name                 = "${var.role_name_prefix}infra-apply"
-  description          = "terragrunt apply from ${var.github_repository} main / production environment"
+  description          = "terragrunt apply from ${var.github_repository}: the infrastructure environment (main) only"
   assume_role_policy   = data.aws_iam_policy_document.trust["apply"].json
   max_session_duration = var.max_session_duration
   tags                 = var.tags

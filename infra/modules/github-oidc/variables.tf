@@ -33,12 +33,17 @@ variable "plan_subjects" {
 
 variable "apply_subjects" {
   type        = list(string)
-  description = "OIDC `sub` claims (relative to the repository) that may assume infra-apply: the protected production environment, or pushes to main."
-  default     = ["environment:production", "ref:refs/heads/main"]
+  description = "OIDC `sub` claims (relative to the repository) that may assume infra-apply: GitHub environments only (default: the `infrastructure` environment of infra-merge, restricted to main by its deployment branch policy). Never shared with app-publish's environments."
+  default     = ["environment:infrastructure"]
 
   validation {
-    condition     = length(var.apply_subjects) > 0 && alltrue([for s in var.apply_subjects : !strcontains(s, "*") && s != "pull_request"])
-    error_message = "apply_subjects must be exact subjects, without wildcards and never pull_request."
+    condition     = length(var.apply_subjects) > 0 && alltrue([for s in var.apply_subjects : !strcontains(s, "*") && startswith(s, "environment:")])
+    error_message = "apply_subjects must be exact \"environment:<name>\" subjects (no wildcards, no branch refs, never pull_request): the environment's protection rules are the gate."
+  }
+
+  validation {
+    condition     = length(setintersection(toset(var.apply_subjects), toset(var.publish_subjects))) == 0
+    error_message = "apply_subjects must not share a subject with publish_subjects: the app-merge job must not be able to assume infra-apply."
   }
 }
 
@@ -65,7 +70,7 @@ variable "state_bucket_arns" {
 
 variable "apply_policy_arns" {
   type        = list(string)
-  description = "Managed policies attached to infra-apply. It creates VPCs, EKS, IAM roles and more, so the default is AdministratorAccess; it is reachable only from main / the production environment."
+  description = "Managed policies attached to infra-apply. It creates VPCs, EKS, IAM roles and more, so the default is AdministratorAccess; it is reachable only from the infrastructure environment (main only)."
   default     = ["arn:aws:iam::aws:policy/AdministratorAccess"]
 }
 

@@ -42,12 +42,17 @@ run "plan_role_trusts_pull_requests_only" {
   }
 }
 
-run "apply_role_never_trusts_pull_requests" {
+run "apply_role_trusts_only_the_infrastructure_environment" {
   command = plan
 
   assert {
-    condition     = alltrue([for s in one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c if endswith(c.variable, ":sub")]).values : contains(["repo:example-org/demo-app:environment:production", "repo:example-org/demo-app:ref:refs/heads/main"], s)])
-    error_message = "infra-apply must trust only the production environment or main"
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c if endswith(c.variable, ":sub")]).values) == toset(["repo:example-org/demo-app:environment:infrastructure"])
+    error_message = "infra-apply must trust exactly repo:ORG/REPO:environment:infrastructure"
+  }
+
+  assert {
+    condition     = !contains(one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c if endswith(c.variable, ":sub")]).values, "repo:example-org/demo-app:environment:production")
+    error_message = "infra-apply must not trust app-merge's production environment"
   }
 }
 
@@ -70,6 +75,27 @@ run "rejects_wildcard_subjects" {
 
   variables {
     apply_subjects = ["ref:refs/heads/*"]
+  }
+
+  expect_failures = [var.apply_subjects]
+}
+
+run "rejects_branch_subjects_for_apply" {
+  command = plan
+
+  variables {
+    apply_subjects = ["ref:refs/heads/main"]
+  }
+
+  expect_failures = [var.apply_subjects]
+}
+
+run "rejects_apply_subjects_shared_with_publish" {
+  command = plan
+
+  variables {
+    apply_subjects   = ["environment:production"]
+    publish_subjects = ["environment:production"]
   }
 
   expect_failures = [var.apply_subjects]

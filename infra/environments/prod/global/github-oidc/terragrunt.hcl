@@ -19,6 +19,11 @@ terraform {
 inputs = {
   github_repository = local.env.repository
 
+  # infra-merge's job runs in the `infrastructure` environment (deployment branches: main only);
+  # app-merge's `production` environment gets app-publish and nothing else.
+  apply_subjects   = ["environment:infrastructure"]
+  publish_subjects = ["environment:production"]
+
   state_bucket_arns = [for r in local.state_regions : "arn:aws:s3:::tfstate-${local.env.aws_account_id}-${r}"]
 
   # CI pushes to the primary only; ECR replication copies the image to the standby.
