@@ -8,6 +8,12 @@ export const EXIT_CODES = {
   validation: 1,
   /** A required external tool (git, terraform) is missing or failed unexpectedly. */
   tool: 3,
+  /** `plan`/`apply`: a unit's terragrunt plan or apply failed (named, with its stderr tail). */
+  failed: 1,
+  /** `apply` refused before applying anything: stale plan, checksum/head/version mismatch, missing artifact, another apply running. */
+  refused: 4,
+  /** `apply` stopped: a re-planned unit differs from the reviewed plan; the fresh plan was posted for review. */
+  review: 5,
 } as const;
 
 export type ErrorCode = keyof typeof EXIT_CODES;

@@ -1,0 +1,212 @@
+/**
+ * Markdown summaries of `plan` and `apply` (job summary, stdout, PR comments). Pure functions over
+ * plain data: the orchestrators build the reports, the commands print them.
+ */
+import type { Changes } from './bundle.js';
+
+export const PLAN_MARKER = '<!-- infra-ci:plan -->';
+export const REPLAN_MARKER = '<!-- infra-ci:replan -->';
+
+export interface PlanRow {
+  kind: 'apply' | 'destroy';
+  /** 1-based wave within applyWaves / destroyWaves. */
+  wave: number;
+  unit: string;
+  status: 'planned' | 'failed' | 'not started';
+  changes?: Changes;
+  upstreamChanged: string[];
+  error?: string;
+}
+
+export interface PlanReport {
+  headSha: string;
+  baseSha: string;
+  moved: { from: string; to: string }[];
+  /** In execution order: apply waves, then destroy waves. */
+  rows: PlanRow[];
+}
+
+export type ApplyStep = 'moved' | 'apply' | 'destroy';
+
+export interface ApplyRow {
+  step: ApplyStep;
+  /** 1-based wave within that step. */
+  wave: number;
+  unit: string;
+  action: 'apply' | 'destroy';
+  /** sha256 of the reviewed plan file from the bundle. */
+  planSha256: string;
+  /** sha256 of the plan made at merge, for units with upstream changes. */
+  freshSha256?: string;
+  result: 'applied' | 'destroyed' | 'failed' | 'not started' | 'differs from review';
+  error?: string;
+}
+
+export type ApplyOutcome =
+  | { kind: 'applied' }
+  | { kind: 'refused'; message: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'review'; unit: string; message: string };
+
+export interface ApplyReport {
+  mergeCommit: string;
+  pr?: number;
+  /** PR head SHA the plans were made for (from the manifest), when known. */
+  headSha?: string;
+  outcome: ApplyOutcome;
+  rows: ApplyRow[];
+}
+
+const short = (s: string, n = 7): string => s.slice(0, n);
+const code = (s: string): string => `\`${s.replaceAll('`', "'")}\``;
+const cell = (s: string): string => s.replaceAll('|', '\\|').replaceAll('\n', ' ');
+
+/** Last line(s) of an error, for a table cell. */
+function brief(error: string, max = 200): string {
+  const oneLine = error.replace(/\s+/g, ' ').trim();
+  return oneLine.length > max ? `…${oneLine.slice(-max)}` : oneLine;
+}
+
+function counts(c: Changes | undefined): string {
+  return c === undefined ? '– | – | –' : `${c.add} | ${c.change} | ${c.destroy}`;
+}
+
+/** Plan summary: per wave, unit, kind, +add ~change -destroy, flags; failures listed. */
+export function renderPlanSummary(r: PlanReport): string {
+  const movedTo = new Map(r.moved.map((m) => [m.to, m.from]));
+  const movedFrom = new Map(r.moved.map((m) => [m.from, m.to]));
+  const lines = [
+    PLAN_MARKER,
+    `### infra-ci plan for ${code(short(r.headSha))} (base ${code(short(r.baseSha))})`,
+    '',
+  ];
+  if (r.rows.length === 0) {
+    lines.push('No infrastructure units changed: nothing to plan.', '');
+    return `${lines.join('\n')}`;
+  }
+  const failed = r.rows.filter((x) => x.status === 'failed');
+  const notStarted = r.rows.filter((x) => x.status === 'not started');
+  const planned = r.rows.filter((x) => x.status === 'planned');
+  const total = (k: 'add' | 'change' | 'destroy') =>
+    planned.reduce((n, x) => n + (x.changes?.[k] ?? 0), 0);
+  lines.push(
+    failed.length > 0
+      ? `**Plan failed** for ${failed.length} unit(s); ${notStarted.length} not started. Nothing here can be applied.`
+      : `**${planned.length} unit(s) planned**: +${total('add')} to add, ~${total('change')} to change, -${total('destroy')} to destroy. Applied in this order on merge.`,
+    '',
+    '| wave | unit | kind | + | ~ | - | notes |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  );
+  for (const x of r.rows) {
+    const notes: string[] = [];
+    const from = movedTo.get(x.unit);
+    const to = movedFrom.get(x.unit);
+    if (from !== undefined) notes.push(`moved from ${code(from)} (create)`);
+    if (to !== undefined) notes.push(`moved to ${code(to)} (destroyed first on merge)`);
+    if (x.upstreamChanged.length > 0) {
+      notes.push(
+        `upstream changed (${x.upstreamChanged.map(code).join(', ')}): re-planned at merge, applied only if identical`,
+      );
+    }
+    if (x.status === 'failed') notes.push(`**failed**: ${cell(brief(x.error ?? ''))}`);
+    if (x.status === 'not started') notes.push('not started');
+    lines.push(
+      `| ${x.kind} ${x.wave} | ${code(x.unit)} | ${x.kind} | ${counts(x.changes)} | ${notes.join('; ')} |`,
+    );
+  }
+  const withResources = planned.filter((x) => (x.changes?.resources.length ?? 0) > 0);
+  if (withResources.length > 0) {
+    lines.push('', '<details><summary>Resource changes</summary>', '');
+    for (const x of withResources) {
+      lines.push(`**${cell(x.unit)}** (${x.kind})`, '');
+      for (const res of x.changes?.resources ?? []) {
+        lines.push(`- ${code(res.address)}: ${res.actions.join(', ')}`);
+      }
+      lines.push('');
+    }
+    lines.push('</details>');
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+const STEP_LABEL: Record<ApplyStep, string> = {
+  moved: 'moved (old side)',
+  apply: 'apply',
+  destroy: 'destroy',
+};
+
+/** Apply summary: wave | unit | action | from plan | result, with the outcome on top. */
+export function renderApplySummary(r: ApplyReport): string {
+  const title = `### infra-ci apply of ${code(short(r.mergeCommit))}${r.pr !== undefined ? ` (PR #${r.pr})` : ''}`;
+  const lines = [title, ''];
+  const o = r.outcome;
+  if (o.kind === 'refused') lines.push(`**Refused — nothing applied.** ${o.message}`);
+  else if (o.kind === 'review') lines.push(`**Stopped for review.** ${o.message}`);
+  else if (o.kind === 'failed') lines.push(`**Apply failed.** ${o.message}`);
+  else if (r.rows.length === 0) lines.push('Nothing to apply: the plans contain no units.');
+  else lines.push(`**Applied** ${r.rows.length} unit(s).`);
+  if (r.rows.length > 0) {
+    const by = (res: ApplyRow['result']) => r.rows.filter((x) => x.result === res).length;
+    if (o.kind !== 'applied') {
+      lines.push(
+        '',
+        `Applied: ${by('applied') + by('destroyed')} · failed: ${by('failed')} · differs from review: ${by('differs from review')} · not started: ${by('not started')}`,
+      );
+    }
+    lines.push(
+      '',
+      '| wave | unit | action | from plan | result |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    const head = r.headSha === undefined ? '' : `${code(short(r.headSha))} · `;
+    for (const x of r.rows) {
+      const from =
+        x.freshSha256 === undefined
+          ? `${head}sha256 ${code(short(x.planSha256, 12))}`
+          : `re-planned at merge: sha256 ${code(short(x.freshSha256, 12))} (reviewed ${head}sha256 ${code(short(x.planSha256, 12))})`;
+      const result =
+        x.result === 'failed' && x.error !== undefined
+          ? `**failed**: ${cell(brief(x.error))}`
+          : x.result === 'differs from review'
+            ? '**differs from review**'
+            : x.result;
+      lines.push(
+        `| ${STEP_LABEL[x.step]} ${x.wave} | ${code(x.unit)} | ${x.action} | ${from} | ${result} |`,
+      );
+    }
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
+/** PR comment posted when a re-planned unit's fresh plan differs from the reviewed one. */
+export function renderReplanComment(x: {
+  unit: string;
+  mergeCommit: string;
+  reviewed: Changes;
+  fresh: Changes;
+}): string {
+  const list = (c: Changes) =>
+    c.resources.length === 0
+      ? ['- (no resource changes)']
+      : c.resources.map((r) => `- ${code(r.address)}: ${r.actions.join(', ')}`);
+  return [
+    REPLAN_MARKER,
+    `### infra-ci apply stopped at ${code(short(x.mergeCommit))}: ${code(x.unit)} needs review`,
+    '',
+    `${code(x.unit)} was planned on the PR with mock or stale outputs of a dependency changed in the same PR. ` +
+      'Re-planned after that dependency was applied, its resource changes differ from the reviewed plan, so ' +
+      'it was not applied and no later wave or destroy ran. Review the fresh plan below; to go on, open a ' +
+      'follow-up PR touching the unit (its plan then reads the applied outputs) — re-running this apply stops again.',
+    '',
+    `**Fresh plan** (+${x.fresh.add} ~${x.fresh.change} -${x.fresh.destroy}):`,
+    '',
+    ...list(x.fresh),
+    '',
+    `**Reviewed plan** (+${x.reviewed.add} ~${x.reviewed.change} -${x.reviewed.destroy}):`,
+    '',
+    ...list(x.reviewed),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,198 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ApplyReport,
+  PLAN_MARKER,
+  type PlanReport,
+  REPLAN_MARKER,
+  renderApplySummary,
+  renderPlanSummary,
+  renderReplanComment,
+} from '../src/plan/summary.js';
+
+const P = 'infra/environments/prod';
+const c = (add: number, change: number, destroy: number, address = 'r.x') => ({
+  add,
+  change,
+  destroy,
+  resources: [{ address, actions: ['create'] }],
+});
+
+const plan: PlanReport = {
+  headSha: '1234567890abcdef1234567890abcdef12345678',
+  baseSha: 'fedcba0987654321fedcba0987654321fedcba09',
+  moved: [{ from: `${P}/global/ga`, to: `${P}/global/accelerator` }],
+  rows: [
+    {
+      kind: 'apply',
+      wave: 1,
+      unit: `${P}/eu-central-1/vpc`,
+      status: 'planned',
+      changes: c(2, 0, 0),
+      upstreamChanged: [],
+    },
+    {
+      kind: 'apply',
+      wave: 2,
+      unit: `${P}/eu-central-1/eks`,
+      status: 'planned',
+      changes: c(0, 1, 0),
+      upstreamChanged: [`${P}/eu-central-1/vpc`],
+    },
+    {
+      kind: 'apply',
+      wave: 2,
+      unit: `${P}/global/accelerator`,
+      status: 'planned',
+      changes: c(1, 0, 0),
+      upstreamChanged: [],
+    },
+    {
+      kind: 'destroy',
+      wave: 1,
+      unit: `${P}/global/ga`,
+      status: 'planned',
+      changes: c(0, 0, 3),
+      upstreamChanged: [],
+    },
+  ],
+};
+
+describe('plan summary', () => {
+  it('starts with the comment marker and lists units in wave order with counts and flags', () => {
+    const md = renderPlanSummary(plan);
+    expect(md.split('\n')[0]).toBe(PLAN_MARKER);
+    expect(md).toContain('`1234567`');
+    expect(md).toContain('+3 to add, ~1 to change, -3 to destroy');
+    const rows = md.split('\n').filter((l) => /^\| (apply|destroy) \d/.test(l));
+    expect(rows.map((r) => r.split(' | ')[1])).toEqual([
+      `\`${P}/eu-central-1/vpc\``,
+      `\`${P}/eu-central-1/eks\``,
+      `\`${P}/global/accelerator\``,
+      `\`${P}/global/ga\``,
+    ]);
+    expect(rows[0]).toContain('| 2 | 0 | 0 |');
+    expect(rows[1]).toContain(`upstream changed (\`${P}/eu-central-1/vpc\`): re-planned at merge`);
+    expect(rows[2]).toContain(`moved from \`${P}/global/ga\``);
+    expect(rows[3]).toContain(`moved to \`${P}/global/accelerator\``);
+    expect(md).toContain('<details><summary>Resource changes</summary>');
+  });
+
+  it('names a failed unit and the ones not started, and says nothing can be applied', () => {
+    const md = renderPlanSummary({
+      ...plan,
+      moved: [],
+      rows: [
+        {
+          kind: 'apply',
+          wave: 1,
+          unit: 'a',
+          status: 'failed',
+          upstreamChanged: [],
+          error: 'a: `terragrunt plan` exited with code 1:\nError: boom | pipe',
+        },
+        {
+          kind: 'apply',
+          wave: 1,
+          unit: 'b',
+          status: 'planned',
+          changes: c(1, 0, 0),
+          upstreamChanged: [],
+        },
+        { kind: 'apply', wave: 2, unit: 'c', status: 'not started', upstreamChanged: [] },
+      ],
+    });
+    expect(md).toContain('**Plan failed** for 1 unit(s); 1 not started');
+    expect(md).toContain(
+      '**failed**: a: `terragrunt plan` exited with code 1: Error: boom \\| pipe',
+    );
+    expect(md).toMatch(/\| apply 2 \| `c` \| apply \| – \| – \| – \| not started \|/);
+  });
+
+  it('says when there is nothing to plan', () => {
+    expect(renderPlanSummary({ ...plan, moved: [], rows: [] })).toContain('nothing to plan');
+  });
+});
+
+const applied: ApplyReport = {
+  mergeCommit: 'abcdef0123456789abcdef0123456789abcdef01',
+  pr: 7,
+  headSha: plan.headSha,
+  outcome: { kind: 'failed', message: '1 unit(s) failed' },
+  rows: [
+    {
+      step: 'moved',
+      wave: 1,
+      unit: 'old',
+      action: 'destroy',
+      planSha256: '0'.repeat(64),
+      result: 'destroyed',
+    },
+    {
+      step: 'apply',
+      wave: 1,
+      unit: 'vpc',
+      action: 'apply',
+      planSha256: 'a1'.repeat(32),
+      result: 'applied',
+    },
+    {
+      step: 'apply',
+      wave: 2,
+      unit: 'eks',
+      action: 'apply',
+      planSha256: 'b2'.repeat(32),
+      freshSha256: 'c3'.repeat(32),
+      result: 'failed',
+      error: 'eks: boom',
+    },
+    {
+      step: 'destroy',
+      wave: 1,
+      unit: 'gone',
+      action: 'destroy',
+      planSha256: 'd4'.repeat(32),
+      result: 'not started',
+    },
+  ],
+};
+
+describe('apply summary', () => {
+  it('tables wave, unit, action, source plan (head SHA, sha256) and result', () => {
+    const md = renderApplySummary(applied);
+    expect(md).toContain('### infra-ci apply of `abcdef0` (PR #7)');
+    expect(md).toContain('**Apply failed.** 1 unit(s) failed');
+    expect(md).toContain('Applied: 2 · failed: 1 · differs from review: 0 · not started: 1');
+    expect(md).toContain(
+      '| moved (old side) 1 | `old` | destroy | `1234567` · sha256 `000000000000` | destroyed |',
+    );
+    expect(md).toContain(
+      '| apply 1 | `vpc` | apply | `1234567` · sha256 `a1a1a1a1a1a1` | applied |',
+    );
+    expect(md).toContain(
+      're-planned at merge: sha256 `c3c3c3c3c3c3` (reviewed `1234567` · sha256 `b2b2b2b2b2b2`) | **failed**: eks: boom |',
+    );
+    expect(md).toContain('| destroy 1 | `gone` | destroy |');
+    expect(md.indexOf('moved (old side) 1')).toBeLessThan(md.indexOf('| apply 1'));
+  });
+
+  it('a refusal says nothing was applied and why', () => {
+    const md = renderApplySummary({
+      mergeCommit: applied.mergeCommit,
+      outcome: { kind: 'refused', message: 'stale plan: …' },
+      rows: [],
+    });
+    expect(md).toContain('**Refused — nothing applied.** stale plan: …');
+    expect(md).not.toContain('| wave |');
+  });
+
+  it('the re-plan comment carries its marker and both resource lists', () => {
+    const md = renderReplanComment({
+      unit: 'eks',
+      mergeCommit: applied.mergeCommit,
+      reviewed: c(1, 0, 0, 'r.reviewed'),
+      fresh: c(1, 0, 0, 'r.fresh'),
+    });
+    expect(md.split('\n')[0]).toBe(REPLAN_MARKER);
+    expect(md.indexOf('r.fresh')).toBeLessThan(md.indexOf('r.reviewed'));
+  });
+});
