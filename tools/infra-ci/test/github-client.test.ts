@@ -126,7 +126,7 @@ describe('pullRequestForMergeCommit', () => {
 });
 
 describe('findArtifact', () => {
-  it('returns the newest unexpired artifact of that name uploaded for the head SHA', async () => {
+  it('returns the newest unexpired artifact of that name uploaded by a run of this repository for the head SHA', async () => {
     const name = 'infra-plans-find';
     const files = { 'manifest.json': '{}' };
     const at = (s: number) => `2026-02-01T00:00:${String(s).padStart(2, '0')}Z`;
@@ -141,6 +141,8 @@ describe('findArtifact', () => {
       files,
       createdAt: at(50),
     });
+    // A fork's PR run can upload under any name; it never had the plan role.
+    server.addArtifact({ name, headSha: HEAD, runId: 6, files, createdAt: at(55), fromFork: true });
 
     expect(await port.findArtifact(name, HEAD)).toEqual({
       id: wanted,

@@ -75,6 +75,16 @@ async function call<T>(endpoint: string, permission: string, fn: () => Promise<T
 
 const firstLine = (s: string): string => s.split('\n')[0] ?? s;
 
+/**
+ * A run of a fork's pull request can upload artifacts to this repository, but never had the plan
+ * role (forks get no OIDC token): whatever it calls a plan was not made by infra-pr, so it is never
+ * a candidate.
+ */
+const fromFork = (run: { repository_id?: number; head_repository_id?: number }): boolean =>
+  run.repository_id !== undefined &&
+  run.head_repository_id !== undefined &&
+  run.repository_id !== run.head_repository_id;
+
 const time = (iso: string | null | undefined): number =>
   iso === null || iso === undefined ? Number.NaN : Date.parse(iso);
 
@@ -142,7 +152,8 @@ export function createGitHubPort(env: GitHubEnv): GitHubPort {
             a.name === name &&
             !a.expired &&
             a.workflow_run?.head_sha === headSha &&
-            typeof a.workflow_run.id === 'number',
+            typeof a.workflow_run.id === 'number' &&
+            !fromFork(a.workflow_run),
         )
         .sort((a, b) => time(b.created_at) - time(a.created_at) || b.id - a.id);
       const newest = candidates[0];

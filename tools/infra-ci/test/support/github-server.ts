@@ -40,6 +40,8 @@ export interface AddArtifact {
   expired?: boolean;
   /** ISO time; default: later than every artifact added before. */
   createdAt?: string;
+  /** Uploaded by a run of a fork's pull request (workflow_run.head_repository_id differs). */
+  fromFork?: boolean;
 }
 
 export interface AddRun {
@@ -95,6 +97,7 @@ interface Artifact {
   runId: number;
   expired: boolean;
   createdAt: string;
+  fromFork: boolean;
   zip: Uint8Array;
 }
 interface Run {
@@ -170,7 +173,7 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     workflow_run: {
       id: a.runId,
       repository_id: 1,
-      head_repository_id: 1,
+      head_repository_id: a.fromFork ? 2 : 1,
       head_branch: 'feature',
       head_sha: a.headSha,
     },
@@ -403,6 +406,7 @@ export async function startGitHubServer(): Promise<GitHubServer> {
         runId: a.runId,
         expired: a.expired ?? false,
         createdAt: a.createdAt ?? tick(),
+        fromFork: a.fromFork ?? false,
         zip: zipSync(entries),
       });
       return id;
