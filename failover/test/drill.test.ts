@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDrill, runDrill } from '../local/run-drill.js';
+import { formatDrill, type Observed, runDrill, summarize } from '../local/run-drill.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
 
 /** Default quorum and round count, 500 ms rounds, short failback waits. */
@@ -43,4 +43,122 @@ describe('shortened drill (500 ms rounds): flapping, kill → failover, restore 
       /^drill: detect=\d+\.\ds traffic=\d+\.\ds scaled=\d+\.\ds failed_requests=\d+ total_requests=\d+ false_failovers=0$/,
     );
   }, 60_000);
+});
+
+/** A clean run on a 1 s scale: kill at t=10 s, detected at 14 s, failback command at 30 s. */
+const t0 = 1_000_000;
+const at = (s: number) => t0 + s * 1000;
+const clean: Observed = {
+  policy: {
+    ...defaultPolicy,
+    failedOverMinReplicas: 3,
+    standbyMinReplicas: 1,
+    failbackCooldownMs: 5000,
+  },
+  flapEvery: 3,
+  marks: {
+    flapStart: at(2),
+    flapEnd: at(9),
+    kill: at(10),
+    restored: at(22),
+    failbackCommand: at(30),
+    end: at(40),
+  },
+  samples: [
+    { at: at(1), done: at(1.1), ok: true, region: 'eu-central-1' },
+    { at: at(10.5), done: at(10.6), ok: false, region: '' },
+    { at: at(12), done: at(12.1), ok: true, region: 'eu-west-2' },
+    { at: at(25), done: at(25.1), ok: true, region: 'eu-west-2' },
+    { at: at(30.2), done: at(30.3), ok: true, region: 'eu-west-2' },
+    { at: at(31), done: at(31.1), ok: true, region: 'eu-central-1' },
+  ],
+  transitions: [
+    { at: at(14), from: 'standby', to: 'failing-over' },
+    { at: at(15), from: 'failing-over', to: 'failed-over' },
+    { at: at(30.5), from: 'failed-over', to: 'failing-back' },
+    { at: at(36), from: 'failing-back', to: 'standby' },
+  ],
+  capacity: [
+    { at: at(0), floor: 1, ready: 1 },
+    { at: at(14.5), floor: 3, ready: 2 },
+    { at: at(15), floor: 3, ready: 3 },
+    { at: at(35.5), floor: 1, ready: 2 },
+    { at: at(36), floor: 1, ready: 1 },
+  ],
+  flapProbes: { requests: 21, failed: 7 },
+  refusedWhileDown: { id: 'a', mode: 'failed-over', reasons: ['failback refused: primary down'] },
+  failback: { id: 'b', mode: 'failing-back', reasons: ['manual failback'] },
+  dials: { primary: 100, standby: 0 },
+  finalMode: 'standby',
+  drMode: 'standby',
+  errors: [],
+};
+
+describe('summarize (pure)', () => {
+  it('computes the figures of a clean run, with no goal missed', () => {
+    const r = summarize(clean);
+    expect(r.problems).toEqual([]);
+    expect(r.figures).toEqual({
+      detectS: 4,
+      trafficS: 0.5,
+      scaledS: 5,
+      failedRequests: 1,
+      totalRequests: 6,
+      falseFailovers: 0,
+    });
+    expect(r.failback).toEqual({
+      refusedWhileDown: true,
+      accepted: true,
+      trafficS: 0.2,
+      scaledDownS: 5,
+      failedRequests: 0,
+    });
+    expect(r.flapping).toEqual({ seconds: 7, probes: 21, failed: 7, falseFailovers: 0 });
+  });
+
+  it('counts a failover during flapping as false, and flags it', () => {
+    const r = summarize({
+      ...clean,
+      transitions: [{ at: at(5), from: 'standby', to: 'failing-over' }, ...clean.transitions],
+    });
+    expect(r.figures.falseFailovers).toBe(1);
+    expect(r.flapping.falseFailovers).toBe(1);
+    expect(r.problems).toContain('1 false failover(s) before the kill');
+  });
+
+  it('flags failed requests after detection, flap-back to the primary, and an early scale-down', () => {
+    const r = summarize({
+      ...clean,
+      samples: [
+        ...clean.samples.slice(0, 3),
+        { at: at(24), done: at(24.1), ok: true, region: 'eu-central-1' },
+        { at: at(26), done: at(26.1), ok: true, region: 'eu-west-2' },
+        { at: at(31.5), done: at(31.6), ok: false, region: '' },
+        { at: at(32), done: at(32.1), ok: true, region: 'eu-central-1' },
+      ],
+      capacity: [...clean.capacity.slice(0, 3), { at: at(31), floor: 1, ready: 2 }],
+    });
+    expect(r.failedOutsideDetection).toBe(1);
+    expect(r.figures.trafficS).toBe(14);
+    expect(r.problems).toEqual([
+      '1 failed request(s) outside the detection window',
+      'standby not scaled down, or scaled down before the cool-down elapsed',
+    ]);
+  });
+
+  it('reports a drill that never failed over without inventing figures', () => {
+    const r = summarize({
+      ...clean,
+      transitions: [],
+      capacity: [clean.capacity[0] as Observed['capacity'][number]],
+      refusedWhileDown: null,
+      failback: null,
+      marks: { ...clean.marks, restored: null, failbackCommand: null },
+      dials: { primary: 100, standby: 0 },
+    });
+    expect(formatDrill(r.figures)).toBe(
+      'drill: detect=NaNs traffic=NaNs scaled=NaNs failed_requests=1 total_requests=6 false_failovers=0',
+    );
+    expect(r.problems).toContain('the controller did not reach failed-over after the kill');
+  });
 });
