@@ -1,0 +1,209 @@
+/**
+ * The only module that spawns terragrunt/terraform for `plan` and `apply`. Always cwd = the unit
+ * folder, absolute plan paths, never interactive. Output is captured with a bound: stdout whole
+ * only for `show -json` (up to SHOW_MAX), otherwise the last TAIL bytes of each stream.
+ */
+import { spawn } from 'node:child_process';
+import { CliError } from '../errors.js';
+import { type Changes, changesFromPlanJson } from '../plan/bundle.js';
+
+export interface UnitCall {
+  /** Unit id (repo-relative folder), for messages. */
+  unit: string;
+  /** Absolute folder of the unit: the process's cwd. */
+  cwd: string;
+}
+
+export interface Versions {
+  terraform: string;
+  terragrunt: string;
+}
+
+export interface TerragruntRunner {
+  versions(): Promise<Versions>;
+  /** `terragrunt plan -input=false -lock-timeout=5m -out=<out> --non-interactive [-destroy]` */
+  plan(c: UnitCall & { out: string; destroy: boolean }): Promise<void>;
+  /** `terragrunt show -json <planFile> --non-interactive`, parsed to resource changes. */
+  show(c: UnitCall & { planFile: string }): Promise<Changes>;
+  /** `terragrunt apply -input=false -lock-timeout=5m --non-interactive <planFile>` */
+  apply(c: UnitCall & { planFile: string }): Promise<void>;
+  /** `terragrunt backend bootstrap --non-interactive` */
+  backendBootstrap(c: UnitCall): Promise<void>;
+  /** `terragrunt backend delete --non-interactive --force` */
+  backendDelete(c: UnitCall): Promise<void>;
+}
+
+export interface RunnerOptions {
+  /** Executables (default: `terragrunt` / `terraform` from PATH). */
+  terragrunt?: string;
+  terraform?: string;
+  /** Environment of the children (default: inherited). */
+  env?: Record<string, string | undefined>;
+  /** Receives each finished call (for logs): the command line and its exit code. */
+  onCall?: (unit: string, commandLine: string, exitCode: number) => void;
+}
+
+const TAIL = 64 * 1024;
+const SHOW_MAX = 256 * 1024 * 1024;
+
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Keeps the whole stream up to `max`, or only its last `max` bytes when `tail`. */
+class Capture {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  overflow = false;
+  constructor(
+    private readonly max: number,
+    private readonly tail: boolean,
+  ) {}
+  push(c: Buffer): void {
+    this.chunks.push(c);
+    this.size += c.length;
+    if (this.size <= this.max) return;
+    this.overflow = true;
+    if (!this.tail) return;
+    const all = Buffer.concat(this.chunks);
+    this.chunks = [all.subarray(all.length - this.max)];
+    this.size = this.max;
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+}
+
+/** Last lines of a stream, for error messages. Pure. */
+export function tailLines(text: string, lines = 15, chars = 2000): string {
+  const t = text.trimEnd().split('\n').slice(-lines).join('\n');
+  return t.length > chars ? t.slice(-chars) : t;
+}
+
+function exec(
+  file: string,
+  args: string[],
+  cwd: string | undefined,
+  env: Record<string, string | undefined> | undefined,
+  wholeStdout: boolean,
+): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = new Capture(wholeStdout ? SHOW_MAX : TAIL, !wholeStdout);
+    const err = new Capture(TAIL, true);
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') {
+        reject(
+          new CliError(
+            'tool',
+            `${file} is not installed (not found on PATH${cwd === undefined ? '' : `, or ${cwd} does not exist`}); infra-ci plan/apply need terragrunt and terraform`,
+          ),
+        );
+      } else reject(new CliError('tool', `${file} could not be started: ${e.message}`));
+    });
+    child.on('close', (code, signal) => {
+      if (wholeStdout && out.overflow) {
+        reject(
+          new CliError('tool', `${file} ${args.join(' ')}: output larger than ${SHOW_MAX} bytes`),
+        );
+        return;
+      }
+      resolve({ code: code ?? (signal ? 128 : 1), stdout: out.text(), stderr: err.text() });
+    });
+  });
+}
+
+export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
+  const tg = opts.terragrunt ?? 'terragrunt';
+  const tf = opts.terraform ?? 'terraform';
+  const call = async (c: UnitCall, args: string[], wholeStdout = false): Promise<string> => {
+    const r = await exec(tg, args, c.cwd, opts.env, wholeStdout);
+    const line = `terragrunt ${args.join(' ')}`;
+    opts.onCall?.(c.unit, line, r.code);
+    if (r.code !== 0) {
+      const tail = tailLines(r.stderr) || tailLines(r.stdout);
+      throw new CliError(
+        'failed',
+        `${c.unit}: \`${line}\` exited with code ${r.code}${tail ? `:\n${tail}` : ''}`,
+      );
+    }
+    return r.stdout;
+  };
+  const version = async (file: string, args: string[]): Promise<string> => {
+    const r = await exec(file, args, undefined, opts.env, false);
+    if (r.code !== 0) {
+      throw new CliError(
+        'tool',
+        `\`${file} ${args.join(' ')}\` exited with code ${r.code}: ${tailLines(r.stderr)}`,
+      );
+    }
+    return r.stdout;
+  };
+  return {
+    async versions() {
+      const [tgOut, tfOut] = await Promise.all([
+        version(tg, ['--version']),
+        version(tf, ['version', '-json']),
+      ]);
+      return { terragrunt: parseTerragruntVersion(tgOut), terraform: parseTerraformVersion(tfOut) };
+    },
+    async plan(c) {
+      await call(c, [
+        'plan',
+        '-input=false',
+        '-lock-timeout=5m',
+        `-out=${c.out}`,
+        ...(c.destroy ? ['-destroy'] : []),
+        '--non-interactive',
+      ]);
+    },
+    async show(c) {
+      const out = await call(c, ['show', '-json', c.planFile, '--non-interactive'], true);
+      // terragrunt may print log lines before the JSON document: take from the first '{'.
+      const start = out.indexOf('{');
+      try {
+        return changesFromPlanJson(JSON.parse(start < 0 ? out : out.slice(start)));
+      } catch (e) {
+        throw new CliError(
+          'failed',
+          `${c.unit}: \`terragrunt show -json ${c.planFile}\` did not print a JSON plan (${(e as Error).message})`,
+        );
+      }
+    },
+    async apply(c) {
+      await call(c, ['apply', '-input=false', '-lock-timeout=5m', '--non-interactive', c.planFile]);
+    },
+    async backendBootstrap(c) {
+      await call(c, ['backend', 'bootstrap', '--non-interactive']);
+    },
+    async backendDelete(c) {
+      await call(c, ['backend', 'delete', '--non-interactive', '--force']);
+    },
+  };
+}
+
+/** "terragrunt version v0.83.2" -> "0.83.2". Pure. */
+export function parseTerragruntVersion(out: string): string {
+  const m = /version\s+v?(\d+\.\d+\.\d+[^\s]*)/.exec(out);
+  if (!m?.[1])
+    throw new CliError('tool', `cannot read the terragrunt version from "${out.trim()}"`);
+  return m[1];
+}
+
+/** `terraform version -json` -> terraform_version. Pure. */
+export function parseTerraformVersion(out: string): string {
+  try {
+    const v = (JSON.parse(out) as { terraform_version?: unknown }).terraform_version;
+    if (typeof v === 'string' && v !== '') return v;
+  } catch {
+    // fall through
+  }
+  throw new CliError(
+    'tool',
+    `cannot read terraform_version from \`terraform version -json\`: "${out.trim().slice(0, 200)}"`,
+  );
+}

@@ -1,0 +1,101 @@
+/** Test side of the stand-in terragrunt/terraform (see standin.mjs for its behaviour). */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRunner, type TerragruntRunner } from '../../../src/terragrunt/runner.js';
+
+/** Folder holding the `terragrunt` and `terraform` stand-in executables: put it first on PATH. */
+export const STANDIN_BIN = path.dirname(fileURLToPath(import.meta.url));
+
+export interface ResourceSpec {
+  address: string;
+  actions: string[];
+}
+
+export interface UnitScenario {
+  resources?: ResourceSpec[];
+  destroyResources?: ResourceSpec[];
+  fail?: ('plan' | 'show' | 'apply' | 'bootstrap' | 'delete')[];
+  block?: { on: string; until: string };
+  touch?: { on: string; path: string };
+}
+
+export interface Scenario {
+  versions?: { terraform?: string; terragrunt?: string };
+  /** Keyed by a suffix of the unit folder, e.g. "eu-central-1/vpc". */
+  units?: Record<string, UnitScenario>;
+}
+
+export interface StandinCall {
+  tool: 'terragrunt' | 'terraform';
+  cwd: string;
+  args: string[];
+  end?: true;
+  code?: number;
+}
+
+/** One test's stand-in: its own log and scenario files in a temp folder. */
+export class Standin {
+  readonly dir = mkdtempSync(path.join(tmpdir(), 'standin-'));
+  readonly logFile = path.join(this.dir, 'calls.jsonl');
+  readonly scenarioFile = path.join(this.dir, 'scenario.json');
+
+  constructor(scenario: Scenario = {}) {
+    this.scenario(scenario);
+  }
+
+  scenario(s: Scenario): this {
+    writeFileSync(this.scenarioFile, JSON.stringify(s));
+    return this;
+  }
+
+  /** Environment for children: stand-in first on PATH, log and scenario set. */
+  env(): Record<string, string> {
+    return {
+      PATH: `${STANDIN_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
+      STANDIN_LOG: this.logFile,
+      STANDIN_SCENARIO: this.scenarioFile,
+    };
+  }
+
+  runner(): TerragruntRunner {
+    return createRunner({ env: this.env() });
+  }
+
+  /** Every log line (starts and ends), in order. */
+  events(): StandinCall[] {
+    if (!existsSync(this.logFile)) return [];
+    return readFileSync(this.logFile, 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as StandinCall);
+  }
+
+  /** Calls (start lines) of terragrunt, as "<op> <unit suffix relative to root>". */
+  calls(root: string): string[] {
+    return this.events()
+      .filter((e) => e.tool === 'terragrunt' && !e.end && e.args[0] !== '--version')
+      .map((e) => {
+        const op = e.args[0] === 'backend' ? `backend ${e.args[1]}` : (e.args[0] ?? '');
+        const destroy = e.args.includes('-destroy') ? ' -destroy' : '';
+        return `${op}${destroy} ${path.relative(root, e.cwd)}`;
+      });
+  }
+
+  /** Highest number of terragrunt calls running at the same time, from the log. */
+  maxConcurrent(op: string): number {
+    let now = 0;
+    let max = 0;
+    for (const e of this.events()) {
+      if (e.tool !== 'terragrunt' || e.args[0] !== op) continue;
+      now += e.end ? -1 : 1;
+      max = Math.max(max, now);
+    }
+    return max;
+  }
+
+  cleanup(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
