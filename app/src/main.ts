@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { createLogger } from './logger.js';
+import { bufferedStdout, createLogger } from './logger.js';
 import { startService } from './service.js';
 
 // Entry point: only wiring. Validate config, build the service, hook signals.
@@ -25,14 +25,26 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
-const logger = createLogger({ level: config.logLevel, pod: config.pod, version: config.version });
+const logDestination = bufferedStdout();
+const logger = createLogger({
+  level: config.logLevel,
+  pod: config.pod,
+  version: config.version,
+  destination: logDestination,
+});
+// Log lines are buffered (logger.ts): write out what is held on every way out of the process.
+// 'exit' covers process.exit and an empty event loop; the monitor covers crashes, which do not
+// emit 'exit' (it observes only: Node's default crash handling still runs).
+const flushLogs = () => logDestination.flushSync();
+process.on('exit', flushLogs);
+process.on('uncaughtExceptionMonitor', flushLogs);
 const metricReaders =
   config.otlpEndpoint === undefined
     ? []
     : [await import('./otlp.js').then((otlp) => otlp.createOtlpReader())];
 
 const exit = (code: number) => {
-  logger.flush();
+  flushLogs();
   process.exitCode = code;
   setTimeout(() => process.exit(code), 50).unref();
 };

@@ -51,9 +51,12 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<S
   const server = createHttpServer(handler, serverLimits(config.maxDelayMs + config.faultLatencyMs));
   const port = await listen(server, config.port, config.host);
   deps.logger.info({ host: config.host, port, region: config.awsRegion }, 'listening');
+  // Lines are buffered (logger.ts); lifecycle lines are written at once, supervisors wait for them.
+  deps.logger.flush();
   const ready = metrics.loaded.then(() => {
     if (lifecycle.phase === 'starting') lifecycle.phase = 'ready';
     deps.logger.info('ready');
+    deps.logger.flush();
   });
   let running: Promise<number> | undefined;
   return {

@@ -1,24 +1,49 @@
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, MAIN_JS, startAppProcess } from './support/app-process.js';
 
-function runWithEnv(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the service until it exits by itself; resolves once its output is complete. */
+function runWithEnv(env: Record<string, string>): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [MAIN_JS], {
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stderr });
+      resolve({ code, stdout, stderr });
     });
   });
 }
+
+/** Resolves when the child's stdout has ended (its 'exit' can come before the last output). */
+function outputDone(app: AppProcess): Promise<void> {
+  const out = app.child.stdout;
+  if (out === null || out.closed) return Promise.resolve();
+  return new Promise((resolve) => out.once('close', () => resolve()));
+}
+
+const accessIds = (app: AppProcess) =>
+  app
+    .logs()
+    .filter((line) => line.includes('"msg":"request"'))
+    .map((line) => (JSON.parse(line) as { request_id: string }).request_id);
 
 describe('bad configuration', () => {
   it('exits 1 naming PORT and what was expected', async () => {
@@ -33,6 +58,38 @@ describe('bad configuration', () => {
     expect(code).toBe(1);
     expect(stderr).toContain('FAULT_ERROR_RATE');
     expect(stderr).toContain('between 0 and 1');
+  });
+});
+
+describe('buffered logs on the way out', () => {
+  it('writes every access line before exiting on SIGTERM', async () => {
+    const app = await startAppProcess();
+    const ids = Array.from({ length: 25 }, (_, i) => `flush-${i}`);
+    for (const id of ids) {
+      const response = await fetch(`${app.url}/`, { headers: { 'x-request-id': id } });
+      await response.arrayBuffer();
+    }
+    expect(await app.stop('SIGTERM')).toBe(0);
+    await outputDone(app);
+    expect(accessIds(app).filter((id) => id.startsWith('flush-'))).toEqual(ids);
+  });
+
+  it('writes the fatal line when start-up fails (port taken) and exits 1', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    try {
+      const { code, stdout } = await runWithEnv({ PORT: String(port), HOST: '127.0.0.1' });
+      expect(code).toBe(1);
+      const fatal = stdout
+        .split('\n')
+        .filter((line) => line.includes('"failed to start"'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(fatal).toMatchObject([{ level: 'fatal', msg: 'failed to start' }]);
+    } finally {
+      blocker.close();
+    }
   });
 });
 

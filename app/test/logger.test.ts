@@ -1,0 +1,119 @@
+import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bufferedLogDestination } from '../src/log-destination.js';
+import { createLogger } from '../src/logger.js';
+
+/** A fake `write(2)`: records what was written; `plan` scripts each call's outcome. */
+function fakeFd(plan: ('all' | 'half' | 'EAGAIN' | 'EPIPE')[] = []) {
+  const chunks: string[] = [];
+  const writer = (_fd: number, data: Uint8Array) => {
+    const step = plan.shift() ?? 'all';
+    if (step === 'EAGAIN' || step === 'EPIPE') {
+      throw Object.assign(new Error(step), { code: step });
+    }
+    const n = step === 'half' ? Math.ceil(data.length / 2) : data.length;
+    chunks.push(Buffer.from(data.subarray(0, n)).toString('utf8'));
+    return n;
+  };
+  return { chunks, writer, text: () => chunks.join('') };
+}
+
+const options = { fd: 99, bufferSize: 100, flushIntervalMs: 60_000 };
+
+describe('buffered log destination', () => {
+  it('holds lines below the buffer size, then writes them in one call, in order', () => {
+    const fd = fakeFd();
+    const dest = bufferedLogDestination({ ...options, writer: fd.writer });
+    dest.write('a\n');
+    dest.write('b\n');
+    expect(fd.chunks).toEqual([]);
+    dest.flushSync();
+    expect(fd.chunks).toEqual(['a\nb\n']);
+    dest.flushSync();
+    expect(fd.chunks).toHaveLength(1);
+    dest.close();
+  });
+
+  it('writes by itself once the buffer size is reached', () => {
+    const fd = fakeFd();
+    const dest = bufferedLogDestination({ ...options, writer: fd.writer });
+    const line = `${'x'.repeat(39)}\n`;
+    dest.write(line);
+    dest.write(line);
+    expect(fd.chunks).toEqual([]);
+    dest.write(line);
+    expect(fd.chunks).toEqual([line.repeat(3)]);
+    dest.close();
+  });
+
+  it('writes held lines after the flush interval with no further logging', async () => {
+    const fd = fakeFd();
+    const dest = bufferedLogDestination({ ...options, flushIntervalMs: 20, writer: fd.writer });
+    dest.write('only\n');
+    for (let i = 0; i < 50 && fd.chunks.length === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(fd.text()).toBe('only\n');
+    dest.close();
+  });
+
+  it('finishes partial writes and waits out EAGAIN without losing or reordering bytes', () => {
+    const fd = fakeFd(['half', 'EAGAIN', 'all']);
+    const pauses: number[] = [];
+    const dest = bufferedLogDestination({
+      ...options,
+      writer: fd.writer,
+      pause: (ms) => pauses.push(ms),
+    });
+    dest.write('first line é\n');
+    dest.write('second line\n');
+    dest.flushSync();
+    expect(fd.text()).toBe('first line é\nsecond line\n');
+    expect(pauses).toEqual([1]);
+    dest.close();
+  });
+
+  it('stops logging when the reader is gone (EPIPE) instead of throwing', () => {
+    const fd = fakeFd(['EPIPE']);
+    const dest = bufferedLogDestination({ ...options, writer: fd.writer });
+    dest.write('lost\n');
+    expect(() => dest.flushSync()).not.toThrow();
+    dest.write('x'.repeat(200));
+    expect(fd.chunks).toEqual([]);
+    dest.close();
+  });
+
+  it('backs a pino logger: logger.flush() puts every line in the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-app-log-'));
+    try {
+      const file = join(dir, 'out.log');
+      const dest = bufferedLogDestination({
+        ...options,
+        bufferSize: 10_000,
+        fd: openSync(file, 'a'),
+      });
+      const logger = createLogger({ level: 'info', pod: 'p', version: 'v', destination: dest });
+      logger.info({ n: 1 }, 'request');
+      logger.info({ n: 2 }, 'request');
+      expect(readFileSync(file, 'utf8')).toBe('');
+      let flushed = false;
+      logger.flush(() => {
+        flushed = true;
+      });
+      expect(flushed).toBe(true);
+      const lines = readFileSync(file, 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
+      expect(lines).toMatchObject([
+        { level: 'info', msg: 'request', n: 1, pod: 'p', service: 'demo-app' },
+        { n: 2 },
+      ]);
+      dest.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
