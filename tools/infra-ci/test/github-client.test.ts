@@ -96,6 +96,47 @@ describe('createGitHubPort', () => {
   });
 });
 
+describe('transient failures', () => {
+  const fast = () =>
+    createGitHubPort(envFor(server), { retries: 2, retryDelayMs: 1, timeoutMs: 300 });
+
+  it('retries a read after a 5xx and succeeds', async () => {
+    server.addPull({ number: 31, headSha: HEAD, baseSha: BASE, mergeCommitSha: '31'.repeat(20) });
+    server.failNext(`/commits/${'31'.repeat(20)}/pulls`, 502, 2);
+    const pr = await fast().pullRequestForMergeCommit('31'.repeat(20));
+    expect(pr?.number).toBe(31);
+    const calls = server.requests.filter((r) => r.path.includes(`/commits/${'31'.repeat(20)}/`));
+    expect(calls).toHaveLength(3);
+  });
+
+  it('gives up on a read after the retries, with the last status', async () => {
+    server.failNext('/actions/artifacts?name=infra-plans-down', 503, 3);
+    const e = await rejection(fast().findArtifact('infra-plans-down', HEAD));
+    expect(e.message).toContain('HTTP 503');
+  });
+
+  it('never retries a write, so a comment cannot be posted twice', async () => {
+    server.failNext('/issues/32/comments', 502, 1, 'POST');
+    const e = await rejection(fast().upsertComment(32, '<!-- m -->', 'x'));
+    expect(e.message).toContain('POST /repos/acme/platform/issues/32/comments failed: HTTP 502');
+    const posts = server.requests.filter(
+      (r) => r.method === 'POST' && r.path.includes('/issues/32/comments'),
+    );
+    expect(posts).toHaveLength(1);
+    expect(server.comments(32)).toEqual([]);
+  });
+
+  it('times out a request that never gets an answer', async () => {
+    server.stallNext('/actions/runs/777');
+    const port3 = createGitHubPort(envFor(server), { retries: 0, timeoutMs: 200 });
+    const e = await rejection(port3.earlierActiveRuns(777));
+    expect(e.code).toBe('tool');
+    expect(e.message).toMatch(
+      /GET \/repos\/acme\/platform\/actions\/runs\/777 failed: no response/,
+    );
+  });
+});
+
 describe('pullRequestForMergeCommit', () => {
   it('picks the merged pull request whose merge commit is the SHA', async () => {
     // An open PR whose test-merge commit happens to be the SHA, and one that only has it as head.

@@ -38,40 +38,51 @@ function parseRepository(repository: string | undefined): { owner: string; repo:
   return { owner: m[1], repo: m[2] };
 }
 
+/** Tuning for tests; the defaults suit Actions. */
+export interface GitHubClientOptions {
+  /** Per request, including the redirected zip download. Default 120 s. */
+  timeoutMs?: number;
+  /** Extra attempts of a read (GET) after a 5xx or no response. Default 2. */
+  retries?: number;
+  /** Wait before the first retry, doubled each time. Default 1 s. */
+  retryDelayMs?: number;
+}
+
 interface HttpErrorLike {
   status: number;
   message: string;
+  /** Set when the server answered; absent when there was no response (refused, reset, timeout). */
+  response?: unknown;
 }
 const isHttpError = (e: unknown): e is HttpErrorLike =>
   e instanceof Error && typeof (e as Partial<HttpErrorLike>).status === 'number';
+const answered = (e: HttpErrorLike): boolean => e.response !== undefined;
 
-/**
- * Runs one API call; any failure becomes CliError('tool') naming the endpoint, the HTTP status and,
- * for 401/403/404, what to check.
- */
-async function call<T>(endpoint: string, permission: string, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    if (isHttpError(e)) {
-      const hint =
-        e.status === 401
-          ? ' (check GITHUB_TOKEN: it was rejected)'
-          : e.status === 403 || e.status === 404
-            ? ` (the workflow token needs \`permissions: ${permission}\`)`
-            : '';
-      throw new CliError(
-        'tool',
-        `GitHub API ${endpoint} failed: HTTP ${e.status} ${firstLine(e.message)}${hint}`,
-      );
-    }
-    throw new CliError(
+/** Worth another attempt: the server failed or never answered. Client errors (4xx) are final. */
+const transient = (e: unknown): boolean =>
+  !(e instanceof CliError) && (!isHttpError(e) || !answered(e) || e.status >= 500);
+
+/** Turns any failure of one API call into CliError('tool') naming the endpoint and what to check. */
+function toCliError(endpoint: string, permission: string, e: unknown): CliError {
+  if (e instanceof CliError) return e;
+  if (isHttpError(e) && answered(e)) {
+    const hint =
+      e.status === 401
+        ? ' (check GITHUB_TOKEN: it was rejected)'
+        : e.status === 403 || e.status === 404
+          ? ` (the workflow token needs \`permissions: ${permission}\`)`
+          : '';
+    return new CliError(
       'tool',
-      `GitHub API ${endpoint} failed: ${e instanceof Error ? e.message : String(e)}`,
+      `GitHub API ${endpoint} failed: HTTP ${e.status} ${firstLine(e.message)}${hint}`,
     );
   }
+  const cause = e instanceof Error && e.cause instanceof Error ? e.cause : e;
+  const text = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  return new CliError('tool', `GitHub API ${endpoint} failed: no response (${text})`);
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 const firstLine = (s: string): string => s.split('\n')[0] ?? s;
 
@@ -88,7 +99,10 @@ const fromFork = (run: { repository_id?: number; head_repository_id?: number }):
 const time = (iso: string | null | undefined): number =>
   iso === null || iso === undefined ? Number.NaN : Date.parse(iso);
 
-export function createGitHubPort(env: GitHubEnv): GitHubPort {
+export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = {}): GitHubPort {
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const retries = options.retries ?? 2;
+  const retryDelayMs = options.retryDelayMs ?? 1000;
   if (env.token === undefined) {
     throw new CliError(
       'input',
@@ -101,6 +115,12 @@ export function createGitHubPort(env: GitHubEnv): GitHubPort {
     auth: env.token,
     baseUrl: env.apiUrl.replace(/\/+$/, ''),
     userAgent: 'infra-ci',
+    request: {
+      // Every request (and the redirect it follows) gets its own deadline: a hung API must not
+      // hold the apply until the job's timeout.
+      fetch: (url: string, init: RequestInit) =>
+        fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(timeoutMs) }),
+    },
     // Failures surface once, as a CliError at the CLI edge; only deprecations are worth a line.
     log: {
       debug: silent,
@@ -110,6 +130,26 @@ export function createGitHubPort(env: GitHubEnv): GitHubPort {
     },
   });
   const repoPath = `/repos/${owner}/${repo}`;
+
+  /**
+   * One API call, failures as CliError('tool'). Reads (endpoint starting with GET) are retried
+   * after a 5xx or no response; writes are not, so a comment is never posted twice.
+   */
+  const call = async <T>(
+    endpoint: string,
+    permission: string,
+    fn: () => Promise<T>,
+  ): Promise<T> => {
+    const attempts = endpoint.startsWith('GET ') ? retries + 1 : 1;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await fn();
+      } catch (e) {
+        if (attempt >= attempts || !transient(e)) throw toCliError(endpoint, permission, e);
+        await sleep(retryDelayMs * 2 ** (attempt - 1));
+      }
+    }
+  };
 
   return {
     async pullRequestForMergeCommit(sha: string): Promise<PullRequestRef | undefined> {

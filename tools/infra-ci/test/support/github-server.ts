@@ -75,8 +75,13 @@ export interface GitHubServer {
   addComment(prNumber: number, body: string, login?: string): number;
   /** The comments on issue/PR `prNumber`, oldest first. */
   comments(prNumber: number): { id: number; body: string }[];
-  /** The next `times` requests whose path contains `pathIncludes` get `status` with GitHub's error body. */
-  failNext(pathIncludes: string, status: number, times?: number): void;
+  /**
+   * The next `times` (default 1) requests whose path contains `pathIncludes` (and whose method is
+   * `method`, when given) get `status` with GitHub's error body.
+   */
+  failNext(pathIncludes: string, status: number, times?: number, method?: string): void;
+  /** The next request whose path contains `pathIncludes` is never answered (until close). */
+  stallNext(pathIncludes: string): void;
   /** Everything received, in order. */
   requests: RecordedRequest[];
   close(): Promise<void>;
@@ -138,7 +143,8 @@ export async function startGitHubServer(): Promise<GitHubServer> {
   const runs: Run[] = [];
   const comments: Comment[] = [];
   const requests: RecordedRequest[] = [];
-  const failures: { pathIncludes: string; status: number; times: number }[] = [];
+  const failures: { pathIncludes: string; status: number; times: number; method?: string }[] = [];
+  const stalls: string[] = [];
   let nextArtifactId = 1001;
   let nextCommentId = 5001;
   let clock = BASE_TIME;
@@ -355,7 +361,14 @@ export async function startGitHubServer(): Promise<GitHubServer> {
       try {
         const body = await readBody(req);
         if (body !== undefined) rec.body = body;
-        const failure = failures.find((f) => path.includes(f.pathIncludes));
+        const stall = stalls.findIndex((p) => path.includes(p));
+        if (stall >= 0) {
+          stalls.splice(stall, 1);
+          return;
+        }
+        const failure = failures.find(
+          (f) => path.includes(f.pathIncludes) && (f.method === undefined || f.method === method),
+        );
         if (failure) {
           failure.times -= 1;
           if (failure.times <= 0) failures.splice(failures.indexOf(failure), 1);
@@ -435,8 +448,11 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     comments(prNumber) {
       return comments.filter((c) => c.issue === prNumber).map((c) => ({ id: c.id, body: c.body }));
     },
-    failNext(pathIncludes, status, times = 1) {
-      failures.push({ pathIncludes, status, times });
+    failNext(pathIncludes, status, times = 1, method) {
+      failures.push({ pathIncludes, status, times, ...(method === undefined ? {} : { method }) });
+    },
+    stallNext(pathIncludes) {
+      stalls.push(pathIncludes);
     },
     close() {
       return new Promise<void>((resolve, reject) => {
