@@ -197,6 +197,23 @@ describe('findArtifact', () => {
   });
 });
 
+describe('findArtifact across pages', () => {
+  it('finds an older artifact behind a full page of newer ones', async () => {
+    const name = 'infra-plans-paged';
+    const files = { 'manifest.json': '{}' };
+    const wanted = server.addArtifact({ name, headSha: HEAD, runId: 40, files });
+    // GitHub lists newest first, 100 per page at most: ours is on page 2.
+    for (let i = 0; i < 100; i++)
+      server.addArtifact({ name, headSha: OTHER_HEAD, runId: 41, files });
+    expect((await port.findArtifact(name, HEAD))?.id).toBe(wanted);
+    const listed = server.requests.filter((r) => r.path.includes(`artifacts?name=${name}`));
+    expect(listed.map((r) => new URL(r.path, server.url).searchParams.get('page'))).toEqual([
+      null,
+      '2',
+    ]);
+  });
+});
+
 describe('downloadArtifact', () => {
   const plan = new Uint8Array([0, 1, 2, 250, 251, 252, 80, 75, 3, 4]);
 
