@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { Config, LogLevel } from './config.js';
+import { createAccessLog } from './access-log.js';
+import type { Config } from './config.js';
 import { parseDuration } from './duration.js';
 import { errorBody, HttpError } from './errors.js';
 import { decideFault, type Random } from './fault.js';
@@ -60,8 +61,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
     latencyMs: config.faultLatencyMs,
     latencyRate: config.faultLatencyRate,
   };
-  const accessLevel: LogLevel = config.accessLogLevel;
-  const accessEnabled = accessLevel !== 'silent' && logger.isLevelEnabled(accessLevel);
+  const accessLog = createAccessLog(logger, config.accessLogLevel);
 
   function send(
     ex: Exchange,
@@ -95,19 +95,14 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
   function finish(ex: Exchange, status: number): void {
     const seconds = (performance.now() - ex.start) / 1000;
     metrics.recordRequest(ex.method, ex.route, status, seconds);
-    if (accessEnabled) {
-      logger[accessLevel as Exclude<LogLevel, 'silent'>](
-        {
-          method: ex.method,
-          route: ex.route,
-          path: ex.path,
-          status,
-          duration_ms: Math.round(seconds * 1e6) / 1e3,
-          request_id: ex.requestId,
-        },
-        'request',
-      );
-    }
+    accessLog?.({
+      method: ex.method,
+      route: ex.route,
+      path: ex.path,
+      status,
+      durationMs: Math.round(seconds * 1e6) / 1e3,
+      requestId: ex.requestId,
+    });
   }
 
   function sendError(ex: Exchange, error: unknown): void {
