@@ -449,6 +449,7 @@ export async function startGitHubServer(): Promise<GitHubServer> {
       return comments.filter((c) => c.issue === prNumber).map((c) => ({ id: c.id, body: c.body }));
     },
     failNext(pathIncludes, status, times = 1, method) {
+      if (times <= 0) return;
       failures.push({ pathIncludes, status, times, ...(method === undefined ? {} : { method }) });
     },
     stallNext(pathIncludes) {
