@@ -1,26 +1,55 @@
 import { Command, CommanderError } from 'commander';
+import type { GitHubEnv } from '../env.js';
 import { CliError } from '../errors.js';
+import { createGitHubPort } from '../github/client.js';
+import type { GitHubPort } from '../github/port.js';
+import { createRunner, type TerragruntRunner } from '../terragrunt/runner.js';
+import { register as apply } from './commands/apply.js';
 import { register as changes } from './commands/changes.js';
 import { register as graph } from './commands/graph.js';
+import { register as plan } from './commands/plan.js';
 import { register as validate } from './commands/validate.js';
 import type { Io } from './io.js';
 
-/** Every command module exports `register(program, io)`; add new ones (plan, apply) here. */
-const COMMANDS = [changes, graph, validate];
+/** The adapters plan/apply use; the CLI and the tests share this one factory. */
+export interface Services {
+  github(env: GitHubEnv): GitHubPort;
+  runner(): TerragruntRunner;
+}
 
-export function buildProgram(io: Io): Command {
+export const defaultServices: Services = {
+  github: (env) => createGitHubPort(env),
+  runner: () => createRunner(),
+};
+
+/** Every command module exports `register(program, io, services)`; add new ones here. */
+const COMMANDS: ((program: Command, io: Io, services: Services) => void)[] = [
+  changes,
+  graph,
+  validate,
+  plan,
+  apply,
+];
+
+export function buildProgram(io: Io, services: Services = defaultServices): Command {
   const program = new Command('infra-ci')
-    .description('Change detection, dependency graph and checks for the Terragrunt tree')
+    .description(
+      'Change detection, dependency graph, checks, and plan/apply in dependency order for the Terragrunt tree',
+    )
     .exitOverride()
     .showHelpAfterError();
-  for (const register of COMMANDS) register(program, io);
+  for (const register of COMMANDS) register(program, io, services);
   return program;
 }
 
 /** Run the CLI; returns the exit code. Errors are caught here, once. */
-export async function run(io: Io, stderr: (t: string) => void): Promise<number> {
+export async function run(
+  io: Io,
+  stderr: (t: string) => void,
+  services: Services = defaultServices,
+): Promise<number> {
   try {
-    await buildProgram(io).parseAsync(io.env.args, { from: 'user' });
+    await buildProgram(io, services).parseAsync(io.env.args, { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) {

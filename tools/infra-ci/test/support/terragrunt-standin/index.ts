@@ -1,5 +1,5 @@
-/** Test side of the stand-in terragrunt/terraform (see standin.mjs for its behaviour). */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+/** Test side of the stand-in terragrunt/terraform (see standin.sh for its behaviour). */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,14 +39,40 @@ export interface StandinCall {
 export class Standin {
   readonly dir = mkdtempSync(path.join(tmpdir(), 'standin-'));
   readonly logFile = path.join(this.dir, 'calls.jsonl');
-  readonly scenarioFile = path.join(this.dir, 'scenario.json');
+  readonly scenarioDir = path.join(this.dir, 'scenario');
 
   constructor(scenario: Scenario = {}) {
     this.scenario(scenario);
   }
 
+  /** Replace the scenario: written as the folder of small files standin.sh reads. */
   scenario(s: Scenario): this {
-    writeFileSync(this.scenarioFile, JSON.stringify(s));
+    const d = this.scenarioDir;
+    rmSync(d, { recursive: true, force: true });
+    mkdirSync(path.join(d, 'units'), { recursive: true });
+    const put = (file: string, text: string) => writeFileSync(path.join(d, file), `${text}\n`);
+    if (s.versions?.terraform) put('terraform_version', s.versions.terraform);
+    if (s.versions?.terragrunt) put('terragrunt_version', s.versions.terragrunt);
+    const changes = (rs: ResourceSpec[]) =>
+      rs
+        .map((r) => JSON.stringify({ address: r.address, change: { actions: r.actions } }))
+        .join(',');
+    Object.entries(s.units ?? {}).forEach(([key, u], i) => {
+      mkdirSync(path.join(d, 'units', String(i)));
+      const f = (name: string) => path.join('units', String(i), name);
+      put(f('key'), key);
+      if (u.resources) put(f('resources'), changes(u.resources));
+      if (u.destroyResources) put(f('destroy_resources'), changes(u.destroyResources));
+      if (u.fail) put(f('fail'), u.fail.join(' '));
+      if (u.block) {
+        put(f('block_on'), u.block.on);
+        put(f('block_until'), u.block.until);
+      }
+      if (u.touch) {
+        put(f('touch_on'), u.touch.on);
+        put(f('touch_path'), u.touch.path);
+      }
+    });
     return this;
   }
 
@@ -55,7 +81,7 @@ export class Standin {
     return {
       PATH: `${STANDIN_BIN}${path.delimiter}${process.env.PATH ?? ''}`,
       STANDIN_LOG: this.logFile,
-      STANDIN_SCENARIO: this.scenarioFile,
+      STANDIN_SCENARIO: this.scenarioDir,
     };
   }
 

@@ -1,0 +1,100 @@
+import path from 'node:path';
+import type { Command } from 'commander';
+import { CliError } from '../../errors.js';
+import { applyPlans } from '../../orchestrate/apply.js';
+import { renderApplySummary } from '../../plan/summary.js';
+import type { Io } from '../io.js';
+import { rootOption } from '../options.js';
+import type { Services } from '../program.js';
+import { positiveInt } from './plan.js';
+
+const HELP = `
+Flow (merge):
+  Refusals, checked in this order; each exits 4, names what differs and applies NOTHING:
+    1. another run of this workflow, created earlier, is queued or running ("another apply is
+       running: <url>"; only with $GITHUB_RUN_ID) -> re-run after it finished
+    2. no merged pull request has --merge-commit as its merge commit -> changes go through a PR
+    3. no unexpired artifact infra-plans-<PR head sha> -> re-plan needed (re-run the PR plan)
+    4. the manifest's head SHA is not the PR's head SHA -> re-plan needed
+    5. a plan file's sha256 differs from the manifest (the unit is named) -> re-plan needed
+    6. stale plan: git tree of --tree at the merge commit != the one planned at the PR head (the
+       base moved, or the PR changed after planning) -> update the PR from main, re-plan
+    7. terraform/terragrunt versions differ from the manifest's -> pin the same versions
+  Then, in the checkout of the merge commit:
+    a. moved units: the old side's saved destroy plan applied from a worktree of the merge base,
+       then \`terragrunt backend delete\`
+    b. apply waves in order (at most --parallelism units at once inside a wave); each unit:
+       \`terragrunt backend bootstrap\`, then \`terragrunt apply <saved plan>\`. A unit whose
+       upstream changed in the same PR is first re-planned (its upstreams are applied by now):
+       same resource changes (address + actions) as reviewed -> the fresh plan is applied;
+       different -> stop (no later waves, no destroys), post the fresh plan as the PR comment
+       marked <!-- infra-ci:replan -->, exit 5
+    c. destroys in reverse dependency order (destroyWaves), \`backend delete\` after each
+  A failing unit: running units of that wave finish, nothing more starts, exit 1.
+  The summary (stdout and $GITHUB_STEP_SUMMARY) lists per unit: wave, action, the plan it came
+  from (PR head SHA, sha256) and the result: applied / destroyed / failed / not started.
+
+--plans DIR applies an already-downloaded bundle (offline or local use); GitHub checks 1, 2, 4
+then run only when GITHUB_TOKEN and GITHUB_REPOSITORY are set.
+
+Exit codes: 0 applied · 1 a unit failed · 2 bad input · 3 tool missing · 4 refused · 5 review needed
+`;
+
+interface ApplyCliOptions {
+  mergeCommit: string;
+  root?: string;
+  tree?: string;
+  work: string;
+  parallelism: string;
+  plans?: string;
+}
+
+export function register(program: Command, io: Io, services: Services): void {
+  program
+    .command('apply')
+    .summary('merge flow: verify the PR plan bundle, then apply it wave by wave')
+    .description(
+      'Apply the plans reviewed on the merged PR, in dependency order, only if they are exactly what was reviewed for the tree being merged.',
+    )
+    .option('--merge-commit <sha>', 'the merge commit on main', 'HEAD')
+    .option(
+      '--root <dir>',
+      'folder holding the units (default: infra/environments in the repository)',
+    )
+    .option(
+      '--tree <dir>',
+      'folder whose git tree must match the plans (default: infra in the repository)',
+    )
+    .option('--work <dir>', 'scratch folder: downloaded bundle, re-plans', '.infra-ci/apply')
+    .option('--parallelism <n>', 'units applied at once inside a wave', '4')
+    .option('--plans <dir>', 'use this already-downloaded bundle instead of the PR artifact')
+    .addHelpText('after', HELP)
+    .action(async (o: ApplyCliOptions) => {
+      const parallelism = positiveInt('parallelism', o.parallelism);
+      const gh = io.env.github;
+      const github =
+        o.plans === undefined || (gh.token !== undefined && gh.repository !== undefined)
+          ? services.github(gh)
+          : undefined;
+      const report = await applyPlans(
+        {
+          repoRoot: io.env.cwd,
+          mergeCommit: o.mergeCommit,
+          root: rootOption(io.env.cwd, o.root, 'infra/environments'),
+          tree: rootOption(io.env.cwd, o.tree, 'infra'),
+          work: path.resolve(io.env.cwd, o.work),
+          parallelism,
+          ...(o.plans === undefined ? {} : { plansDir: path.resolve(io.env.cwd, o.plans) }),
+          ...(gh.runId === undefined ? {} : { runId: gh.runId }),
+        },
+        { runner: services.runner(), ...(github === undefined ? {} : { github }) },
+      );
+      const md = renderApplySummary(report);
+      io.stdout(md);
+      if (io.env.githubStepSummary !== undefined) await io.appendFile(io.env.githubStepSummary, md);
+      const out = report.outcome;
+      if (out.kind === 'refused') throw new CliError('refused', `refused: ${out.message}`);
+      if (out.kind === 'review') throw new CliError('review', out.message);
+      if (out.kind === 'failed') throw new CliError('failed', out.message);
+    });
+}

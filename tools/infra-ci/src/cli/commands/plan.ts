@@ -1,0 +1,143 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import { CliError } from '../../errors.js';
+import { planChanges } from '../../orchestrate/plan.js';
+import { artifactName } from '../../plan/bundle.js';
+import { PLAN_MARKER, renderPlanSummary } from '../../plan/summary.js';
+import type { Io } from '../io.js';
+import { rootOption } from '../options.js';
+import type { Services } from '../program.js';
+
+const HELP = `
+Flow (PR):
+  1. changes between the merge base of --base/--head and --head (as \`infra-ci changes\`)
+  2. changed units planned wave by wave, dependencies first (at most --parallelism at a time
+     inside a wave; a wave starts when the previous one finished), in the checkout of --head:
+       terragrunt plan -input=false -lock-timeout=5m -out=<abs>.tfplan --non-interactive
+       terragrunt show -json <abs>.tfplan --non-interactive
+  3. destroyed units (and the old side of moved ones) planned with -destroy from a temporary
+     \`git worktree\` of the merge base, in reverse dependency order; the worktree is removed after
+  4. the bundle: <out>/manifest.json + <out>/units/<unit id with / as __>.tfplan, with head/base
+     SHAs, the git tree hash of --tree at head, terraform/terragrunt versions and each plan's
+     sha256 (upload it as the artifact infra-plans-<head sha>)
+  5. a markdown summary (per wave: unit, kind, +add ~change -destroy, moved / upstream-changed
+     flags) printed, appended to $GITHUB_STEP_SUMMARY when set, and with --comment created or
+     updated (never duplicated) as the PR comment marked ${PLAN_MARKER}
+
+A unit whose direct dependency also changed is flagged "upstream changed": its plan used mock or
+stale outputs, so \`infra-ci apply\` re-plans it at merge and applies it only if identical.
+
+A failing unit plan: the wave's running plans finish, nothing more starts, no manifest is
+written, the summary names the failed unit(s); exit 1.
+With $GITHUB_OUTPUT set, appends artifact=infra-plans-<head sha> and units=<count>.
+
+Exit codes: 0 planned · 1 a unit's plan failed · 2 bad input/config · 3 terragrunt/terraform/git missing
+`;
+
+interface PlanCliOptions {
+  base: string;
+  head: string;
+  root?: string;
+  tree?: string;
+  out: string;
+  parallelism: string;
+  pr?: string;
+  comment?: boolean;
+}
+
+/** A positive integer option, e.g. --parallelism 4 (shared with apply). */
+export function positiveInt(name: string, value: string): number {
+  if (!/^[1-9]\d*$/.test(value)) {
+    throw new CliError('input', `--${name} must be a positive integer (got "${value}")`);
+  }
+  return Number(value);
+}
+
+/** pull_request.number of the event that started the workflow, if it was a PR event. */
+async function prFromEvent(eventPath: string | undefined): Promise<number | undefined> {
+  if (eventPath === undefined) return undefined;
+  try {
+    const ev = JSON.parse(await readFile(eventPath, 'utf8')) as {
+      pull_request?: { number?: unknown };
+    };
+    const n = ev.pull_request?.number;
+    return typeof n === 'number' ? n : undefined;
+  } catch (e) {
+    throw new CliError(
+      'input',
+      `cannot read $GITHUB_EVENT_PATH ${eventPath}: ${(e as Error).message}`,
+    );
+  }
+}
+
+export function register(program: Command, io: Io, services: Services): void {
+  program
+    .command('plan')
+    .summary('PR flow: plan changed units wave by wave and write the plan bundle')
+    .description(
+      'Plan every changed unit in dependency waves (destroyed units from the merge base), write the plan bundle the merge applies, and summarise it.',
+    )
+    .requiredOption('--base <ref>', 'base git ref (plans the diff from its merge base with head)')
+    .option('--head <ref>', 'head git ref (the PR head)', 'HEAD')
+    .option(
+      '--root <dir>',
+      'folder holding the units (default: infra/environments in the repository)',
+    )
+    .option(
+      '--tree <dir>',
+      'folder whose git tree pins the plans (default: infra in the repository)',
+    )
+    .option(
+      '--out <dir>',
+      'bundle folder (manifest.json and units/ are replaced)',
+      '.infra-ci/plans',
+    )
+    .option('--parallelism <n>', 'unit plans running at once inside a wave', '4')
+    .option('--pr <number>', 'pull request number (default: from $GITHUB_EVENT_PATH)')
+    .option('--comment', 'create or update the PR comment (needs GITHUB_TOKEN, GITHUB_REPOSITORY)')
+    .addHelpText('after', HELP)
+    .action(async (o: PlanCliOptions) => {
+      const parallelism = positiveInt('parallelism', o.parallelism);
+      const pr =
+        o.pr === undefined ? await prFromEvent(io.env.github.eventPath) : positiveInt('pr', o.pr);
+      if (o.comment && pr === undefined) {
+        throw new CliError(
+          'input',
+          '--comment needs the pull request number: --pr N, or $GITHUB_EVENT_PATH of a pull_request event',
+        );
+      }
+      const github = o.comment ? services.github(io.env.github) : undefined;
+      const out = path.resolve(io.env.cwd, o.out);
+      const result = await planChanges(
+        {
+          repoRoot: io.env.cwd,
+          base: o.base,
+          head: o.head,
+          root: rootOption(io.env.cwd, o.root, 'infra/environments'),
+          tree: rootOption(io.env.cwd, o.tree, 'infra'),
+          out,
+          parallelism,
+          ...(pr === undefined ? {} : { pr }),
+        },
+        services.runner(),
+      );
+      const md = renderPlanSummary(result.report);
+      io.stdout(md);
+      if (io.env.githubStepSummary !== undefined) await io.appendFile(io.env.githubStepSummary, md);
+      if (github !== undefined && pr !== undefined) await github.upsertComment(pr, PLAN_MARKER, md);
+      if (result.failure !== undefined) throw new CliError('failed', result.failure);
+      const m = result.manifest;
+      if (m !== undefined) {
+        if (io.env.githubOutput !== undefined) {
+          await io.appendFile(
+            io.env.githubOutput,
+            `artifact=${artifactName(m.headSha)}\nunits=${Object.keys(m.units).length}\n`,
+          );
+        }
+        io.stdout(
+          `\ninfra-ci plan: ${Object.keys(m.units).length} unit plan(s) written to ${out} (artifact ${artifactName(m.headSha)})\n`,
+        );
+      }
+    });
+}

@@ -1,0 +1,62 @@
+/** The git operations plan/apply need beyond src/git/git.ts: tree hashes and worktrees. */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CliError } from '../errors.js';
+
+const run = promisify(execFile);
+
+async function git(repo: string, args: string[]): Promise<string> {
+  try {
+    const { stdout } = await run('git', args, { cwd: repo, encoding: 'utf8' });
+    return stdout.trim();
+  } catch (err) {
+    const e = err as { code?: unknown; stderr?: string };
+    if (e.code === 'ENOENT') throw new CliError('tool', 'git is not installed (not found on PATH)');
+    throw new CliError('tool', `git ${args.join(' ')} failed: ${(e.stderr ?? String(err)).trim()}`);
+  }
+}
+
+/** Tree object id of folder `tree` (repo-relative) at `commit`. */
+export async function treeHash(repo: string, commit: string, tree: string): Promise<string> {
+  try {
+    return await git(repo, ['rev-parse', '--verify', '--quiet', `${commit}:${tree}`]);
+  } catch {
+    throw new CliError('input', `folder "${tree}" does not exist at ${commit} (--tree)`);
+  }
+}
+
+/** Commit checked out in the working tree. */
+export const headCommit = (repo: string): Promise<string> => git(repo, ['rev-parse', 'HEAD']);
+
+/**
+ * Runs `fn` in a detached `git worktree` of `commit` in a temp folder, removed afterwards even
+ * when `fn` fails.
+ */
+export async function withWorktree<T>(
+  repo: string,
+  commit: string,
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
+  const parent = await mkdtemp(path.join(tmpdir(), 'infra-ci-wt-'));
+  const dir = path.join(parent, 'checkout');
+  await git(repo, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
+  try {
+    return await fn(dir);
+  } finally {
+    await git(repo, ['worktree', 'remove', '--force', dir]).catch(() => undefined);
+    await rm(parent, { recursive: true, force: true });
+    await git(repo, ['worktree', 'prune']).catch(() => undefined);
+  }
+}
+
+/** Runs `fn` in the working tree when `commit` is checked out, else in a temporary worktree. */
+export async function withCheckout<T>(
+  repo: string,
+  commit: string,
+  fn: (dir: string) => Promise<T>,
+): Promise<T> {
+  return (await headCommit(repo)) === commit ? fn(repo) : withWorktree(repo, commit, fn);
+}

@@ -1,0 +1,182 @@
+/**
+ * PR flow: plan every changed unit wave by wave (bounded parallelism inside a wave), destroyed
+ * units with `plan -destroy` from a worktree of the merge base, and write the plan bundle.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import { CliError } from '../errors.js';
+import { mergeBase, repoRootOf, resolveCommit } from '../git/git.js';
+import { detectChanges, loadUnitGraph } from '../index.js';
+import {
+  MANIFEST,
+  type Manifest,
+  planFileOf,
+  sha256File,
+  type UnitPlan,
+  writeManifest,
+} from '../plan/bundle.js';
+import type { PlanReport, PlanRow } from '../plan/summary.js';
+import type { TerragruntRunner } from '../terragrunt/runner.js';
+import { treeHash, withCheckout, withWorktree } from './git.js';
+import { runBounded } from './pool.js';
+
+export interface PlanOptions {
+  /** Any folder inside the repository. */
+  repoRoot: string;
+  base: string;
+  head: string;
+  /** Folder holding the units: absolute, or relative to the repository root. */
+  root: string;
+  /** Folder whose git tree hash pins the plans (`infra`): absolute, or relative to the repository root. */
+  tree: string;
+  /** Bundle folder (absolute); its manifest.json and units/ are replaced. */
+  out: string;
+  parallelism: number;
+  pr?: number;
+  now?: () => Date;
+}
+
+export interface PlanResult {
+  report: PlanReport;
+  /** Written only when every unit planned. */
+  manifest?: Manifest;
+  /** Why the plan failed (names the units), when it did. */
+  failure?: string;
+}
+
+/** Repo-relative form of a folder option given absolute or repo-relative. */
+export function repoRelative(repo: string, dir: string, option: string): string {
+  const r = path.isAbsolute(dir) ? path.relative(repo, dir) : path.normalize(dir);
+  const clean = r.split(path.sep).join('/').replace(/\/$/, '');
+  if (clean === '' || clean === '.' || clean.startsWith('..')) {
+    throw new CliError('input', `--${option} ${dir} must be a folder inside the repository`);
+  }
+  return clean;
+}
+
+const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+export async function planChanges(
+  opts: PlanOptions,
+  runner: TerragruntRunner,
+): Promise<PlanResult> {
+  const repo = await repoRootOf(opts.repoRoot);
+  const [headSha, baseSha] = await Promise.all([
+    resolveCommit(repo, opts.head),
+    resolveCommit(repo, opts.base),
+  ]);
+  const tree = repoRelative(repo, opts.tree, 'tree');
+  const [mb, infraTree, changes] = await Promise.all([
+    mergeBase(repo, baseSha, headSha),
+    treeHash(repo, headSha, tree),
+    detectChanges({ repoRoot: repo, base: baseSha, head: headSha, root: opts.root }),
+  ]);
+  const graph =
+    changes.changed.length > 0
+      ? await loadUnitGraph({ repoRoot: repo, root: opts.root, ref: headSha })
+      : { units: {} };
+  const changed = new Set(changes.changed);
+  const upstreamOf = (u: string): string[] =>
+    (graph.units[u]?.dependencies ?? []).filter((d) => changed.has(d)).sort();
+
+  await rm(path.join(opts.out, MANIFEST), { force: true });
+  await rm(path.join(opts.out, 'units'), { recursive: true, force: true });
+  await mkdir(path.join(opts.out, 'units'), { recursive: true });
+  const versions = await runner.versions();
+
+  const rows: PlanRow[] = [
+    ...changes.applyWaves.flatMap((w, i) =>
+      w.map((unit) => ({
+        kind: 'apply' as const,
+        wave: i + 1,
+        unit,
+        status: 'not started' as const,
+        upstreamChanged: upstreamOf(unit),
+      })),
+    ),
+    ...changes.destroyWaves.flatMap((w, i) =>
+      w.map((unit) => ({
+        kind: 'destroy' as const,
+        wave: i + 1,
+        unit,
+        status: 'not started' as const,
+        upstreamChanged: [],
+      })),
+    ),
+  ];
+  const rowOf = (kind: 'apply' | 'destroy', unit: string): PlanRow =>
+    rows.find((r) => r.kind === kind && r.unit === unit) as PlanRow;
+  const units: Record<string, UnitPlan> = {};
+  const failures: string[] = [];
+
+  const planWaves = async (
+    kind: 'apply' | 'destroy',
+    waves: string[][],
+    checkout: string,
+  ): Promise<void> => {
+    for (const [i, wave] of waves.entries()) {
+      const outcomes = await runBounded(wave, opts.parallelism, async (unit) => {
+        const file = planFileOf(unit);
+        const abs = path.join(opts.out, file);
+        const cwd = path.join(checkout, unit);
+        await runner.plan({ unit, cwd, out: abs, destroy: kind === 'destroy' });
+        const planChanges = await runner.show({ unit, cwd, planFile: abs });
+        const entry: UnitPlan = {
+          kind,
+          wave: i + 1,
+          file,
+          sha256: await sha256File(abs),
+          upstreamChanged: rowOf(kind, unit).upstreamChanged,
+          changes: planChanges,
+        };
+        return entry;
+      });
+      for (const o of outcomes) {
+        const row = rowOf(kind, o.item);
+        if (o.status === 'ok') {
+          units[o.item] = o.value;
+          row.status = 'planned';
+          row.changes = o.value.changes;
+        } else if (o.status === 'failed') {
+          row.status = 'failed';
+          row.error = message(o.error);
+          failures.push(row.error);
+        }
+      }
+      if (failures.length > 0) return;
+    }
+  };
+
+  if (changes.applyWaves.length > 0) {
+    await withCheckout(repo, headSha, (dir) => planWaves('apply', changes.applyWaves, dir));
+  }
+  if (failures.length === 0 && changes.destroyWaves.length > 0) {
+    // Destroyed units no longer exist at head: plan them from the merge base.
+    await withWorktree(repo, mb, (dir) => planWaves('destroy', changes.destroyWaves, dir));
+  }
+
+  const report: PlanReport = { headSha, baseSha, moved: changes.moved, rows };
+  if (failures.length > 0) {
+    return {
+      report,
+      failure: `plan failed for ${failures.length} unit(s); no manifest written:\n${failures.join('\n')}`,
+    };
+  }
+  const manifest: Manifest = {
+    version: 1,
+    ...(opts.pr === undefined ? {} : { pr: opts.pr }),
+    headSha,
+    baseSha,
+    mergeBase: mb,
+    infraTree,
+    terraformVersion: versions.terraform,
+    terragruntVersion: versions.terragrunt,
+    createdAt: (opts.now?.() ?? new Date()).toISOString(),
+    applyWaves: changes.applyWaves,
+    destroyWaves: changes.destroyWaves,
+    moved: changes.moved,
+    units,
+  };
+  await writeManifest(opts.out, manifest);
+  return { report, manifest };
+}

@@ -1,0 +1,49 @@
+/** In-memory GitHubPort for engine tests: plain data in, calls recorded. */
+import { cpSync, mkdirSync, readdirSync } from 'node:fs';
+import type { ArtifactRef, GitHubPort, PullRequestRef, RunRef } from '../../src/github/port.js';
+
+export class FakeGitHub implements GitHubPort {
+  /** Merge commit SHA -> merged PR. */
+  pulls = new Map<string, PullRequestRef>();
+  /** Artifacts with the folder their zip would extract to. */
+  artifacts: (ArtifactRef & { dir: string })[] = [];
+  /** Runs returned by earlierActiveRuns. */
+  activeRuns: RunRef[] = [];
+  comments: { pr: number; marker: string; body: string }[] = [];
+  calls: string[] = [];
+
+  async pullRequestForMergeCommit(sha: string): Promise<PullRequestRef | undefined> {
+    this.calls.push(`pullRequestForMergeCommit ${sha}`);
+    return this.pulls.get(sha);
+  }
+  async findArtifact(name: string, headSha: string): Promise<ArtifactRef | undefined> {
+    this.calls.push(`findArtifact ${name}`);
+    return this.artifacts.find((a) => a.name === name && a.headSha === headSha);
+  }
+  async downloadArtifact(artifact: ArtifactRef, dir: string): Promise<void> {
+    this.calls.push(`downloadArtifact ${artifact.id}`);
+    const a = this.artifacts.find((x) => x.id === artifact.id);
+    if (!a) throw new Error(`no artifact ${artifact.id}`);
+    mkdirSync(dir, { recursive: true });
+    if (readdirSync(dir).length > 0) throw new Error(`${dir} is not empty`);
+    cpSync(a.dir, dir, { recursive: true });
+  }
+  async upsertComment(
+    prNumber: number,
+    marker: string,
+    body: string,
+  ): Promise<{ id: number; created: boolean }> {
+    this.calls.push(`upsertComment ${prNumber} ${marker}`);
+    const i = this.comments.findIndex((c) => c.pr === prNumber && c.body.includes(marker));
+    if (i >= 0) {
+      this.comments[i] = { pr: prNumber, marker, body };
+      return { id: i + 1, created: false };
+    }
+    this.comments.push({ pr: prNumber, marker, body });
+    return { id: this.comments.length, created: true };
+  }
+  async earlierActiveRuns(runId: number): Promise<RunRef[]> {
+    this.calls.push(`earlierActiveRuns ${runId}`);
+    return this.activeRuns;
+  }
+}
