@@ -1,0 +1,134 @@
+/**
+ * The contract between the workflows, the CLI and the OIDC trust policy, which otherwise only
+ * breaks in production: the PR flow uploads the artifact the merge flow looks for, the apply job
+ * runs in the one environment infra-apply trusts, one apply at a time.
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { artifactName } from '../src/plan/bundle.js';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const read = (f: string): string => readFileSync(`${root}${f}`, 'utf8');
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  environment?: string | { name: string };
+  permissions?: Record<string, string>;
+  steps: Step[];
+}
+interface Workflow {
+  on: Record<string, { branches?: string[]; paths?: string[] } | null>;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress': boolean };
+  jobs: Record<string, Job>;
+}
+
+/** A GitHub expression as written in YAML: ghExpr('github.token') is "${{ github.token }}". */
+const ghExpr = (inner: string): string => `\${{ ${inner} }}`;
+
+const workflow = (f: string): Workflow => parse(read(f)) as Workflow;
+const onlyJob = (w: Workflow): Job => {
+  const jobs = Object.values(w.jobs);
+  expect(jobs).toHaveLength(1);
+  return jobs[0] as Job;
+};
+const stepUsing = (job: Job, action: string): Step | undefined =>
+  job.steps.find((s) => s.uses?.startsWith(`${action}@`));
+const stepRunning = (job: Job, command: string): Step | undefined =>
+  job.steps.find((s) => s.run?.includes(command));
+const environmentName = (job: Job): string | undefined =>
+  typeof job.environment === 'string' ? job.environment : job.environment?.name;
+
+/** The strings of `name = ["a", "b"]` in an HCL file. */
+const hclList = (source: string, name: string): string[] => {
+  const m = new RegExp(`^\\s*${name}\\s*=\\s*\\[([^\\]]*)\\]`, 'm').exec(source);
+  if (!m?.[1]) throw new Error(`${name} not set`);
+  return [...m[1].matchAll(/"([^"]*)"/g)].map((x) => x[1] as string);
+};
+
+describe('infra-pr.yml', () => {
+  const w = workflow('.github/workflows/infra-pr.yml');
+  const job = onlyJob(w);
+
+  it('plans the PR head and uploads the bundle under the name apply looks for', () => {
+    const checkout = stepUsing(job, 'actions/checkout');
+    expect(checkout?.with?.ref).toBe(ghExpr('github.event.pull_request.head.sha'));
+    expect(checkout?.with?.['fetch-depth']).toBe(0);
+
+    const plan = stepRunning(job, 'npx infra-ci plan');
+    const out = /--out (\S+)/.exec(plan?.run ?? '')?.[1];
+    expect(plan?.run).toContain('--comment');
+    expect(plan?.env?.GITHUB_TOKEN).toBe(ghExpr('github.token'));
+
+    const upload = stepUsing(job, 'actions/upload-artifact');
+    expect(upload?.with?.path).toBe(out);
+    expect(upload?.with?.name).toBe(artifactName(ghExpr('github.event.pull_request.head.sha')));
+    // Uploaded only after a successful plan: a failed plan leaves nothing to apply.
+    expect(job.steps.indexOf(upload as Step)).toBeGreaterThan(job.steps.indexOf(plan as Step));
+    expect(JSON.stringify(upload)).not.toContain('always()');
+  });
+
+  it('asks for the plan role and nothing that writes code or runs', () => {
+    expect(w.permissions).toEqual({});
+    expect(job.permissions).toEqual({
+      contents: 'read',
+      'id-token': 'write',
+      'pull-requests': 'write',
+    });
+    const aws = stepUsing(job, 'aws-actions/configure-aws-credentials');
+    expect(aws?.with?.['role-to-assume']).toBe(ghExpr('vars.INFRA_PLAN_ROLE_ARN'));
+  });
+});
+
+describe('infra-merge.yml', () => {
+  const w = workflow('.github/workflows/infra-merge.yml');
+  const job = onlyJob(w);
+
+  it('applies on pushes to main touching infra, one run at a time, never cancelled', () => {
+    expect(w.on.push?.branches).toEqual(['main']);
+    expect(w.on.push?.paths).toContain('infra/**');
+    expect(Object.keys(w.on)).toEqual(['push']);
+    expect(w.concurrency).toEqual({ group: 'infra-apply', 'cancel-in-progress': false });
+  });
+
+  it('runs infra-ci apply for the pushed commit with the apply role and least privilege', () => {
+    expect(w.permissions).toEqual({});
+    expect(job.permissions).toEqual({
+      contents: 'read',
+      'id-token': 'write',
+      actions: 'read',
+      'pull-requests': 'write',
+    });
+    expect(stepUsing(job, 'actions/checkout')?.with?.['fetch-depth']).toBe(0);
+    const apply = stepRunning(job, 'npx infra-ci apply');
+    expect(apply?.run).toContain('--merge-commit "$GITHUB_SHA"');
+    expect(apply?.env?.GITHUB_TOKEN).toBe(ghExpr('github.token'));
+    const aws = stepUsing(job, 'aws-actions/configure-aws-credentials');
+    expect(aws?.with?.['role-to-assume']).toBe(ghExpr('vars.INFRA_APPLY_ROLE_ARN'));
+    expect(job.steps.indexOf(aws as Step)).toBeLessThan(job.steps.indexOf(apply as Step));
+  });
+});
+
+describe('the OIDC trust policy', () => {
+  const oidc = read('infra/environments/prod/global/github-oidc/terragrunt.hcl');
+  const mergeEnv = environmentName(onlyJob(workflow('.github/workflows/infra-merge.yml')));
+  const appEnv = environmentName(onlyJob(workflow('.github/workflows/app-merge.yml')));
+
+  it('lets infra-apply be assumed from the infra-merge environment only', () => {
+    expect(mergeEnv).toBe('infrastructure');
+    expect(hclList(oidc, 'apply_subjects')).toEqual([`environment:${mergeEnv}`]);
+  });
+
+  it('keeps app-merge out of infra-apply', () => {
+    expect(appEnv).toBeDefined();
+    expect(appEnv).not.toBe(mergeEnv);
+    expect(hclList(oidc, 'publish_subjects')).toEqual([`environment:${appEnv}`]);
+  });
+});
