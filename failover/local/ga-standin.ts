@@ -29,7 +29,15 @@ const listen = async (server: http.Server) => {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
 
-export async function startGaStandIn(primaryUrl: string, standbyUrl: string): Promise<StandIn> {
+/**
+ * `healthIntervalMs`: time between health checks of each group (NLB-style: unhealthy after 2
+ * failures, healthy after 2 passes). 1 s by default; real NLB checks are 10–30 s apart.
+ */
+export async function startGaStandIn(
+  primaryUrl: string,
+  standbyUrl: string,
+  healthIntervalMs = 1000,
+): Promise<StandIn> {
   const mk = (arn: string, url: string, dial: number): Group => ({
     arn,
     url,
@@ -42,10 +50,12 @@ export async function startGaStandIn(primaryUrl: string, standbyUrl: string): Pr
     primary: mk('arn:local:endpoint-group/primary', primaryUrl, 100),
     standby: mk('arn:local:endpoint-group/standby', standbyUrl, 0),
   };
-  // Health checks every 1 s; 2 failures → unhealthy, 2 passes → healthy (NLB-style thresholds).
+  // 2 failures → unhealthy, 2 passes → healthy (NLB-style thresholds).
   const timer = setInterval(() => {
     for (const g of Object.values(groups)) {
-      fetch(`${g.url}/readyz`, { signal: AbortSignal.timeout(800) })
+      fetch(`${g.url}/readyz`, {
+        signal: AbortSignal.timeout(Math.max(200, healthIntervalMs * 0.8)),
+      })
         .then((r) => r.status === 200)
         .catch(() => false)
         .then((ok) => {
@@ -55,7 +65,7 @@ export async function startGaStandIn(primaryUrl: string, standbyUrl: string): Pr
           if (g.passes >= 2) g.healthy = true;
         });
     }
-  }, 1000);
+  }, healthIntervalMs);
 
   const pick = (): Group => {
     const { primary, standby } = groups;

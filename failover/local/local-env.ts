@@ -73,7 +73,8 @@ export async function startLocalEnv(
     startAppProcess({ env: primaryEnv }),
     startAppProcess({ env: { AWS_REGION: 'eu-west-2', ACCESS_LOG_LEVEL: 'silent' } }),
   ]);
-  const ga = await startGaStandIn(primary.url, standby.url);
+  // GA's health checks stay faster than the controller's detection, as in the drill's defaults.
+  const ga = await startGaStandIn(primary.url, standby.url, Math.min(1000, policy.intervalMs / 2));
   const flaky = await startFlakyProxy(primary.url);
   const floor = policy.standbyMinReplicas;
   const kube = await startFakeKube({
@@ -121,7 +122,7 @@ export async function startLocalEnv(
     sleep,
     random: Math.random,
   });
-  const probeTimeoutMs = Math.min(1500, Math.max(200, Math.floor(policy.intervalMs * 0.75)));
+  const probeTimeoutMs = Math.max(1000, Math.min(1500, policy.intervalMs * 0.75));
   const controller = new Controller({
     kube: new KubeAdapter(
       httpTransport({ server: kube.url, token: null, ca: null, timeoutMs: 5000 }),
