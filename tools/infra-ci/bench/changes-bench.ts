@@ -8,8 +8,8 @@
  * a region. The head commit changes 50 files (unit configs, module files, region.hcl, _common).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -133,26 +133,83 @@ try {
   const files = git(...diffArgs)
     .trim()
     .split('\n').length;
-  const cliArgs = [MAIN, 'changes', '--base', base, '--head', 'HEAD', '--root', E];
-  const out = JSON.parse(
-    execFileSync(process.execPath, cliArgs, { cwd: dir, encoding: 'utf8' }),
-  ) as {
+  const cli = (...extra: string[]): string[] => [
+    MAIN,
+    'changes',
+    '--base',
+    base,
+    '--head',
+    'HEAD',
+    '--root',
+    E,
+    ...extra,
+  ];
+  const answer = (args: string[]): string =>
+    execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  const caches = mkdtempSync(path.join(tmpdir(), 'infra-ci-bench-cache-'));
+  let fresh = 0;
+  const newCache = (): string => {
+    fresh += 1;
+    return path.join(caches, `c${fresh}`);
+  };
+  // Cache states: "warm" = filled by the same run (every blob a hit); "base-warm" = filled from
+  // the base commit only (as a CI cache restored from main), so the PR's changed blobs miss.
+  const warmDir = newCache();
+  const out = answer(cli('--cache-dir', warmDir));
+  const baseDir = newCache();
+  answer([MAIN, 'changes', '--base', base, '--head', base, '--root', E, '--cache-dir', baseDir]);
+  const same = (label: string, args: string[]): void => {
+    if (answer(args) !== out) throw new Error(`${label}: output differs from the first run`);
+  };
+  same('no cache', cli('--no-cache'));
+  same('warm cache', cli('--cache-dir', warmDir));
+  const parsed = JSON.parse(out) as {
     changed: string[];
     dependents: string[];
     applyWaves: string[][];
   };
-  const floor = median(Array.from({ length: RUNS }, () => time('git', diffArgs)));
-  const total = median(Array.from({ length: RUNS }, () => time(process.execPath, cliArgs)));
-  const nodeStart = median(Array.from({ length: RUNS }, () => time(process.execPath, ['-e', '0'])));
 
+  const load = loadavg().map((l) => l.toFixed(2));
+  const floor = median(Array.from({ length: RUNS }, () => time('git', diffArgs)));
+  const nodeStart = median(Array.from({ length: RUNS }, () => time(process.execPath, ['-e', '0'])));
+  const help = median(Array.from({ length: RUNS }, () => time(process.execPath, [MAIN, '--help'])));
+  const noCache = median(
+    Array.from({ length: RUNS }, () => time(process.execPath, cli('--no-cache'))),
+  );
+  const cold = median(
+    Array.from({ length: RUNS }, () => time(process.execPath, cli('--cache-dir', newCache()))),
+  );
+  const baseWarm = median(
+    Array.from({ length: RUNS }, () => {
+      const d = newCache();
+      cpSync(baseDir, d, { recursive: true });
+      return time(process.execPath, cli('--cache-dir', d));
+    }),
+  );
+  const warm = median(
+    Array.from({ length: RUNS }, () => time(process.execPath, cli('--cache-dir', warmDir))),
+  );
+  rmSync(caches, { recursive: true, force: true });
+
+  const row = (label: string, ms: number): string =>
+    `${label.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / floor).toFixed(1).padStart(6)}x git  ${(ms / nodeStart).toFixed(2).padStart(5)}x node  ${(ms / help).toFixed(2).padStart(5)}x --help`;
   console.log(`units: ${ENVS.length * REGIONS.length * UNITS}, changed files: ${files}`);
   console.log(
-    `result: ${out.changed.length} changed, ${out.dependents.length} dependents, ${out.applyWaves.length} apply waves`,
+    `result: ${parsed.changed.length} changed, ${parsed.dependents.length} dependents, ${parsed.applyWaves.length} apply waves (same answer with and without cache)`,
   );
-  console.log(`git diff --name-status floor (median of ${RUNS}): ${floor.toFixed(1)} ms`);
-  console.log(`node startup alone (median of ${RUNS}):          ${nodeStart.toFixed(1)} ms`);
-  console.log(`infra-ci changes, spawned (median of ${RUNS}):   ${total.toFixed(1)} ms`);
-  console.log(`ratio to floor: ${(total / floor).toFixed(1)}x (goal <= 5x and <= 2000 ms)`);
+  console.log(
+    `load average before timing (1/5/15 min): ${load.join(' ')}; medians of ${RUNS} runs`,
+  );
+  console.log(row('git diff --name-status (git floor)', floor));
+  console.log(row('node -e 0 (node floor)', nodeStart));
+  console.log(row('infra-ci --help (CLI load floor)', help));
+  console.log(row('changes --no-cache', noCache));
+  console.log(row('changes, cold (empty cache)', cold));
+  console.log(row('changes, cache from base (50 changed miss)', baseWarm));
+  console.log(row('changes, warm (every blob cached)', warm));
+  console.log(
+    `goal: <= 5x git floor (${(5 * floor).toFixed(1)} ms) and <= 2000 ms; a Node process alone is ${(nodeStart / floor).toFixed(1)}x the git floor`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

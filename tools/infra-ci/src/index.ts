@@ -43,6 +43,14 @@ function idsOnly(ids: string[]): UnitGraph {
 
 const isHcl = (f: string): boolean => f.endsWith('.hcl') || f.endsWith('.tf');
 
+/** Blob ids of the `.hcl` files under `root`: what loading the units parses first. */
+function hclUnder(blobs: ReadonlyMap<string, string>, root: string): string[] {
+  const prefix = root === '' ? '' : `${root}/`;
+  const out: string[] = [];
+  for (const [f, id] of blobs) if (f.startsWith(prefix) && f.endsWith('.hcl')) out.push(id);
+  return out;
+}
+
 /**
  * A parser with the persistent parse cache in `cacheDir` (none when undefined). Without a cache
  * every run parses, so the WASM parser starts compiling right away, in parallel with git.
@@ -79,11 +87,16 @@ export async function detectChanges(opts: {
   ]);
   const mb = await mergeBase(repo, baseC, headC);
   const root = rootRel(repo, opts.root);
+  let prefetch: Promise<void> = Promise.resolve();
   const [changedFiles, baseTree, headTree] = await Promise.all([
     diffNameStatus(repo, mb, headC),
     gitTree(repo, mb, () => false), // read on demand: only needed when units are destroyed
-    gitTree(repo, headC, isHcl),
+    gitTree(repo, headC, isHcl, (blobs) => {
+      // Probe the parse cache while git reads the contents: a miss starts the WASM parser.
+      prefetch = parser.prefetch(hclUnder(blobs, root));
+    }),
   ]);
+  await prefetch;
   const head = await loadUnits(headTree, root, parser);
   assertAcyclic(deps(head.graph));
   // The base only orders destroys; a base config that no longer evaluates must not block the PR

@@ -75,11 +75,13 @@ export async function diffNameStatus(
 /**
  * The files of a commit without checking it out: one `git ls-tree -r` for the listing and one
  * `git cat-file --batch` for the contents of the files matching `preload` (others read lazily).
+ * `onListing` sees the blob id of every file as soon as the listing is read, before the contents.
  */
 export async function gitTree(
   repo: string,
   commit: string,
   preload: (file: string) => boolean,
+  onListing?: (blobIds: ReadonlyMap<string, string>) => void,
 ): Promise<Tree> {
   const listing = await git(repo, ['ls-tree', '-r', '-z', '--full-tree', commit]);
   const blobs = new Map<string, string>();
@@ -89,6 +91,7 @@ export async function gitTree(
     const [, type, sha] = entry.slice(0, tab).split(' ');
     if (type === 'blob' && sha) blobs.set(entry.slice(tab + 1), sha);
   }
+  onListing?.(blobs);
   const cache = new Map<string, string>();
   /** Read the files not read yet, each distinct blob once, in one `git cat-file --batch`. */
   const fetch = async (files: string[]): Promise<void> => {

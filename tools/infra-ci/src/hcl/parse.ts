@@ -55,6 +55,7 @@ export interface HclSource {
  */
 export class HclParser {
   private readonly memo = new Map<string, Promise<HclJson>>();
+  private readonly lookups = new Map<string, Promise<HclJson | undefined>>();
   private readonly cache: ParseCache | undefined;
   private readonly writes: Promise<void>[] = [];
   /** WASM calls made (a batch counts once). */
@@ -73,7 +74,7 @@ export class HclParser {
   parse(file: string, content: string, key: string = gitBlobId(content)): Promise<HclJson> {
     const hit = this.memo.get(key);
     if (hit) return hit.catch((err: unknown) => Promise.reject(relabel(err, file)));
-    const p = this.fromCache(key).then((cached) => cached ?? this.parseWasm(file, content, key));
+    const p = this.lookup(key).then((cached) => cached ?? this.parseWasm(file, content, key));
     this.memo.set(key, p);
     return p;
   }
@@ -89,7 +90,7 @@ export class HclParser {
     const fresh = [
       ...new Map(keyed.filter((f) => !this.memo.has(f.key)).map((f) => [f.key, f])).values(),
     ];
-    const cached = await Promise.all(fresh.map((f) => this.fromCache(f.key)));
+    const cached = await Promise.all(fresh.map((f) => this.lookup(f.key)));
     const misses: typeof fresh = [];
     fresh.forEach((f, i) => {
       const json = cached[i];
@@ -120,6 +121,29 @@ export class HclParser {
   /** Wait for pending cache writes (call before the process exits). */
   async flush(): Promise<void> {
     await Promise.all(this.writes.splice(0));
+  }
+
+  /**
+   * Look `keys` up in the persistent cache ahead of parsing, and start loading the WASM parser
+   * as soon as one is missing, so that its compilation overlaps the caller's other work.
+   */
+  async prefetch(keys: Iterable<string>): Promise<void> {
+    await Promise.all(
+      [...new Set(keys)].map(async (key) => {
+        if (this.memo.has(key)) return;
+        if ((await this.lookup(key)) === undefined) warmUpParser();
+      }),
+    );
+  }
+
+  /** The persistent cache's entry for `key`, read at most once per run. */
+  private lookup(key: string): Promise<HclJson | undefined> {
+    let hit = this.lookups.get(key);
+    if (!hit) {
+      hit = this.fromCache(key);
+      this.lookups.set(key, hit);
+    }
+    return hit;
   }
 
   private async fromCache(key: string): Promise<HclJson | undefined> {
@@ -176,15 +200,29 @@ export function findLine(source: string, pattern: RegExp): number {
   return source.slice(0, m.index).split('\n').length;
 }
 
+const patterns = new Map<string, RegExp>();
+
+/** A pattern built once per key: the same block and attribute names recur in every unit. */
+function memoPattern(key: string, source: () => string): RegExp {
+  let re = patterns.get(key);
+  if (!re) {
+    re = new RegExp(source(), 'm');
+    patterns.set(key, re);
+  }
+  return re;
+}
+
 /** Regex that finds the header of block `type "label"` (label optional). */
 export function blockPattern(type: string, label?: string): RegExp {
-  const l = label === undefined ? '' : `\\s*"${escapeRe(label)}"`;
-  return new RegExp(`^[ \\t]*${escapeRe(type)}${l}\\s*(\\{|")`, 'm');
+  return memoPattern(`block\0${type}\0${label ?? '\0'}`, () => {
+    const l = label === undefined ? '' : `\\s*"${escapeRe(label)}"`;
+    return `^[ \\t]*${escapeRe(type)}${l}\\s*(\\{|")`;
+  });
 }
 
 /** Regex that finds `name =` (an attribute assignment). */
 export function attributePattern(name: string): RegExp {
-  return new RegExp(`^[ \\t]*${escapeRe(name)}\\s*=`, 'm');
+  return memoPattern(`attr\0${name}`, () => `^[ \\t]*${escapeRe(name)}\\s*=`);
 }
 
 function escapeRe(s: string): string {

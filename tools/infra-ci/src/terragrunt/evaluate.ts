@@ -69,6 +69,8 @@ export class Evaluator {
   private readonly folders: Set<string>;
   private readonly readCache = new Map<string, { value: Value; reads: Set<string> }>();
   private readonly reading = new Set<string>();
+  private readonly lines = new Map<string, Map<RegExp, number>>();
+  private readonly rels = new Map<string, string>();
 
   constructor(
     private readonly repoRoot: string,
@@ -126,8 +128,32 @@ export class Evaluator {
     return j;
   }
 
+  /** Line of `pattern` in `file`, memoized by content: identical files recur across regions. */
   private line(file: string, pattern: RegExp): Location {
-    return { file, line: findLine(this.sources.get(file) ?? '', pattern) };
+    const source = this.sources.get(file) ?? '';
+    let lines = this.lines.get(source);
+    if (!lines) {
+      lines = new Map();
+      this.lines.set(source, lines);
+    }
+    let line = lines.get(pattern);
+    if (line === undefined) {
+      line = findLine(source, pattern);
+      lines.set(pattern, line);
+    }
+    return { file, line };
+  }
+
+  /** `toRel` from `baseDir`, memoized: the same absolute paths (from find_in_parent_folders,
+   * get_repo_root) recur in every unit, and do not depend on `baseDir`. */
+  private rel(baseDir: string, p: string): string {
+    const key = p.startsWith('/') ? p : `${baseDir}\0${p}`;
+    let r = this.rels.get(key);
+    if (r === undefined) {
+      r = toRel(this.repoRoot, baseDir, p);
+      this.rels.set(key, r);
+    }
+    return r;
   }
 
   private located<T>(at: Location, fn: () => T): T {
@@ -170,7 +196,7 @@ export class Evaluator {
         const p = toText(evalJson(body.path, scope));
         if (p === UNKNOWN)
           throw new HclEvalError(`include "${label}": path is not known statically`);
-        return toRel(this.repoRoot, ctx.tgDir, p);
+        return this.rel(ctx.tgDir, p);
       });
       if (!this.files.has(target)) {
         throw located(at, `include "${label}": ${target} does not exist`);
@@ -189,7 +215,7 @@ export class Evaluator {
         const p = toText(evalJson(body.config_path, scope));
         if (p === UNKNOWN)
           throw new HclEvalError(`dependency "${label}": config_path is not static`);
-        return toRel(this.repoRoot, ctx.tgDir, p);
+        return this.rel(ctx.tgDir, p);
       });
       this.checkUnit(id, at, `dependency "${label}" config_path`);
       acc.deps.set(`dependency:${label}`, { id, at });
@@ -201,7 +227,7 @@ export class Evaluator {
       for (const p of paths) {
         const t = toText(p);
         if (t === UNKNOWN) continue;
-        const id = this.located(at, () => toRel(this.repoRoot, ctx.tgDir, t));
+        const id = this.located(at, () => this.rel(ctx.tgDir, t));
         this.checkUnit(id, at, 'dependencies.paths entry');
         acc.deps.set(`path:${id}`, { id, at });
       }
@@ -234,7 +260,7 @@ export class Evaluator {
   }
 
   private readConfig(ctx: Ctx, acc: Acc, p: string, fallback: Value | undefined): Value {
-    const rel = toRel(this.repoRoot, ctx.tgDir, p);
+    const rel = this.rel(ctx.tgDir, p);
     if (!this.files.has(rel)) {
       if (fallback !== undefined) return fallback;
       throw new HclEvalError(`read_terragrunt_config: ${rel} does not exist`);
