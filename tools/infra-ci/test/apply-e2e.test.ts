@@ -1,0 +1,205 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { artifactName } from '../src/plan/bundle.js';
+import { PLAN_MARKER, REPLAN_MARKER } from '../src/plan/summary.js';
+import { E, infraTree, TempRepo } from './helpers/repo.js';
+import { type GitHubServer, startGitHubServer } from './support/github-server.js';
+import { Standin } from './support/terragrunt-standin/index.js';
+
+// PR -> `infra-ci plan --comment` -> artifact -> merge -> `infra-ci apply`, through the built CLI
+// (root `npm test` builds first), the stand-in terragrunt and the local GitHub server.
+const MAIN = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'dist',
+  'cli',
+  'main.js',
+);
+const P = `${E}/prod`;
+const PR = 5;
+
+let server: GitHubServer;
+let repo: TempRepo;
+let standin: Standin;
+let tmp: string;
+let head: string;
+let base: string;
+
+beforeAll(async () => {
+  server = await startGitHubServer();
+  standin = new Standin();
+  tmp = mkdtempSync(path.join(tmpdir(), 'infra-ci-e2e-'));
+  repo = new TempRepo().write(infraTree());
+  base = repo.commit('base');
+  repo.git('checkout', '-q', '-b', 'pr');
+  for (const n of ['vpc', 'eks']) {
+    repo.write({ [`${E}/_common/${n}.hcl`]: `${infraTree()[`${E}/_common/${n}.hcl`]}# change\n` });
+  }
+  head = repo.commit('vpc and eks');
+});
+afterAll(async () => {
+  await server.close();
+  repo.cleanup();
+  standin.cleanup();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Spawns the CLI without blocking this process (the GitHub server runs in it). */
+function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      cwd: repo.dir,
+      env: {
+        ...standin.env(),
+        GITHUB_API_URL: server.url,
+        GITHUB_TOKEN: server.token,
+        GITHUB_REPOSITORY: server.repository,
+        ...env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+const bundle = () => path.join(tmp, 'bundle');
+const summaryFile = () => path.join(tmp, 'step-summary.md');
+const applyCalls = (from: number) =>
+  standin
+    .calls(repo.dir)
+    .slice(from)
+    .filter((c) => c.startsWith('apply'));
+
+describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () => {
+  it('--help explains the flow, the refusals and the exit codes', async () => {
+    const [plan, apply] = await Promise.all([cli(['plan', '--help']), cli(['apply', '--help'])]);
+    expect(plan.stdout).toContain('merge base');
+    expect(plan.stdout).toContain(PLAN_MARKER);
+    expect(apply.stdout).toContain('stale plan');
+    expect(apply.stdout).toContain('4 refused');
+    expect(apply.stdout).toContain('5 review needed');
+  });
+
+  it('plan --comment: one PR comment, updated on re-run; job summary and step outputs', async () => {
+    const output = path.join(tmp, 'gh-output');
+    const env = { GITHUB_STEP_SUMMARY: summaryFile(), GITHUB_OUTPUT: output };
+    const args = ['plan', '--base', 'main', '--out', bundle(), '--pr', String(PR), '--comment'];
+    const first = await cli(args, env);
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    standin.scenario({
+      units: {
+        'eu-central-1/vpc': { resources: [{ address: 'aws_vpc.main', actions: ['update'] }] },
+      },
+    });
+    const second = await cli(args, env);
+    expect(second.status).toBe(0);
+    const comments = server.comments(PR);
+    expect(comments).toHaveLength(1);
+    expect(comments[0]?.body.startsWith(PLAN_MARKER)).toBe(true);
+    expect(comments[0]?.body).toContain('`aws_vpc.main`: update');
+    expect(server.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
+    expect(readFileSync(summaryFile(), 'utf8')).toContain(`| apply 2 | \`${P}/eu-west-2/eks\``);
+    expect(readFileSync(output, 'utf8')).toContain(`artifact=${artifactName(head)}\nunits=4\n`);
+  });
+
+  it('merge: upload the bundle as the artifact, merge the PR', () => {
+    const files: Record<string, Uint8Array> = {
+      'manifest.json': readFileSync(path.join(bundle(), 'manifest.json')),
+    };
+    for (const f of readdirSync(path.join(bundle(), 'units'))) {
+      files[`units/${f}`] = readFileSync(path.join(bundle(), 'units', f));
+    }
+    server.addArtifact({ name: artifactName(head), headSha: head, runId: 11, files });
+    repo.git('checkout', '-q', 'main');
+    repo.git('merge', '-q', '--no-ff', '-m', 'merge', 'pr');
+    const merge = repo.git('rev-parse', 'HEAD').trim();
+    server.addPull({ number: PR, headSha: head, baseSha: base, mergeCommitSha: merge });
+    server.addRun({ id: 18, status: 'in_progress', createdAt: '2026-11-27T01:00:00Z' });
+    server.addRun({ id: 19, status: 'in_progress', createdAt: '2026-11-27T01:01:00Z' });
+    server.addRun({ id: 20, status: 'queued', createdAt: '2026-11-27T01:02:00Z' });
+  });
+
+  it('a second apply started while one runs is refused (exit 4), nothing applied', async () => {
+    const from = standin.calls(repo.dir).length;
+    const r = await cli(['apply', '--work', path.join(tmp, 'work')], { GITHUB_RUN_ID: '20' });
+    expect(r.status).toBe(4);
+    expect(r.stderr).toContain(
+      'another apply is running: https://github.com/acme/platform/actions/runs/18',
+    );
+    expect(r.stdout).toContain('**Refused — nothing applied.**');
+    expect(standin.calls(repo.dir).slice(from)).toEqual([]);
+  });
+
+  it('a re-planned unit that differs stops with exit 5 and the fresh plan posted on the PR', async () => {
+    standin.scenario({
+      units: {
+        'eu-west-2/eks': {
+          resources: [{ address: 'aws_eks_cluster.this', actions: ['delete', 'create'] }],
+        },
+      },
+    });
+    const from = standin.calls(repo.dir).length;
+    const r = await cli(['apply', '--work', path.join(tmp, 'work'), '--parallelism', '1'], {
+      GITHUB_RUN_ID: '18',
+    });
+    expect(r.stderr).toContain(`re-planned ${P}/eu-west-2/eks differs from the reviewed plan`);
+    expect(r.status).toBe(5);
+    expect(applyCalls(from)).not.toContain(`apply ${P}/eu-west-2/eks`);
+    const replan = server.comments(PR).find((c) => c.body.startsWith(REPLAN_MARKER));
+    expect(replan?.body).toContain('`aws_eks_cluster.this`: delete, create');
+  });
+
+  it('apply downloads the artifact, applies wave by wave and writes the job summary (exit 0)', async () => {
+    standin.scenario({
+      units: {
+        'eu-central-1/vpc': { resources: [{ address: 'aws_vpc.main', actions: ['update'] }] },
+      },
+    });
+    const from = standin.calls(repo.dir).length;
+    const r = await cli(['apply', '--work', path.join(tmp, 'work'), '--parallelism', '1'], {
+      GITHUB_RUN_ID: '18',
+      GITHUB_STEP_SUMMARY: summaryFile(),
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(applyCalls(from)).toEqual([
+      `apply ${P}/eu-central-1/vpc`,
+      `apply ${P}/eu-west-2/vpc`,
+      `apply ${P}/eu-central-1/eks`,
+      `apply ${P}/eu-west-2/eks`,
+    ]);
+    const md = readFileSync(summaryFile(), 'utf8');
+    expect(md).toContain(`(PR #${PR})`);
+    expect(md).toMatch(
+      new RegExp(
+        `\\| apply 1 \\| \`${P}/eu-central-1/vpc\` \\| apply \\| \`${head.slice(0, 7)}\` · sha256 \`[0-9a-f]{12}\` \\| applied \\|`,
+      ),
+    );
+    expect(md).toContain(
+      '| apply 2 | `infra/environments/prod/eu-west-2/eks` | apply | re-planned at merge',
+    );
+  });
+});
