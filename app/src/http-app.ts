@@ -52,10 +52,12 @@ interface Exchange {
  */
 export function createHttpApp(deps: HttpAppDeps): RequestHandler {
   const { config, lifecycle, logger, metrics, random } = deps;
-  const rootJson = Buffer.from(identityJson(config, `node ${process.version}`));
-  const rootHtml = Buffer.from(identityHtml(config));
-  const healthBody = Buffer.from('{"status":"ok"}');
-  const readyBody = Buffer.from('{"status":"ready"}');
+  // Bodies are strings, not Buffers: Node then joins the header block and the body into one
+  // string, so the socket's writev carries two chunks instead of three.
+  const rootJson = identityJson(config, `node ${process.version}`);
+  const rootHtml = identityHtml(config);
+  const healthBody = '{"status":"ok"}';
+  const readyBody = '{"status":"ready"}';
   const fault = {
     errorRate: config.faultErrorRate,
     latencyMs: config.faultLatencyMs,
@@ -67,7 +69,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
     ex: Exchange,
     status: number,
     type: string,
-    body: Buffer | string,
+    body: string,
     extra?: Record<string, string>,
   ): void {
     if (ex.done) return;
@@ -76,7 +78,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
     if (!res.destroyed) {
       const headers: Record<string, string | number> = {
         'content-type': type,
-        'content-length': typeof body === 'string' ? Buffer.byteLength(body) : body.length,
+        'content-length': Buffer.byteLength(body),
         'cache-control': 'no-store',
         'x-content-type-options': 'nosniff',
         'x-frame-options': 'DENY',
