@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 /** The JSON form of a parsed HCL file (as hcl2json returns it). */
@@ -42,7 +43,8 @@ export function dirParseCache(dir: string, tag: string): ParseCache {
       if (!KEY.test(key)) return undefined;
       let text: string;
       try {
-        text = await readFile(fileOf(key), 'utf8');
+        // Synchronous on purpose: hundreds of small reads are ~10x faster than fs/promises.
+        text = readFileSync(fileOf(key), 'utf8');
       } catch {
         return undefined;
       }

@@ -83,14 +83,21 @@ export async function loadUnits(
     key: tree.blobId?.(file),
   }));
   for (const c of contents) sources.set(c.file, c.content);
-  await parser.parseMany(contents).catch(() => undefined);
-  await Promise.all(
-    hcl.map((f) =>
-      load(f).catch((err: unknown) => {
-        if (!lenient) throw err;
-      }),
-    ),
-  );
+  const all = await parser.parseMany(contents).catch(() => undefined);
+  if (all) {
+    hcl.forEach((f, i) => {
+      parsed.set(f, all[i] as HclJson);
+    });
+  } else {
+    // Some file does not parse: one by one, so the error names its file (or, lenient, is skipped).
+    await Promise.all(
+      hcl.map((f) =>
+        load(f).catch((err: unknown) => {
+          if (!lenient) throw err;
+        }),
+      ),
+    );
+  }
 
   const evaluator = new Evaluator(tree.repoRoot, tree.files, parsed, sources, folders);
   const modules = new ModuleIndex(tree, parser, lenient);
