@@ -19,6 +19,7 @@ interface Step {
   env?: Record<string, string>;
 }
 interface Job {
+  if?: string;
   environment?: string | { name: string };
   permissions?: Record<string, string>;
   steps: Step[];
@@ -96,6 +97,7 @@ describe('infra-merge.yml', () => {
     expect(w.on.push?.paths).toContain('infra/**');
     expect(Object.keys(w.on)).toEqual(['push']);
     expect(w.concurrency).toEqual({ group: 'infra-apply', 'cancel-in-progress': false });
+    expect(job.if).toBe("github.ref == 'refs/heads/main'");
   });
 
   it('runs infra-ci apply for the pushed commit with the apply role and least privilege', () => {
