@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -107,14 +107,27 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
     const env = { GITHUB_STEP_SUMMARY: summaryFile(), GITHUB_OUTPUT: output };
     const args = ['plan', '--base', 'main', '--out', bundle(), '--pr', String(PR), '--comment'];
     const first = await cli(args, env);
-    expect(first.stderr).toBe('');
+    expect(first.stderr).not.toMatch(/^infra-ci:/m);
     expect(first.status).toBe(0);
+    // One progress line per terragrunt call on stderr, for the CI log.
+    expect(first.stderr).toMatch(
+      new RegExp(
+        `^\\[infra-ci\\] ok   ${P}/eu-central-1/vpc: terragrunt plan \\(\\d+\\.\\d s\\)$`,
+        'm',
+      ),
+    );
     standin.scenario({
       units: {
         'eu-central-1/vpc': { resources: [{ address: 'aws_vpc.main', actions: ['update'] }] },
       },
     });
-    const second = await cli(args, env);
+    // The re-run takes the PR number from the event payload, as in Actions.
+    const event = path.join(tmp, 'event.json');
+    writeFileSync(event, JSON.stringify({ action: 'synchronize', pull_request: { number: PR } }));
+    const second = await cli(
+      args.filter((a, i) => a !== '--pr' && args[i - 1] !== '--pr'),
+      { ...env, GITHUB_EVENT_PATH: event },
+    );
     expect(second.status).toBe(0);
     const comments = server.comments(PR);
     expect(comments).toHaveLength(1);
@@ -183,8 +196,9 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
       GITHUB_RUN_ID: '18',
       GITHUB_STEP_SUMMARY: summaryFile(),
     });
-    expect(r.stderr).toBe('');
+    expect(r.stderr).not.toMatch(/^infra-ci:/m);
     expect(r.status).toBe(0);
+    expect(r.stderr).toContain(`[infra-ci] ok   ${P}/eu-west-2/eks: terragrunt backend bootstrap`);
     expect(applyCalls(from)).toEqual([
       `apply ${P}/eu-central-1/vpc`,
       `apply ${P}/eu-west-2/vpc`,

@@ -17,9 +17,20 @@ export interface Services {
   runner(): TerragruntRunner;
 }
 
+/** One stderr line per terragrunt call: CI logs show progress while a long apply runs. */
+export function progressLine(unit: string, command: string, code: number, ms: number): string {
+  const verb = command.split(' ').slice(1, 3).join(' ').replace(/ -.*$/, '');
+  return `[infra-ci] ${code === 0 ? 'ok  ' : 'FAIL'} ${unit}: terragrunt ${verb} (${(ms / 1000).toFixed(1)} s${code === 0 ? '' : `, exit ${code}`})\n`;
+}
+
 export const defaultServices: Services = {
   github: (env) => createGitHubPort(env),
-  runner: () => createRunner(),
+  runner: () =>
+    createRunner({
+      onCall: (unit, command, code, ms) => {
+        process.stderr.write(progressLine(unit, command, code, ms));
+      },
+    }),
 };
 
 /** Every command module exports `register(program, io, services)`; add new ones here. */

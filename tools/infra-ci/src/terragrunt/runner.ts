@@ -39,8 +39,8 @@ export interface RunnerOptions {
   terraform?: string;
   /** Environment of the children (default: inherited). */
   env?: Record<string, string | undefined>;
-  /** Receives each finished call (for logs): the command line and its exit code. */
-  onCall?: (unit: string, commandLine: string, exitCode: number) => void;
+  /** Receives each finished unit call (progress in CI logs): command line, exit code, duration. */
+  onCall?: (unit: string, commandLine: string, exitCode: number, ms: number) => void;
 }
 
 const TAIL = 64 * 1024;
@@ -121,9 +121,10 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
   const tg = opts.terragrunt ?? 'terragrunt';
   const tf = opts.terraform ?? 'terraform';
   const call = async (c: UnitCall, args: string[], wholeStdout = false): Promise<string> => {
+    const started = performance.now();
     const r = await exec(tg, args, c.cwd, opts.env, wholeStdout);
     const line = `terragrunt ${args.join(' ')}`;
-    opts.onCall?.(c.unit, line, r.code);
+    opts.onCall?.(c.unit, line, r.code, performance.now() - started);
     if (r.code !== 0) {
       const tail = tailLines(r.stderr) || tailLines(r.stdout);
       throw new CliError(
