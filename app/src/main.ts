@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { bufferedStdout, createLogger } from './logger.js';
+import type { ExtraReaders } from './metrics.js';
 import { startService } from './service.js';
 
 // Entry point: only wiring. Validate config, build the service, hook signals.
@@ -38,10 +39,10 @@ const logger = createLogger({
 const flushLogs = () => logDestination.flushSync();
 process.on('exit', flushLogs);
 process.on('uncaughtExceptionMonitor', flushLogs);
-const metricReaders =
+const metricReaders: ExtraReaders | undefined =
   config.otlpEndpoint === undefined
-    ? []
-    : [await import('./otlp.js').then((otlp) => otlp.createOtlpReader())];
+    ? undefined
+    : async (producers) => [await (await import('./otlp.js')).createOtlpReader(producers)];
 
 const exit = (code: number) => {
   flushLogs();

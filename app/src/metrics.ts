@@ -1,13 +1,24 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { Attributes, Histogram } from '@opentelemetry/api';
+import { type HrTime, ValueType } from '@opentelemetry/api';
 import { PrometheusSerializer } from '@opentelemetry/exporter-prometheus';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { type Resource, resourceFromAttributes } from '@opentelemetry/resources';
+import {
+  AggregationTemporality,
+  type CollectionResult,
+  DataPointType,
+  MeterProvider,
+  type MetricProducer,
+  MetricReader,
+} from '@opentelemetry/sdk-metrics';
+import { RequestHistogram } from './request-histogram.js';
 
 /** Bucket boundaries (seconds) of `http.server.request.duration`, per the HTTP semconv advice. */
 export const DURATION_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ];
+
+/** Builds further readers (e.g. OTLP) that also export what `producers` produce. */
+export type ExtraReaders = (producers: MetricProducer[]) => Promise<MetricReader[]>;
 
 /** A reader that only collects on demand: `/metrics` pulls from it. */
 class PullReader extends MetricReader {
@@ -33,55 +44,90 @@ export interface Metrics {
 
 /**
  * Builds the meter provider with a pull reader for `/metrics`, the request-duration histogram and
- * a few Node runtime gauges. `extraReaders` (e.g. OTLP) are attached at construction.
+ * a few Node runtime gauges. `extraReaders` (e.g. OTLP) are built here so they see the histogram.
+ *
+ * The histogram is aggregated by {@link RequestHistogram} (cheap per request) and handed to every
+ * reader by a metric producer, as cumulative explicit-bucket data points: the same data the SDK's
+ * own histogram instrument would report, in the same Prometheus and OTLP output.
  */
-export function createMetrics(
+export async function createMetrics(
   identity: MetricsIdentity,
-  extraReaders: MetricReader[] = [],
-): Metrics {
-  const reader = new PullReader();
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({
-      'service.name': 'demo-app',
-      'service.version': identity.version,
-      'service.instance.id': identity.pod,
-      'cloud.region': identity.region,
-    }),
-    readers: [reader, ...extraReaders],
+  extraReaders: ExtraReaders = async () => [],
+): Promise<Metrics> {
+  const resource = resourceFromAttributes({
+    'service.name': 'demo-app',
+    'service.version': identity.version,
+    'service.instance.id': identity.pod,
+    'cloud.region': identity.region,
   });
-  const meter = provider.getMeter('demo-app');
-  const histogram: Histogram = meter.createHistogram('http.server.request.duration', {
-    unit: 's',
-    description: 'Duration of HTTP server requests.',
-    advice: { explicitBucketBoundaries: DURATION_BUCKETS },
+  const requests = new RequestHistogram(DURATION_BUCKETS);
+  const startTime = hrTimeOf(Date.now());
+  const producer: MetricProducer = {
+    collect: async () => requestsCollection(requests, resource, startTime),
+  };
+  const reader = new PullReader({ metricProducers: [producer] });
+  const provider = new MeterProvider({
+    resource,
+    readers: [reader, ...(await extraReaders([producer]))],
   });
   registerRuntimeGauges(provider);
-
-  // Attribute objects are cached per (method, route, status): a handful of combinations, so the
-  // hot path allocates nothing for them.
-  const attributeCache = new Map<string, Attributes>();
   const serializer = new PrometheusSerializer('', false, undefined, false, true);
 
   return {
-    recordRequest(method, route, status, seconds) {
-      const key = `${method} ${status} ${route}`;
-      let attributes = attributeCache.get(key);
-      if (attributes === undefined) {
-        attributes = {
-          // Insertion order is the label order in the Prometheus output (alphabetical here).
-          'http.request.method': method,
-          'http.response.status_code': status,
-          'http.route': route,
-        };
-        attributeCache.set(key, attributes);
-      }
-      histogram.record(seconds, attributes);
-    },
+    recordRequest: (method, route, status, seconds) =>
+      requests.record(method, route, status, seconds),
     async render() {
       const { resourceMetrics } = await reader.collect();
       return serializer.serialize(resourceMetrics);
     },
     shutdown: () => provider.shutdown(),
+  };
+}
+
+const hrTimeOf = (ms: number): HrTime => [Math.floor(ms / 1000), (ms % 1000) * 1e6];
+
+/** The request histogram as the SDK's collection data. */
+function requestsCollection(
+  requests: RequestHistogram,
+  resource: Resource,
+  startTime: HrTime,
+): CollectionResult {
+  const endTime = hrTimeOf(Date.now());
+  const boundaries = [...requests.boundaries];
+  return {
+    resourceMetrics: {
+      resource,
+      scopeMetrics: [
+        {
+          scope: { name: 'demo-app' },
+          metrics: [
+            {
+              descriptor: {
+                name: 'http.server.request.duration',
+                description: 'Duration of HTTP server requests.',
+                unit: 's',
+                valueType: ValueType.DOUBLE,
+              },
+              aggregationTemporality: AggregationTemporality.CUMULATIVE,
+              dataPointType: DataPointType.HISTOGRAM,
+              dataPoints: requests.snapshot().map((s) => ({
+                startTime,
+                endTime,
+                attributes: s.attributes,
+                value: {
+                  buckets: { boundaries, counts: s.counts },
+                  sum: s.sum,
+                  count: s.count,
+                  min: s.min,
+                  max: s.max,
+                },
+              })),
+            },
+          ],
+        },
+      ],
+    },
+    errors: [],
   };
 }
 

@@ -1,11 +1,10 @@
 import type { Server } from 'node:http';
-import type { MetricReader } from '@opentelemetry/sdk-metrics';
 import type { Config } from './config.js';
 import type { Random } from './fault.js';
 import { createHttpApp } from './http-app.js';
 import { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
+import type { ExtraReaders, Metrics } from './metrics.js';
 import { deferMetrics } from './metrics-deferred.js';
 import { createHttpServer, listen, serverLimits } from './server.js';
 import { gracefulShutdown } from './shutdown.js';
@@ -13,8 +12,8 @@ import { gracefulShutdown } from './shutdown.js';
 export interface ServiceDeps {
   logger: Logger;
   random?: Random;
-  /** Extra metric readers, e.g. the OTLP periodic exporter. */
-  metricReaders?: MetricReader[];
+  /** Builds extra metric readers (e.g. the OTLP periodic exporter) once the SDK is loaded. */
+  metricReaders?: ExtraReaders;
 }
 
 /** A running service: its listener, phase and the shutdown sequence. */
