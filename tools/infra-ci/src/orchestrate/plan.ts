@@ -66,15 +66,14 @@ export async function planChanges(
     resolveCommit(repo, opts.base),
   ]);
   const tree = repoRelative(repo, opts.tree, 'tree');
-  const [mb, infraTree, changes] = await Promise.all([
+  // The head graph (for upstreamChanged) is loaded alongside the change detection: a PR plan
+  // nearly always has changed units, and the two parses overlap on two cores.
+  const [mb, infraTree, changes, graph] = await Promise.all([
     mergeBase(repo, baseSha, headSha),
     treeHash(repo, headSha, tree),
     detectChanges({ repoRoot: repo, base: baseSha, head: headSha, root: opts.root }),
+    loadUnitGraph({ repoRoot: repo, root: opts.root, ref: headSha }),
   ]);
-  const graph =
-    changes.changed.length > 0
-      ? await loadUnitGraph({ repoRoot: repo, root: opts.root, ref: headSha })
-      : { units: {} };
   const changed = new Set(changes.changed);
   const upstreamOf = (u: string): string[] =>
     (graph.units[u]?.dependencies ?? []).filter((d) => changed.has(d)).sort();
