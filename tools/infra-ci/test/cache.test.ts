@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dirParseCache, gitBlobId } from '../src/cache/parse-cache.js';
+import { cacheDirOption } from '../src/cli/options.js';
 import { HclParser, parserTag } from '../src/hcl/parse.js';
 import { detectChanges } from '../src/index.js';
 import { loadUnits } from '../src/terragrunt/load.js';
@@ -121,5 +122,16 @@ describe('detectChanges with a parse cache', () => {
     } finally {
       repo.cleanup();
     }
+  });
+});
+
+describe('cache folder option', () => {
+  it('--no-cache wins; then --cache-dir (from the current folder); then the environment; then tmpdir', () => {
+    expect(cacheDirOption('/w', { cache: false, cacheDir: 'c' }, '/env')).toBeUndefined();
+    expect(cacheDirOption('/w', { cache: true, cacheDir: 'c' }, '/env')).toBe('/w/c');
+    expect(cacheDirOption('/w', { cache: true }, '/env')).toBe('/env');
+    expect(
+      cacheDirOption('/w', { cache: true })?.startsWith(path.join(tmpdir(), 'infra-ci-')),
+    ).toBe(true);
   });
 });

@@ -16,13 +16,16 @@ export function choice<T extends string>(name: string, value: string, allowed: r
 
 /**
  * Folder of the persistent parse cache: `--cache-dir` (relative to the current folder), else
+ * `fromEnv` (a folder named by the environment, when the caller has one), else
  * `<os.tmpdir()>/infra-ci-<uid>/cache`; undefined with `--no-cache`.
  */
 export function cacheDirOption(
   cwd: string,
   o: { cache?: boolean; cacheDir?: string | undefined },
+  fromEnv?: string,
 ): string | undefined {
   if (o.cache === false) return undefined;
-  if (o.cacheDir !== undefined && o.cacheDir !== '') return path.resolve(cwd, o.cacheDir);
+  const dir = o.cacheDir || fromEnv;
+  if (dir) return path.resolve(cwd, dir);
   return path.join(os.tmpdir(), `infra-ci-${process.getuid?.() ?? 'user'}`, 'cache');
 }

@@ -91,7 +91,6 @@ export async function gitTree(
     const [, type, sha] = entry.slice(0, tab).split(' ');
     if (type === 'blob' && sha) blobs.set(entry.slice(tab + 1), sha);
   }
-  onListing?.(blobs);
   const cache = new Map<string, string>();
   /** Read the files not read yet, each distinct blob once, in one `git cat-file --batch`. */
   const fetch = async (files: string[]): Promise<void> => {
@@ -101,7 +100,9 @@ export async function gitTree(
     const bySha = new Map(shas.map((sha, i) => [sha, got[i] ?? '']));
     for (const f of missing) cache.set(f, bySha.get(blobs.get(f) as string) ?? '');
   };
-  await fetch([...blobs.keys()].filter(preload));
+  const contents = fetch([...blobs.keys()].filter(preload)); // spawns git cat-file now
+  onListing?.(blobs);
+  await contents;
   const get = (file: string): string => {
     const c = cache.get(file);
     if (c === undefined) throw new CliError('input', `${file} does not exist at ${commit}`);
