@@ -1,4 +1,7 @@
-/** `npm run local`: the two-region environment until Ctrl-C. */
+/**
+ * `npm run local`: the two-region environment until Ctrl-C. `kill -9 <primary pid>` to watch the
+ * failover; `kill -USR2 <this pid>` restarts the primary on its port (then `failback` via the CLI).
+ */
 import { startLocalEnv } from './local-env.js';
 
 const env = await startLocalEnv((line) => process.stdout.write(`${line}\n`));
@@ -7,13 +10,20 @@ const cliEnv = Object.entries(env.cliEnv)
   .join(' ');
 process.stdout.write(
   [
-    `local: GA stand-in ${env.ga.proxyUrl} (API ${env.ga.apiUrl}); primary ${env.primary.url}; standby ${env.standby.url}`,
+    `local: GA stand-in ${env.ga.proxyUrl} (API ${env.ga.apiUrl}); primary ${env.primary.url} (pid ${env.primary.pid}); standby ${env.standby.url}`,
     `local: Kubernetes API stand-in ${env.kubeUrl}; the controller probes the primary via ${env.flaky.url}`,
-    `local: try  curl -s -H 'accept: application/json' ${env.ga.proxyUrl}/   and the CLI:`,
+    `local: curl -s -H 'accept: application/json' ${env.ga.proxyUrl}/   shows which region answered`,
+    `local: kill -9 ${env.primary.pid} stops the primary; kill -USR2 ${process.pid} starts it again; the CLI:`,
     `local:   env ${cliEnv} node dist/main.js status|failover --reason TEXT|failback`,
     '',
   ].join('\n'),
 );
+process.on('SIGUSR2', () => {
+  env.restartPrimary().then(
+    () => process.stdout.write(`local: primary restarted (pid ${env.primary.pid})\n`),
+    (error: unknown) => process.stdout.write(`local: primary restart failed: ${String(error)}\n`),
+  );
+});
 process.once('SIGINT', () => {
   env.stop().then(() => process.exit(0));
 });
