@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ApplyReport,
+  COMMENT_MAX,
   PLAN_MARKER,
   type PlanReport,
   REPLAN_MARKER,
@@ -194,5 +195,41 @@ describe('apply summary', () => {
     });
     expect(md.split('\n')[0]).toBe(REPLAN_MARKER);
     expect(md.indexOf('r.fresh')).toBeLessThan(md.indexOf('r.reviewed'));
+  });
+});
+
+describe('summary size limits', () => {
+  const many: PlanReport = {
+    ...plan,
+    moved: [],
+    rows: Array.from({ length: 400 }, (_, i) => ({
+      kind: 'apply' as const,
+      wave: 1,
+      unit: `${P}/region-${i}/vpc`,
+      status: 'planned' as const,
+      changes: {
+        add: 30,
+        change: 0,
+        destroy: 0,
+        resources: Array.from({ length: 30 }, (_, j) => ({
+          address: `module.vpc.aws_subnet.private[${j}]`,
+          actions: ['create'],
+        })),
+      },
+      upstreamChanged: [],
+    })),
+  };
+
+  it('a PR comment leaves out the resource list, then rows, and says so', () => {
+    expect(renderPlanSummary(many).length).toBeGreaterThan(COMMENT_MAX);
+    const fits = renderPlanSummary(many, COMMENT_MAX);
+    expect(fits.length).toBeLessThanOrEqual(COMMENT_MAX);
+    expect(fits).not.toContain('<details>');
+    expect(fits).toContain('| apply 1 | `infra/environments/prod/region-399/vpc`');
+    expect(fits).toContain('The resource list is left out to fit');
+    const tight = renderPlanSummary(many, 5_000);
+    expect(tight.length).toBeLessThanOrEqual(5_000);
+    const shown = tight.split('\n').filter((l) => l.startsWith('| apply')).length;
+    expect(tight).toContain(`…and ${400 - shown} more unit(s)`);
   });
 });

@@ -5,6 +5,10 @@
 import type { Changes } from './bundle.js';
 
 export const PLAN_MARKER = '<!-- infra-ci:plan -->';
+/** GitHub rejects comment bodies over 65,536 characters. */
+export const COMMENT_MAX = 65_000;
+/** A step's job summary is at most 1 MiB. */
+export const STEP_SUMMARY_MAX = 1_000_000;
 export const REPLAN_MARKER = '<!-- infra-ci:replan -->';
 
 export interface PlanRow {
@@ -71,8 +75,11 @@ function counts(c: Changes | undefined): string {
   return c === undefined ? '– | – | –' : `${c.add} | ${c.change} | ${c.destroy}`;
 }
 
-/** Plan summary: per wave, unit, kind, +add ~change -destroy, flags; failures listed. */
-export function renderPlanSummary(r: PlanReport): string {
+/**
+ * Plan summary: per wave, unit, kind, +add ~change -destroy, flags; failures listed. Longer than
+ * `maxChars`, the resource list is left out, then table rows beyond the limit (both said).
+ */
+export function renderPlanSummary(r: PlanReport, maxChars = Number.POSITIVE_INFINITY): string {
   const movedTo = new Map(r.moved.map((m) => [m.to, m.from]));
   const movedFrom = new Map(r.moved.map((m) => [m.from, m.to]));
   const lines = [
@@ -114,20 +121,31 @@ export function renderPlanSummary(r: PlanReport): string {
       `| ${x.kind} ${x.wave} | ${code(x.unit)} | ${x.kind} | ${counts(x.changes)} | ${notes.join('; ')} |`,
     );
   }
+  const details: string[] = [];
   const withResources = planned.filter((x) => (x.changes?.resources.length ?? 0) > 0);
   if (withResources.length > 0) {
-    lines.push('', '<details><summary>Resource changes</summary>', '');
+    details.push('', '<details><summary>Resource changes</summary>', '');
     for (const x of withResources) {
-      lines.push(`**${cell(x.unit)}** (${x.kind})`, '');
+      details.push(`**${cell(x.unit)}** (${x.kind})`, '');
       for (const res of x.changes?.resources ?? []) {
-        lines.push(`- ${code(res.address)}: ${res.actions.join(', ')}`);
+        details.push(`- ${code(res.address)}: ${res.actions.join(', ')}`);
       }
-      lines.push('');
+      details.push('');
     }
-    lines.push('</details>');
+    details.push('</details>');
   }
-  lines.push('');
-  return lines.join('\n');
+  const full = [...lines, ...details, ''].join('\n');
+  if (full.length <= maxChars) return full;
+  const note = (more: number) =>
+    `\n_${more > 0 ? `…and ${more} more unit(s); t` : 'T'}he resource list is left out to fit; the job summary of the plan run has it all._\n`;
+  const budget = maxChars - note(r.rows.length).length;
+  let kept = 0;
+  for (let len = 0; kept < lines.length; kept++) {
+    len += (lines[kept] as string).length + 1;
+    if (len > budget) break;
+  }
+  const tableRows = lines.slice(kept).filter((l) => l.startsWith('| ')).length;
+  return [...lines.slice(0, kept), note(tableRows)].join('\n');
 }
 
 const STEP_LABEL: Record<ApplyStep, string> = {

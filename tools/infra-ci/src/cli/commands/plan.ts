@@ -4,7 +4,12 @@ import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
 import { planChanges } from '../../orchestrate/plan.js';
 import { artifactName } from '../../plan/bundle.js';
-import { PLAN_MARKER, renderPlanSummary } from '../../plan/summary.js';
+import {
+  COMMENT_MAX,
+  PLAN_MARKER,
+  renderPlanSummary,
+  STEP_SUMMARY_MAX,
+} from '../../plan/summary.js';
 import type { Io } from '../io.js';
 import { rootOption } from '../options.js';
 import type { Services } from '../program.js';
@@ -122,10 +127,16 @@ export function register(program: Command, io: Io, services: Services): void {
         },
         services.runner(),
       );
-      const md = renderPlanSummary(result.report);
-      io.stdout(md);
-      if (io.env.githubStepSummary !== undefined) await io.appendFile(io.env.githubStepSummary, md);
-      if (github !== undefined && pr !== undefined) await github.upsertComment(pr, PLAN_MARKER, md);
+      io.stdout(renderPlanSummary(result.report));
+      if (io.env.githubStepSummary !== undefined) {
+        await io.appendFile(
+          io.env.githubStepSummary,
+          renderPlanSummary(result.report, STEP_SUMMARY_MAX),
+        );
+      }
+      if (github !== undefined && pr !== undefined) {
+        await github.upsertComment(pr, PLAN_MARKER, renderPlanSummary(result.report, COMMENT_MAX));
+      }
       if (result.failure !== undefined) throw new CliError('failed', result.failure);
       const m = result.manifest;
       if (m !== undefined) {
