@@ -14,6 +14,10 @@ locals {
   # Name of the application's ECR repository in every region.
   ecr_repository_name = "demo-app"
 
+  # The failover controller's image repository: standby region only (the controller runs only there,
+  # and shipping a fix to it must not depend on the primary region).
+  failover_ecr_repository_name = "failover-controller"
+
   # Both workload regions; the failover pair is primary -> standby.
   primary_region = "eu-central-1"
   standby_region = "eu-west-2"

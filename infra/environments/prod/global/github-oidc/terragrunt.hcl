@@ -26,9 +26,11 @@ inputs = {
 
   state_bucket_arns = [for r in local.state_regions : "arn:aws:s3:::tfstate-${local.env.aws_account_id}-${r}"]
 
-  # CI pushes to the primary only; ECR replication copies the image to the standby.
+  # CI pushes the app to the primary only (ECR replication copies it to the standby), and the
+  # failover controller straight to the standby, where it runs.
   ecr_push_repository_arns = [
     "arn:aws:ecr:${local.env.primary_region}:${local.env.aws_account_id}:repository/${local.env.ecr_repository_name}",
+    "arn:aws:ecr:${local.env.standby_region}:${local.env.aws_account_id}:repository/${local.env.failover_ecr_repository_name}",
   ]
   # Read-only in the standby: verify that the replicated digest arrived before pinning it.
   ecr_read_repository_arns = [
