@@ -128,7 +128,7 @@ plan)
     echo "Error: no terragrunt.hcl in $CWD" >&2
     finish 1
   fi
-  hash=$(sha256sum terragrunt.hcl)
+  if command -v sha256sum >/dev/null; then hash=$(sha256sum terragrunt.hcl); else hash=$(shasum -a 256 terragrunt.hcl); fi
   hash=${hash%% *}
   if $destroy; then rf=destroy_resources act=delete; else rf=resources act=create; fi
   if [ -n "$U" ] && [ -f "$U/$rf" ]; then
