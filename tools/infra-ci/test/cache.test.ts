@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dirParseCache, gitBlobId } from '../src/cache/parse-cache.js';
 import { cacheDirOption } from '../src/cli/options.js';
+import { CliError } from '../src/errors.js';
 import { HclParser, parserTag } from '../src/hcl/parse.js';
 import { detectChanges } from '../src/index.js';
 import { loadUnits } from '../src/terragrunt/load.js';
@@ -93,6 +94,18 @@ describe('persistent parse cache', () => {
     expect(warm.hits).toBeGreaterThan(0);
     const { graph: plain } = await loadUnits(memoryTree('/repo', changed), E, new HclParser());
     expect(warm.graph).toEqual(plain);
+  });
+
+  it('with most files cached, a broken uncached file fails as it does without a cache', async () => {
+    const files = infraTree();
+    await load(files);
+    const broken = { ...files, [`${E}/prod/eu-west-2/vpc/terragrunt.hcl`]: 'include "root" {\n' };
+    const plain = await loadUnits(memoryTree('/repo', broken), E, new HclParser()).catch(
+      (e: unknown) => e,
+    );
+    expect(plain).toBeInstanceOf(CliError);
+    await expect(load(broken)).rejects.toThrow((plain as CliError).message);
+    expect((plain as CliError).message).toContain(`${E}/prod/eu-west-2/vpc/terragrunt.hcl:`);
   });
 
   it('keys are git blob ids', () => {

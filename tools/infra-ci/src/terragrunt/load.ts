@@ -1,3 +1,4 @@
+import { gitBlobId } from '../cache/parse-cache.js';
 import { CliError } from '../errors.js';
 import type { HclJson, HclParser } from '../hcl/parse.js';
 import { Evaluator, NeedFile, type UnitConfig } from './evaluate.js';
@@ -77,13 +78,57 @@ export async function loadUnits(
   const texts = tree.readMany
     ? await tree.readMany(hcl)
     : await Promise.all(hcl.map((file) => tree.read(file)));
-  const contents = hcl.map((file, i) => ({
-    file,
-    content: texts[i] ?? '',
-    key: tree.blobId?.(file),
-  }));
+  const contents = hcl.map((file, i) => {
+    const content = texts[i] ?? '';
+    return { file, content, key: tree.blobId?.(file) ?? gitBlobId(content) };
+  });
   for (const c of contents) sources.set(c.file, c.content);
-  const all = await parser.parseMany(contents).catch(() => undefined);
+  const pending = parser.parseMany(contents);
+  pending.catch(() => undefined); // awaited below
+  await parser.prefetch(contents.map((c) => c.key));
+  for (const c of contents) {
+    const json = parser.settled(c.key);
+    if (json) parsed.set(c.file, json);
+  }
+
+  const evaluator = new Evaluator(tree.repoRoot, tree.files, parsed, sources, folders);
+  const evaluate = async (id: string): Promise<UnitConfig> => {
+    for (;;) {
+      try {
+        return evaluator.evaluateUnit(id);
+      } catch (err) {
+        if (err instanceof NeedFile && !parsed.has(err.file)) {
+          await load(err.file).catch((e: unknown) => {
+            if (!lenient) throw e;
+            parsed.set(err.file, {});
+          });
+        } else if (lenient && err instanceof CliError) {
+          // A broken unit at the base ref: keep it (so it can be destroyed) without edges.
+          return brokenUnit(id);
+        } else {
+          throw err;
+        }
+      }
+    }
+  };
+
+  // First pass, while the files missing from the parse cache are parsed (the WASM parser compiles
+  // in the background): evaluate the units whose files are all parsed already. Evaluation throws
+  // NeedFile rather than guess, so a unit that succeeds here gets the same result as with every
+  // file parsed; a unit that needs another file, or fails, is evaluated in the second pass, in
+  // unit order, after every file is parsed (so errors are the same as without this pass).
+  const cfgs = new Map<string, UnitConfig>();
+  const later: string[] = [];
+  for (const [n, id] of ids.entries()) {
+    // Let the event loop deliver file reads and the WASM compilation meanwhile.
+    if (n % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
+    try {
+      cfgs.set(id, evaluator.evaluateUnit(id));
+    } catch {
+      later.push(id);
+    }
+  }
+  const all = await pending.catch(() => undefined);
   if (all) {
     hcl.forEach((f, i) => {
       parsed.set(f, all[i] as HclJson);
@@ -98,30 +143,13 @@ export async function loadUnits(
       ),
     );
   }
+  for (const id of later) cfgs.set(id, await evaluate(id));
 
-  const evaluator = new Evaluator(tree.repoRoot, tree.files, parsed, sources, folders);
   const modules = new ModuleIndex(tree, parser, lenient);
   const configs: UnitConfig[] = [];
   const units: Record<string, Unit> = {};
   for (const id of ids) {
-    let cfg: UnitConfig | undefined;
-    while (!cfg) {
-      try {
-        cfg = evaluator.evaluateUnit(id);
-      } catch (err) {
-        if (err instanceof NeedFile && !parsed.has(err.file)) {
-          await load(err.file).catch((e: unknown) => {
-            if (!lenient) throw e;
-            parsed.set(err.file, {});
-          });
-        } else if (lenient && err instanceof CliError) {
-          // A broken unit at the base ref: keep it (so it can be destroyed) without edges.
-          cfg = brokenUnit(id);
-        } else {
-          throw err;
-        }
-      }
-    }
+    const cfg = cfgs.get(id) as UnitConfig;
     configs.push(cfg);
     const reads = new Set(cfg.reads);
     const moduleDirs = cfg.moduleDir === undefined ? [] : await modules.closure(cfg.moduleDir);
