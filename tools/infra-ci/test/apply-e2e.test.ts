@@ -151,19 +151,35 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
     const merge = repo.git('rev-parse', 'HEAD').trim();
     server.addPull({ number: PR, headSha: head, baseSha: base, mergeCommitSha: merge });
     server.addRun({ id: 18, status: 'in_progress', createdAt: '2026-11-27T01:00:00Z' });
-    server.addRun({ id: 19, status: 'in_progress', createdAt: '2026-11-27T01:01:00Z' });
     server.addRun({ id: 20, status: 'queued', createdAt: '2026-11-27T01:02:00Z' });
   });
 
-  it('a second apply started while one runs is refused (exit 4), nothing applied', async () => {
+  it('a second apply started while one runs is refused (exit 4) and applies nothing; the first finishes', async () => {
+    const release = path.join(tmp, 'release-first-apply');
+    standin.scenario({ units: { 'eu-central-1/vpc': { block: { on: 'apply', until: release } } } });
     const from = standin.calls(repo.dir).length;
-    const r = await cli(['apply', '--work', path.join(tmp, 'work')], { GITHUB_RUN_ID: '20' });
-    expect(r.status).toBe(4);
-    expect(r.stderr).toContain(
+    const first = cli(['apply', '--work', path.join(tmp, 'work-1'), '--parallelism', '1'], {
+      GITHUB_RUN_ID: '18',
+    });
+    // Bounded wait until run 18 is inside `terragrunt apply` of its first unit.
+    for (let i = 0; !applyCalls(from).includes(`apply ${P}/eu-central-1/vpc`); i++) {
+      if (i > 750) throw new Error('the first apply never reached its first unit');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const during = standin.calls(repo.dir).length;
+    const second = await cli(['apply', '--work', path.join(tmp, 'work-2')], {
+      GITHUB_RUN_ID: '20',
+    });
+    expect(second.status).toBe(4);
+    expect(second.stderr).toContain(
       'another apply is running: https://github.com/acme/platform/actions/runs/18',
     );
-    expect(r.stdout).toContain('**Refused — nothing applied.**');
-    expect(standin.calls(repo.dir).slice(from)).toEqual([]);
+    expect(second.stdout).toContain('**Refused — nothing applied.**');
+    expect(standin.calls(repo.dir)).toHaveLength(during);
+    writeFileSync(release, '');
+    const done = await first;
+    expect(done.status).toBe(0);
+    expect(applyCalls(from)).toHaveLength(4);
   });
 
   it('a re-planned unit that differs stops with exit 5 and the fresh plan posted on the PR', async () => {
