@@ -158,6 +158,18 @@ describe('infra-ci plan (library, stand-in terragrunt)', () => {
     expect(r.manifest?.units[`${P}/global/ga`]?.changes).toMatchObject({ add: 0, destroy: 1 });
   });
 
+  it('removes the merge-base worktree also when a destroy plan fails', async () => {
+    repo.remove(`${P}/global/ga`);
+    repo.commit('delete ga');
+    standin.scenario({ units: { 'global/ga': { fail: ['plan'] } } });
+    const r = await plan();
+    expect(r.failure).toContain(`${P}/global/ga: \`terragrunt plan`);
+    const cwd = standin.events().find((e) => e.args[0] === 'plan')?.cwd as string;
+    expect(cwd).toContain('/checkout/');
+    expect(existsSync(cwd)).toBe(false);
+    expect(repo.git('worktree', 'list').trim().split('\n')).toHaveLength(1);
+  });
+
   it('a failing unit plan lets its wave finish, starts nothing more and writes no manifest', async () => {
     touchCommon('vpc', 'eks');
     standin.scenario({ units: { 'eu-central-1/vpc': { fail: ['plan'] } } });
