@@ -53,6 +53,7 @@ export interface ControllerDeps {
  */
 export class Controller {
   private state: State | null = null;
+  private dryRunHandled: string | null = null;
 
   constructor(private readonly d: ControllerDeps) {}
 
@@ -77,7 +78,12 @@ export class Controller {
       await this.apply(resume(loaded, this.d.policy), loaded);
     }
     const control = await this.d.kube.readControl();
-    if (control.request) await this.handleRequest(control.request);
+    // A dry run writes nothing, so the request stays in the ConfigMap: remember it in memory
+    // instead, or every later cycle would handle it again.
+    if (control.request && control.request.id !== this.dryRunHandled) {
+      await this.handleRequest(control.request);
+      if (this.d.dryRun) this.dryRunHandled = control.request.id;
+    }
 
     const round = await this.d.probeRound();
     this.d.metrics.probes(round);

@@ -9,6 +9,7 @@ function world(opts: {
   saved?: State;
   dryRun?: boolean;
   leader?: boolean;
+  log?: ControllerDeps['log'];
 }) {
   const calls: string[] = [];
   let saved: State | null = opts.saved ?? null;
@@ -46,7 +47,7 @@ function world(opts: {
     },
     probeRound: async () => ({ probes: [1, 2, 3].map(() => opts.primaryUp()), reference: true }),
     primaryCapacityReady: async () => true,
-    log: { info: () => {}, warn: () => {} },
+    log: opts.log ?? { info: () => {}, warn: () => {} },
     metrics: { mode: () => {}, probes: () => {}, transition: () => {}, stepDuration: () => {} },
     now: () => t,
     policy: defaultPolicy,
@@ -92,6 +93,22 @@ describe('Controller', () => {
     expect(w.calls).toEqual([]);
     expect(w.controller.current?.mode).toBe('failed-over');
     expect(w.saved()).toBeNull();
+  });
+
+  it('handles a control request once in dry-run, though it stays unanswered', async () => {
+    const decisions: unknown[] = [];
+    const log = {
+      info: (obj: object, msg: string) => {
+        if (msg === 'decision') decisions.push(obj);
+      },
+      warn: () => {},
+    };
+    const w = world({ primaryUp: () => true, dryRun: true, log });
+    w.request({ id: 'r1', type: 'failover', reason: 'drill', at: '' });
+    await w.cycles(4);
+    expect(w.result()).toBeNull();
+    expect(w.calls).toEqual([]);
+    expect(decisions.filter((d) => JSON.stringify(d).includes('manual failover'))).toHaveLength(1);
   });
 
   it('does nothing while another replica holds the Lease', async () => {
