@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -55,7 +55,11 @@ interface Ran {
 }
 
 /** Spawns the CLI without blocking this process (the GitHub server runs in it). */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
+function cli(
+  args: string[],
+  env: Record<string, string> = {},
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
       cwd: repo.dir,
@@ -67,6 +71,7 @@ function cli(args: string[], env: Record<string, string> = {}): Promise<Ran> {
         ...env,
       },
     });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => {
@@ -180,6 +185,34 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
     const done = await first;
     expect(done.status).toBe(0);
     expect(applyCalls(from)).toHaveLength(4);
+  });
+
+  it('a cancelled apply (SIGTERM) stops its running unit, starts nothing more and says what applied (exit 1)', async () => {
+    standin.scenario({
+      units: { 'eu-central-1/vpc': { block: { on: 'apply', until: path.join(tmp, 'never') } } },
+    });
+    const from = standin.calls(repo.dir).length;
+    let child: ChildProcess | undefined;
+    const done = cli(
+      ['apply', '--work', path.join(tmp, 'work-3'), '--parallelism', '1'],
+      { GITHUB_RUN_ID: '18' },
+      (c) => {
+        child = c;
+      },
+    );
+    for (let i = 0; !applyCalls(from).includes(`apply ${P}/eu-central-1/vpc`); i++) {
+      if (i > 750) throw new Error('the apply never reached its first unit');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child?.kill('SIGTERM');
+    const r = await done;
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('[infra-ci] SIGTERM: stopping');
+    expect(r.stdout).toContain('**Apply failed.**');
+    expect(r.stdout).toMatch(
+      /\| apply 1 \| `[^`]*eu-west-2\/vpc` \| apply \| .* \| not started \|/,
+    );
+    expect(applyCalls(from)).toEqual([`apply ${P}/eu-central-1/vpc`]);
   });
 
   it('a re-planned unit that differs stops with exit 5 and the fresh plan posted on the PR', async () => {

@@ -78,4 +78,30 @@ describe('terragrunt runner', () => {
     expect((err as CliError).exitCode).toBe(3);
     expect((err as CliError).message).toContain('is not installed (not found on PATH');
   });
+
+  it('on cancel, a running call gets SIGINT and fails; later calls do not start', async () => {
+    standin.scenario({
+      units: {
+        'eu-central-1/vpc': { block: { on: 'apply', until: path.join(standin.dir, 'never') } },
+      },
+    });
+    const cancel = new AbortController();
+    const r = createRunner({ env: standin.env(), signal: cancel.signal });
+    const running = r.apply({ unit: 'u/vpc', cwd: unitDir, planFile: '/abs/p.tfplan' });
+    for (let i = 0; !standin.events().some((e) => e.args[0] === 'apply'); i++) {
+      if (i > 500) throw new Error('the stand-in never started');
+      await new Promise((res) => setTimeout(res, 10));
+    }
+    cancel.abort();
+    const err = (await running.catch((e: unknown) => e)) as CliError;
+    expect(err.code).toBe('failed');
+    expect(err.message).toMatch(/^u\/vpc: `terragrunt apply .*` exited with code \d+/);
+    const next = (await r
+      .backendDelete({ unit: 'u/vpc', cwd: unitDir })
+      .catch((e: unknown) => e)) as CliError;
+    expect(next.message).toBe(
+      'u/vpc: `terragrunt backend delete --non-interactive --force` not started: the run was cancelled',
+    );
+    expect(standin.events().filter((e) => e.args[0] === 'backend')).toEqual([]);
+  });
 });

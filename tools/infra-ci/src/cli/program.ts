@@ -25,12 +25,23 @@ export function progressLine(unit: string, command: string, code: number, ms: nu
 
 export const defaultServices: Services = {
   github: (env) => createGitHubPort(env),
-  runner: () =>
-    createRunner({
+  runner: () => {
+    // A cancelled job (SIGINT/SIGTERM): running terragrunt calls get SIGINT and stop cleanly,
+    // nothing more starts, and the summary still says what was applied. A second signal kills.
+    const cancel = new AbortController();
+    const stop = (sig: NodeJS.Signals) => {
+      process.stderr.write(`[infra-ci] ${sig}: stopping (running terragrunt calls get SIGINT)\n`);
+      cancel.abort();
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return createRunner({
+      signal: cancel.signal,
       onCall: (unit, command, code, ms) => {
         process.stderr.write(progressLine(unit, command, code, ms));
       },
-    }),
+    });
+  },
 };
 
 /** Every command module exports `register(program, io, services)`; add new ones here. */

@@ -39,6 +39,11 @@ export interface RunnerOptions {
   terraform?: string;
   /** Environment of the children (default: inherited). */
   env?: Record<string, string | undefined>;
+  /**
+   * Cancellation (the job was cancelled): running calls get SIGINT — terraform then stops cleanly
+   * and releases its state lock — and calls not yet started fail at once, so no new unit starts.
+   */
+  signal?: AbortSignal;
   /** Receives each finished unit call (progress in CI logs): command line, exit code, duration. */
   onCall?: (unit: string, commandLine: string, exitCode: number, ms: number) => void;
 }
@@ -88,14 +93,22 @@ function exec(
   cwd: string | undefined,
   env: Record<string, string | undefined> | undefined,
   wholeStdout: boolean,
+  signal: AbortSignal | undefined,
 ): Promise<Ran> {
   return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file, args, {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(signal === undefined ? {} : { signal, killSignal: 'SIGINT' as const }),
+    });
     const out = new Capture(wholeStdout ? SHOW_MAX : TAIL, !wholeStdout);
     const err = new Capture(TAIL, true);
     child.stdout.on('data', (c: Buffer) => out.push(c));
     child.stderr.on('data', (c: Buffer) => err.push(c));
     child.on('error', (e: NodeJS.ErrnoException) => {
+      // Aborted: the child got SIGINT; 'close' reports how it ended.
+      if (e.name === 'AbortError') return;
       if (e.code === 'ENOENT') {
         reject(
           new CliError(
@@ -121,9 +134,12 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
   const tg = opts.terragrunt ?? 'terragrunt';
   const tf = opts.terraform ?? 'terraform';
   const call = async (c: UnitCall, args: string[], wholeStdout = false): Promise<string> => {
-    const started = performance.now();
-    const r = await exec(tg, args, c.cwd, opts.env, wholeStdout);
     const line = `terragrunt ${args.join(' ')}`;
+    if (opts.signal?.aborted) {
+      throw new CliError('failed', `${c.unit}: \`${line}\` not started: the run was cancelled`);
+    }
+    const started = performance.now();
+    const r = await exec(tg, args, c.cwd, opts.env, wholeStdout, opts.signal);
     opts.onCall?.(c.unit, line, r.code, performance.now() - started);
     if (r.code !== 0) {
       const tail = tailLines(r.stderr) || tailLines(r.stdout);
@@ -135,7 +151,7 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
     return r.stdout;
   };
   const version = async (file: string, args: string[]): Promise<string> => {
-    const r = await exec(file, args, undefined, opts.env, false);
+    const r = await exec(file, args, undefined, opts.env, false, undefined);
     if (r.code !== 0) {
       throw new CliError(
         'tool',
