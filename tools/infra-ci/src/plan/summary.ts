@@ -99,7 +99,7 @@ export function renderPlanSummary(r: PlanReport, maxChars = Number.POSITIVE_INFI
   lines.push(
     failed.length > 0
       ? `**Plan failed** for ${failed.length} unit(s); ${notStarted.length} not started. Nothing here can be applied.`
-      : `**${planned.length} unit(s) planned**: +${total('add')} to add, ~${total('change')} to change, -${total('destroy')} to destroy. Applied in this order on merge.`,
+      : `**${planned.length} unit(s) planned**: +${total('add')} to add, ~${total('change')} to change, -${total('destroy')} to destroy. On merge: moved units' old side destroyed first, then the apply waves in order, then the destroys.`,
     '',
     '| wave | unit | kind | + | ~ | - | notes |',
     '| --- | --- | --- | --- | --- | --- | --- |',
