@@ -80,6 +80,17 @@ export async function detectChanges(opts: {
   cacheDir?: string | undefined;
 }): Promise<ChangeSet> {
   const parser = newParser(opts.cacheDir);
+  try {
+    return await changesWith(parser, opts);
+  } finally {
+    await parser.flush(); // cache entries are whole or absent even when the run fails
+  }
+}
+
+async function changesWith(
+  parser: HclParser,
+  opts: { repoRoot: string; base: string; head: string; root: string },
+): Promise<ChangeSet> {
   const repo = await repoRootOf(opts.repoRoot);
   const [baseC, headC] = await Promise.all([
     resolveCommit(repo, opts.base),
@@ -108,7 +119,6 @@ export async function detectChanges(opts: {
     : (await loadUnits(baseTree, root, parser, true)).graph;
   const result = detectChangesPure({ changedFiles, unitsAtBase, unitsAtHead: head.graph });
   if (result.destroyed.length > 0) assertAcyclic(deps(unitsAtBase));
-  await parser.flush();
   return result;
 }
 
@@ -126,8 +136,7 @@ export async function loadUnitGraph(opts: {
 }): Promise<UnitGraph> {
   const parser = newParser(opts.cacheDir);
   const { tree, root } = await openTree(opts);
-  const { graph } = await loadUnits(tree, root, parser);
-  await parser.flush();
+  const { graph } = await loadUnits(tree, root, parser).finally(() => parser.flush());
   assertAcyclic(deps(graph));
   return graph;
 }
