@@ -54,7 +54,8 @@ export interface ApplyDeps {
 }
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-const RE_PLAN = 're-plan needed: push to the PR (or re-run its plan workflow) so it plans again';
+const RE_PLAN =
+  "re-plan needed: re-run the PR's plan workflow, then this apply (or, when the PR changed, open a follow-up PR: it plans on top of main)";
 
 export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   const repo = await repoRootOf(opts.repoRoot);
@@ -140,7 +141,7 @@ export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<A
   const mergedTree = await treeHash(repo, merge, tree);
   if (mergedTree !== m.infraTree) {
     return refuse(
-      `stale plan: the ${tree}/ tree at ${merge} (${mergedTree}) differs from the planned head ${m.headSha} (${m.infraTree}) — the base moved or the PR changed after planning; ${RE_PLAN} (update the PR branch from main).`,
+      `stale plan: the ${tree}/ tree at ${merge} (${mergedTree}) differs from the planned head ${m.headSha} (${m.infraTree}) — the base moved after planning; re-plan needed: open a follow-up PR (it plans on top of main). Requiring infra PRs to be up to date with main before merging prevents this.`,
       m,
     );
   }

@@ -18,7 +18,8 @@ Flow (merge):
     4. the manifest's head SHA is not the PR's head SHA -> re-plan needed
     5. a plan file's sha256 differs from the manifest (the unit is named) -> re-plan needed
     6. stale plan: git tree of --tree at the merge commit != the one planned at the PR head (the
-       base moved, or the PR changed after planning) -> update the PR from main, re-plan
+       base moved after planning) -> a follow-up PR (it plans on top of main); requiring infra
+       PRs to be up to date with main before merging prevents it
     7. terraform/terragrunt versions differ from the manifest's -> pin the same versions
   Then, in the checkout of the merge commit:
     a. moved units: the old side's saved destroy plan applied from a worktree of the merge base,
