@@ -9,13 +9,17 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from '../test/support/app-process.js';
-import { median, positiveInt, serviceFirst } from './stats.js';
+import { median, positiveInt, roundOrder } from './stats.js';
 import { parseWrk, procStatCpuSeconds, procStatusMiB, type WrkResult } from './wrk.js';
 
 const run = promisify(execFile);
-const MAIN_JS = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+// BENCH_SERVICE_JS: another build of the service to measure (e.g. an older commit's dist/main.js).
+const MAIN_JS =
+  process.env.BENCH_SERVICE_JS || fileURLToPath(new URL('../dist/main.js', import.meta.url));
 const BASELINE_JS = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
 const DURATION = process.env.BENCH_DURATION ?? '5s';
+// BENCH_COMPARE_JS: a second build measured in the same rounds (before/after on a noisy machine).
+const COMPARE_JS = process.env.BENCH_COMPARE_JS || undefined;
 const ROUNDS = positiveInt('BENCH_ROUNDS', process.env.BENCH_ROUNDS, 5);
 const CONNECTIONS = 50;
 
@@ -149,30 +153,45 @@ async function main(): Promise<void> {
     readyPath: '',
   };
 
+  const compare: Target | undefined = COMPARE_JS
+    ? { ...service, name: 'compared build', script: COMPARE_JS }
+    : undefined;
+  const targets = compare === undefined ? [service, bare] : [service, bare, compare];
+
   console.log(
-    `wrk -t1 -c${CONNECTIONS} -d${DURATION} --latency, ${ROUNDS} interleaved rounds, ` +
+    `service ${MAIN_JS}${compare === undefined ? '' : `, compared with ${COMPARE_JS}`}\n` +
+      `wrk -t1 -c${CONNECTIONS} -d${DURATION} --latency, ${ROUNDS} interleaved rounds, ` +
       `server on CPU 0, wrk on CPU 1, node ${process.version}, load average ${load()}`,
   );
-  const serviceRuns: Figures[] = [];
-  const bareRuns: Figures[] = [];
+  const runs = new Map<Target, Figures[]>(targets.map((t) => [t, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    const order = serviceFirst(round) ? [service, bare] : [bare, service];
-    for (const target of order) {
-      const figures = await measure(target);
-      (target === service ? serviceRuns : bareRuns).push(figures);
+    const figures = new Map<Target, Figures>();
+    for (const index of roundOrder(targets.length, round)) {
+      const target = targets[index];
+      if (target === undefined) continue;
+      const result = await measure(target);
+      runs.get(target)?.push(result);
+      figures.set(target, result);
     }
-    const s = serviceRuns[round];
-    const b = bareRuns[round];
-    if (s !== undefined && b !== undefined) {
-      console.log(
-        `round ${round + 1}: service ${s.wrk.requestsPerSec.toFixed(0)} req/s, ` +
-          `bare ${b.wrk.requestsPerSec.toFixed(0)} req/s, ratio ` +
-          `${(s.wrk.requestsPerSec / b.wrk.requestsPerSec).toFixed(3)}; per CPU-second ` +
-          `${s.perCpuSecond.toFixed(0)} vs ${b.perCpuSecond.toFixed(0)}, ratio ` +
-          `${(s.perCpuSecond / b.perCpuSecond).toFixed(3)}  (load average ${load()})`,
-      );
-    }
+    const b = figures.get(bare);
+    const parts = targets
+      .filter((t) => t !== bare)
+      .map((t) => {
+        const f = figures.get(t);
+        if (f === undefined || b === undefined) return '';
+        return (
+          `${t.name} ${f.wrk.requestsPerSec.toFixed(0)} req/s (ratio ` +
+          `${(f.wrk.requestsPerSec / b.wrk.requestsPerSec).toFixed(3)}), ` +
+          `${f.perCpuSecond.toFixed(0)} req/CPU-s (ratio ${(f.perCpuSecond / b.perCpuSecond).toFixed(3)})`
+        );
+      });
+    console.log(
+      `round ${round + 1}: bare ${b?.wrk.requestsPerSec.toFixed(0)} req/s, ` +
+        `${b?.perCpuSecond.toFixed(0)} req/CPU-s; ${parts.join('; ')}  (load average ${load()})`,
+    );
   }
+  const serviceRuns = runs.get(service) ?? [];
+  const bareRuns = runs.get(bare) ?? [];
 
   const svc = summarise(serviceRuns);
   const base = summarise(bareRuns);
@@ -189,6 +208,14 @@ async function main(): Promise<void> {
   console.log('medians over rounds (peak RSS: largest):');
   console.log(row('service', svc));
   console.log(row('bare node:http', base));
+  if (compare !== undefined) {
+    const cmp = summarise(runs.get(compare) ?? []);
+    console.log(row('compared build', cmp));
+    console.log(
+      `compared build: ratio of medians ${(cmp.rps / base.rps).toFixed(3)} req/s, ` +
+        `${(cmp.perCpu / base.perCpu).toFixed(3)} req/CPU-s`,
+    );
+  }
   console.log(
     `throughput ratio of medians ${ratio.toFixed(3)}  (goal >= 0.85: ${check(ratio >= 0.85)})`,
   );

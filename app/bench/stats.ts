@@ -8,11 +8,12 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Which server runs first in round `round` (0-based): ABBA order (service, bare, bare, service,
- * ...), so a slow drift of the machine's load does not favour either side.
+ * Order in which `count` servers run in round `round` (0-based): rotated every round and
+ * reversed every other round (ABBA for two), so a slow drift of the machine's load favours none.
  */
-export function serviceFirst(round: number): boolean {
-  return round % 4 === 0 || round % 4 === 3;
+export function roundOrder(count: number, round: number): number[] {
+  const order = Array.from({ length: count }, (_, i) => (i + round) % count);
+  return Math.floor(round / count) % 2 === 1 ? order.reverse() : order;
 }
 
 /** Parses a positive integer setting such as BENCH_ROUNDS; throws naming the variable. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, positiveInt, serviceFirst } from '../bench/stats.js';
+import { median, positiveInt, roundOrder } from '../bench/stats.js';
 import { parseWrk, procStatCpuSeconds, procStatusMiB } from '../bench/wrk.js';
 
 const REPORT = `Running 10s test @ http://127.0.0.1:8080/
@@ -52,8 +52,19 @@ describe('bench rounds', () => {
     expect(() => median([])).toThrow('empty');
   });
 
-  it('alternates the order ABBA so drift favours neither server', () => {
-    expect([0, 1, 2, 3, 4, 5].map(serviceFirst)).toEqual([true, false, false, true, true, false]);
+  it('rotates the order and reverses it every other cycle so drift favours no server', () => {
+    expect([0, 1, 2, 3].map((round) => roundOrder(2, round))).toEqual([
+      [0, 1],
+      [1, 0],
+      [1, 0],
+      [0, 1],
+    ]);
+    expect([0, 1, 2, 3].map((round) => roundOrder(3, round))).toEqual([
+      [0, 1, 2],
+      [1, 2, 0],
+      [2, 0, 1],
+      [2, 1, 0],
+    ]);
   });
 
   it('reads a positive integer setting or names the bad variable', () => {
