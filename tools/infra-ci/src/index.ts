@@ -91,11 +91,14 @@ async function changesWith(
   parser: HclParser,
   opts: { repoRoot: string; base: string; head: string; root: string },
 ): Promise<ChangeSet> {
-  const repo = await repoRootOf(opts.repoRoot);
-  const [baseC, headC] = await Promise.all([
-    resolveCommit(repo, opts.base),
-    resolveCommit(repo, opts.head),
+  // git resolves refs from any folder inside the repository: no need to wait for its root.
+  const refs = Promise.all([
+    resolveCommit(opts.repoRoot, opts.base),
+    resolveCommit(opts.repoRoot, opts.head),
   ]);
+  refs.catch(() => undefined); // awaited below, after the "not a repository" error, if any
+  const repo = await repoRootOf(opts.repoRoot);
+  const [baseC, headC] = await refs;
   const mb = await mergeBase(repo, baseC, headC);
   const root = rootRel(repo, opts.root);
   let prefetch: Promise<void> = Promise.resolve();
