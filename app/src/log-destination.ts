@@ -33,7 +33,7 @@ const sleepSync = (ms: number) => {
  * Collects log lines in memory and writes them with one synchronous `write(2)` per
  * `bufferSize` characters or per `flushIntervalMs`, whichever comes first. Synchronous writes mean
  * nothing is ever in flight: after `flushSync()` every line is in the kernel, in order — which
- * is what makes it safe to call from `process.on('exit')` and from the crash monitor.
+ * is what makes it safe to call from `process.on('exit')`.
  *
  * A slow reader (`EAGAIN` on a non-blocking pipe) is waited for, as pino's own synchronous
  * destination does; a closed reader (`EPIPE`) or another write error drops logging for good

@@ -12,7 +12,7 @@ export const LOG_FLUSH_INTERVAL_MS = 200;
 
 /**
  * Buffered stdout (see {@link bufferedLogDestination}): one `write(2)` per ~70 access lines instead
- * of one per line. The entry point flushes it on `exit` and on crashes; only a SIGKILL can lose
+ * of one per line. The entry point flushes it on `exit` (crashes included); only a SIGKILL can lose
  * the last ≤ 200 ms of lines.
  */
 export function bufferedStdout(fd = 1): LogDestination {

@@ -34,11 +34,9 @@ const logger = createLogger({
   destination: logDestination,
 });
 // Log lines are buffered (logger.ts): write out what is held on every way out of the process.
-// 'exit' covers process.exit and an empty event loop; the monitor covers crashes, which do not
-// emit 'exit' (it observes only: Node's default crash handling still runs).
+// 'exit' is emitted for process.exit(), an empty event loop and an uncaught exception alike.
 const flushLogs = () => logDestination.flushSync();
 process.on('exit', flushLogs);
-process.on('uncaughtExceptionMonitor', flushLogs);
 const metricReaders: ExtraReaders | undefined =
   config.otlpEndpoint === undefined
     ? undefined

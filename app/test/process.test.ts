@@ -1,5 +1,9 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, MAIN_JS, startAppProcess } from './support/app-process.js';
 
@@ -72,6 +76,26 @@ describe('buffered logs on the way out', () => {
     expect(await app.stop('SIGTERM')).toBe(0);
     await outputDone(app);
     expect(accessIds(app).filter((id) => id.startsWith('flush-'))).toEqual(ids);
+  });
+
+  it('writes held access lines when the process crashes (uncaught exception)', async () => {
+    // A preloaded module turns SIGUSR2 into an uncaught exception inside the service process.
+    const dir = mkdtempSync(join(tmpdir(), 'demo-app-crash-'));
+    const preload = join(dir, 'crash-on-usr2.mjs');
+    writeFileSync(preload, "process.on('SIGUSR2', () => { throw new Error('boom'); });\n");
+    try {
+      const app = await startAppProcess({
+        env: { NODE_OPTIONS: `--import ${pathToFileURL(preload).href}` },
+      });
+      const response = await fetch(`${app.url}/`, { headers: { 'x-request-id': 'crash-1' } });
+      await response.arrayBuffer();
+      expect(await app.stop('SIGUSR2')).not.toBe(0);
+      await outputDone(app);
+      expect(accessIds(app)).toContain('crash-1');
+      expect(app.logs().some((line) => line.includes('boom'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('writes the fatal line when start-up fails (port taken) and exits 1', async () => {
