@@ -6,6 +6,12 @@
  * _common files, uses one of 10 local modules, and depends on the previous unit of its group.
  * Unit files are identical across regions (as in this repository's infra/ tree), distinct within
  * a region. The head commit changes 50 files (unit configs, module files, region.hcl, _common).
+ *
+ * Prints, measured in the same run: the bare `git diff --name-status` (git floor), an empty Node
+ * process (node floor), `infra-ci --help` (CLI load floor) and `changes` without cache, with an
+ * empty cache (cold), with a cache filled from the base commit (as a CI cache restored from main:
+ * the PR's changed blobs miss) and with a full cache (warm). `--before <main.js>` also times
+ * another build of the CLI (e.g. an older commit's `dist/cli/main.js`) on the same tree.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +31,8 @@ const REGIONS = ['eu-central-1', 'eu-west-2', 'us-east-1', 'us-west-2', 'ap-sout
 const UNITS = 200;
 const KINDS = 10;
 const RUNS = 5;
+const beforeAt = process.argv.indexOf('--before');
+const BEFORE = beforeAt > 0 ? process.argv[beforeAt + 1] : undefined;
 const E = 'infra/environments';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'infra-ci-bench-'));
@@ -162,6 +170,7 @@ try {
     if (answer(args) !== out) throw new Error(`${label}: output differs from the first run`);
   };
   same('no cache', cli('--no-cache'));
+  if (BEFORE !== undefined) same('before', [BEFORE, ...cli().slice(1)]);
   same('warm cache', cli('--cache-dir', warmDir));
   const parsed = JSON.parse(out) as {
     changed: string[];
@@ -170,25 +179,50 @@ try {
   };
 
   const load = loadavg().map((l) => l.toFixed(2));
-  const floor = median(Array.from({ length: RUNS }, () => time('git', diffArgs)));
-  const nodeStart = median(Array.from({ length: RUNS }, () => time(process.execPath, ['-e', '0'])));
-  const help = median(Array.from({ length: RUNS }, () => time(process.execPath, [MAIN, '--help'])));
-  const noCache = median(
-    Array.from({ length: RUNS }, () => time(process.execPath, cli('--no-cache'))),
-  );
-  const cold = median(
-    Array.from({ length: RUNS }, () => time(process.execPath, cli('--cache-dir', newCache()))),
-  );
-  const baseWarm = median(
-    Array.from({ length: RUNS }, () => {
-      const d = newCache();
-      cpSync(baseDir, d, { recursive: true });
-      return time(process.execPath, cli('--cache-dir', d));
-    }),
-  );
-  const warm = median(
-    Array.from({ length: RUNS }, () => time(process.execPath, cli('--cache-dir', warmDir))),
-  );
+  // Each round times every variant once, in turn, so that a change of machine load during the
+  // run affects all of them alike; each figure is the median over the rounds.
+  type Variant = { label: string; run: () => number };
+  const variants: Variant[] = [
+    { label: 'git diff --name-status (git floor)', run: () => time('git', diffArgs) },
+    { label: 'node -e 0 (node floor)', run: () => time(process.execPath, ['-e', '0']) },
+    {
+      label: 'infra-ci --help (CLI load floor)',
+      run: () => time(process.execPath, [MAIN, '--help']),
+    },
+    ...(BEFORE === undefined
+      ? []
+      : [
+          {
+            label: `before: ${BEFORE}`.slice(0, 44),
+            run: () => time(process.execPath, [BEFORE, ...cli().slice(1)]),
+          },
+        ]),
+    { label: 'changes --no-cache', run: () => time(process.execPath, cli('--no-cache')) },
+    {
+      label: 'changes, cold (empty cache)',
+      run: () => time(process.execPath, cli('--cache-dir', newCache())),
+    },
+    {
+      label: 'changes, cache from base (50 changed miss)',
+      run: () => {
+        const d = newCache();
+        cpSync(baseDir, d, { recursive: true });
+        return time(process.execPath, cli('--cache-dir', d));
+      },
+    },
+    {
+      label: 'changes, warm (every blob cached)',
+      run: () => time(process.execPath, cli('--cache-dir', warmDir)),
+    },
+  ];
+  const samples = variants.map(() => [] as number[]);
+  for (let r = 0; r < RUNS; r += 1) {
+    variants.forEach((v, i) => {
+      samples[i]?.push(v.run());
+    });
+  }
+  const figures = samples.map(median);
+  const [floor = 1, nodeStart = 1, help = 1] = figures;
   rmSync(caches, { recursive: true, force: true });
 
   const row = (label: string, ms: number): string =>
@@ -198,15 +232,11 @@ try {
     `result: ${parsed.changed.length} changed, ${parsed.dependents.length} dependents, ${parsed.applyWaves.length} apply waves (same answer with and without cache)`,
   );
   console.log(
-    `load average before timing (1/5/15 min): ${load.join(' ')}; medians of ${RUNS} runs`,
+    `load average before timing (1/5/15 min): ${load.join(' ')}; medians of ${RUNS} interleaved rounds`,
   );
-  console.log(row('git diff --name-status (git floor)', floor));
-  console.log(row('node -e 0 (node floor)', nodeStart));
-  console.log(row('infra-ci --help (CLI load floor)', help));
-  console.log(row('changes --no-cache', noCache));
-  console.log(row('changes, cold (empty cache)', cold));
-  console.log(row('changes, cache from base (50 changed miss)', baseWarm));
-  console.log(row('changes, warm (every blob cached)', warm));
+  variants.forEach((v, i) => {
+    console.log(row(v.label, figures[i] ?? 0));
+  });
   console.log(
     `goal: <= 5x git floor (${(5 * floor).toFixed(1)} ms) and <= 2000 ms; a Node process alone is ${(nodeStart / floor).toFixed(1)}x the git floor`,
   );
