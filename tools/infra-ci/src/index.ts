@@ -63,22 +63,35 @@ function newParser(cacheDir: string | undefined): HclParser {
   return new HclParser({ cache: dirParseCache(cacheDir, parserTag()) });
 }
 
+/** Options of change detection. */
+export interface ChangesOptions {
+  /** Any folder inside the repository. */
+  repoRoot: string;
+  /** Base ref (the diff starts at the merge base of base and head). */
+  base: string;
+  /** Head ref. */
+  head: string;
+  /** Folder holding the units, relative to the repository root (e.g. "infra/environments"). */
+  root: string;
+  /** Folder of the persistent parse cache (parsed HCL by git blob id); none when undefined. */
+  cacheDir?: string | undefined;
+}
+
 /**
  * Units changed between two git refs.
- * @param opts.repoRoot any folder inside the repository
- * @param opts.base base ref (the diff starts at the merge base of base and head)
- * @param opts.head head ref
- * @param opts.root folder holding the units, relative to the repository root (e.g. "infra/environments")
- * @param opts.cacheDir folder of the persistent parse cache (parsed HCL by git blob id); none when undefined
  * @returns unit ids: folder paths relative to the repository root
  */
-export async function detectChanges(opts: {
-  repoRoot: string;
-  base: string;
-  head: string;
-  root: string;
-  cacheDir?: string | undefined;
-}): Promise<ChangeSet> {
+export async function detectChanges(opts: ChangesOptions): Promise<ChangeSet> {
+  return (await detectChangesAndGraph(opts)).changes;
+}
+
+/**
+ * Units changed between two git refs, and the unit graph at head that change detection built
+ * (the same as `loadUnitGraph({ref: head})`, without evaluating the tree twice).
+ */
+export async function detectChangesAndGraph(
+  opts: ChangesOptions,
+): Promise<{ changes: ChangeSet; graph: UnitGraph }> {
   const parser = newParser(opts.cacheDir);
   try {
     return await changesWith(parser, opts);
@@ -89,8 +102,8 @@ export async function detectChanges(opts: {
 
 async function changesWith(
   parser: HclParser,
-  opts: { repoRoot: string; base: string; head: string; root: string },
-): Promise<ChangeSet> {
+  opts: ChangesOptions,
+): Promise<{ changes: ChangeSet; graph: UnitGraph }> {
   // git resolves refs from any folder inside the repository: no need to wait for its root.
   const refs = Promise.all([
     resolveCommit(opts.repoRoot, opts.base),
@@ -122,7 +135,7 @@ async function changesWith(
     : (await loadUnits(baseTree, root, parser, true)).graph;
   const result = detectChangesPure({ changedFiles, unitsAtBase, unitsAtHead: head.graph });
   if (result.destroyed.length > 0) assertAcyclic(deps(unitsAtBase));
-  return result;
+  return { changes: result, graph: head.graph };
 }
 
 /**

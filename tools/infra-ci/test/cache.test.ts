@@ -6,7 +6,7 @@ import { dirParseCache, gitBlobId } from '../src/cache/parse-cache.js';
 import { cacheDirOption } from '../src/cli/options.js';
 import { CliError } from '../src/errors.js';
 import { HclParser, parserTag } from '../src/hcl/parse.js';
-import { detectChanges } from '../src/index.js';
+import { detectChanges, detectChangesAndGraph, loadUnitGraph } from '../src/index.js';
 import { loadUnits } from '../src/terragrunt/load.js';
 import { memoryTree } from '../src/terragrunt/tree.js';
 import { E, infraTree, TempRepo } from './helpers/repo.js';
@@ -119,7 +119,7 @@ describe('persistent parse cache', () => {
 });
 
 describe('detectChanges with a parse cache', () => {
-  it('gives the same answer cold, warm and without cache', async () => {
+  it('gives the same answer cold, warm and without cache, and the head graph on request', async () => {
     const repo = new TempRepo().write(infraTree());
     try {
       const base = repo.commit('base');
@@ -132,6 +132,9 @@ describe('detectChanges with a parse cache', () => {
       expect(cold).toEqual(plain);
       expect(warm).toEqual(plain);
       expect(plain.changed.length).toBeGreaterThan(0);
+      const both = await detectChangesAndGraph({ ...opts, cacheDir: dir });
+      expect(both.changes).toEqual(plain);
+      expect(both.graph).toEqual(await loadUnitGraph({ repoRoot: repo.dir, root: E, ref: 'HEAD' }));
     } finally {
       repo.cleanup();
     }
