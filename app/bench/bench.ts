@@ -20,7 +20,6 @@ const BASELINE_JS = fileURLToPath(new URL('./baseline.mjs', import.meta.url));
 const DURATION = process.env.BENCH_DURATION ?? '5s';
 // BENCH_COMPARE_JS: a second build measured in the same rounds (before/after on a noisy machine).
 const COMPARE_JS = process.env.BENCH_COMPARE_JS || undefined;
-const ROUNDS = positiveInt('BENCH_ROUNDS', process.env.BENCH_ROUNDS, 5);
 const CONNECTIONS = 50;
 
 interface Figures {
@@ -125,6 +124,7 @@ const load = () =>
     .join(' ');
 
 async function main(): Promise<void> {
+  const ROUNDS = positiveInt('BENCH_ROUNDS', process.env.BENCH_ROUNDS, 5);
   try {
     await run('wrk', ['--version']).catch((error: { stdout?: string }) => {
       if (!error.stdout?.includes('wrk')) throw error;
