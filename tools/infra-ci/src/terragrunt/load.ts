@@ -3,6 +3,7 @@ import { CliError } from '../errors.js';
 import type { HclJson, HclParser } from '../hcl/parse.js';
 import { Evaluator, NeedFile, type UnitConfig } from './evaluate.js';
 import { ModuleIndex } from './modules.js';
+import { dirOf } from './paths.js';
 import { foldersOf, type Tree } from './tree.js';
 
 function brokenUnit(id: string): UnitConfig {
@@ -145,6 +146,20 @@ export async function loadUnits(
   }
   for (const id of later) cfgs.set(id, await evaluate(id));
 
+  // Parse the .tf files of the units' module folders in one batch (ModuleIndex then finds them
+  // parsed); a file that fails is left for ModuleIndex to report (or skip, lenient) as before.
+  const moduleDirs = new Set([...cfgs.values()].flatMap((c) => c.moduleDir ?? []));
+  const tfs = [...tree.files].filter((f) => f.endsWith('.tf') && moduleDirs.has(dirOf(f)));
+  if (tfs.length > 0) {
+    const tfTexts = tree.readMany
+      ? await tree.readMany(tfs)
+      : await Promise.all(tfs.map((f) => tree.read(f)));
+    await parser
+      .parseMany(
+        tfs.map((file, i) => ({ file, content: tfTexts[i] ?? '', key: tree.blobId?.(file) })),
+      )
+      .catch(() => undefined);
+  }
   const modules = new ModuleIndex(tree, parser, lenient);
   const configs: UnitConfig[] = [];
   const units: Record<string, Unit> = {};
