@@ -56,7 +56,6 @@ export interface HclSource {
 export class HclParser {
   private readonly memo = new Map<string, Promise<HclJson>>();
   private readonly lookups = new Map<string, Promise<HclJson | undefined>>();
-  private readonly done = new Map<string, HclJson>();
   private readonly cache: ParseCache | undefined;
   private readonly writes: Promise<void>[] = [];
   /** WASM calls made (a batch counts once). */
@@ -119,11 +118,6 @@ export class HclParser {
     return Promise.all(keyed.map((f) => this.parse(f.file, f.content, f.key)));
   }
 
-  /** The parsed JSON for `key` if it is already known (cached or parsed), without waiting. */
-  settled(key: string): HclJson | undefined {
-    return this.done.get(key);
-  }
-
   /** Wait for pending cache writes (call before the process exits). */
   async flush(): Promise<void> {
     await Promise.all(this.writes.splice(0));
@@ -156,7 +150,6 @@ export class HclParser {
     const json = await this.cache?.get(key);
     if (json) {
       this.cacheHits += 1;
-      this.done.set(key, json);
     }
     return json;
   }
@@ -170,14 +163,12 @@ export class HclParser {
     } catch (err) {
       throw toCliError(err, file);
     }
-    this.done.set(key, json);
     this.save(key, json);
     return json;
   }
 
   private store(key: string, json: HclJson): void {
     this.memo.set(key, Promise.resolve(json));
-    this.done.set(key, json);
     this.save(key, json);
   }
 

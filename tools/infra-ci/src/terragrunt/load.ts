@@ -84,14 +84,6 @@ export async function loadUnits(
     return { file, content, key: tree.blobId?.(file) ?? gitBlobId(content) };
   });
   for (const c of contents) sources.set(c.file, c.content);
-  const pending = parser.parseMany(contents);
-  pending.catch(() => undefined); // awaited below
-  await parser.prefetch(contents.map((c) => c.key));
-  for (const c of contents) {
-    const json = parser.settled(c.key);
-    if (json) parsed.set(c.file, json);
-  }
-
   const evaluator = new Evaluator(tree.repoRoot, tree.files, parsed, sources, folders);
   const evaluate = async (id: string): Promise<UnitConfig> => {
     for (;;) {
@@ -113,23 +105,7 @@ export async function loadUnits(
     }
   };
 
-  // First pass, while the files missing from the parse cache are parsed (the WASM parser compiles
-  // in the background): evaluate the units whose files are all parsed already. Evaluation throws
-  // NeedFile rather than guess, so a unit that succeeds here gets the same result as with every
-  // file parsed; a unit that needs another file, or fails, is evaluated in the second pass, in
-  // unit order, after every file is parsed (so errors are the same as without this pass).
-  const cfgs = new Map<string, UnitConfig>();
-  const later: string[] = [];
-  for (const [n, id] of ids.entries()) {
-    // Let the event loop deliver file reads and the WASM compilation meanwhile.
-    if (n % 100 === 99) await new Promise((resolve) => setImmediate(resolve));
-    try {
-      cfgs.set(id, evaluator.evaluateUnit(id));
-    } catch {
-      later.push(id);
-    }
-  }
-  const all = await pending.catch(() => undefined);
+  const all = await parser.parseMany(contents).catch(() => undefined);
   if (all) {
     hcl.forEach((f, i) => {
       parsed.set(f, all[i] as HclJson);
@@ -144,7 +120,8 @@ export async function loadUnits(
       ),
     );
   }
-  for (const id of later) cfgs.set(id, await evaluate(id));
+  const cfgs = new Map<string, UnitConfig>();
+  for (const id of ids) cfgs.set(id, await evaluate(id));
 
   // Parse the .tf files of the units' module folders in one batch (ModuleIndex then finds them
   // parsed); a file that fails is left for ModuleIndex to report (or skip, lenient) as before.
