@@ -52,15 +52,14 @@ function hclUnder(blobs: ReadonlyMap<string, string>, root: string): string[] {
 }
 
 /**
- * A parser with the persistent parse cache in `cacheDir` (none when undefined). Without a cache
- * every run parses, so the WASM parser starts compiling right away, in parallel with git.
+ * A parser with the persistent parse cache in `cacheDir` (none when undefined). Without a cache,
+ * or with an empty one, every file is parsed, so the WASM parser starts compiling right away, in
+ * parallel with git; otherwise it starts as soon as a file is found missing from the cache.
  */
 function newParser(cacheDir: string | undefined): HclParser {
-  if (cacheDir === undefined) {
-    warmUpParser();
-    return new HclParser();
-  }
-  return new HclParser({ cache: dirParseCache(cacheDir, parserTag()) });
+  const cache = cacheDir === undefined ? undefined : dirParseCache(cacheDir, parserTag());
+  if (!cache?.mayHaveEntries()) warmUpParser();
+  return new HclParser({ cache });
 }
 
 /** Options of change detection. */

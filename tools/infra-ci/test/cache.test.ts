@@ -62,9 +62,12 @@ describe('persistent parse cache', () => {
 
   it('ignores an entry that is valid JSON of another shape or under another key', async () => {
     const cache = dirParseCache(dir, 'tag-1');
+    expect(cache.mayHaveEntries()).toBe(false);
     const a = gitBlobId('a = 1\n');
     const b = gitBlobId('b = 2\n');
     await cache.set(a, { a: 1 });
+    expect(cache.mayHaveEntries()).toBe(true);
+    expect(dirParseCache(dir, 'tag-2').mayHaveEntries()).toBe(false);
     await cache.set(b, { b: 2 });
     expect(await cache.get(b)).toEqual({ b: 2 });
     const fileA = entryFile(a);

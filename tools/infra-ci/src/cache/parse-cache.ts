@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /** The JSON form of a parsed HCL file (as hcl2json returns it). */
@@ -16,6 +15,8 @@ export interface ParseCache {
   get(key: string): Promise<ParsedJson | undefined>;
   /** Store the parsed JSON for `key`. Best effort: a failed write is not an error. */
   set(key: string, json: ParsedJson): Promise<void>;
+  /** False when the cache surely has no entry for this parser (e.g. its folder does not exist). */
+  mayHaveEntries(): boolean;
 }
 
 /** Git's blob id (SHA-1) of a text: the key of its parse, equal to `git hash-object`. */
@@ -35,10 +36,12 @@ const KEY = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
  * @param tag parser identity, e.g. "@cdktf/hcl2json@0.21.0;format=1"
  */
 export function dirParseCache(dir: string, tag: string): ParseCache {
+  const made = new Set<string>();
   const space = createHash('sha1').update(tag).digest('hex').slice(0, 12);
   const fileOf = (key: string): string =>
     path.join(dir, 'hcl', space, key.slice(0, 2), `${key}.json`);
   return {
+    mayHaveEntries: () => existsSync(path.join(dir, 'hcl', space)),
     async get(key) {
       if (!KEY.test(key)) return undefined;
       let text: string;
@@ -62,12 +65,21 @@ export function dirParseCache(dir: string, tag: string): ParseCache {
       if (!KEY.test(key)) return;
       const file = fileOf(key);
       const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      // Synchronous, like reads: a cold run writes hundreds of small entries.
       try {
-        await mkdir(path.dirname(file), { recursive: true });
-        await writeFile(tmp, JSON.stringify({ tag, key, json }));
-        await rename(tmp, file);
+        const folder = path.dirname(file);
+        if (!made.has(folder)) {
+          mkdirSync(folder, { recursive: true });
+          made.add(folder);
+        }
+        writeFileSync(tmp, JSON.stringify({ tag, key, json }));
+        renameSync(tmp, file);
       } catch {
-        await rm(tmp, { force: true }).catch(() => undefined);
+        try {
+          rmSync(tmp, { force: true });
+        } catch {
+          // nothing to clean up
+        }
       }
     },
   };
