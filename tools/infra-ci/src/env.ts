@@ -8,6 +8,11 @@ export interface Env {
   readonly githubOutput: string | undefined;
   /** Path of the GitHub Actions job-summary file ($GITHUB_STEP_SUMMARY), when running in Actions. */
   readonly githubStepSummary: string | undefined;
+  /**
+   * Parse-cache folder named by the environment: $INFRA_CI_CACHE_DIR, else
+   * $XDG_CACHE_HOME/infra-ci; undefined when neither is set (commands then use a tmpdir default).
+   */
+  readonly cacheDir: string | undefined;
   /** What the GitHub API client needs; every field is undefined outside Actions. */
   readonly github: GitHubEnv;
 }
@@ -36,6 +41,9 @@ export function readEnv(): Env {
     cwd: process.cwd(),
     githubOutput: nonEmpty(e.GITHUB_OUTPUT),
     githubStepSummary: nonEmpty(e.GITHUB_STEP_SUMMARY),
+    cacheDir:
+      nonEmpty(e.INFRA_CI_CACHE_DIR) ??
+      (nonEmpty(e.XDG_CACHE_HOME) === undefined ? undefined : `${e.XDG_CACHE_HOME}/infra-ci`),
     github: {
       apiUrl: nonEmpty(e.GITHUB_API_URL) ?? 'https://api.github.com',
       token: nonEmpty(e.GITHUB_TOKEN) ?? nonEmpty(e.GH_TOKEN),

@@ -31,10 +31,19 @@ afterEach(() => {
 });
 
 function changes(...extra: string[]) {
+  return changesWithEnv({}, ...extra);
+}
+
+function changesWithEnv(env: Record<string, string>, ...extra: string[]) {
   const r = spawnSync(
     process.execPath,
     [MAIN, 'changes', '--base', base, '--head', 'HEAD', ...extra],
-    { cwd: repo.dir, encoding: 'utf8', env: { PATH: process.env.PATH ?? '' }, timeout: 20_000 },
+    {
+      cwd: repo.dir,
+      encoding: 'utf8',
+      env: { PATH: process.env.PATH ?? '', ...env },
+      timeout: 20_000,
+    },
   );
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
@@ -60,5 +69,18 @@ describe('infra-ci changes --cache-dir (spawned)', () => {
       const entry = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { key?: string };
       expect(f.endsWith(`${entry.key}.json`)).toBe(true);
     }
+  });
+
+  it('takes the folder from $INFRA_CI_CACHE_DIR, else $XDG_CACHE_HOME/infra-ci; --cache-dir wins', () => {
+    const fromVar = path.join(cache, 'var');
+    const xdg = path.join(cache, 'xdg');
+    const flag = path.join(cache, 'flag');
+    const plain = changesWithEnv({ INFRA_CI_CACHE_DIR: fromVar, XDG_CACHE_HOME: xdg });
+    expect(entries(fromVar).length).toBeGreaterThan(5);
+    expect(existsSync(xdg)).toBe(false);
+    expect(changesWithEnv({ XDG_CACHE_HOME: xdg })).toBe(plain);
+    expect(entries(path.join(xdg, 'infra-ci')).length).toBeGreaterThan(5);
+    expect(changesWithEnv({ INFRA_CI_CACHE_DIR: fromVar }, '--cache-dir', flag)).toBe(plain);
+    expect(entries(flag).length).toBeGreaterThan(5);
   });
 });

@@ -203,6 +203,7 @@ describe('infra-ci plan command (in process, fake GitHub)', () => {
       cwd: repo.dir,
       githubOutput: undefined,
       githubStepSummary: '/summary.md',
+      cacheDir: undefined,
       github: {
         apiUrl: 'http://x',
         token: 't',
@@ -220,7 +221,7 @@ describe('infra-ci plan command (in process, fake GitHub)', () => {
         written[f] = (written[f] ?? '') + t;
       },
     };
-    const services = { github: () => gh, runner: () => standin.runner() };
+    const services = { github: async () => gh, runner: async () => standin.runner() };
     let stderr = '';
     expect(await run(io, (t) => (stderr += t), services)).toBe(0);
     expect(stderr).toBe('');

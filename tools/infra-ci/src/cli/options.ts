@@ -1,5 +1,6 @@
 import os from 'node:os';
 import path from 'node:path';
+import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 
 /** --root given on the command line is relative to the current folder; the default is relative to the repository root. */
@@ -19,6 +20,16 @@ export function choice<T extends string>(name: string, value: string, allowed: r
  * `fromEnv` (a folder named by the environment, when the caller has one), else
  * `<os.tmpdir()>/infra-ci-<uid>/cache`; undefined with `--no-cache`.
  */
+/** The `--cache-dir` / `--no-cache` pair, shared by every command that parses the tree. */
+export function addCacheOptions(command: Command): Command {
+  return command
+    .option(
+      '--cache-dir <dir>',
+      'parse cache folder: parsed HCL by git blob id, reused across runs (default: $INFRA_CI_CACHE_DIR, $XDG_CACHE_HOME/infra-ci, else <tmpdir>/infra-ci-<uid>/cache)',
+    )
+    .option('--no-cache', 'parse every file, without reading or writing the parse cache');
+}
+
 export function cacheDirOption(
   cwd: string,
   o: { cache?: boolean; cacheDir?: string | undefined },

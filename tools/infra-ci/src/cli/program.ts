@@ -1,9 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import type { GitHubEnv } from '../env.js';
 import { CliError } from '../errors.js';
-import { createGitHubPort } from '../github/client.js';
 import type { GitHubPort } from '../github/port.js';
-import { createRunner, type TerragruntRunner } from '../terragrunt/runner.js';
+import type { TerragruntRunner } from '../terragrunt/runner.js';
 import { register as apply } from './commands/apply.js';
 import { register as changes } from './commands/changes.js';
 import { register as graph } from './commands/graph.js';
@@ -11,10 +10,14 @@ import { register as plan } from './commands/plan.js';
 import { register as validate } from './commands/validate.js';
 import type { Io } from './io.js';
 
-/** The adapters plan/apply use; the CLI and the tests share this one factory. */
+/**
+ * The adapters plan/apply use; the CLI and the tests share this one factory. Both are loaded on
+ * first use: the GitHub client (Octokit) and the runner's plan schema (zod) would otherwise add
+ * ~0.1–0.2 s to every `changes` and `--help`.
+ */
 export interface Services {
-  github(env: GitHubEnv): GitHubPort;
-  runner(): TerragruntRunner;
+  github(env: GitHubEnv): Promise<GitHubPort>;
+  runner(): Promise<TerragruntRunner>;
 }
 
 /** One stderr line per terragrunt call: CI logs show progress while a long apply runs. */
@@ -24,8 +27,9 @@ export function progressLine(unit: string, command: string, code: number, ms: nu
 }
 
 export const defaultServices: Services = {
-  github: (env) => createGitHubPort(env),
-  runner: () => {
+  github: async (env) => (await import('../github/client.js')).createGitHubPort(env),
+  runner: async () => {
+    const { createRunner } = await import('../terragrunt/runner.js');
     // A cancelled job (SIGINT/SIGTERM): running terragrunt calls get SIGINT and stop cleanly,
     // nothing more starts, and the summary still says what was applied. A second signal kills.
     const cancel = new AbortController();

@@ -6,7 +6,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from '../errors.js';
 import { mergeBase, repoRootOf, resolveCommit } from '../git/git.js';
-import { detectChanges, loadUnitGraph } from '../index.js';
+import { detectChangesAndGraph } from '../index.js';
 import {
   MANIFEST,
   type Manifest,
@@ -33,6 +33,8 @@ export interface PlanOptions {
   out: string;
   parallelism: number;
   pr?: number;
+  /** Folder of the persistent parse cache (see `infra-ci changes --cache-dir`); none when undefined. */
+  cacheDir?: string | undefined;
   now?: () => Date;
 }
 
@@ -66,13 +68,17 @@ export async function planChanges(
     resolveCommit(repo, opts.base),
   ]);
   const tree = repoRelative(repo, opts.tree, 'tree');
-  // The head graph (for upstreamChanged) is loaded alongside the change detection: a PR plan
-  // nearly always has changed units, and the two parses overlap on two cores.
-  const [mb, infraTree, changes, graph] = await Promise.all([
+  // Change detection evaluates the head tree anyway; its graph gives upstreamChanged.
+  const [mb, infraTree, { changes, graph }] = await Promise.all([
     mergeBase(repo, baseSha, headSha),
     treeHash(repo, headSha, tree),
-    detectChanges({ repoRoot: repo, base: baseSha, head: headSha, root: opts.root }),
-    loadUnitGraph({ repoRoot: repo, root: opts.root, ref: headSha }),
+    detectChangesAndGraph({
+      repoRoot: repo,
+      base: baseSha,
+      head: headSha,
+      root: opts.root,
+      cacheDir: opts.cacheDir,
+    }),
   ]);
   const changed = new Set(changes.changed);
   const upstreamOf = (u: string): string[] =>

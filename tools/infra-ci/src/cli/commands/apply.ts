@@ -1,7 +1,6 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
-import { applyPlans } from '../../orchestrate/apply.js';
 import { renderApplySummary } from '../../plan/summary.js';
 import type { Io } from '../io.js';
 import { rootOption } from '../options.js';
@@ -75,8 +74,9 @@ export function register(program: Command, io: Io, services: Services): void {
       const gh = io.env.github;
       const github =
         o.plans === undefined || (gh.token !== undefined && gh.repository !== undefined)
-          ? services.github(gh)
+          ? await services.github(gh)
           : undefined;
+      const { applyPlans } = await import('../../orchestrate/apply.js');
       const report = await applyPlans(
         {
           repoRoot: io.env.cwd,
@@ -88,7 +88,7 @@ export function register(program: Command, io: Io, services: Services): void {
           ...(o.plans === undefined ? {} : { plansDir: path.resolve(io.env.cwd, o.plans) }),
           ...(gh.runId === undefined ? {} : { runId: gh.runId }),
         },
-        { runner: services.runner(), ...(github === undefined ? {} : { github }) },
+        { runner: await services.runner(), ...(github === undefined ? {} : { github }) },
       );
       const md = renderApplySummary(report);
       io.stdout(md);

@@ -3,7 +3,7 @@ import { CliError } from '../../errors.js';
 import { detectChanges } from '../../index.js';
 import { changesGithubOutput, changesJson, changesText } from '../format.js';
 import type { Io } from '../io.js';
-import { cacheDirOption, choice, rootOption } from '../options.js';
+import { addCacheOptions, cacheDirOption, choice, rootOption } from '../options.js';
 
 const FORMATS = ['json', 'github', 'text'] as const;
 
@@ -17,7 +17,7 @@ interface ChangesOptions {
 }
 
 export function register(program: Command, io: Io): void {
-  program
+  const command = program
     .command('changes')
     .description('units changed, destroyed, moved and their dependents between two git refs')
     .requiredOption('--base <ref>', 'base git ref (diff from the merge base with head)')
@@ -26,26 +26,21 @@ export function register(program: Command, io: Io): void {
       '--root <dir>',
       'folder holding the units (default: infra/environments in the repository)',
     )
-    .option('--format <format>', `output: ${FORMATS.join('|')}`, 'json')
-    .option(
-      '--cache-dir <dir>',
-      'parse cache folder: parsed HCL by git blob id, reused across runs (default: <tmpdir>/infra-ci-<uid>/cache)',
-    )
-    .option('--no-cache', 'parse every file, without reading or writing the parse cache')
-    .action(async (o: ChangesOptions) => {
-      const format = choice('format', o.format, FORMATS);
-      if (format === 'github' && io.env.githubOutput === undefined) {
-        throw new CliError('input', '--format github needs $GITHUB_OUTPUT to be set');
-      }
-      const result = await detectChanges({
-        repoRoot: io.env.cwd,
-        base: o.base,
-        head: o.head,
-        root: rootOption(io.env.cwd, o.root, 'infra/environments'),
-        cacheDir: cacheDirOption(io.env.cwd, o),
-      });
-      if (format === 'json') io.stdout(changesJson(result));
-      else if (format === 'text') io.stdout(changesText(result));
-      else await io.appendFile(io.env.githubOutput as string, changesGithubOutput(result));
+    .option('--format <format>', `output: ${FORMATS.join('|')}`, 'json');
+  addCacheOptions(command).action(async (o: ChangesOptions) => {
+    const format = choice('format', o.format, FORMATS);
+    if (format === 'github' && io.env.githubOutput === undefined) {
+      throw new CliError('input', '--format github needs $GITHUB_OUTPUT to be set');
+    }
+    const result = await detectChanges({
+      repoRoot: io.env.cwd,
+      base: o.base,
+      head: o.head,
+      root: rootOption(io.env.cwd, o.root, 'infra/environments'),
+      cacheDir: cacheDirOption(io.env.cwd, o, io.env.cacheDir),
     });
+    if (format === 'json') io.stdout(changesJson(result));
+    else if (format === 'text') io.stdout(changesText(result));
+    else await io.appendFile(io.env.githubOutput as string, changesGithubOutput(result));
+  });
 }

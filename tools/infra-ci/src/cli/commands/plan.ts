@@ -2,8 +2,6 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
-import { planChanges } from '../../orchestrate/plan.js';
-import { artifactName } from '../../plan/bundle.js';
 import {
   COMMENT_MAX,
   PLAN_MARKER,
@@ -11,7 +9,7 @@ import {
   STEP_SUMMARY_MAX,
 } from '../../plan/summary.js';
 import type { Io } from '../io.js';
-import { rootOption } from '../options.js';
+import { addCacheOptions, cacheDirOption, rootOption } from '../options.js';
 import type { Services } from '../program.js';
 
 const HELP = `
@@ -49,6 +47,8 @@ interface PlanCliOptions {
   parallelism: string;
   pr?: string;
   comment?: boolean;
+  cache: boolean;
+  cacheDir?: string;
 }
 
 /** A positive integer option, e.g. --parallelism 4 (shared with apply). */
@@ -77,7 +77,7 @@ async function prFromEvent(eventPath: string | undefined): Promise<number | unde
 }
 
 export function register(program: Command, io: Io, services: Services): void {
-  program
+  const command = program
     .command('plan')
     .summary('PR flow: plan changed units wave by wave and write the plan bundle')
     .description(
@@ -101,54 +101,57 @@ export function register(program: Command, io: Io, services: Services): void {
     .option('--parallelism <n>', 'unit plans running at once inside a wave', '4')
     .option('--pr <number>', 'pull request number (default: from $GITHUB_EVENT_PATH)')
     .option('--comment', 'create or update the PR comment (needs GITHUB_TOKEN, GITHUB_REPOSITORY)')
-    .addHelpText('after', HELP)
-    .action(async (o: PlanCliOptions) => {
-      const parallelism = positiveInt('parallelism', o.parallelism);
-      const pr =
-        o.pr === undefined ? await prFromEvent(io.env.github.eventPath) : positiveInt('pr', o.pr);
-      if (o.comment && pr === undefined) {
-        throw new CliError(
-          'input',
-          '--comment needs the pull request number: --pr N, or $GITHUB_EVENT_PATH of a pull_request event',
-        );
-      }
-      const github = o.comment ? services.github(io.env.github) : undefined;
-      const out = path.resolve(io.env.cwd, o.out);
-      const result = await planChanges(
-        {
-          repoRoot: io.env.cwd,
-          base: o.base,
-          head: o.head,
-          root: rootOption(io.env.cwd, o.root, 'infra/environments'),
-          tree: rootOption(io.env.cwd, o.tree, 'infra'),
-          out,
-          parallelism,
-          ...(pr === undefined ? {} : { pr }),
-        },
-        services.runner(),
+    .addHelpText('after', HELP);
+  addCacheOptions(command).action(async (o: PlanCliOptions) => {
+    const parallelism = positiveInt('parallelism', o.parallelism);
+    const pr =
+      o.pr === undefined ? await prFromEvent(io.env.github.eventPath) : positiveInt('pr', o.pr);
+    if (o.comment && pr === undefined) {
+      throw new CliError(
+        'input',
+        '--comment needs the pull request number: --pr N, or $GITHUB_EVENT_PATH of a pull_request event',
       );
-      io.stdout(renderPlanSummary(result.report));
-      if (io.env.githubStepSummary !== undefined) {
+    }
+    const github = o.comment ? await services.github(io.env.github) : undefined;
+    const out = path.resolve(io.env.cwd, o.out);
+    const { planChanges } = await import('../../orchestrate/plan.js');
+    const { artifactName } = await import('../../plan/bundle.js');
+    const result = await planChanges(
+      {
+        repoRoot: io.env.cwd,
+        base: o.base,
+        head: o.head,
+        root: rootOption(io.env.cwd, o.root, 'infra/environments'),
+        tree: rootOption(io.env.cwd, o.tree, 'infra'),
+        out,
+        parallelism,
+        ...(pr === undefined ? {} : { pr }),
+        cacheDir: cacheDirOption(io.env.cwd, o, io.env.cacheDir),
+      },
+      await services.runner(),
+    );
+    io.stdout(renderPlanSummary(result.report));
+    if (io.env.githubStepSummary !== undefined) {
+      await io.appendFile(
+        io.env.githubStepSummary,
+        renderPlanSummary(result.report, STEP_SUMMARY_MAX),
+      );
+    }
+    if (github !== undefined && pr !== undefined) {
+      await github.upsertComment(pr, PLAN_MARKER, renderPlanSummary(result.report, COMMENT_MAX));
+    }
+    if (result.failure !== undefined) throw new CliError('failed', result.failure);
+    const m = result.manifest;
+    if (m !== undefined) {
+      if (io.env.githubOutput !== undefined) {
         await io.appendFile(
-          io.env.githubStepSummary,
-          renderPlanSummary(result.report, STEP_SUMMARY_MAX),
+          io.env.githubOutput,
+          `artifact=${artifactName(m.headSha)}\nunits=${Object.keys(m.units).length}\n`,
         );
       }
-      if (github !== undefined && pr !== undefined) {
-        await github.upsertComment(pr, PLAN_MARKER, renderPlanSummary(result.report, COMMENT_MAX));
-      }
-      if (result.failure !== undefined) throw new CliError('failed', result.failure);
-      const m = result.manifest;
-      if (m !== undefined) {
-        if (io.env.githubOutput !== undefined) {
-          await io.appendFile(
-            io.env.githubOutput,
-            `artifact=${artifactName(m.headSha)}\nunits=${Object.keys(m.units).length}\n`,
-          );
-        }
-        io.stdout(
-          `\ninfra-ci plan: ${Object.keys(m.units).length} unit plan(s) written to ${out} (artifact ${artifactName(m.headSha)})\n`,
-        );
-      }
-    });
+      io.stdout(
+        `\ninfra-ci plan: ${Object.keys(m.units).length} unit plan(s) written to ${out} (artifact ${artifactName(m.headSha)})\n`,
+      );
+    }
+  });
 }
