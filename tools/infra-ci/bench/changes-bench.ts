@@ -17,15 +17,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI_MAIN } from '../test/helpers/cli.js';
 
-const MAIN = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'dist',
-  'cli',
-  'main.js',
-);
+const MAIN = CLI_MAIN;
 const ENVS = ['prod', 'staging'];
 const REGIONS = ['eu-central-1', 'eu-west-2', 'us-east-1', 'us-west-2', 'ap-south-1'];
 const UNITS = 200;

@@ -2,23 +2,17 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactName } from '../src/plan/bundle.js';
 import { PLAN_MARKER, REPLAN_MARKER } from '../src/plan/summary.js';
+import { CLI_MAIN } from './helpers/cli.js';
 import { E, infraTree, TempRepo } from './helpers/repo.js';
 import { type GitHubServer, startGitHubServer } from './support/github-server.js';
 import { Standin } from './support/terragrunt-standin/index.js';
 
 // PR -> `infra-ci plan --comment` -> artifact -> merge -> `infra-ci apply`, through the built CLI
 // (root `npm test` builds first), the stand-in terragrunt and the local GitHub server.
-const MAIN = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'dist',
-  'cli',
-  'main.js',
-);
+const MAIN = CLI_MAIN;
 const P = `${E}/prod`;
 const PR = 5;
 

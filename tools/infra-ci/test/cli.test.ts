@@ -1,18 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI_MAIN } from './helpers/cli.js';
 import { E, infraTree, TempRepo } from './helpers/repo.js';
 
 // End-to-end through the built CLI (root `npm test` builds before running tests).
-const MAIN = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '..',
-  'dist',
-  'cli',
-  'main.js',
-);
+const MAIN = CLI_MAIN;
 const P = `${E}/prod`;
 
 let repo: TempRepo;
