@@ -1,4 +1,5 @@
-// Benchmark: the built service against a bare node:http server with the same JSON body.
+// Benchmark: the built service against a bare node:http server with the same JSON body, and
+// against the same bare server sending the service's response headers (what the headers cost).
 // Run with `npm run bench -w app` (builds first). Needs wrk and taskset; not part of npm test.
 //
 // The machine may be shared and noisy: the two servers are measured in interleaved rounds
@@ -102,6 +103,39 @@ async function measure(target: Target): Promise<Figures> {
   }
 }
 
+/** Headers that every transport adds by itself, or that vary per request (sent by the reference itself). */
+const TRANSPORT_HEADERS = new Set([
+  'date',
+  'connection',
+  'keep-alive',
+  'content-length',
+  'x-request-id',
+]);
+
+/**
+ * The service's own response headers on GET / (what wrk gets), read from one short-lived process:
+ * the "bare + same headers" reference sends exactly these, so it follows the service when they change.
+ */
+async function serviceHeaders(script: string): Promise<Record<string, string>> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, SHUTDOWN_DELAY_MS: '0', PORT: String(port), HOST: '127.0.0.1' },
+    stdio: 'ignore',
+  });
+  try {
+    await firstOk(`http://127.0.0.1:${port}/readyz`, child, performance.now());
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    await response.arrayBuffer();
+    return Object.fromEntries(
+      [...response.headers].filter(([name]) => !TRANSPORT_HEADERS.has(name)),
+    );
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(3000)]);
+  }
+}
+
 /** Medians over rounds (peak RSS: the largest seen). */
 function summarise(runs: Figures[]) {
   const of = (pick: (f: Figures) => number) => median(runs.map(pick));
@@ -153,10 +187,22 @@ async function main(): Promise<void> {
     readyPath: '',
   };
 
+  const withHeaders: Target = {
+    name: 'bare + headers',
+    script: BASELINE_JS,
+    env: {
+      BASELINE_BODY: body,
+      BASELINE_HEADERS: JSON.stringify(await serviceHeaders(MAIN_JS)),
+      BASELINE_REQUEST_ID: '1',
+    },
+    readyPath: '',
+  };
+
   const compare: Target | undefined = COMPARE_JS
     ? { ...service, name: 'compared build', script: COMPARE_JS }
     : undefined;
-  const targets = compare === undefined ? [service, bare] : [service, bare, compare];
+  const targets =
+    compare === undefined ? [service, bare, withHeaders] : [service, bare, withHeaders, compare];
 
   console.log(
     `service ${MAIN_JS}${compare === undefined ? '' : `, compared with ${COMPARE_JS}`}\n` +
@@ -208,6 +254,8 @@ async function main(): Promise<void> {
   console.log('medians over rounds (peak RSS: largest):');
   console.log(row('service', svc));
   console.log(row('bare node:http', base));
+  const hdr = summarise(runs.get(withHeaders) ?? []);
+  console.log(row('bare + headers', hdr));
   if (compare !== undefined) {
     const cmp = summarise(runs.get(compare) ?? []);
     console.log(row('compared build', cmp));
@@ -218,6 +266,11 @@ async function main(): Promise<void> {
   }
   console.log(
     `throughput ratio of medians ${ratio.toFixed(3)}  (goal >= 0.85: ${check(ratio >= 0.85)})`,
+  );
+  console.log(
+    `bare + the service's response headers and request id: ${(hdr.rps / base.rps).toFixed(3)} × bare; ` +
+      'the service against that reference: ' +
+      `${(svc.rps / hdr.rps).toFixed(3)} req/s, ${(svc.perCpu / hdr.perCpu).toFixed(3)} req/CPU-s`,
   );
   const cpuRatio = svc.perCpu / base.perCpu;
   console.log(
