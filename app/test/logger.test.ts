@@ -75,13 +75,37 @@ describe('buffered log destination', () => {
     dest.close();
   });
 
-  it('stops logging when the reader is gone (EPIPE) instead of throwing', () => {
+  it('stops logging when the reader is gone (EPIPE) instead of throwing, and holds nothing more', () => {
     const fd = fakeFd(['EPIPE']);
     const dest = bufferedLogDestination({ ...options, writer: fd.writer });
     dest.write('lost\n');
     expect(() => dest.flushSync()).not.toThrow();
+    for (let i = 0; i < 1000; i++) dest.write('y'.repeat(50));
     dest.write('x'.repeat(200));
     expect(fd.chunks).toEqual([]);
+    expect(dest.pending()).toBe(0);
+    dest.close();
+  });
+
+  it('drops a batch after maxStallMs of EAGAIN, then says how many lines were lost', () => {
+    const fd = fakeFd(Array.from({ length: 30 }, () => 'EAGAIN' as const));
+    const pauses: number[] = [];
+    const dest = bufferedLogDestination({
+      ...options,
+      maxStallMs: 25,
+      writer: fd.writer,
+      pause: (ms) => pauses.push(ms),
+    });
+    dest.write('one\n');
+    dest.write('two\n');
+    dest.flushSync();
+    expect(fd.chunks).toEqual([]);
+    expect(pauses).toHaveLength(25);
+    dest.write('three\n');
+    dest.flushSync(); // the remaining EAGAINs are waited out; then the write succeeds
+    const lines = fd.text().trimEnd().split('\n');
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ level: 40, dropped: 2 });
+    expect(lines.slice(1)).toEqual(['three']);
     dest.close();
   });
 
