@@ -94,6 +94,21 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
     expect(flow.github.comments[0]?.body).toContain('`aws_eks_cluster.this`: delete, create');
   });
 
+  it('a re-planned unit that differs, with the PR comment failing: still stops, still reports', async () => {
+    await flow.openPr(touch('vpc', 'eks'));
+    flow.mergePr();
+    flow.standin.scenario({
+      units: {
+        'eu-west-2/eks': { resources: [{ address: 'aws_eks_cluster.this', actions: ['delete'] }] },
+      },
+    });
+    flow.github.commentError = new Error('GitHub API POST …/comments: HTTP 422');
+    const r = await flow.apply({ parallelism: 1 });
+    expect(r.outcome).toMatchObject({ kind: 'review', unit: `${P}/eu-west-2/eks` });
+    expect(r.outcome.kind === 'review' && r.outcome.message).toContain('HTTP 422');
+    expect(results(r.rows)).toContain('apply eu-central-1/eks: applied');
+  });
+
   it('a failure mid-wave lets the wave finish, starts no later wave, and the summary says what applied', async () => {
     await flow.openPr(touch('vpc', 'eks'));
     flow.mergePr();
@@ -175,6 +190,25 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
       'apply eu-central-1/vpc: applied',
       'apply eu-west-2/vpc: applied',
       'apply global/accelerator: applied',
+    ]);
+  });
+
+  it('a moved unit with a deleted dependent: the dependent is destroyed before the old side', async () => {
+    await flow.openPr((repo) => {
+      repo.move(`${P}/eu-west-2/eks`, `${P}/eu-west-2/cluster`);
+      repo.remove(`${P}/global/ga`);
+    });
+    flow.mergePr();
+    expect(flow.manifest?.destroyWaves).toEqual([[`${P}/global/ga`], [`${P}/eu-west-2/eks`]]);
+    const r = await flow.apply({ parallelism: 1 });
+    expect(r.outcome).toEqual({ kind: 'applied' });
+    expect(flow.applyCalls()).toEqual([
+      `apply wt:${P}/global/ga`,
+      `backend delete wt:${P}/global/ga`,
+      `apply wt:${P}/eu-west-2/eks`,
+      `backend delete wt:${P}/eu-west-2/eks`,
+      `backend bootstrap ${P}/eu-west-2/cluster`,
+      `apply ${P}/eu-west-2/cluster`,
     ]);
   });
 

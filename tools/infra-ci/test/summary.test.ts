@@ -164,7 +164,7 @@ describe('apply summary', () => {
     expect(md).toContain('**Apply failed.** 1 unit(s) failed');
     expect(md).toContain('Applied: 2 · failed: 1 · differs from review: 0 · not started: 1');
     expect(md).toContain(
-      '| moved (old side) 1 | `old` | destroy | `1234567` · sha256 `000000000000` | destroyed |',
+      '| destroy first 1 | `old` | destroy | `1234567` · sha256 `000000000000` | destroyed |',
     );
     expect(md).toContain(
       '| apply 1 | `vpc` | apply | `1234567` · sha256 `a1a1a1a1a1a1` | applied |',
@@ -173,7 +173,7 @@ describe('apply summary', () => {
       're-planned at merge: sha256 `c3c3c3c3c3c3` (reviewed `1234567` · sha256 `b2b2b2b2b2b2`) | **failed**: eks: boom |',
     );
     expect(md).toContain('| destroy 1 | `gone` | destroy |');
-    expect(md.indexOf('moved (old side) 1')).toBeLessThan(md.indexOf('| apply 1'));
+    expect(md.indexOf('destroy first 1')).toBeLessThan(md.indexOf('| apply 1'));
   });
 
   it('a refusal says nothing was applied and why', () => {
@@ -195,6 +195,29 @@ describe('apply summary', () => {
     });
     expect(md.split('\n')[0]).toBe(REPLAN_MARKER);
     expect(md.indexOf('r.fresh')).toBeLessThan(md.indexOf('r.reviewed'));
+  });
+});
+
+describe('re-plan comment size', () => {
+  it('fits a comment however many resources change, and says how many it left out', () => {
+    const big = {
+      add: 20_000,
+      change: 0,
+      destroy: 0,
+      resources: Array.from({ length: 20_000 }, (_, i) => ({
+        address: `module.nodes.aws_instance.worker[${i}]`,
+        actions: ['create'],
+      })),
+    };
+    const md = renderReplanComment({
+      unit: 'eks',
+      mergeCommit: 'abcdef0123',
+      reviewed: big,
+      fresh: big,
+    });
+    expect(md.length).toBeLessThanOrEqual(COMMENT_MAX);
+    expect(md).toMatch(/… and \d+ more/);
+    expect(md).toContain('`module.nodes.aws_instance.worker[0]`: create');
   });
 });
 

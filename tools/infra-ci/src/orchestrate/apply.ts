@@ -168,13 +168,14 @@ async function execute(
 ): Promise<ApplyReport> {
   const { runner } = deps;
   const prNumber = pr?.number ?? m.pr;
+  // A moved unit's old side is destroyed before the apply waves (its new side may reuse its
+  // names). Destroy waves are ordered dependents first, so every wave up to the last one holding a
+  // moved unit goes first with it: a deleted unit that depended on the old side is destroyed
+  // before it, never after.
   const movedFrom = new Set(m.moved.map((x) => x.from));
-  const movedWaves = m.destroyWaves
-    .map((w) => w.filter((u) => movedFrom.has(u)))
-    .filter((w) => w.length > 0);
-  const destroyWaves = m.destroyWaves
-    .map((w) => w.filter((u) => !movedFrom.has(u)))
-    .filter((w) => w.length > 0);
+  const lastMoved = m.destroyWaves.findLastIndex((w) => w.some((u) => movedFrom.has(u)));
+  const movedWaves = m.destroyWaves.slice(0, lastMoved + 1);
+  const destroyWaves = m.destroyWaves.slice(lastMoved + 1);
   const phases: { step: ApplyStep; waves: string[][] }[] = [
     { step: 'moved', waves: movedWaves },
     { step: 'apply', waves: m.applyWaves },
@@ -284,17 +285,22 @@ async function execute(
     const d = differs;
     let posted = '';
     if (deps.github !== undefined && prNumber !== undefined) {
-      await deps.github.upsertComment(
-        prNumber,
-        REPLAN_MARKER,
-        renderReplanComment({
-          unit: d.unit,
-          mergeCommit: merge,
-          reviewed: d.reviewed,
-          fresh: d.fresh,
-        }),
-      );
-      posted = ` The fresh plan was posted on PR #${prNumber}.`;
+      // Units were applied by now: a failed comment must not cost the report of what was.
+      try {
+        await deps.github.upsertComment(
+          prNumber,
+          REPLAN_MARKER,
+          renderReplanComment({
+            unit: d.unit,
+            mergeCommit: merge,
+            reviewed: d.reviewed,
+            fresh: d.fresh,
+          }),
+        );
+        posted = ` The fresh plan was posted on PR #${prNumber}.`;
+      } catch (error) {
+        posted = ` Posting the fresh plan on PR #${prNumber} failed (${message(error)}); it is in this job's log.`;
+      }
     }
     return report({
       kind: 'review',

@@ -99,7 +99,7 @@ export function renderPlanSummary(r: PlanReport, maxChars = Number.POSITIVE_INFI
   lines.push(
     failed.length > 0
       ? `**Plan failed** for ${failed.length} unit(s); ${notStarted.length} not started. Nothing here can be applied.`
-      : `**${planned.length} unit(s) planned**: +${total('add')} to add, ~${total('change')} to change, -${total('destroy')} to destroy. On merge: moved units' old side destroyed first, then the apply waves in order, then the destroys.`,
+      : `**${planned.length} unit(s) planned**: +${total('add')} to add, ~${total('change')} to change, -${total('destroy')} to destroy. On merge: moved units' old side destroyed first (after any deleted unit that depends on it), then the apply waves in order, then the destroys.`,
     '',
     '| wave | unit | kind | + | ~ | - | notes |',
     '| --- | --- | --- | --- | --- | --- | --- |',
@@ -149,7 +149,7 @@ export function renderPlanSummary(r: PlanReport, maxChars = Number.POSITIVE_INFI
 }
 
 const STEP_LABEL: Record<ApplyStep, string> = {
-  moved: 'moved (old side)',
+  moved: 'destroy first',
   apply: 'apply',
   destroy: 'destroy',
 };
@@ -199,16 +199,32 @@ export function renderApplySummary(r: ApplyReport): string {
 }
 
 /** PR comment posted when a re-planned unit's fresh plan differs from the reviewed one. */
-export function renderReplanComment(x: {
-  unit: string;
-  mergeCommit: string;
-  reviewed: Changes;
-  fresh: Changes;
-}): string {
-  const list = (c: Changes) =>
-    c.resources.length === 0
-      ? ['- (no resource changes)']
-      : c.resources.map((r) => `- ${code(r.address)}: ${r.actions.join(', ')}`);
+export function renderReplanComment(
+  x: {
+    unit: string;
+    mergeCommit: string;
+    reviewed: Changes;
+    fresh: Changes;
+  },
+  maxChars = COMMENT_MAX,
+): string {
+  // Each list gets half the budget left after the text, so a huge plan still fits one comment.
+  const budget = Math.max(0, (maxChars - 1_500) / 2);
+  const list = (c: Changes) => {
+    if (c.resources.length === 0) return ['- (no resource changes)'];
+    const lines: string[] = [];
+    let used = 0;
+    for (const r of c.resources) {
+      const line = `- ${code(r.address)}: ${r.actions.join(', ')}`;
+      if (used + line.length + 1 > budget) {
+        lines.push(`- … and ${c.resources.length - lines.length} more (see the apply job's log)`);
+        break;
+      }
+      lines.push(line);
+      used += line.length + 1;
+    }
+    return lines;
+  };
   return [
     REPLAN_MARKER,
     `### infra-ci apply stopped at ${code(short(x.mergeCommit))}: ${code(x.unit)} needs review`,

@@ -10,6 +10,8 @@ export class FakeGitHub implements GitHubPort {
   /** Runs returned by earlierActiveRuns. */
   activeRuns: RunRef[] = [];
   comments: { pr: number; marker: string; body: string }[] = [];
+  /** When set, upsertComment throws it (e.g. a 422 or a 5xx of the real API). */
+  commentError: Error | undefined;
   calls: string[] = [];
 
   async pullRequestForMergeCommit(sha: string): Promise<PullRequestRef | undefined> {
@@ -34,6 +36,7 @@ export class FakeGitHub implements GitHubPort {
     body: string,
   ): Promise<{ id: number; created: boolean }> {
     this.calls.push(`upsertComment ${prNumber} ${marker}`);
+    if (this.commentError !== undefined) throw this.commentError;
     const i = this.comments.findIndex((c) => c.pr === prNumber && c.body.includes(marker));
     if (i >= 0) {
       this.comments[i] = { pr: prNumber, marker, body };
