@@ -13,6 +13,11 @@ export interface Env {
    * $XDG_CACHE_HOME/infra-ci; undefined when neither is set (commands then use a tmpdir default).
    */
   readonly cacheDir: string | undefined;
+  /**
+   * Environment for terragrunt/terraform children: ours without the GitHub token (they need AWS
+   * credentials, never the token that can comment and read artifacts).
+   */
+  readonly childEnv: Record<string, string | undefined>;
   /** What the GitHub API client needs; every field is undefined outside Actions. */
   readonly github: GitHubEnv;
 }
@@ -36,8 +41,10 @@ const nonEmpty = (v: string | undefined): string | undefined =>
 export function readEnv(): Env {
   const e = process.env;
   const runId = nonEmpty(e.GITHUB_RUN_ID);
+  const { GITHUB_TOKEN: _token, GH_TOKEN: _ghToken, ...childEnv } = e;
   return {
     args: process.argv.slice(2),
+    childEnv,
     cwd: process.cwd(),
     githubOutput: nonEmpty(e.GITHUB_OUTPUT),
     githubStepSummary: nonEmpty(e.GITHUB_STEP_SUMMARY),

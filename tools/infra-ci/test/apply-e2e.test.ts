@@ -258,5 +258,9 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
     expect(md).toContain(
       '| apply 2 | `infra/environments/prod/eu-west-2/eks` | apply | re-planned at merge',
     );
+    // The CLI holds GITHUB_TOKEN; terragrunt and terraform children never see it.
+    const events = standin.events();
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.filter((e) => e.token)).toEqual([]);
   });
 });

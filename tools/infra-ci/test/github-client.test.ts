@@ -197,6 +197,46 @@ describe('findArtifact', () => {
   });
 });
 
+describe('findArtifact provenance', () => {
+  it('takes plans only from a pull_request run of infra-pr, whatever else uploads the same name later', async () => {
+    const name = 'infra-plans-provenance';
+    const files = { 'manifest.json': '{}' };
+    const at = (s: number) => `2026-03-01T00:00:${String(s).padStart(2, '0')}Z`;
+    const wanted = server.addArtifact({ name, headSha: HEAD, runId: 70, files, createdAt: at(10) });
+    server.addArtifact({
+      name,
+      headSha: HEAD,
+      runId: 71,
+      files,
+      createdAt: at(20),
+      workflowPath: '.github/workflows/other.yml',
+    });
+    server.addArtifact({
+      name,
+      headSha: HEAD,
+      runId: 72,
+      files,
+      createdAt: at(30),
+      event: 'workflow_dispatch',
+    });
+    expect((await port.findArtifact(name, HEAD))?.id).toBe(wanted);
+    const looked = server.requests.filter((r) => /\/actions\/runs\/7\d$/.test(r.path));
+    expect(looked.map((r) => r.path.slice(-2))).toEqual(['72', '71', '70']);
+  });
+
+  it('finds none when only other workflows uploaded it', async () => {
+    const name = 'infra-plans-foreign';
+    server.addArtifact({
+      name,
+      headSha: HEAD,
+      runId: 80,
+      files: { 'manifest.json': '{}' },
+      workflowPath: '.github/workflows/app-pr.yml',
+    });
+    expect(await port.findArtifact(name, HEAD)).toBeUndefined();
+  });
+});
+
 describe('findArtifact across pages', () => {
   it('finds an older artifact behind a full page of newer ones', async () => {
     const name = 'infra-plans-paged';

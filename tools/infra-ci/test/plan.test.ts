@@ -204,6 +204,7 @@ describe('infra-ci plan command (in process, fake GitHub)', () => {
       githubOutput: undefined,
       githubStepSummary: '/summary.md',
       cacheDir: undefined,
+      childEnv: {},
       github: {
         apiUrl: 'http://x',
         token: 't',

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import type { GitHubEnv } from '../env.js';
+import type { Env, GitHubEnv } from '../env.js';
 import { CliError } from '../errors.js';
 import type { GitHubPort } from '../github/port.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
@@ -17,7 +17,7 @@ import type { Io } from './io.js';
  */
 export interface Services {
   github(env: GitHubEnv): Promise<GitHubPort>;
-  runner(): Promise<TerragruntRunner>;
+  runner(env: Env): Promise<TerragruntRunner>;
 }
 
 /** One stderr line per terragrunt call: CI logs show progress while a long apply runs. */
@@ -28,7 +28,7 @@ export function progressLine(unit: string, command: string, code: number, ms: nu
 
 export const defaultServices: Services = {
   github: async (env) => (await import('../github/client.js')).createGitHubPort(env),
-  runner: async () => {
+  runner: async (env) => {
     const { createRunner } = await import('../terragrunt/runner.js');
     // A cancelled job (SIGINT/SIGTERM): running terragrunt calls get SIGINT and stop cleanly,
     // nothing more starts, and the summary still says what was applied. A second signal kills.
@@ -40,6 +40,7 @@ export const defaultServices: Services = {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
     return createRunner({
+      env: env.childEnv,
       signal: cancel.signal,
       onCall: (unit, command, code, ms) => {
         process.stderr.write(progressLine(unit, command, code, ms));

@@ -46,6 +46,11 @@ export interface GitHubClientOptions {
   retries?: number;
   /** Wait before the first retry, doubled each time. Default 1 s. */
   retryDelayMs?: number;
+  /**
+   * The only workflow whose artifacts are plans: the uploading run must be this file, started by
+   * a `pull_request` event. Default `.github/workflows/infra-pr.yml`.
+   */
+  planWorkflowPath?: string;
 }
 
 interface HttpErrorLike {
@@ -103,6 +108,7 @@ export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = 
   const timeoutMs = options.timeoutMs ?? 120_000;
   const retries = options.retries ?? 2;
   const retryDelayMs = options.retryDelayMs ?? 1000;
+  const planWorkflowPath = options.planWorkflowPath ?? '.github/workflows/infra-pr.yml';
   if (env.token === undefined) {
     throw new CliError(
       'input',
@@ -196,15 +202,18 @@ export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = 
             !fromFork(a.workflow_run),
         )
         .sort((a, b) => time(b.created_at) - time(a.created_at) || b.id - a.id);
-      const newest = candidates[0];
-      if (!newest) return undefined;
-      return {
-        id: newest.id,
-        name: newest.name,
-        runId: newest.workflow_run?.id ?? 0,
-        headSha,
-        createdAt: newest.created_at ?? '',
-      };
+      // The checksums travel inside the artifact, so they prove integrity, not origin: only a
+      // pull_request run of the plan workflow made plans (any other workflow could upload a file
+      // under this name).
+      for (const a of candidates) {
+        const runId = a.workflow_run?.id ?? 0;
+        const run = await call(`GET ${repoPath}/actions/runs/${runId}`, 'actions: read', () =>
+          octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId }),
+        );
+        if (run.data.path !== planWorkflowPath || run.data.event !== 'pull_request') continue;
+        return { id: a.id, name: a.name, runId, headSha, createdAt: a.created_at ?? '' };
+      }
+      return undefined;
     },
 
     async downloadArtifact(artifact: ArtifactRef, dir: string): Promise<void> {

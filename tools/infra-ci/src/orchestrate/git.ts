@@ -42,8 +42,8 @@ export async function withWorktree<T>(
 ): Promise<T> {
   const parent = await mkdtemp(path.join(tmpdir(), 'infra-ci-wt-'));
   const dir = path.join(parent, 'checkout');
-  await git(repo, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
   try {
+    await git(repo, ['worktree', 'add', '--detach', '--quiet', dir, commit]);
     return await fn(dir);
   } finally {
     await git(repo, ['worktree', 'remove', '--force', dir]).catch(() => undefined);

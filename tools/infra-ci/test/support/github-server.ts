@@ -42,6 +42,12 @@ export interface AddArtifact {
   createdAt?: string;
   /** Uploaded by a run of a fork's pull request (workflow_run.head_repository_id differs). */
   fromFork?: boolean;
+  /**
+   * The uploading run's workflow file and event (default `.github/workflows/infra-pr.yml`,
+   * `pull_request`); the run is registered (completed) unless addRun already did.
+   */
+  workflowPath?: string;
+  event?: string;
 }
 
 export interface AddRun {
@@ -50,6 +56,10 @@ export interface AddRun {
   createdAt: string;
   /** Default 1. */
   workflowId?: number;
+  /** Default `.github/workflows/infra-merge.yml`. */
+  path?: string;
+  /** Default `push`. */
+  event?: string;
 }
 
 export interface RecordedRequest {
@@ -110,6 +120,8 @@ interface Run {
   status: string;
   createdAt: string;
   workflowId: number;
+  path: string;
+  event: string;
 }
 interface Comment {
   id: number;
@@ -186,7 +198,9 @@ export async function startGitHubServer(): Promise<GitHubServer> {
   });
   const runJson = (r: Run) => ({
     id: r.id,
-    name: 'infra-merge',
+    name: r.path.replace(/^.*\//, '').replace(/\.ya?ml$/, ''),
+    path: r.path,
+    event: r.event,
     workflow_id: r.workflowId,
     status: r.status,
     conclusion: r.status === 'completed' ? 'success' : null,
@@ -422,14 +436,28 @@ export async function startGitHubServer(): Promise<GitHubServer> {
         fromFork: a.fromFork ?? false,
         zip: zipSync(entries),
       });
+      if (!runs.some((r) => r.id === a.runId)) {
+        runs.push({
+          id: a.runId,
+          status: 'completed',
+          createdAt: tick(),
+          workflowId: 2,
+          path: a.workflowPath ?? '.github/workflows/infra-pr.yml',
+          event: a.event ?? 'pull_request',
+        });
+      }
       return id;
     },
     addRun(r) {
+      const i = runs.findIndex((x) => x.id === r.id);
+      if (i >= 0) runs.splice(i, 1);
       runs.push({
         id: r.id,
         status: r.status,
         createdAt: r.createdAt,
         workflowId: r.workflowId ?? 1,
+        path: r.path ?? '.github/workflows/infra-merge.yml',
+        event: r.event ?? 'push',
       });
     },
     addComment(prNumber, body, login = 'someone') {

@@ -88,7 +88,7 @@ export function register(program: Command, io: Io, services: Services): void {
           ...(o.plans === undefined ? {} : { plansDir: path.resolve(io.env.cwd, o.plans) }),
           ...(gh.runId === undefined ? {} : { runId: gh.runId }),
         },
-        { runner: await services.runner(), ...(github === undefined ? {} : { github }) },
+        { runner: await services.runner(io.env), ...(github === undefined ? {} : { github }) },
       );
       const md = renderApplySummary(report);
       io.stdout(md);

@@ -128,7 +128,7 @@ export function register(program: Command, io: Io, services: Services): void {
         ...(pr === undefined ? {} : { pr }),
         cacheDir: cacheDirOption(io.env.cwd, o, io.env.cacheDir),
       },
-      await services.runner(),
+      await services.runner(io.env),
     );
     io.stdout(renderPlanSummary(result.report));
     if (io.env.githubStepSummary !== undefined) {

@@ -33,6 +33,8 @@ export interface StandinCall {
   args: string[];
   end?: true;
   code?: number;
+  /** Whether GITHUB_TOKEN or GH_TOKEN was set in the call's environment. */
+  token: boolean;
 }
 
 /** One test's stand-in: its own log and scenario files in a temp folder. */

@@ -3,7 +3,7 @@
 # a call costs milliseconds, not a Node start-up. Called as `standin.sh <terragrunt|terraform> ARGS`
 # by the `terragrunt`/`terraform` shims that tests put first on PATH.
 #
-# Log: every call appends {"tool","cwd","args"} to $STANDIN_LOG when it starts and
+# Log: every call appends {"tool","cwd","args","token"} to $STANDIN_LOG when it starts and
 #      {"tool","cwd","args","end":true,"code"} when it ends (one JSON line each).
 # Scenario: $STANDIN_SCENARIO is a folder written by index.ts (Standin.scenario):
 #   terraform_version, terragrunt_version     (defaults 1.9.8 / 0.83.2)
@@ -29,7 +29,10 @@ done
 case $CWD in *[\\\"]*) JCWD=$(esc "$CWD") ;; *) JCWD=$CWD ;; esac
 log() {
   if [ -n "${STANDIN_LOG:-}" ]; then
-    printf '{"tool":"%s","cwd":"%s","args":[%s]%s}\n' "$tool" "$JCWD" "$ARGS" "$1" >>"$STANDIN_LOG"
+    # token: whether a GitHub token reached this child (it must not).
+    tok=false
+    [ -n "${GITHUB_TOKEN:-}${GH_TOKEN:-}" ] && tok=true
+    printf '{"tool":"%s","cwd":"%s","args":[%s],"token":%s%s}\n' "$tool" "$JCWD" "$ARGS" "$tok" "$1" >>"$STANDIN_LOG"
   fi
 }
 finish() {
