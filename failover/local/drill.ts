@@ -7,7 +7,12 @@
 import { defaultPolicy } from '../src/policy.js';
 import { formatDrill, runDrill } from './run-drill.js';
 
+// Ctrl-C or a kill ends the drill early; its finally block stops every process it started.
+const interrupt = new AbortController();
+process.once('SIGINT', () => interrupt.abort());
+process.once('SIGTERM', () => interrupt.abort());
 const report = await runDrill({
+  signal: interrupt.signal,
   policy: { ...defaultPolicy, failbackHealthyMs: 20_000, failbackCooldownMs: 10_000 },
   baselineMs: 8000,
   flappingMs: 60_000,

@@ -20,6 +20,12 @@ export interface FlakyProxy {
   url: string;
   /** Fail every n-th request from now on (0 = forward everything); resets the stats. */
   flap(n: number): void;
+  /**
+   * Fail whole probe rounds: of every `failed + 1` rounds of `perRound` requests, the first
+   * `failed` fail entirely and the last passes (a near miss of N consecutive failed rounds);
+   * resets the stats.
+   */
+  flapRounds(failed: number, perRound: number): void;
   stats(): FlakyStats;
   close(): Promise<void>;
 }
@@ -29,13 +35,19 @@ export function failsAt(seq: number, every: number): boolean {
   return every > 0 && seq % every === 0;
 }
 
+/** Whether the `seq`-th request (1-based) fails when `failed` of every `failed + 1` rounds fail. */
+export function failsInRound(seq: number, failed: number, perRound: number): boolean {
+  const round = Math.floor((seq - 1) / perRound);
+  return failed > 0 && round % (failed + 1) < failed;
+}
+
 /** Starts the proxy in front of `target` (e.g. http://127.0.0.1:PORT), transparent at first. */
 export async function startFlakyProxy(target: string, timeoutMs = 1000): Promise<FlakyProxy> {
-  let every = 0;
+  let fails = (_seq: number) => false;
   let stats: FlakyStats = { requests: 0, failed: 0 };
   const server = http.createServer((req, res) => {
     stats.requests += 1;
-    if (failsAt(stats.requests, every)) {
+    if (fails(stats.requests)) {
       stats.failed += 1;
       // odd failures answer 503, even ones drop the connection
       if (stats.failed % 2 === 1) {
@@ -64,7 +76,11 @@ export async function startFlakyProxy(target: string, timeoutMs = 1000): Promise
   return {
     url: `http://127.0.0.1:${port}`,
     flap: (n) => {
-      every = n;
+      fails = (seq) => failsAt(seq, n);
+      stats = { requests: 0, failed: 0 };
+    },
+    flapRounds: (failed, perRound) => {
+      fails = (seq) => failsInRound(seq, failed, perRound);
       stats = { requests: 0, failed: 0 };
     },
     stats: () => ({ ...stats }),

@@ -69,19 +69,47 @@ export async function startLocalEnv(
   log: (line: string) => void,
   policy: Policy = defaultPolicy,
 ): Promise<LocalEnv> {
-  const [primary, standby] = await Promise.all([
-    startAppProcess({ env: primaryEnv }),
-    startAppProcess({ env: { AWS_REGION: 'eu-west-2', ACCESS_LOG_LEVEL: 'silent' } }),
-  ]);
-  // GA's health checks stay faster than the controller's detection, as in the drill's defaults.
-  const ga = await startGaStandIn(primary.url, standby.url, Math.min(1000, policy.intervalMs / 2));
-  const flaky = await startFlakyProxy(primary.url);
+  // Whatever started is stopped again if a later part fails: no app process outlives a failed start.
+  const started: (() => Promise<unknown>)[] = [];
+  const track = <T extends { stop?: () => Promise<unknown>; close?: () => Promise<unknown> }>(
+    part: T,
+  ): T => {
+    const end = part.stop ?? part.close;
+    if (end) started.push(() => end.call(part));
+    return part;
+  };
+  let primary: AppProcess;
+  let standby: AppProcess;
+  let ga: StandIn;
+  let flaky: FlakyProxy;
+  let kube: Awaited<ReturnType<typeof startFakeKube>>;
   const floor = policy.standbyMinReplicas;
-  const kube = await startFakeKube({
-    [HPA]: { kind: 'HorizontalPodAutoscaler', metadata: {}, spec: { minReplicas: floor } },
-    [DEPLOYMENT]: { kind: 'Deployment', metadata: {}, status: { readyReplicas: floor } },
-    [OVERRIDES]: { kind: 'ConfigMap', metadata: {}, data: { DR_MODE: 'standby' } },
-  });
+  try {
+    const apps = await Promise.allSettled([
+      startAppProcess({ env: primaryEnv }).then(track),
+      startAppProcess({ env: { AWS_REGION: 'eu-west-2', ACCESS_LOG_LEVEL: 'silent' } }).then(track),
+    ]);
+    for (const a of apps) if (a.status === 'rejected') throw a.reason;
+    [primary, standby] = apps.map((a) => (a as PromiseFulfilledResult<AppProcess>).value) as [
+      AppProcess,
+      AppProcess,
+    ];
+    // GA's health checks stay faster than the controller's detection, as in the drill's defaults.
+    ga = track(
+      await startGaStandIn(primary.url, standby.url, Math.min(1000, policy.intervalMs / 2)),
+    );
+    flaky = track(await startFlakyProxy(primary.url));
+    kube = track(
+      await startFakeKube({
+        [HPA]: { kind: 'HorizontalPodAutoscaler', metadata: {}, spec: { minReplicas: floor } },
+        [DEPLOYMENT]: { kind: 'Deployment', metadata: {}, status: { readyReplicas: floor } },
+        [OVERRIDES]: { kind: 'ConfigMap', metadata: {}, data: { DR_MODE: 'standby' } },
+      }),
+    );
+  } catch (error) {
+    await Promise.allSettled(started.map((end) => end()));
+    throw error;
+  }
   const capacity: CapacityChange[] = [{ at: Date.now(), floor, ready: floor }];
   // The cluster: ready replicas follow the HPA floor, one per 500 ms.
   const ramp = setInterval(() => {

@@ -24,6 +24,9 @@ process.on('SIGUSR2', () => {
     (error: unknown) => process.stdout.write(`local: primary restart failed: ${String(error)}\n`),
   );
 });
-process.once('SIGINT', () => {
+// Ctrl-C or a kill: stop both app processes and the stand-ins, so no port stays taken.
+const shutdown = () => {
   env.stop().then(() => process.exit(0));
-});
+};
+process.once('SIGINT', shutdown);
+process.once('SIGTERM', shutdown);

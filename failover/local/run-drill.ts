@@ -1,6 +1,7 @@
 /**
  * The scripted drill over the local two-region environment, in phases under a steady client load
- * through the GA stand-in: baseline → flapping (every n-th probe of the primary fails) → SIGKILL of
+ * through the GA stand-in: baseline → flapping (every n-th probe of the primary fails) → near
+ * misses (failedRounds − 1 whole rounds fail, then one passes) → a settle pause → SIGKILL of
  * the primary → failover → failback refused while the primary is down → primary restarted on the
  * same port → failback through the CLI once the pre-checks pass → cool-down and scale-down.
  * Bounded by `timeoutMs`; everything is stopped in `finally`. Pure figures come from `summarize`.
@@ -15,10 +16,14 @@ export interface DrillOptions {
   /** How long the primary fails every `flapEvery`-th probe (the issue asks for ≥ 60 s). */
   flappingMs: number;
   flapEvery?: number;
+  /** Near-miss cycles after the flapping: failedRounds − 1 failed rounds, then one that passes. */
+  nearMissCycles?: number;
   /** Concurrent clients, each sending GET / through the stand-in every 50 ms. */
   clients?: number;
   /** Hard upper bound of the whole drill. */
   timeoutMs: number;
+  /** Ends the drill early (Ctrl-C, SIGTERM); everything started is stopped. */
+  signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
@@ -34,6 +39,7 @@ export interface Sample {
 export interface Marks {
   flapStart: number | null;
   flapEnd: number | null;
+  nearMissEnd: number | null;
   kill: number | null;
   restored: number | null;
   failbackCommand: number | null;
@@ -49,6 +55,7 @@ export interface Observed {
   transitions: readonly Transition[];
   capacity: readonly CapacityChange[];
   flapProbes: { requests: number; failed: number };
+  nearMissProbes: { requests: number; failed: number };
   refusedWhileDown: ControlResult | null;
   failback: ControlResult | null;
   dials: { primary: number; standby: number };
@@ -70,6 +77,7 @@ export interface DrillFigures {
 export interface DrillReport {
   figures: DrillFigures;
   flapping: { seconds: number; probes: number; failed: number; falseFailovers: number };
+  nearMiss: { seconds: number; probes: number; failed: number; falseFailovers: number };
   failedOutsideDetection: number;
   failback: {
     refusedWhileDown: boolean;
@@ -89,12 +97,20 @@ export interface DrillReport {
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 const secs = (ms: number) => ms / 1000;
 
-/** Seconds from `from` to the start of the last sample that is not `good`, if good ones follow it. */
-function settledAfter(samples: readonly Sample[], from: number, good: (s: Sample) => boolean) {
-  const lastBad = samples.findLastIndex((s) => !good(s));
-  if (lastBad === samples.length - 1 && samples.length > 0) return null;
-  const bad = samples[lastBad];
-  return bad ? secs(Math.max(0, bad.at - from)) : 0;
+/**
+ * Seconds from `from` to the latest start of a sample that is not `good`, when a good sample
+ * started after it; null when there is no evidence (no samples, or none good after the last bad).
+ */
+export function settledAfter(
+  samples: readonly Sample[],
+  from: number,
+  good: (s: Sample) => boolean,
+): number | null {
+  const lastBadAt = Math.max(from, ...samples.filter((s) => !good(s)).map((s) => s.at));
+  if (!samples.some((s) => good(s) && s.at > lastBadAt)) {
+    return samples.length > 0 && samples.every(good) ? 0 : null;
+  }
+  return secs(lastBadAt - from);
 }
 
 /** Pure: figures and goal checks from what the drill observed. */
@@ -129,6 +145,13 @@ export function summarize(o: Observed): DrillReport {
     probes: o.flapProbes.requests,
     failed: o.flapProbes.failed,
     falseFailovers: leftStandby(flapStart, flapEnd),
+  };
+  const nearMissEnd = marks.nearMissEnd ?? marks.end;
+  const nearMiss = {
+    seconds: secs(nearMissEnd - flapEnd),
+    probes: o.nearMissProbes.requests,
+    failed: o.nearMissProbes.failed,
+    falseFailovers: leftStandby(flapEnd, kill),
   };
 
   const pinnedBackAt = transitions.find((t) => t.to === 'failing-back')?.at ?? null;
@@ -170,6 +193,9 @@ export function summarize(o: Observed): DrillReport {
       `flapping failed ${flapping.failed} of ${flapping.probes} probes, expected 1 in ${o.flapEvery}`,
     );
   }
+  if (nearMiss.probes > 0 && nearMiss.failed === 0) {
+    problems.push('the near-miss phase failed no probe');
+  }
   if (!failedOver) problems.push('the controller did not reach failed-over after the kill');
   if (figures.detectS === null || figures.detectS > 15) problems.push('detect > 15 s');
   if (trafficS === null || trafficS > 20) problems.push('traffic not on the standby within 20 s');
@@ -196,12 +222,13 @@ export function summarize(o: Observed): DrillReport {
   const lines = [
     `drill: policy interval=${policy.intervalMs}ms quorum=${policy.probeQuorum}/${policy.probesPerRound} failed_rounds=${policy.failedRounds} window=${policy.windowMs}ms failback_healthy=${policy.failbackHealthyMs}ms cooldown=${policy.failbackCooldownMs}ms`,
     `drill: flapping=${f(flapping.seconds)}s probes=${flapping.probes} failed=${flapping.failed} (1 in ${o.flapEvery}: 503 or dropped) false_failovers=${flapping.falseFailovers}`,
+    `drill: near_miss=${f(nearMiss.seconds)}s probes=${nearMiss.probes} failed=${nearMiss.failed} (${policy.failedRounds - 1} failed rounds, then one passing) false_failovers=${nearMiss.falseFailovers}`,
     `drill: failover detect=${f(figures.detectS)}s traffic=${f(trafficS)}s scaled=${f(figures.scaledS)}s failed_requests_outside_detection=${failedOutsideDetection}`,
     `drill: failback refused_while_down=${failback.refusedWhileDown ? 'yes' : 'no'}${o.refusedWhileDown ? ` (${o.refusedWhileDown.reasons.join('; ')})` : ''}`,
     `drill: failback=${f(failback.trafficS)}s dials=primary:${o.dials.primary}/standby:${o.dials.standby} scaled_down=${f(failback.scaledDownS)}s after pin (cool-down ${f(secs(policy.failbackCooldownMs))}s) failed_requests=${failback.failedRequests} mode=${o.finalMode}`,
     ...problems.map((p) => `drill: GOAL MISSED: ${p}`),
   ];
-  return { figures, flapping, failedOutsideDetection, failback, lines, problems };
+  return { figures, flapping, nearMiss, failedOutsideDetection, failback, lines, problems };
 }
 
 export function formatDrill(f: DrillFigures): string {
@@ -221,12 +248,14 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   const marks: Marks = {
     flapStart: null,
     flapEnd: null,
+    nearMissEnd: null,
     kill: null,
     restored: null,
     failbackCommand: null,
     end: 0,
   };
   let flapProbes = { requests: 0, failed: 0 };
+  let nearMissProbes = { requests: 0, failed: 0 };
   let refusedWhileDown: ControlResult | null = null;
   let failback: ControlResult | null = null;
   let stopped = false;
@@ -272,8 +301,18 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     env.flaky.flap(flapEvery);
     await waitFor(() => false, opts.flappingMs);
     flapProbes = env.flaky.stats();
-    env.flaky.flap(0);
     marks.flapEnd = Date.now();
+    if (stopped) return;
+    // Near misses: one round short of a failover, over and over; the consecutive-round rule
+    // (not a count of failures in the window) is what keeps the controller from failing over.
+    const cycles = opts.nearMissCycles ?? 2;
+    env.flaky.flapRounds(policy.failedRounds - 1, policy.probesPerRound);
+    await waitFor(() => false, cycles * policy.failedRounds * policy.intervalMs);
+    nearMissProbes = env.flaky.stats();
+    env.flaky.flap(0);
+    marks.nearMissEnd = Date.now();
+    // A failover set off late by the flapping must count as false, not as the kill's detection.
+    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
     if (stopped) return;
 
     marks.kill = Date.now();
@@ -315,9 +354,13 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     const timedOut = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()));
     });
-    if ((await Promise.race([run, timedOut])) === 'timeout') {
-      errors.push(`drill timed out after ${opts.timeoutMs} ms`);
-    }
+    const interrupted = new Promise<'interrupted'>((resolve) => {
+      if (opts.signal?.aborted) resolve('interrupted');
+      opts.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+    });
+    const outcome = await Promise.race([run, timedOut, interrupted]);
+    if (outcome === 'timeout') errors.push(`drill timed out after ${opts.timeoutMs} ms`);
+    if (outcome === 'interrupted') errors.push('drill interrupted');
     stopped = true;
     marks.end = Date.now();
     await Promise.all(clients);
@@ -329,6 +372,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       transitions: [...env.transitions],
       capacity: [...env.capacity],
       flapProbes,
+      nearMissProbes,
       refusedWhileDown,
       failback,
       dials: { primary: env.ga.groups.primary.dial, standby: env.ga.groups.standby.dial },

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatDrill, type Observed, runDrill, summarize } from '../local/run-drill.js';
+import {
+  formatDrill,
+  type Observed,
+  runDrill,
+  settledAfter,
+  summarize,
+} from '../local/run-drill.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
 
 /** Default quorum and round count, 500 ms rounds, short failback waits. */
@@ -27,6 +33,9 @@ describe('shortened drill (500 ms rounds): flapping, kill → failover, restore 
     expect(r.flapping.probes).toBeGreaterThanOrEqual(3 * policy.failedRounds);
     expect(r.flapping.failed).toBe(Math.floor(r.flapping.probes / 3));
     expect(r.figures.falseFailovers).toBe(0);
+    // near misses: whole rounds failed, one short of a failover each time, and none happened
+    expect(r.nearMiss.failed).toBeGreaterThanOrEqual(3 * (policy.failedRounds - 1));
+    expect(r.nearMiss.falseFailovers).toBe(0);
     // failover: not before the required consecutive failed rounds; requests failed only meanwhile
     expect(r.figures.detectS).not.toBeNull();
     expect((r.figures.detectS ?? 0) * 1000).toBeGreaterThanOrEqual(
@@ -58,7 +67,8 @@ const clean: Observed = {
   flapEvery: 3,
   marks: {
     flapStart: at(2),
-    flapEnd: at(9),
+    flapEnd: at(7),
+    nearMissEnd: at(9),
     kill: at(10),
     restored: at(22),
     failbackCommand: at(30),
@@ -85,7 +95,8 @@ const clean: Observed = {
     { at: at(35.5), floor: 1, ready: 2 },
     { at: at(36), floor: 1, ready: 1 },
   ],
-  flapProbes: { requests: 21, failed: 7 },
+  flapProbes: { requests: 15, failed: 5 },
+  nearMissProbes: { requests: 6, failed: 3 },
   refusedWhileDown: { id: 'a', mode: 'failed-over', reasons: ['failback refused: primary down'] },
   failback: { id: 'b', mode: 'failing-back', reasons: ['manual failback'] },
   dials: { primary: 100, standby: 0 },
@@ -113,7 +124,8 @@ describe('summarize (pure)', () => {
       scaledDownS: 5,
       failedRequests: 0,
     });
-    expect(r.flapping).toEqual({ seconds: 7, probes: 21, failed: 7, falseFailovers: 0 });
+    expect(r.flapping).toEqual({ seconds: 5, probes: 15, failed: 5, falseFailovers: 0 });
+    expect(r.nearMiss).toEqual({ seconds: 2, probes: 6, failed: 3, falseFailovers: 0 });
   });
 
   it('counts a failover during flapping as false, and flags it', () => {
@@ -160,5 +172,18 @@ describe('summarize (pure)', () => {
       'drill: detect=NaNs traffic=NaNs scaled=NaNs failed_requests=1 total_requests=6 false_failovers=0',
     );
     expect(r.problems).toContain('the controller did not reach failed-over after the kill');
+  });
+});
+
+describe('settledAfter', () => {
+  const s = (t: number, ok: boolean) => ({ at: at(t), done: at(t + 0.1), ok, region: '' });
+  const good = (x: { ok: boolean }) => x.ok;
+  it('is null without evidence: no samples, or no good sample after the last bad one', () => {
+    expect(settledAfter([], at(0), good)).toBeNull();
+    expect(settledAfter([s(1, true), s(2, false)], at(0), good)).toBeNull();
+  });
+  it('measures to the latest-starting bad sample, whatever order the samples completed in', () => {
+    expect(settledAfter([s(3, false), s(1, false), s(2, true), s(4, true)], at(0), good)).toBe(3);
+    expect(settledAfter([s(1, true), s(2, true)], at(0), good)).toBe(0);
   });
 });

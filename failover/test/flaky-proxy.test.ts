@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FlakyProxy, failsAt, startFlakyProxy } from '../local/flaky-proxy.js';
+import { type FlakyProxy, failsAt, failsInRound, startFlakyProxy } from '../local/flaky-proxy.js';
 import { classifyRound } from '../src/machine.js';
 import { defaultPolicy } from '../src/policy.js';
 import { probe, probeRound } from '../src/prober.js';
@@ -32,6 +32,14 @@ const probes = async (n: number) => {
   for (let i = 0; i < n; i += 1) out.push(await probe(`${proxy.url}/readyz`, 1000));
   return out;
 };
+
+describe('failsInRound', () => {
+  it('fails whole rounds: 2 of every 3 rounds of 3 requests', () => {
+    const pattern = Array.from({ length: 12 }, (_, i) => (failsInRound(i + 1, 2, 3) ? 'x' : '.'));
+    expect(pattern.join('')).toBe('xxxxxx...xxx');
+    expect(failsInRound(1, 0, 3)).toBe(false);
+  });
+});
 
 describe('failsAt', () => {
   it('fails exactly every n-th request, never when n is 0', () => {
