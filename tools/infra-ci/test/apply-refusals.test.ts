@@ -43,6 +43,23 @@ describe('infra-ci apply refusals', () => {
     expect(gh.calls).toEqual(['earlierActiveRuns 20']);
   });
 
+  it('the previous infra change was never applied (its waiting run was cancelled): refused', async () => {
+    const gh = flow.freshGitHub();
+    gh.commitRuns.set(flow.base, [
+      {
+        id: 17,
+        status: 'completed',
+        conclusion: 'cancelled',
+        htmlUrl: 'https://github.com/acme/platform/actions/runs/17',
+        startedAt: '2026-11-27T00:00:00Z',
+      },
+    ]);
+    const msg = await refused(gh);
+    expect(msg).toContain(`the previous infra change ${flow.base} was never applied`);
+    expect(msg).toContain('https://github.com/acme/platform/actions/runs/17 (cancelled)');
+    expect(gh.calls).toEqual(['earlierActiveRuns 20', `runsForCommit ${flow.base}`]);
+  });
+
   it('no merged pull request for the merge commit', async () => {
     const gh = flow.freshGitHub();
     gh.pulls.clear();

@@ -58,6 +58,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
     );
     expect(flow.github.calls).toEqual([
       'earlierActiveRuns 20',
+      `runsForCommit ${flow.base}`,
       `pullRequestForMergeCommit ${flow.merge}`,
       `findArtifact infra-plans-${flow.head}`,
       'downloadArtifact 1',
@@ -210,6 +211,29 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
       `backend bootstrap ${P}/eu-west-2/cluster`,
       `apply ${P}/eu-west-2/cluster`,
     ]);
+  });
+
+  it('a previous apply that ran to an end, even failed, does not block the next one', async () => {
+    await flow.openPr(touch('vpc'));
+    flow.mergePr();
+    flow.github.commitRuns.set(flow.base, [
+      {
+        id: 16,
+        status: 'completed',
+        conclusion: 'cancelled',
+        htmlUrl: 'https://github.com/acme/platform/actions/runs/16',
+        startedAt: '2026-11-27T00:00:00Z',
+      },
+      {
+        id: 17,
+        status: 'completed',
+        conclusion: 'failure',
+        htmlUrl: 'https://github.com/acme/platform/actions/runs/17',
+        startedAt: '2026-11-27T00:01:00Z',
+      },
+    ]);
+    const r = await flow.apply();
+    expect(r.outcome).toEqual({ kind: 'applied' });
   });
 
   it('a commit on main outside the infra tree does not make the plan stale', async () => {

@@ -368,6 +368,37 @@ describe('upsertComment', () => {
   });
 });
 
+describe('runsForCommit', () => {
+  it('lists the runs of the same workflow for one commit, with how they ended', async () => {
+    const t = (s: number) => `2026-03-02T10:00:${String(s).padStart(2, '0')}Z`;
+    const prev = 'c'.repeat(40);
+    server.addRun({ id: 900, status: 'in_progress', createdAt: t(30), workflowId: 91 });
+    server.addRun({
+      id: 880,
+      status: 'completed',
+      conclusion: 'cancelled',
+      createdAt: t(10),
+      workflowId: 91,
+      headSha: prev,
+    });
+    server.addRun({
+      id: 881,
+      status: 'completed',
+      createdAt: t(11),
+      workflowId: 92,
+      headSha: prev,
+    });
+    server.addRun({ id: 882, status: 'completed', createdAt: t(12), workflowId: 91 });
+    const runs = await port.runsForCommit(900, prev);
+    expect(runs.map((r) => [r.id, r.status, r.conclusion])).toEqual([
+      [880, 'completed', 'cancelled'],
+    ]);
+    expect(await port.runsForCommit(900, 'd'.repeat(40))).toEqual([]);
+    const asked = server.requests.filter((r) => r.path.includes('/actions/workflows/91/runs'));
+    expect(asked.at(-2)?.path).toContain(`head_sha=${prev}`);
+  });
+});
+
 describe('earlierActiveRuns', () => {
   it('lists queued and in-progress runs of the same workflow created before this one', async () => {
     const t = (s: number) => `2026-03-01T10:00:${String(s).padStart(2, '0')}Z`;

@@ -15,7 +15,7 @@
 import { Octokit } from '@octokit/rest';
 import type { GitHubEnv } from '../env.js';
 import { CliError } from '../errors.js';
-import type { ArtifactRef, GitHubPort, PullRequestRef, RunRef } from './port.js';
+import type { ArtifactRef, CommitRunRef, GitHubPort, PullRequestRef, RunRef } from './port.js';
 import { extractZip, prepareEmptyDir } from './zip.js';
 
 /** Run statuses that hold, or wait for, the apply. */
@@ -275,6 +275,34 @@ export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = 
           octokit.rest.issues.createComment({ owner, repo, issue_number: prNumber, body: text }),
       );
       return { id: created.data.id, created: true };
+    },
+
+    async runsForCommit(runId: number, sha: string): Promise<CommitRunRef[]> {
+      const own = await call(`GET ${repoPath}/actions/runs/${runId}`, 'actions: read', () =>
+        octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId }),
+      );
+      const workflowId = own.data.workflow_id;
+      const runs = await call(
+        `GET ${repoPath}/actions/workflows/${workflowId}/runs?head_sha=${sha}`,
+        'actions: read',
+        () =>
+          octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
+            owner,
+            repo,
+            workflow_id: workflowId,
+            head_sha: sha,
+            per_page: 100,
+          }),
+      );
+      return runs
+        .filter((r) => r.head_sha === sha)
+        .map((r) => ({
+          id: r.id,
+          status: r.status ?? 'unknown',
+          conclusion: r.conclusion ?? null,
+          htmlUrl: r.html_url,
+          startedAt: r.run_started_at ?? r.created_at,
+        }));
     },
 
     async earlierActiveRuns(runId: number): Promise<RunRef[]> {

@@ -33,6 +33,11 @@ export interface RunRef {
   startedAt: string;
 }
 
+/** A run of the same workflow for a given commit, with how it ended (null while not completed). */
+export interface CommitRunRef extends RunRef {
+  conclusion: string | null;
+}
+
 export interface GitHubPort {
   /** The merged pull request whose merge commit is `sha`, or undefined when none is. */
   pullRequestForMergeCommit(sha: string): Promise<PullRequestRef | undefined>;
@@ -57,4 +62,9 @@ export interface GitHubPort {
    * created before it: while any exists, this run must not apply.
    */
   earlierActiveRuns(runId: number): Promise<RunRef[]>;
+  /**
+   * Runs of the workflow that `runId` belongs to for commit `sha` (its push runs): whether an
+   * earlier merge's apply ever ran to an end, or was cancelled while it waited.
+   */
+  runsForCommit(runId: number, sha: string): Promise<CommitRunRef[]>;
 }

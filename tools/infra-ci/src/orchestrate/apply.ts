@@ -26,7 +26,7 @@ import {
   renderReplanComment,
 } from '../plan/summary.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
-import { treeHash, withCheckout, withWorktree } from './git.js';
+import { previousChange, treeHash, withCheckout, withWorktree } from './git.js';
 import { repoRelative } from './plan.js';
 import { runBounded } from './pool.js';
 
@@ -57,6 +57,9 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 const RE_PLAN =
   "re-plan needed: re-run the PR's plan workflow, then this apply (or, when the PR changed, open a follow-up PR: it plans on top of main)";
 
+/** Conclusions of a run that never applied anything (it waited, then was dropped). */
+const NOT_RUN = new Set(['cancelled', 'skipped', 'stale']);
+
 export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   const repo = await repoRootOf(opts.repoRoot);
   const merge = await resolveCommit(repo, opts.mergeCommit);
@@ -71,12 +74,27 @@ export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<A
     rows: [],
   });
 
-  // 1. One apply at a time.
+  // 1a. One apply at a time.
   if (gh !== undefined && opts.runId !== undefined) {
     const runs = await gh.earlierActiveRuns(opts.runId);
     if (runs.length > 0) {
       return refuse(
         `another apply is running: ${runs.map((r) => r.htmlUrl).join(', ')}. Re-run this one after it finished (applies run one at a time, oldest first).`,
+      );
+    }
+  }
+  // 1b. Applies go in merge order. GitHub keeps one run waiting per concurrency group and cancels
+  // the older waiting one, so an earlier merge's apply may never have run: while the previous
+  // infra change has runs and none of them got past waiting, refuse.
+  if (gh !== undefined && opts.runId !== undefined) {
+    const previous = await previousChange(repo, merge, tree);
+    const runs = previous === undefined ? [] : await gh.runsForCommit(opts.runId, previous);
+    const ranToAnEnd = runs.some(
+      (r) => r.status === 'completed' && !NOT_RUN.has(r.conclusion ?? ''),
+    );
+    if (previous !== undefined && runs.length > 0 && !ranToAnEnd) {
+      return refuse(
+        `the previous infra change ${previous} was never applied: its run ${runs.map((r) => `${r.htmlUrl} (${r.conclusion ?? r.status})`).join(', ')} did not run to an end. Re-run it first, then this one: applies go in merge order.`,
       );
     }
   }

@@ -28,6 +28,23 @@ export async function treeHash(repo: string, commit: string, tree: string): Prom
   }
 }
 
+/**
+ * The latest commit before `commit` on its first-parent line (main's history of merges) that
+ * changed `tree`; undefined when there is none (or `commit` has no parent).
+ */
+export async function previousChange(
+  repo: string,
+  commit: string,
+  tree: string,
+): Promise<string | undefined> {
+  const parent = await git(repo, ['rev-parse', '--verify', '--quiet', `${commit}^`]).catch(
+    () => '',
+  );
+  if (parent === '') return undefined;
+  const sha = await git(repo, ['rev-list', '-1', '--first-parent', parent, '--', tree]);
+  return sha === '' ? undefined : sha;
+}
+
 /** Commit checked out in the working tree. */
 export const headCommit = (repo: string): Promise<string> => git(repo, ['rev-parse', 'HEAD']);
 

@@ -1,6 +1,12 @@
 /** In-memory GitHubPort for engine tests: plain data in, calls recorded. */
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
-import type { ArtifactRef, GitHubPort, PullRequestRef, RunRef } from '../../src/github/port.js';
+import type {
+  ArtifactRef,
+  CommitRunRef,
+  GitHubPort,
+  PullRequestRef,
+  RunRef,
+} from '../../src/github/port.js';
 
 export class FakeGitHub implements GitHubPort {
   /** Merge commit SHA -> merged PR. */
@@ -9,6 +15,8 @@ export class FakeGitHub implements GitHubPort {
   artifacts: (ArtifactRef & { dir: string })[] = [];
   /** Runs returned by earlierActiveRuns. */
   activeRuns: RunRef[] = [];
+  /** Commit SHA -> runs of the apply workflow for it (runsForCommit). */
+  commitRuns = new Map<string, CommitRunRef[]>();
   comments: { pr: number; marker: string; body: string }[] = [];
   /** When set, upsertComment throws it (e.g. a 422 or a 5xx of the real API). */
   commentError: Error | undefined;
@@ -44,6 +52,10 @@ export class FakeGitHub implements GitHubPort {
     }
     this.comments.push({ pr: prNumber, marker, body });
     return { id: this.comments.length, created: true };
+  }
+  async runsForCommit(_runId: number, sha: string): Promise<CommitRunRef[]> {
+    this.calls.push(`runsForCommit ${sha}`);
+    return this.commitRuns.get(sha) ?? [];
   }
   async earlierActiveRuns(runId: number): Promise<RunRef[]> {
     this.calls.push(`earlierActiveRuns ${runId}`);

@@ -12,7 +12,7 @@
  *   POST  /repos/{o}/{r}/issues/{n}/comments                 {body}
  *   PATCH /repos/{o}/{r}/issues/comments/{id}                {body}
  *   GET   /repos/{o}/{r}/actions/runs/{id}
- *   GET   /repos/{o}/{r}/actions/workflows/{workflow_id}/runs?status=&per_page=&page=
+ *   GET   /repos/{o}/{r}/actions/workflows/{workflow_id}/runs?status=&head_sha=&per_page=&page=
  * The blob URL needs no token (like GitHub's signed storage URLs); every other path needs it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -60,6 +60,10 @@ export interface AddRun {
   path?: string;
   /** Default `push`. */
   event?: string;
+  /** The commit the run is for (head_sha). */
+  headSha?: string;
+  /** How a completed run ended; default `success`. */
+  conclusion?: string;
 }
 
 export interface RecordedRequest {
@@ -122,6 +126,8 @@ interface Run {
   workflowId: number;
   path: string;
   event: string;
+  headSha: string;
+  conclusion: string;
 }
 interface Comment {
   id: number;
@@ -203,7 +209,8 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     event: r.event,
     workflow_id: r.workflowId,
     status: r.status,
-    conclusion: r.status === 'completed' ? 'success' : null,
+    conclusion: r.status === 'completed' ? r.conclusion : null,
+    head_sha: r.headSha,
     created_at: r.createdAt,
     run_started_at: r.createdAt,
     html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${r.id}`,
@@ -355,8 +362,14 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     if (m && method === 'GET') {
       const wf = Number(m[1]);
       const status = reqUrl.searchParams.get('status');
+      const headSha = reqUrl.searchParams.get('head_sha');
       const found = runs
-        .filter((r) => r.workflowId === wf && (status === null || r.status === status))
+        .filter(
+          (r) =>
+            r.workflowId === wf &&
+            (status === null || r.status === status) &&
+            (headSha === null || r.headSha === headSha),
+        )
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id);
       return send(res, 200, {
         total_count: found.length,
@@ -444,6 +457,8 @@ export async function startGitHubServer(): Promise<GitHubServer> {
           workflowId: 2,
           path: a.workflowPath ?? '.github/workflows/infra-pr.yml',
           event: a.event ?? 'pull_request',
+          headSha: a.headSha,
+          conclusion: 'success',
         });
       }
       return id;
@@ -458,6 +473,8 @@ export async function startGitHubServer(): Promise<GitHubServer> {
         workflowId: r.workflowId ?? 1,
         path: r.path ?? '.github/workflows/infra-merge.yml',
         event: r.event ?? 'push',
+        headSha: r.headSha ?? '0'.repeat(40),
+        conclusion: r.conclusion ?? 'success',
       });
     },
     addComment(prNumber, body, login = 'someone') {

@@ -12,6 +12,8 @@ Flow (merge):
   Refusals, checked in this order; each exits 4, names what differs and applies NOTHING:
     1. another run of this workflow, created earlier, is queued or running ("another apply is
        running: <url>"; only with $GITHUB_RUN_ID) -> re-run after it finished
+       the previous commit on main that changed --tree has runs of this workflow and none ran to
+       an end (cancelled while waiting) -> re-run that apply first: applies go in merge order
     2. no merged pull request has --merge-commit as its merge commit -> changes go through a PR
     3. no unexpired artifact infra-plans-<PR head sha> -> re-plan needed (re-run the PR plan)
     4. the manifest's head SHA is not the PR's head SHA -> re-plan needed
