@@ -157,6 +157,28 @@ export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = 
     }
   };
 
+  const getRun = (runId: number) =>
+    call(`GET ${repoPath}/actions/runs/${runId}`, 'actions: read', () =>
+      octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId }),
+    );
+  /** Every run of one workflow matching `filter` (status or head_sha), all pages. */
+  const listRuns = (
+    workflowId: number,
+    filter: { status: (typeof ACTIVE_STATUSES)[number] } | { head_sha: string },
+  ) =>
+    call(
+      `GET ${repoPath}/actions/workflows/${workflowId}/runs?${new URLSearchParams(filter)}`,
+      'actions: read',
+      () =>
+        octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
+          owner,
+          repo,
+          workflow_id: workflowId,
+          ...filter,
+          per_page: 100,
+        }),
+    );
+
   return {
     async pullRequestForMergeCommit(sha: string): Promise<PullRequestRef | undefined> {
       const pulls = await call(
@@ -207,9 +229,7 @@ export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = 
       // under this name).
       for (const a of candidates) {
         const runId = a.workflow_run?.id ?? 0;
-        const run = await call(`GET ${repoPath}/actions/runs/${runId}`, 'actions: read', () =>
-          octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId }),
-        );
+        const run = await getRun(runId);
         if (run.data.path !== planWorkflowPath || run.data.event !== 'pull_request') continue;
         return { id: a.id, name: a.name, runId, headSha, createdAt: a.created_at ?? '' };
       }
@@ -278,22 +298,8 @@ export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = 
     },
 
     async runsForCommit(runId: number, sha: string): Promise<CommitRunRef[]> {
-      const own = await call(`GET ${repoPath}/actions/runs/${runId}`, 'actions: read', () =>
-        octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId }),
-      );
-      const workflowId = own.data.workflow_id;
-      const runs = await call(
-        `GET ${repoPath}/actions/workflows/${workflowId}/runs?head_sha=${sha}`,
-        'actions: read',
-        () =>
-          octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
-            owner,
-            repo,
-            workflow_id: workflowId,
-            head_sha: sha,
-            per_page: 100,
-          }),
-      );
+      const own = await getRun(runId);
+      const runs = await listRuns(own.data.workflow_id, { head_sha: sha });
       return runs
         .filter((r) => r.head_sha === sha)
         .map((r) => ({
@@ -306,25 +312,11 @@ export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = 
     },
 
     async earlierActiveRuns(runId: number): Promise<RunRef[]> {
-      const own = await call(`GET ${repoPath}/actions/runs/${runId}`, 'actions: read', () =>
-        octokit.rest.actions.getWorkflowRun({ owner, repo, run_id: runId }),
-      );
-      const workflowId = own.data.workflow_id;
+      const own = await getRun(runId);
       const ownCreated = time(own.data.created_at);
       const byId = new Map<number, RunRef & { created: number }>();
       for (const status of ACTIVE_STATUSES) {
-        const runs = await call(
-          `GET ${repoPath}/actions/workflows/${workflowId}/runs?status=${status}`,
-          'actions: read',
-          () =>
-            octokit.paginate(octokit.rest.actions.listWorkflowRuns, {
-              owner,
-              repo,
-              workflow_id: workflowId,
-              status,
-              per_page: 100,
-            }),
-        );
+        const runs = await listRuns(own.data.workflow_id, { status });
         for (const r of runs) {
           const created = time(r.created_at);
           const earlier = created < ownCreated || (created === ownCreated && r.id < runId);
