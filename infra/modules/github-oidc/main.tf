@@ -172,7 +172,7 @@ data "aws_iam_policy_document" "publish" {
 
 resource "aws_iam_role" "publish" {
   name                 = "${var.role_name_prefix}app-publish"
-  description          = "Image publishing from ${var.github_repository}: push to the demo-app ECR repository only"
+  description          = "Image publishing from ${var.github_repository}: push to the listed ECR repositories only"
   assume_role_policy   = data.aws_iam_policy_document.trust["publish"].json
   max_session_duration = var.max_session_duration
   tags                 = var.tags
