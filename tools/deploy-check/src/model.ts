@@ -19,6 +19,11 @@ export interface RenderedObject {
   readonly namespace: string;
   /** Source file relative to the repository root (best effort, see source-index.ts). */
   readonly file: string;
+  /**
+   * The Flux Kustomization that applies it, as `namespace/name`; undefined for the objects of the
+   * cluster folder itself (applied by the bootstrap Kustomization).
+   */
+  readonly appliedBy?: string;
 }
 
 /** One problem found in the manifests. */

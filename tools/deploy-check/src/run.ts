@@ -2,7 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { checkAutoscalers, checkCanaries } from './checks/canary.js';
 import { checkConfigMapRefs } from './checks/config-refs.js';
-import { checkDependsOn } from './checks/depends-on.js';
+import { checkDependsOn, checkNamespaceOrder } from './checks/depends-on.js';
 import { checkImagesPinned } from './checks/images.js';
 import { checkProbePorts } from './checks/ports.js';
 import { checkSchema } from './checks/schema.js';
@@ -169,8 +169,10 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
       );
       findings.push(...vars.findings);
       if (vars.findings.length === 0) findings.push(...rendered.findings);
-      objects.push(...rendered.objects);
+      const appliedBy = `${b.k.namespace}/${b.k.name}`;
+      objects.push(...rendered.objects.map((o) => ({ ...o, appliedBy })));
     }
+    findings.push(...checkNamespaceOrder(parsed.kustomizations, objects));
 
     findings.push(...duplicates(objects));
     for (const o of objects) findings.push(...(await checkSchema(o)));
@@ -186,21 +188,25 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
 
 /** The same object applied twice (two Kustomizations, or a cluster file and a build) fights. */
 function duplicates(objects: readonly RenderedObject[]): Finding[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, RenderedObject>();
   const out: Finding[] = [];
   for (const o of objects) {
     const key = `${str(get(o.object, 'apiVersion'))}/${o.kind}/${o.namespace}/${o.name}`;
-    if (seen.has(key)) {
+    const first = seen.get(key);
+    if (first !== undefined) {
+      const by = (x: RenderedObject) =>
+        x.appliedBy === undefined ? 'the cluster folder' : `Kustomization ${x.appliedBy}`;
       out.push({
         check: 'duplicates',
         file: o.file,
         kind: o.kind,
         name: o.name,
-        field: '',
-        message: `is applied more than once in this cluster (namespace "${o.namespace}")`,
+        field: 'metadata.name',
+        message: `is applied more than once in this cluster (namespace "${o.namespace}"): by ${by(o)} and by ${by(first)} from ${first.file}; the two would fight over it`,
       });
+    } else {
+      seen.set(key, o);
     }
-    seen.add(key);
   }
   return out;
 }

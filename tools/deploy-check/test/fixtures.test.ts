@@ -227,6 +227,58 @@ const BROKEN: Record<string, Expected[]> = {
       message: /must be integer/,
     },
   ],
+  'namespace-order': [
+    {
+      check: 'namespace-order',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'extra',
+      field: 'spec.dependsOn',
+      message:
+        /applies Role\/reader \(deploy\/apps\/extra\/role\.yaml\) into namespace app, which Kustomization flux-system\/app creates, but does not depend on it: add \{name: app\}/,
+    },
+  ],
+  'depends-on-cycle': [
+    {
+      check: 'depends-on',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.dependsOn',
+      message: /dependency cycle: flux-system\/app -> flux-system\/other -> flux-system\/app/,
+    },
+  ],
+  duplicates: [
+    {
+      check: 'duplicates',
+      file: 'deploy/apps/app/vars.yaml',
+      kind: 'ConfigMap',
+      name: 'vars',
+      field: 'metadata.name',
+      message:
+        /applied more than once .*by Kustomization flux-system\/app and by the cluster folder from deploy\/clusters\/test\/flux\.yaml/,
+    },
+  ],
+  'hpa-min-max': [
+    {
+      check: 'hpa-refs',
+      file: '../_base/hpa.yaml',
+      kind: 'HorizontalPodAutoscaler',
+      name: 'app',
+      field: 'spec.minReplicas',
+      message: /^5 is greater than maxReplicas 3$/,
+    },
+  ],
+  'probe-ports': [
+    {
+      check: 'probe-ports',
+      file: deploymentPatched,
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].readinessProbe.httpGet.port',
+      message: /names port "web" but the container's ports are \[http\]/,
+    },
+  ],
   'bad-path': [
     {
       check: 'flux',
@@ -277,6 +329,32 @@ describe('valid trees', () => {
       expect.arrayContaining(['eu-central-1', 'eu-west-2']),
     );
     for (const c of report.clusters) expect(c.objects.length).toBeGreaterThanOrEqual(10);
+  });
+
+  it("needs the failover controller's dependsOn apps (its Role goes into apps' namespace)", {
+    timeout: 20_000,
+  }, async () => {
+    const root = await mkdtemp(join(tmpdir(), 'deploy-check-order-'));
+    try {
+      await cp(join(repoRoot, 'deploy'), join(root, 'deploy'), { recursive: true });
+      const file = join(root, 'deploy', 'clusters', 'eu-west-2', 'failover-controller.yaml');
+      const text = await readFile(file, 'utf8');
+      const without = text.replace(/ {2}dependsOn:\n {4}- name: apps\n/, '');
+      expect(without).not.toBe(text);
+      await writeFile(file, without);
+      const report = await runChecks({
+        repoRoot: root,
+        deployDir: join(root, 'deploy'),
+        build: kubectlKustomize,
+      });
+      expect(report.findings.map(formatFinding)).toEqual([
+        expect.stringMatching(
+          /^deploy\/clusters\/eu-west-2\/failover-controller\.yaml: Kustomization\/failover-controller spec\.dependsOn: applies Role\/failover-controller \(deploy\/apps\/failover-controller\/rbac\.yaml\) into namespace demo-app, which Kustomization flux-system\/apps creates/,
+        ),
+      ]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
   });
 
   it('substitutes per region, and the optional demo-app-dr-overrides wins over cluster-vars', {
