@@ -4,6 +4,7 @@ import { checkAutoscalers, checkCanaries } from './checks/canary.js';
 import { checkConfigMapRefs } from './checks/config-refs.js';
 import { checkDependsOn, checkNamespaceOrder } from './checks/depends-on.js';
 import { checkImagesPinned } from './checks/images.js';
+import { checkProbes, checkShutdownBudget, checkZoneSpread } from './checks/lifecycle.js';
 import { checkProbePorts } from './checks/ports.js';
 import { checkSchema } from './checks/schema.js';
 import { checkPodSecurity } from './checks/security.js';
@@ -50,6 +51,9 @@ const CROSS_CHECKS = [
   checkPodSecurity,
   checkImagesPinned,
   checkProbePorts,
+  checkProbes,
+  checkShutdownBudget,
+  checkZoneSpread,
 ];
 
 async function isDir(p: string): Promise<boolean> {

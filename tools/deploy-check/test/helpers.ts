@@ -22,6 +22,16 @@ export function deployment(
       template: {
         metadata: { labels: { app: name, tier: 'web' } },
         spec: {
+          automountServiceAccountToken: false,
+          terminationGracePeriodSeconds: 30,
+          topologySpreadConstraints: [
+            {
+              maxSkew: 1,
+              topologyKey: 'topology.kubernetes.io/zone',
+              whenUnsatisfiable: 'ScheduleAnyway',
+              labelSelector: { matchLabels: { app: name } },
+            },
+          ],
           securityContext: {
             runAsNonRoot: true,
             runAsUser: 10001,
@@ -32,6 +42,8 @@ export function deployment(
               name: 'main',
               image: `registry.example.com/${name}@sha256:${'b'.repeat(64)}`,
               ports: [{ name: 'http', containerPort: 8080 }],
+              readinessProbe: { httpGet: { path: '/readyz', port: 'http' } },
+              livenessProbe: { httpGet: { path: '/healthz', port: 'http' } },
               resources: { requests: { cpu: '10m', memory: '32Mi' }, limits: { memory: '64Mi' } },
               securityContext: {
                 allowPrivilegeEscalation: false,

@@ -1,7 +1,8 @@
 import type { Finding, RenderedObject } from '../model.js';
 import { findingFor } from '../model.js';
-import { arr, get } from '../object-access.js';
-import { containersOf, join, podTemplates } from './pods.js';
+import { arr, get, str } from '../object-access.js';
+import { find } from './lookup.js';
+import { containersOf, join, type PodTemplate, podTemplates } from './pods.js';
 
 const SECCOMP_OK = ['RuntimeDefault', 'Localhost'];
 
@@ -9,7 +10,8 @@ const SECCOMP_OK = ['RuntimeDefault', 'Localhost'];
  * Pod hardening, at least Pod Security "restricted" (which the demo-app namespace enforces) plus our
  * own rules: runAsNonRoot with a numeric non-zero runAsUser, seccomp RuntimeDefault/Localhost,
  * per container allowPrivilegeEscalation false, capabilities drop ALL, not privileged,
- * readOnlyRootFilesystem, CPU and memory requests and a memory limit. Pure.
+ * readOnlyRootFilesystem, CPU and memory requests and a memory limit, and no service account token
+ * unless the pod opts in (see serviceAccountToken). Pure.
  */
 export function checkPodSecurity(objects: readonly RenderedObject[]): Finding[] {
   const findings: Finding[] = [];
@@ -18,6 +20,8 @@ export function checkPodSecurity(objects: readonly RenderedObject[]): Finding[] 
     const podPath = join(t.path, 'spec', 'securityContext');
     const fail = (field: string, message: string) =>
       findings.push(findingFor('pod-security', t.owner, field, message));
+    const token = serviceAccountToken(t, objects);
+    if (token !== undefined) fail(join(t.path, 'spec', 'automountServiceAccountToken'), token);
 
     for (const { path, container } of containersOf(t)) {
       const sc = container.securityContext;
@@ -64,4 +68,28 @@ export function checkPodSecurity(objects: readonly RenderedObject[]): Finding[] 
     }
   }
   return findings;
+}
+
+/**
+ * The API token is mounted unless the pod spec or its ServiceAccount says
+ * `automountServiceAccountToken: false` (the pod's setting wins). A pod that does call the Kubernetes
+ * API (the failover controller) opts in explicitly: `automountServiceAccountToken: true` on the pod
+ * spec and a dedicated `serviceAccountName`, never the namespace's `default` account. Returns the
+ * problem, or undefined when the pod is fine. Pure.
+ */
+export function serviceAccountToken(
+  t: PodTemplate,
+  objects: readonly RenderedObject[],
+): string | undefined {
+  const account = str(t.spec.serviceAccountName) ?? 'default';
+  const podSetting = t.spec.automountServiceAccountToken;
+  if (podSetting === false) return undefined;
+  if (podSetting === true) {
+    return account === 'default'
+      ? 'is true with the default ServiceAccount: a pod that needs the API token gets its own serviceAccountName'
+      : undefined;
+  }
+  const sa = find(objects, 'ServiceAccount', t.owner.namespace, account);
+  if (get(sa?.object, 'automountServiceAccountToken') === false) return undefined;
+  return `is not set and ServiceAccount "${account}" does not disable it either, so the API token is mounted: set false (or true, with a dedicated serviceAccountName, if the pod calls the API)`;
 }
