@@ -21,4 +21,22 @@ locals {
   # Both workload regions; the failover pair is primary -> standby.
   primary_region = "eu-central-1"
   standby_region = "eu-west-2"
+
+  # IAM names. The three CI roles (global/github-oidc) are "<ci_role_name_prefix>infra-plan" etc.;
+  # eks.hcl builds their ARNs for the EKS access entries from the same value, so the two never
+  # drift. Every other IAM role or policy this tree creates starts with "<environment>-" (cluster
+  # names, "prod-failover-controller"): the apply role may write IAM only under that prefix, and
+  # only with the workload boundary below attached (see modules/github-oidc/README.md).
+  ci_role_name_prefix           = "github-"
+  workload_permissions_boundary = "github-workload-boundary"
+
+  # CIDRs allowed to reach the EKS public API endpoint. The `kubernetes` unit runs on GitHub-hosted
+  # runners, which have no fixed egress addresses (GitHub publishes thousands of "actions" prefixes
+  # in api.github.com/meta, changing weekly; EKS accepts a short list of public CIDRs), so the
+  # endpoint stays open and is protected by IAM authentication + access entries only (no
+  # system:masters, no aws-auth ConfigMap: authentication_mode = "API"). Narrow this to fixed egress
+  # IPs once CI runs on self-hosted runners in the VPC (then the public endpoint can be turned off)
+  # or on larger runners with static IP ranges; narrowing it while CI uses GitHub-hosted runners
+  # makes every plan/apply of the kubernetes units fail to connect.
+  eks_public_access_cidrs = ["0.0.0.0/0"]
 }

@@ -1,3 +1,18 @@
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  # The standby cluster's ARN, as EKS Pod Identity puts it in the eks-cluster-arn session tag.
+  cluster_arn = "arn:${data.aws_partition.current.partition}:eks:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:cluster/${var.cluster_name}"
+}
+
+# pods.eks.amazonaws.com alone would let ANY Pod Identity association in the account (any cluster,
+# any namespace) that names this role assume it. EKS Pod Identity tags every session with the
+# cluster ARN, namespace and service account (session tags, hence sts:TagSession), so the trust pins
+# all three, and aws:SourceAccount pins the calling account (confused-deputy guard). EKS documents
+# these request tags for trust conditions; aws:SourceArn is not documented for Pod Identity, so the
+# cluster is pinned through the eks-cluster-arn tag instead.
 data "aws_iam_policy_document" "trust" {
   statement {
     sid     = "EksPodIdentity"
@@ -7,6 +22,30 @@ data "aws_iam_policy_document" "trust" {
       type        = "Service"
       identifiers = ["pods.eks.amazonaws.com"]
     }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/eks-cluster-arn"
+      values   = [local.cluster_arn]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/kubernetes-namespace"
+      values   = [var.namespace]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:RequestTag/kubernetes-service-account"
+      values   = [var.service_account]
+    }
   }
 }
 
@@ -14,7 +53,9 @@ resource "aws_iam_role" "this" {
   name               = var.name
   description        = "Failover controller in ${var.cluster_name}: reads and sets the dials of one Global Accelerator"
   assume_role_policy = data.aws_iam_policy_document.trust.json
-  tags               = var.tags
+  # The CI apply role may create roles only with the workload permissions boundary (github-oidc).
+  permissions_boundary = var.permissions_boundary_arn
+  tags                 = var.tags
 }
 
 # Listener and endpoint-group ARNs are children of the accelerator ARN

@@ -33,12 +33,36 @@ variable "namespace" {
   type        = string
   description = "Kubernetes namespace of the failover controller's ServiceAccount."
   default     = "failover-system"
+
+  # Pinned in the trust policy (kubernetes-namespace session tag): a typo would make a role nobody
+  # can assume, so reject what Kubernetes itself would reject (RFC 1123 label).
+  validation {
+    condition     = can(regex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$", var.namespace))
+    error_message = "namespace must be a Kubernetes namespace name (RFC 1123 label: lower-case alphanumerics and '-', at most 63 characters)."
+  }
 }
 
 variable "service_account" {
   type        = string
   description = "Name of the failover controller's ServiceAccount."
   default     = "failover-controller"
+
+  # Pinned in the trust policy (kubernetes-service-account session tag); RFC 1123 subdomain.
+  validation {
+    condition     = length(var.service_account) <= 253 && can(regex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$", var.service_account))
+    error_message = "service_account must be a Kubernetes ServiceAccount name (RFC 1123 subdomain: lower-case alphanumerics, '-' and '.', at most 253 characters)."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "Permissions boundary set on the role (the github-oidc module's workload boundary, which the CI apply role requires on every role it creates). null: none."
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/.+$", coalesce(var.permissions_boundary_arn, "x")))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN (arn:aws:iam::123456789012:policy/NAME) or null."
+  }
 }
 
 variable "tags" {

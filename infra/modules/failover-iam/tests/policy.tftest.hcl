@@ -4,6 +4,21 @@ mock_provider "aws" {
       json = "{}"
     }
   }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111111111111"
+    }
+  }
+  mock_data "aws_region" {
+    defaults = {
+      name = "eu-west-2"
+    }
+  }
 }
 
 variables {
@@ -47,4 +62,91 @@ run "rejects_a_non_accelerator_arn" {
   }
 
   expect_failures = [var.accelerator_arn]
+}
+
+# Without these conditions any Pod Identity association in the account could assume the role.
+run "trust_pins_account_cluster_namespace_and_service_account" {
+  command = plan
+
+  assert {
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust.statement[0].condition : c.values if c.variable == "aws:SourceAccount"])) == toset(["111111111111"])
+    error_message = "the trust must pin aws:SourceAccount to this account"
+  }
+
+  assert {
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust.statement[0].condition : c.values if c.variable == "aws:RequestTag/eks-cluster-arn"])) == toset(["arn:aws:eks:eu-west-2:111111111111:cluster/prod-eu-west-2"])
+    error_message = "the trust must pin the standby cluster's ARN (eks-cluster-arn session tag)"
+  }
+
+  assert {
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust.statement[0].condition : c.values if c.variable == "aws:RequestTag/kubernetes-namespace"])) == toset(["failover-system"])
+    error_message = "the trust must pin the namespace"
+  }
+
+  assert {
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust.statement[0].condition : c.values if c.variable == "aws:RequestTag/kubernetes-service-account"])) == toset(["failover-controller"])
+    error_message = "the trust must pin the service account"
+  }
+
+  assert {
+    condition     = alltrue([for c in data.aws_iam_policy_document.trust.statement[0].condition : c.test == "StringEquals"])
+    error_message = "trust conditions must be exact (StringEquals)"
+  }
+}
+
+run "trust_follows_a_custom_service_account" {
+  command = plan
+
+  variables {
+    namespace       = "ops"
+    service_account = "dial-keeper"
+  }
+
+  assert {
+    condition     = aws_eks_pod_identity_association.this.namespace == "ops" && toset(one([for c in data.aws_iam_policy_document.trust.statement[0].condition : c.values if c.variable == "aws:RequestTag/kubernetes-service-account"])) == toset(["dial-keeper"])
+    error_message = "the association and the trust must name the same service account"
+  }
+}
+
+run "permissions_boundary_is_set_when_given" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::111111111111:policy/github-workload-boundary"
+  }
+
+  assert {
+    condition     = aws_iam_role.this.permissions_boundary == "arn:aws:iam::111111111111:policy/github-workload-boundary"
+    error_message = "the role must carry the given permissions boundary"
+  }
+}
+
+run "rejects_an_invalid_namespace" {
+  command = plan
+
+  variables {
+    namespace = "Failover_System"
+  }
+
+  expect_failures = [var.namespace]
+}
+
+run "rejects_an_invalid_service_account" {
+  command = plan
+
+  variables {
+    service_account = "-controller"
+  }
+
+  expect_failures = [var.service_account]
+}
+
+run "rejects_a_boundary_that_is_not_a_policy_arn" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "arn:aws:iam::111111111111:role/github-infra-apply"
+  }
+
+  expect_failures = [var.permissions_boundary_arn]
 }

@@ -5,6 +5,10 @@ include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
+locals {
+  env = read_terragrunt_config(find_in_parent_folders("environment.hcl")).locals
+}
+
 terraform {
   # Local module path convention: see _common/kubernetes.hcl.
   source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/failover-iam"
@@ -31,4 +35,10 @@ dependency "global_accelerator" {
 inputs = {
   cluster_name    = dependency.eks.outputs.cluster_name
   accelerator_arn = dependency.global_accelerator.outputs.accelerator_arn
+
+  # "<environment>-" prefix and the workload boundary: the only IAM roles the CI apply role may
+  # create (global/github-oidc). The ServiceAccount is the default failover-system/failover-controller
+  # (deploy/apps/failover-controller), pinned in the role's trust policy.
+  name                     = "${local.env.environment}-failover-controller"
+  permissions_boundary_arn = "arn:aws:iam::${local.env.aws_account_id}:policy/${local.env.workload_permissions_boundary}"
 }
