@@ -100,9 +100,25 @@ describe('validateTree', () => {
       ...good(),
       [`${E}/prod/eu-west-2/net/terragrunt.hcl`]: `${good()[`${E}/prod/eu-west-2/net/terragrunt.hcl`]}\ndependency "app" {\n  config_path = "../app"\n}\n`,
     };
+    // At the dependency block that closes the first edge (app -> net), not line 1.
     expect(lines(await validate(f))).toContain(
-      `${E}/prod/eu-west-2/app/terragrunt.hcl:1: dependency cycle: ${E}/prod/eu-west-2/app -> ${E}/prod/eu-west-2/net -> ${E}/prod/eu-west-2/app`,
+      `${E}/prod/eu-west-2/app/terragrunt.hcl:9: dependency cycle: ${E}/prod/eu-west-2/app -> ${E}/prod/eu-west-2/net -> ${E}/prod/eu-west-2/app`,
     );
+  });
+
+  it("reports a cycle closed by a dependency declared in an included file at that file's line", async () => {
+    const f = good();
+    f[`${E}/prod/eu-west-2/app/terragrunt.hcl`] = UNIT.replace(
+      'dependency "net" {\n  config_path = "../net"\n}\n',
+      '',
+    ).replace('dependency.net.outputs.id', '"x"');
+    f[`${E}/_common/app.hcl`] =
+      `# shared\n\ndependency "net" {\n  config_path = "../net"\n}\n\n${f[`${E}/_common/app.hcl`]}`;
+    f[`${E}/prod/eu-west-2/net/terragrunt.hcl`] =
+      `${f[`${E}/prod/eu-west-2/net/terragrunt.hcl`]}\ndependency "app" {\n  config_path = "../app"\n}\n`;
+    expect(lines(await validate(f))).toEqual([
+      `${E}/_common/app.hcl:3: dependency cycle: ${E}/prod/eu-west-2/app -> ${E}/prod/eu-west-2/net -> ${E}/prod/eu-west-2/app`,
+    ]);
   });
 
   it('reports inputs the module does not declare and required variables not given', async () => {
@@ -111,9 +127,46 @@ describe('validateTree', () => {
       [`${E}/prod/eu-west-2/app/terragrunt.hcl`]: UNIT.replace('subnet =', 'subnett ='),
     };
     expect(lines(await validate(f))).toEqual([
-      `${E}/prod/eu-west-2/app/terragrunt.hcl:1: required variable "subnet" of module infra/modules/app is not set in inputs (unit or its includes)`,
+      `${E}/prod/eu-west-2/app/terragrunt.hcl:13: required variable "subnet" of module infra/modules/app is not set in inputs (unit or its includes)`,
       `${E}/prod/eu-west-2/app/terragrunt.hcl:14: input "subnett" is not a variable of module infra/modules/app`,
     ]);
+  });
+
+  it('reports a required variable missing from a unit without inputs at the shared inputs line', async () => {
+    const f = good();
+    f[`${E}/prod/eu-west-2/app/terragrunt.hcl`] = UNIT.slice(0, UNIT.indexOf('inputs = {'));
+    expect(lines(await validate(f))).toEqual([
+      `${E}/_common/app.hcl:5: required variable "subnet" of module infra/modules/app is not set in inputs for unit ${E}/prod/eu-west-2/app (unit or its includes)`,
+    ]);
+  });
+
+  it('reports a required variable at the terraform.source line when no file sets inputs', async () => {
+    const f = good();
+    f[`${E}/prod/eu-west-2/app/terragrunt.hcl`] = UNIT.slice(0, UNIT.indexOf('inputs = {'));
+    f[`${E}/_common/app.hcl`] = 'terraform {\n  source = "../../../../modules/app"\n}\n';
+    expect(lines(await validate(f))).toEqual([
+      `${E}/_common/app.hcl:2: required variable "name" of module infra/modules/app is not set in inputs for unit ${E}/prod/eu-west-2/app (unit or its includes)`,
+      `${E}/_common/app.hcl:2: required variable "subnet" of module infra/modules/app is not set in inputs for unit ${E}/prod/eu-west-2/app (unit or its includes)`,
+    ]);
+  });
+
+  it('reports an included file that does not parse at the include block of the reader', async () => {
+    const f = { ...good(), [`${E}/_common/app.hcl`]: 'terraform {\n  source = \n}\n' };
+    const r = lines(await validate(f));
+    expect(r).toHaveLength(2);
+    expect(r[0]).toMatch(new RegExp(`^${E}/_common/app\\.hcl:[23]: does not parse`));
+    expect(r[1]).toBe(
+      `${E}/prod/eu-west-2/app/terragrunt.hcl:5: reads ${E}/_common/app.hcl, which does not parse or is outside infra`,
+    );
+  });
+
+  it('reports a read_terragrunt_config target that does not parse at the reading attribute', async () => {
+    const f = { ...good(), [`${E}/prod/eu-west-2/region.hcl`]: 'locals {\n  region = \n}\n' };
+    const r = lines(await validate(f));
+    expect(r).toContain(
+      `${E}/root.hcl:2: reads ${E}/prod/eu-west-2/region.hcl, which does not parse or is outside infra`,
+    );
+    expect(r.filter((l) => l.includes('which does not parse'))).toHaveLength(1);
   });
 
   it('reports unpinned registry modules, providers and tfr:// sources', async () => {
@@ -136,9 +189,7 @@ describe('validateTree', () => {
 
 describe('validateTree fmt', () => {
   it('reports unformatted files relative to the repository root', async () => {
-    const fmtCheck = async (dir: string) => ({
-      unformatted: [path.join(dir, 'modules/app/main.tf')],
-    });
+    const fmtCheck = async () => ({ unformatted: ['modules/app/main.tf'] });
     expect(lines(await validateTree(memoryTree('/repo', good()), 'infra', { fmtCheck }))).toEqual([
       'infra/modules/app/main.tf:1: not formatted (terraform fmt -check)',
     ]);
@@ -152,8 +203,10 @@ describe('terraformFmtCheck (real terraform)', () => {
       mkdirSync(path.join(dir, 'm'));
       writeFileSync(path.join(dir, 'm', 'ok.tf'), 'variable "a" {\n  type = string\n}\n');
       writeFileSync(path.join(dir, 'm', 'bad.tf'), 'variable "a" {\ntype=string\n}\n');
+      // The test's cwd is not `dir`: paths must still come back relative to `dir`.
+      expect(path.relative(process.cwd(), dir)).not.toBe('');
       const out = await terraformFmtCheck(dir);
-      expect(out.unformatted.map((f) => path.basename(f))).toEqual(['bad.tf']);
+      expect(out.unformatted).toEqual(['m/bad.tf']);
       expect(out.failure).toBeUndefined();
     } finally {
       rmSync(dir, { recursive: true, force: true });

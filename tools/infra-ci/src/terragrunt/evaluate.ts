@@ -30,6 +30,8 @@ export interface UnitConfig {
 
 /** Thrown when evaluation needs a file that is in the tree but not parsed yet. */
 export class NeedFile extends Error {
+  /** Where the file is read (the `include` block or the attribute calling read_terragrunt_config), once known. */
+  at: Location | undefined;
   constructor(readonly file: string) {
     super(`need ${file}`);
   }
@@ -160,6 +162,7 @@ export class Evaluator {
     try {
       return fn();
     } catch (err) {
+      if (err instanceof NeedFile) err.at ??= at;
       if (err instanceof HclEvalError || err instanceof ExprSyntaxError)
         throw located(at, err.message);
       if (err instanceof CliError && !/^[^\s:]+:\d+: /.test(err.message)) {
@@ -204,7 +207,12 @@ export class Evaluator {
       acc.reads.add(target);
       if (ctx.includeFile === undefined) ctx.unitIncludes.set(label, target);
       const child: Ctx = { ...ctx, file: target, includeFile: target };
-      includes.set(label, this.evalFile(child, acc));
+      try {
+        includes.set(label, this.evalFile(child, acc));
+      } catch (err) {
+        if (err instanceof NeedFile) err.at ??= at;
+        throw err;
+      }
     }
 
     for (const k of Object.keys(rawLocals)) locals.get(k);

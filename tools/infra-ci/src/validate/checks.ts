@@ -1,5 +1,5 @@
 import { attributePattern, blockPattern, findLine, type HclJson } from '../hcl/parse.js';
-import type { UnitConfig } from '../terragrunt/evaluate.js';
+import type { Location, UnitConfig } from '../terragrunt/evaluate.js';
 
 /** One problem found by `validate`: repository-relative file, 1-based line, message. */
 export interface Finding {
@@ -83,8 +83,37 @@ export function moduleVariables(files: ParsedFile[]): Map<string, { required: bo
   return vars;
 }
 
-/** Unit inputs against its local module's variables: no unknown inputs, every required one set. */
-export function checkInputs(unit: UnitConfig, vars: Map<string, { required: boolean }>): Finding[] {
+/**
+ * Where a missing required input should be added: the unit's own `inputs =` line; else the
+ * `inputs =` line of the file that selects the module (`terraform.source`, often a shared
+ * `_common/*.hcl`); else that `source =` line; else line 1 of the unit's terragrunt.hcl.
+ */
+export function missingInputsAt(
+  unit: UnitConfig,
+  parsed: ReadonlyMap<string, ParsedFile>,
+): Location {
+  const unitFile = unit.id === '' ? 'terragrunt.hcl' : `${unit.id}/terragrunt.hcl`;
+  const inputsLine = (file: string | undefined): Location | undefined => {
+    const f = file === undefined ? undefined : parsed.get(file);
+    if (f === undefined || f.json.inputs === undefined) return undefined;
+    return { file: f.file, line: findLine(f.source, attributePattern('inputs')) };
+  };
+  return (
+    inputsLine(unitFile) ??
+    inputsLine(unit.source?.at.file) ??
+    unit.source?.at ?? { file: unitFile, line: 1 }
+  );
+}
+
+/**
+ * Unit inputs against its local module's variables: no unknown inputs, every required one set.
+ * `missingAt` is where a missing input is reported (see `missingInputsAt`).
+ */
+export function checkInputs(
+  unit: UnitConfig,
+  vars: Map<string, { required: boolean }>,
+  missingAt: Location,
+): Finding[] {
   if (unit.inputs === undefined || unit.moduleDir === undefined) return [];
   const out: Finding[] = [];
   for (const [name, at] of unit.inputs) {
@@ -93,12 +122,12 @@ export function checkInputs(unit: UnitConfig, vars: Map<string, { required: bool
     }
   }
   const unitFile = unit.id === '' ? 'terragrunt.hcl' : `${unit.id}/terragrunt.hcl`;
+  const forUnit = missingAt.file === unitFile ? '' : ` for unit ${unit.id}`;
   for (const [name, v] of vars) {
     if (v.required && !unit.inputs.has(name)) {
       out.push({
-        file: unitFile,
-        line: 1,
-        message: `required variable "${name}" of module ${unit.moduleDir} is not set in inputs (unit or its includes)`,
+        ...missingAt,
+        message: `required variable "${name}" of module ${unit.moduleDir} is not set in inputs${forUnit} (unit or its includes)`,
       });
     }
   }

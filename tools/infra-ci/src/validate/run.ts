@@ -10,6 +10,7 @@ import {
   checkTfrSource,
   checkVersionPins,
   type Finding,
+  missingInputsAt,
   moduleVariables,
   type ParsedFile,
 } from './checks.js';
@@ -39,9 +40,12 @@ export async function validateTree(
     findings.push({ file: root, line: 1, message: `terraform fmt -check failed: ${fmt.failure}` });
   }
   for (const f of fmt.unformatted) {
-    const rel = path.relative(tree.repoRoot, path.resolve(tree.repoRoot, root, f));
-    const shown = rel.startsWith('..') ? path.relative(tree.repoRoot, path.resolve(f)) : rel;
-    findings.push({ file: shown, line: 1, message: 'not formatted (terraform fmt -check)' });
+    // fmtCheck paths are relative to the checked folder, `root`.
+    findings.push({
+      file: path.posix.join(root, f),
+      line: 1,
+      message: 'not formatted (terraform fmt -check)',
+    });
   }
 
   const parser = new HclParser();
@@ -80,9 +84,9 @@ export async function validateTree(
       units.push(evaluator.evaluateUnit(id));
     } catch (err) {
       if (err instanceof NeedFile) {
+        // At the read (include block / read_terragrunt_config call) in the file that reads it.
         findings.push({
-          file: `${id}/terragrunt.hcl`,
-          line: 1,
+          ...(err.at ?? { file: `${id}/terragrunt.hcl`, line: 1 }),
           message: `reads ${err.file}, which does not parse or is outside ${root}`,
         });
       } else if (err instanceof CliError) {
@@ -102,9 +106,11 @@ export async function validateTree(
     Object.fromEntries(units.map((u) => [u.id, u.dependencies.map((d) => d.id)])),
   );
   if (cycle) {
+    // At the dependency block (possibly in an included file) that closes the first edge.
+    const first = units.find((u) => u.id === cycle[0]);
+    const edge = first?.dependencies.find((d) => d.id === cycle[1]);
     findings.push({
-      file: `${cycle[0]}/terragrunt.hcl`,
-      line: 1,
+      ...(edge?.at ?? { file: `${cycle[0]}/terragrunt.hcl`, line: 1 }),
       message: `dependency cycle: ${cycle.join(' -> ')}`,
     });
   }
@@ -119,7 +125,7 @@ export async function validateTree(
         f.file.endsWith('.tf') &&
         !f.file.slice(modPrefix.length).includes('/'),
     );
-    findings.push(...checkInputs(u, moduleVariables(tfs)));
+    findings.push(...checkInputs(u, moduleVariables(tfs), missingInputsAt(u, parsedMap)));
   }
 
   const seen = new Set<string>();
