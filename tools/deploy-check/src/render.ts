@@ -3,7 +3,7 @@ import type { FluxKustomization } from './flux.js';
 import type { Finding, KubeObject, RenderedObject } from './model.js';
 import { get, identity, isRecord } from './object-access.js';
 import { type SourceIndex, sourceFileOf } from './source-index.js';
-import { locateReferences, substitute } from './substitute.js';
+import { locateLiterals, locateReferences, substitute } from './substitute.js';
 
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 
@@ -21,6 +21,26 @@ const CLUSTER_SCOPED = new Set([
   'MutatingWebhookConfiguration',
   'PersistentVolume',
 ]);
+
+/**
+ * Unescaped `${...}` in the objects of the cluster folder, which the bootstrap Kustomization
+ * (`flux-system`, created by Terraform or `flux bootstrap`, without postBuild) applies as they are.
+ * Pure.
+ */
+export function literalsInClusterFolder(objects: readonly RenderedObject[]): Finding[] {
+  return objects.flatMap((o) =>
+    get(o.object, 'metadata', 'annotations', SUBSTITUTE_ANNOTATION) === 'disabled'
+      ? []
+      : locateLiterals(o.object).map((loc) => ({
+          check: 'substitution',
+          file: o.file,
+          kind: o.kind,
+          name: o.name,
+          field: loc.field,
+          message: `${loc.expressions.join(', ')} would reach the cluster as literal text: the cluster folder is applied by the bootstrap Kustomization, which substitutes nothing`,
+        })),
+  );
+}
 
 /**
  * Applies what kustomize-controller does to the output of `kustomize build` for Kustomization `k`:
@@ -72,6 +92,17 @@ export function applyPostBuild(
       const result = substitute(stringify(obj), vars);
       const reparsed: unknown = parse(result.text);
       if (isRecord(reparsed)) obj = reparsed;
+    } else if (!disabled) {
+      for (const loc of locateLiterals(obj)) {
+        findings.push({
+          check: 'substitution',
+          file,
+          kind,
+          name,
+          field: loc.field,
+          message: `${loc.expressions.join(', ')} would reach the cluster as literal text: Kustomization ${k.namespace}/${k.name} (${k.file}) has no spec.postBuild, so Flux substitutes nothing (add postBuild, or annotate the object ${SUBSTITUTE_ANNOTATION}: disabled if the text is meant literally)`,
+        });
+      }
     }
     const after = identity(obj);
     objects.push({

@@ -16,7 +16,7 @@ import type { KustomizeBuild } from './io/kustomize.js';
 import { collectKustomizeFiles, type InlinePatch } from './io/kustomize-files.js';
 import type { Finding, RenderedObject } from './model.js';
 import { get, identity, isRecord, str } from './object-access.js';
-import { applyPostBuild } from './render.js';
+import { applyPostBuild, literalsInClusterFolder } from './render.js';
 import { buildSourceIndex } from './source-index.js';
 
 export interface CheckOptions {
@@ -104,6 +104,7 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
     findings.push(...parsed.findings, ...checkDependsOn(parsed.kustomizations));
     const sources = readVarSources(docs);
     const objects: RenderedObject[] = docs.flatMap((d) => asRendered(d) ?? []);
+    findings.push(...literalsInClusterFolder(objects));
 
     const builds = await Promise.all(
       parsed.kustomizations.map(async (k) => {

@@ -71,3 +71,26 @@ export function locateReferences(
   }
   return [];
 }
+
+/**
+ * Every unescaped `${...}` in the strings of a parsed object, by dotted field path: what reaches the
+ * cluster literally when no substitution runs (a Flux Kustomization without `postBuild`, or the
+ * cluster folder itself, applied by the bootstrap Kustomization). `$${X}` is skipped: it is written
+ * as an escape, so its author knows about substitution. Pure.
+ */
+export function locateLiterals(
+  value: unknown,
+  path = '',
+): { field: string; expressions: readonly string[] }[] {
+  if (typeof value === 'string') {
+    const expressions = [...value.matchAll(REFERENCE)].filter((m) => m[1] === '').map((m) => m[0]);
+    return expressions.length > 0 ? [{ field: path, expressions }] : [];
+  }
+  if (Array.isArray(value)) return value.flatMap((v, i) => locateLiterals(v, `${path}[${i}]`));
+  if (typeof value === 'object' && value !== null) {
+    return Object.entries(value).flatMap(([k, v]) =>
+      locateLiterals(v, path === '' ? k : `${path}.${k}`),
+    );
+  }
+  return [];
+}

@@ -106,6 +106,14 @@ const BROKEN: Record<string, Expected[]> = {
       field: 'spec.analysis.webhooks[0].type',
       message: /expected one of .*"pre-rollout"/,
     },
+    {
+      check: 'schema',
+      file: canaryFile,
+      kind: 'Canary',
+      name: 'app',
+      field: 'spec.provider',
+      message: /expected one of .*"gatewayapi:v1"/,
+    },
   ],
   'metric-template-schema': [
     {
@@ -316,6 +324,106 @@ const BROKEN: Record<string, Expected[]> = {
       name: 'app',
       field: 'spec.template.spec.containers[0].readinessProbe.httpGet.port',
       message: /names port "web" but the container's ports are \[http\]/,
+    },
+  ],
+  'no-postbuild': [
+    {
+      check: 'substitution',
+      file: '../_base/deployment.yaml',
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].env[0].value',
+      message:
+        /^\$\{REGION\} would reach the cluster as literal text: Kustomization flux-system\/app \(deploy\/clusters\/test\/flux\.yaml\) has no spec\.postBuild/,
+    },
+    {
+      check: 'substitution',
+      file: '../_base/hpa.yaml',
+      kind: 'HorizontalPodAutoscaler',
+      name: 'app',
+      field: 'spec.minReplicas',
+      message: /^\$\{MIN_REPLICAS:=1\} would reach the cluster as literal text/,
+    },
+    {
+      check: 'schema',
+      file: '../_base/hpa.yaml',
+      kind: 'HorizontalPodAutoscaler',
+      name: 'app',
+      field: 'spec.minReplicas',
+      message: /must be integer/,
+    },
+    {
+      check: 'substitution',
+      file: flux,
+      kind: 'ConfigMap',
+      name: 'notes',
+      field: 'data.GREETING',
+      message:
+        /^\$\{USER\} would reach the cluster as literal text: the cluster folder is applied by the bootstrap Kustomization/,
+    },
+  ],
+  'flux-schema': [
+    {
+      check: 'schema',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.dependOn',
+      message:
+        /^unknown field "dependOn" \(not in KustomizationSpec of kustomize\.toolkit\.fluxcd\.io\/v1 Kustomization; did you mean "dependsOn"\?\)$/,
+    },
+    {
+      check: 'schema',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.prune',
+      message: /must be boolean/,
+    },
+  ],
+  'k8s-unknown-fields': [
+    {
+      check: 'schema',
+      file: deploymentPatched,
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].livenessProbe.httpGet.paht',
+      message:
+        /^unknown field "paht" \(not in HTTPGetAction of apps\/v1 Deployment; did you mean "path"\?\)$/,
+    },
+    {
+      check: 'schema',
+      file: deploymentPatched,
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].readinesProbe',
+      message:
+        /^unknown field "readinesProbe" \(not in Container of apps\/v1 Deployment; did you mean "readinessProbe"\?\)$/,
+    },
+    {
+      check: 'schema',
+      file: deploymentPatched,
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].securityContext.runAsNonroot',
+      message:
+        /^unknown field "runAsNonroot" \(not in SecurityContext of apps\/v1 Deployment; did you mean "runAsNonRoot"\?\)$/,
+    },
+    {
+      check: 'schema',
+      file: deploymentPatched,
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.terminationGracePeriod',
+      message: /^unknown field "terminationGracePeriod" \(not in PodSpec of apps\/v1 Deployment\)$/,
+    },
+    {
+      check: 'probes',
+      file: deploymentPatched,
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].readinessProbe',
+      message: /is missing/,
     },
   ],
   'bad-path': [

@@ -1,6 +1,6 @@
 /** biome-ignore-all lint/suspicious/noTemplateCurlyInString: Flux ${VAR} references are the test data. */
 import { describe, expect, it } from 'vitest';
-import { locateReferences, substitute } from '../src/substitute.js';
+import { locateLiterals, locateReferences, substitute } from '../src/substitute.js';
 
 describe('substitute (Flux postBuild semantics)', () => {
   it('replaces ${VAR} with its value', () => {
@@ -40,6 +40,17 @@ describe('substitute (Flux postBuild semantics)', () => {
     const obj = { spec: { minReplicas: '${MIN}', list: [{ value: 'x' }, { value: '${B}' }] } };
     expect(locateReferences(obj, { MIN: '1' })).toEqual([
       { field: 'spec.list[1].value', unresolved: ['B'], unsupported: [] },
+    ]);
+  });
+});
+
+describe('locateLiterals', () => {
+  it('finds unescaped ${...} (any form) by field, and skips $${...} escapes', () => {
+    expect(
+      locateLiterals({ a: 'x ${A} ${B:=1}', b: ['$${C}', 'ok'], c: { d: '${D}' }, n: 3 }),
+    ).toEqual([
+      { field: 'a', expressions: ['${A}', '${B:=1}'] },
+      { field: 'c.d', expressions: ['${D}'] },
     ]);
   });
 });

@@ -2,6 +2,32 @@ import type { Finding, RenderedObject } from '../model.js';
 import { findingFor } from '../model.js';
 import { get, str } from '../object-access.js';
 import { FLAGGER_SCHEMAS } from '../schemas/flagger.js';
+import { type Shape, unknownFields } from '../schemas/strict.js';
+import { DEPLOYMENT, FLUX_KUSTOMIZATION } from '../schemas/strict-shapes.js';
+
+/**
+ * Kinds whose unknown keys are errors on top of the generated schema (which ignores them): see
+ * schemas/strict-shapes.ts for how far down each shape goes.
+ */
+const STRICT_SHAPES: ReadonlyMap<string, Shape> = new Map([
+  ['apps/v1/Deployment', DEPLOYMENT],
+  ['kustomize.toolkit.fluxcd.io/v1/Kustomization', FLUX_KUSTOMIZATION],
+]);
+
+/** Unknown keys of `obj` by its strict shape, if it has one. Pure. */
+export function checkUnknownFields(obj: RenderedObject): Finding[] {
+  const apiVersion = str(get(obj.object, 'apiVersion')) ?? '';
+  const shape = STRICT_SHAPES.get(`${apiVersion}/${obj.kind}`);
+  if (shape === undefined) return [];
+  return unknownFields(obj.object, shape).map((u) =>
+    findingFor(
+      'schema',
+      obj,
+      u.field,
+      `unknown field "${u.key}" (not in ${u.shape} of ${apiVersion} ${obj.kind}${u.suggestion === undefined ? '' : `; did you mean "${u.suggestion}"?`})`,
+    ),
+  );
+}
 
 /** A kubernetes-models class: construct with the object, `validate()` throws with ajv `errors`. */
 interface ModelClass {
@@ -86,19 +112,27 @@ export async function checkSchema(obj: RenderedObject): Promise<Finding[]> {
   if (model === undefined) {
     return [findingFor('schema', obj, 'apiVersion', `no schema known for ${apiVersion} ${kind}`)];
   }
+  const unknown = checkUnknownFields(obj);
   try {
     new model(obj.object).validate();
-    return [];
+    return unknown;
   } catch (e) {
     const errors = (e as { errors?: AjvError[] }).errors;
     if (!Array.isArray(errors) || errors.length === 0) {
-      return [findingFor('schema', obj, '', e instanceof Error ? e.message : String(e))];
+      return [
+        findingFor('schema', obj, '', e instanceof Error ? e.message : String(e)),
+        ...unknown,
+      ];
     }
-    return errors.map((err) => {
-      const extra = err.params?.additionalProperty;
-      const field = pointerToField(err.instancePath ?? '');
-      const msg = typeof extra === 'string' ? `unknown field ${extra}` : (err.message ?? 'invalid');
-      return findingFor('schema', obj, field, msg);
-    });
+    return [
+      ...unknown,
+      ...errors.map((err) => {
+        const extra = err.params?.additionalProperty;
+        const field = pointerToField(err.instancePath ?? '');
+        const msg =
+          typeof extra === 'string' ? `unknown field ${extra}` : (err.message ?? 'invalid');
+        return findingFor('schema', obj, field, msg);
+      }),
+    ];
   }
 }

@@ -104,12 +104,41 @@ const analysis = z
     'needs iterations, stepWeights, or maxWeight with stepWeight',
   );
 
+/**
+ * Flagger's routing providers (`spec.provider`, or the controller's `-mesh-provider` default):
+ * docs.flagger.app install and tutorial pages and the chart's `meshProvider` values, plus the router
+ * factory's versioned forms. `gatewayapi:v1` is ours (Contour's Gateway API).
+ */
+export const FLAGGER_PROVIDERS = [
+  'kubernetes',
+  'istio',
+  'linkerd',
+  'appmesh',
+  'appmesh:v1beta2',
+  'contour',
+  'gloo',
+  'nginx',
+  'skipper',
+  'traefik',
+  'apisix',
+  'osm',
+  'kuma',
+  'knative',
+  'gatewayapi',
+  'gatewayapi:v1alpha2',
+  'gatewayapi:v1beta1',
+  'gatewayapi:v1',
+  'smi:v1alpha1',
+  'smi:v1alpha2',
+  'smi:v1alpha3',
+] as const;
+
 export const canarySchema = z.strictObject({
   apiVersion: z.literal('flagger.app/v1beta1'),
   kind: z.literal('Canary'),
   metadata: objectMeta,
   spec: z.strictObject({
-    provider: z.string().optional(),
+    provider: z.enum(FLAGGER_PROVIDERS).optional(),
     targetRef: crossRef(['Deployment', 'DaemonSet']),
     autoscalerRef: crossRef(['HorizontalPodAutoscaler', 'ScaledObject']).optional(),
     progressDeadlineSeconds: z.number().int().min(1).optional(),
