@@ -32,16 +32,18 @@ export interface Finding {
   readonly check: string;
   /** File relative to the repository root, see the rule above. */
   readonly file: string;
+  /** '' (with name '') when no object could be read, e.g. a YAML syntax error. */
   readonly kind: string;
   readonly name: string;
-  /** Dotted path of the offending field, e.g. `spec.targetRef.name`; '' for the whole object. */
+  /** Dotted path of the offending field, e.g. `spec.targetRef.name`; '' for the whole object; `line L, column C` for YAML syntax. */
   readonly field: string;
   readonly message: string;
 }
 
 export function formatFinding(f: Finding): string {
   const where = f.field === '' ? '' : ` ${f.field}:`;
-  return `${f.file}: ${f.kind}/${f.name}${where} ${f.message} [${f.check}]`;
+  const what = f.kind === '' && f.name === '' ? '' : ` ${f.kind}/${f.name}`;
+  return `${f.file}:${what}${where} ${f.message} [${f.check}]`;
 }
 
 /** Builds a finding about a rendered object. */

@@ -31,6 +31,8 @@ const deploymentPatched =
   '../_base/deployment.yaml (patched in deploy/apps/app/kustomization.yaml)';
 const flux = 'deploy/clusters/test/flux.yaml';
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Each broken fixture and exactly the findings it must produce. */
 const BROKEN: Record<string, Expected[]> = {
   'unresolved-var': [
@@ -426,6 +428,16 @@ const BROKEN: Record<string, Expected[]> = {
       message: /is missing/,
     },
   ],
+  'flux-unsupported': [
+    {
+      check: 'flux',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.patches',
+      message: /is not rendered by deploy-check; put it in the kustomization\.yaml of spec\.path/,
+    },
+  ],
   'bad-path': [
     {
       check: 'flux',
@@ -449,9 +461,38 @@ describe('broken fixtures', () => {
         expect(got).toContainEqual(
           expect.objectContaining({ ...e, message: expect.stringMatching(e.message) }),
         );
+        // The printed line names the file, the object and the field.
+        const object = e.kind === '' ? '' : ` ${e.kind}/${e.name}`;
+        const field = e.field === '' ? '' : ` ${e.field}:`;
+        expect(got.map((g) => g.text)).toContainEqual(
+          expect.stringMatching(new RegExp(`^${escapeRegExp(`${e.file}:${object}${field}`)} `)),
+        );
       }
     },
   );
+});
+
+describe('YAML syntax', () => {
+  // Written at test time: a broken YAML file in the repository would break the root biome check.
+  it('names the file, line and column of a YAML syntax error in a cluster folder', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'deploy-check-yaml-'));
+    try {
+      await cp(join(fixtures, '_base'), join(root, '_base'), { recursive: true });
+      await cp(join(fixtures, 'good'), join(root, 'good'), { recursive: true });
+      const notes = join(root, 'good', 'deploy', 'clusters', 'test', 'notes.yaml');
+      await writeFile(notes, 'apiVersion: v1\nkind: ConfigMap\ndata:\n  A: [unclosed\n');
+      const report = await runChecks({
+        repoRoot: join(root, 'good'),
+        deployDir: join(root, 'good', 'deploy'),
+        build: kubectlKustomize,
+      });
+      expect(report.findings.map(formatFinding)).toEqual([
+        'deploy/clusters/test/notes.yaml: line 5, column 1: is not valid YAML: Flow sequence in block collection must be sufficiently indented and end with a ] [yaml]',
+      ]);
+    } finally {
+      await rm(root, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('valid trees', () => {

@@ -35,13 +35,15 @@ export async function readYamlDocs(
     const file = repoRelative(repoRoot, full);
     for (const d of parseAllDocuments(await readFile(full, 'utf8'))) {
       if (d.errors.length > 0) {
+        const first = d.errors[0];
+        const pos = first?.linePos?.[0];
         findings.push({
           check: 'yaml',
           file,
           kind: '',
           name: '',
-          field: '',
-          message: `is not valid YAML: ${d.errors[0]?.message ?? 'parse error'}`,
+          field: pos === undefined ? '' : `line ${pos.line}, column ${pos.col}`,
+          message: `is not valid YAML: ${first?.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? 'parse error'}`,
         });
         continue;
       }
