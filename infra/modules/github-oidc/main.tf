@@ -4,11 +4,22 @@ locals {
     "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:oidc-provider/${local.oidc_host}"
   )
 
-  # Subjects are exact strings compared with StringEquals: no wildcard can widen them.
-  subjects = {
-    plan    = [for s in var.plan_subjects : "repo:${var.github_repository}:${s}"]
-    apply   = [for s in var.apply_subjects : "repo:${var.github_repository}:${s}"]
-    publish = [for s in var.publish_subjects : "repo:${var.github_repository}:${s}"]
+  partition      = data.aws_partition.current.partition
+  account_id     = data.aws_caller_identity.current.account_id
+  subject_prefix = coalesce(var.subject_prefix, "repo:${var.github_repository}")
+
+  # The repository's OIDC subject template is ["repo", "context", "ref"] (infra/README.md, first
+  # deployment): every token names its ref, so a trust can require refs/heads/main, which the
+  # default template (repo + context only) cannot express for jobs that use an environment.
+  #   pull request:            repo:O/R:pull_request:ref:refs/pull/<n>/merge
+  #   job in environment E:    repo:O/R:environment:E:ref:refs/heads/main
+  # infra-plan needs the PR number as a wildcard, so its test is StringLike; the pattern still starts
+  # with the pull_request context, which no push, tag or environment job can produce (git refs
+  # cannot contain ":"). The other two roles compare exact strings (StringEquals).
+  trust = {
+    plan    = { test = "StringLike", subjects = [for s in var.plan_subjects : "${local.subject_prefix}:${s}"] }
+    apply   = { test = "StringEquals", subjects = [for s in var.apply_subjects : "${local.subject_prefix}:${s}"] }
+    publish = { test = "StringEquals", subjects = [for s in var.publish_subjects : "${local.subject_prefix}:${s}"] }
   }
 }
 
@@ -27,7 +38,7 @@ resource "aws_iam_openid_connect_provider" "github" {
 }
 
 data "aws_iam_policy_document" "trust" {
-  for_each = local.subjects
+  for_each = local.trust
 
   statement {
     sid     = "GitHubActions"
@@ -45,9 +56,9 @@ data "aws_iam_policy_document" "trust" {
     }
 
     condition {
-      test     = "StringEquals"
+      test     = each.value.test
       variable = "${local.oidc_host}:sub"
-      values   = each.value
+      values   = each.value.subjects
     }
   }
 }
@@ -89,18 +100,53 @@ data "aws_iam_policy_document" "plan" {
     resources = [for b in var.state_bucket_arns : "${b}/*.tflock"]
   }
 
-  # ReadOnlyAccess is broad; a pull request's code must not read secrets or other buckets' data.
+  # Why ReadOnlyAccess + denies rather than ViewOnlyAccess + a hand-written read list: a plan
+  # refreshes every resource, and each provider version calls its own set of Describe/Get/List
+  # APIs (the eks module alone reads launch template versions, KMS key policies, IAM roles, OIDC
+  # providers, add-on versions); a hand list breaks plans on every provider upgrade. The denies
+  # remove what a pull request's code must not read: secret values, parameter values, data in
+  # logs, tables, queues and streams, function code, and decryption. An explicit Deny wins over
+  # ReadOnlyAccess.
   statement {
-    sid    = "DenySecretReads"
+    sid    = "DenySecretAndDataReads"
     effect = "Deny"
     actions = [
       "secretsmanager:GetSecretValue",
+      "secretsmanager:BatchGetSecretValue",
+      "kms:Decrypt",
+      "lambda:GetFunction",
+      "logs:GetLogEvents",
+      "logs:FilterLogEvents",
+      "logs:StartQuery",
+      "logs:GetQueryResults",
+      "logs:StartLiveTail",
+      "dynamodb:GetItem",
+      "dynamodb:BatchGetItem",
+      "dynamodb:Query",
+      "dynamodb:Scan",
+      "dynamodb:GetRecords",
+      "kinesis:GetRecords",
+      "sqs:ReceiveMessage",
+      "athena:GetQueryResults",
+      "ecr:GetDownloadUrlForLayer",
+      "ecr:BatchGetImage",
+    ]
+    resources = ["*"]
+  }
+
+  # Parameter values (SecureString or not) are denied, except AWS's public parameters
+  # (/aws/service/..., e.g. the EKS AMI release versions), which are not secret and which a plan of
+  # the eks unit may read.
+  statement {
+    sid    = "DenyParameterValues"
+    effect = "Deny"
+    actions = [
       "ssm:GetParameter",
       "ssm:GetParameters",
       "ssm:GetParametersByPath",
-      "kms:Decrypt",
+      "ssm:GetParameterHistory",
     ]
-    resources = ["*"]
+    not_resources = ["arn:${local.partition}:ssm:*::parameter/aws/service/*"]
   }
 
   statement {
@@ -127,11 +173,23 @@ resource "aws_iam_role" "apply" {
   tags                 = var.tags
 }
 
-resource "aws_iam_role_policy_attachment" "apply" {
-  for_each = toset(var.apply_policy_arns)
+resource "aws_iam_policy" "apply" {
+  name        = "${var.role_name_prefix}infra-apply"
+  description = "What terragrunt apply may change: the services of this tree, IAM only under ${var.managed_name_prefix}*"
+  policy      = data.aws_iam_policy_document.apply.json
+  tags        = var.tags
+}
 
+resource "aws_iam_role_policy_attachment" "apply" {
   role       = aws_iam_role.apply.name
-  policy_arn = each.value
+  policy_arn = aws_iam_policy.apply.arn
+}
+
+resource "aws_iam_policy" "workload_boundary" {
+  name        = local.boundary_name
+  description = "Permissions boundary of every IAM role the infra-apply role creates (cluster, nodes, controllers)"
+  policy      = data.aws_iam_policy_document.workload_boundary.json
+  tags        = var.tags
 }
 
 # --- app-publish: push the demo-app image, nothing else ------------------------------------------

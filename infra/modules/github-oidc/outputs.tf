@@ -17,3 +17,13 @@ output "app_publish_role_arn" {
   description = "ARN of app-publish (repository variable APP_PUBLISH_ROLE_ARN)."
   value       = aws_iam_role.publish.arn
 }
+
+output "infra_apply_policy_arn" {
+  description = "ARN of the customer-managed policy attached to infra-apply."
+  value       = aws_iam_policy.apply.arn
+}
+
+output "workload_permissions_boundary_arn" {
+  description = "ARN of the permissions boundary every role created by infra-apply must carry (eks, kubernetes and failover-iam units)."
+  value       = aws_iam_policy.workload_boundary.arn
+}

@@ -16,29 +16,42 @@ variable "create_oidc_provider" {
 
 variable "role_name_prefix" {
   type        = string
-  description = "Prefix of the three role names (<prefix>infra-plan, <prefix>infra-apply, <prefix>app-publish)."
+  description = "Prefix of the CI role and policy names (<prefix>infra-plan, <prefix>infra-apply, <prefix>app-publish, <prefix>workload-boundary). infra-apply is denied every IAM write under this prefix."
   default     = "github-"
+
+  # Role names are at most 64 characters and the longest suffix is 17 ("workload-boundary"); the
+  # prefix is also an IAM ARN pattern in the Deny statement, so no wildcards.
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,40}$", var.role_name_prefix))
+    error_message = "role_name_prefix must be 1-40 characters of A-Z a-z 0-9 + = , . @ _ - (no wildcards)."
+  }
 }
 
 variable "plan_subjects" {
   type        = list(string)
-  description = "OIDC `sub` claims (relative to the repository) that may assume infra-plan. Default: pull_request events."
-  default     = ["pull_request"]
+  description = "OIDC `sub` claims (after the repository prefix) that may assume infra-plan, with the repository's subject template [\"repo\", \"context\", \"ref\"]. Default: pull_request events of any pull request number (StringLike)."
+  default     = ["pull_request:ref:refs/pull/*/merge"]
 
+  # The only wildcard allowed is the pull request number; the pull_request context cannot be
+  # produced by a push, tag or environment job.
   validation {
-    condition     = length(var.plan_subjects) > 0 && alltrue([for s in var.plan_subjects : !strcontains(s, "*")])
-    error_message = "plan_subjects must be non-empty exact subjects (no wildcards)."
+    condition = length(var.plan_subjects) > 0 && alltrue([
+      for s in var.plan_subjects : startswith(s, "pull_request:ref:refs/pull/") && (!strcontains(s, "*") || s == "pull_request:ref:refs/pull/*/merge")
+    ])
+    error_message = "plan_subjects must be pull_request subjects (\"pull_request:ref:refs/pull/<n>/merge\"); the only wildcard allowed is the pull request number: \"pull_request:ref:refs/pull/*/merge\"."
   }
 }
 
 variable "apply_subjects" {
   type        = list(string)
-  description = "OIDC `sub` claims (relative to the repository) that may assume infra-apply: GitHub environments only (default: the `infrastructure` environment of infra-merge, restricted to main by its deployment branch policy). Never shared with app-publish's environments."
-  default     = ["environment:infrastructure"]
+  description = "OIDC `sub` claims (after the repository prefix) that may assume infra-apply: a GitHub environment on one branch, \"environment:<name>:ref:refs/heads/<branch>\" (default: the `infrastructure` environment of infra-merge on main). Needs the repository's subject template [\"repo\", \"context\", \"ref\"]. Never shared with app-publish."
+  default     = ["environment:infrastructure:ref:refs/heads/main"]
 
+  # Both parts are required: the environment (its reviewers, and no other workflow's jobs) and the
+  # branch (enforced here by IAM, not only by the environment's deployment-branch rule).
   validation {
-    condition     = length(var.apply_subjects) > 0 && alltrue([for s in var.apply_subjects : !strcontains(s, "*") && startswith(s, "environment:")])
-    error_message = "apply_subjects must be exact \"environment:<name>\" subjects (no wildcards, no branch refs, never pull_request): the environment's protection rules are the gate."
+    condition     = length(var.apply_subjects) > 0 && alltrue([for s in var.apply_subjects : can(regex("^environment:[^:*?]+:ref:refs/heads/[^:*?]+$", s))])
+    error_message = "apply_subjects must be exact \"environment:<name>:ref:refs/heads/<branch>\" subjects (no wildcards, never pull_request, never a bare branch)."
   }
 
   validation {
@@ -49,12 +62,23 @@ variable "apply_subjects" {
 
 variable "publish_subjects" {
   type        = list(string)
-  description = "OIDC `sub` claims (relative to the repository) that may assume app-publish."
-  default     = ["environment:production"]
+  description = "OIDC `sub` claims (after the repository prefix) that may assume app-publish (default: the `production` environment on main: app-merge and failover-image)."
+  default     = ["environment:production:ref:refs/heads/main"]
 
   validation {
-    condition     = length(var.publish_subjects) > 0 && alltrue([for s in var.publish_subjects : !strcontains(s, "*") && s != "pull_request"])
+    condition     = length(var.publish_subjects) > 0 && alltrue([for s in var.publish_subjects : !strcontains(s, "*") && !strcontains(s, "?") && !startswith(s, "pull_request")])
     error_message = "publish_subjects must be exact subjects, without wildcards and never pull_request."
+  }
+}
+
+variable "subject_prefix" {
+  type        = string
+  description = "Start of every `sub` claim, before the context. null: \"repo:<github_repository>\". Set it when the repository uses GitHub's immutable subject format (\"repo:<owner>@<owner_id>/<name>@<repo_id>\"); `gh api repos/O/R/actions/oidc/customization/sub` shows which one applies."
+  default     = null
+
+  validation {
+    condition     = var.subject_prefix == null || can(regex("^repo:[^:*?]+$", coalesce(var.subject_prefix, "x")))
+    error_message = "subject_prefix must be \"repo:<owner>/<name>\" or its immutable form, without wildcards or ':' after \"repo:\"."
   }
 }
 
@@ -68,10 +92,39 @@ variable "state_bucket_arns" {
   }
 }
 
-variable "apply_policy_arns" {
-  type        = list(string)
-  description = "Managed policies attached to infra-apply. It creates VPCs, EKS, IAM roles and more, so the default is AdministratorAccess; it is reachable only from the infrastructure environment (main only)."
-  default     = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+variable "managed_name_prefix" {
+  type        = string
+  description = "Prefix of every IAM role and policy, EKS cluster, cluster log group and KMS alias the tree creates (\"<environment>-\"). infra-apply may write IAM, EKS, logs and KMS aliases only under it."
+  default     = "prod-"
+
+  # Must not overlap the CI roles' prefix, or the apply role could edit the CI identity (the Deny
+  # would still block it, but the design should not rely on one statement).
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{2,32}$", var.managed_name_prefix))
+    error_message = "managed_name_prefix must be 2-32 characters of A-Z a-z 0-9 + = , . @ _ - (no wildcards)."
+  }
+
+  validation {
+    condition     = !startswith(var.managed_name_prefix, var.role_name_prefix) && !startswith(var.role_name_prefix, var.managed_name_prefix)
+    error_message = "managed_name_prefix and role_name_prefix must not be prefixes of each other: the CI roles must stay outside what infra-apply may change."
+  }
+}
+
+variable "enforce_workload_permissions_boundary" {
+  type        = bool
+  description = "Require the workload boundary (iam:PermissionsBoundary) on every role infra-apply creates or changes the permissions of. Without it, infra-apply could create a role under managed_name_prefix with any permissions (privilege escalation through a merged change). Turn off only while a module that creates roles cannot set the boundary yet."
+  default     = true
+}
+
+variable "workload_boundary_policy_name" {
+  type        = string
+  description = "Name of the workload permissions boundary policy. null: \"<role_name_prefix>workload-boundary\"."
+  default     = null
+
+  validation {
+    condition     = var.workload_boundary_policy_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,128}$", coalesce(var.workload_boundary_policy_name, "x")))
+    error_message = "workload_boundary_policy_name must be a valid IAM policy name."
+  }
 }
 
 variable "ecr_push_repository_arns" {

@@ -23,36 +23,60 @@ variables {
   ecr_read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
 }
 
+# Subjects follow the repository's subject template ["repo", "context", "ref"].
 run "plan_role_trusts_pull_requests_only" {
   command = plan
 
   assert {
-    condition     = toset(one([for c in data.aws_iam_policy_document.trust["plan"].statement[0].condition : c if endswith(c.variable, ":sub")]).values) == toset(["repo:example-org/demo-app:pull_request"])
-    error_message = "infra-plan must trust exactly repo:ORG/REPO:pull_request"
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust["plan"].statement[0].condition : c.values if endswith(c.variable, ":sub")])) == toset(["repo:example-org/demo-app:pull_request:ref:refs/pull/*/merge"])
+    error_message = "infra-plan must trust exactly repo:ORG/REPO:pull_request:ref:refs/pull/*/merge"
   }
 
   assert {
-    condition     = alltrue([for c in data.aws_iam_policy_document.trust["plan"].statement[0].condition : c.test == "StringEquals"])
-    error_message = "trust conditions must use StringEquals"
+    condition     = one([for c in data.aws_iam_policy_document.trust["plan"].statement[0].condition : c.test if endswith(c.variable, ":sub")]) == "StringLike"
+    error_message = "the plan subject needs StringLike (the pull request number is the only wildcard)"
   }
 
   assert {
-    condition     = toset(one([for c in data.aws_iam_policy_document.trust["plan"].statement[0].condition : c if endswith(c.variable, ":aud")]).values) == toset(["sts.amazonaws.com"])
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust["plan"].statement[0].condition : c.values if endswith(c.variable, ":aud")])) == toset(["sts.amazonaws.com"])
     error_message = "the audience must be sts.amazonaws.com"
   }
 }
 
-run "apply_role_trusts_only_the_infrastructure_environment" {
+run "apply_role_trusts_only_the_infrastructure_environment_on_main" {
   command = plan
 
   assert {
-    condition     = toset(one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c if endswith(c.variable, ":sub")]).values) == toset(["repo:example-org/demo-app:environment:infrastructure"])
-    error_message = "infra-apply must trust exactly repo:ORG/REPO:environment:infrastructure"
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c.values if endswith(c.variable, ":sub")])) == toset(["repo:example-org/demo-app:environment:infrastructure:ref:refs/heads/main"])
+    error_message = "infra-apply must trust exactly repo:ORG/REPO:environment:infrastructure:ref:refs/heads/main"
   }
 
   assert {
-    condition     = !contains(one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c if endswith(c.variable, ":sub")]).values, "repo:example-org/demo-app:environment:production")
-    error_message = "infra-apply must not trust app-merge's production environment"
+    condition     = alltrue([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c.test == "StringEquals"])
+    error_message = "infra-apply's trust conditions must be exact (StringEquals)"
+  }
+
+  assert {
+    condition     = alltrue([for c in data.aws_iam_policy_document.trust["publish"].statement[0].condition : c.test == "StringEquals"])
+    error_message = "app-publish's trust conditions must be exact (StringEquals)"
+  }
+
+  assert {
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust["publish"].statement[0].condition : c.values if endswith(c.variable, ":sub")])) == toset(["repo:example-org/demo-app:environment:production:ref:refs/heads/main"])
+    error_message = "app-publish must trust exactly the production environment on main"
+  }
+}
+
+run "immutable_subject_prefix" {
+  command = plan
+
+  variables {
+    subject_prefix = "repo:example-org@1234/demo-app@5678"
+  }
+
+  assert {
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c.values if endswith(c.variable, ":sub")])) == toset(["repo:example-org@1234/demo-app@5678:environment:infrastructure:ref:refs/heads/main"])
+    error_message = "subject_prefix must replace repo:<github_repository>"
   }
 }
 
@@ -70,17 +94,27 @@ run "publish_role_pushes_only_to_the_app_repository" {
   }
 }
 
-run "rejects_wildcard_subjects" {
+run "rejects_wildcard_apply_subjects" {
   command = plan
 
   variables {
-    apply_subjects = ["ref:refs/heads/*"]
+    apply_subjects = ["environment:infrastructure:ref:refs/heads/*"]
   }
 
   expect_failures = [var.apply_subjects]
 }
 
-run "rejects_branch_subjects_for_apply" {
+run "rejects_an_environment_without_a_branch_for_apply" {
+  command = plan
+
+  variables {
+    apply_subjects = ["environment:infrastructure"]
+  }
+
+  expect_failures = [var.apply_subjects]
+}
+
+run "rejects_branch_only_subjects_for_apply" {
   command = plan
 
   variables {
@@ -94,9 +128,50 @@ run "rejects_apply_subjects_shared_with_publish" {
   command = plan
 
   variables {
-    apply_subjects   = ["environment:production"]
-    publish_subjects = ["environment:production"]
+    apply_subjects   = ["environment:production:ref:refs/heads/main"]
+    publish_subjects = ["environment:production:ref:refs/heads/main"]
   }
 
   expect_failures = [var.apply_subjects]
+}
+
+run "rejects_plan_wildcards_beyond_the_pr_number" {
+  command = plan
+
+  variables {
+    plan_subjects = ["pull_request:*"]
+  }
+
+  expect_failures = [var.plan_subjects]
+}
+
+run "rejects_non_pull_request_plan_subjects" {
+  command = plan
+
+  variables {
+    plan_subjects = ["ref:refs/heads/main"]
+  }
+
+  expect_failures = [var.plan_subjects]
+}
+
+run "rejects_a_wildcard_role_name_prefix" {
+  command = plan
+
+  variables {
+    role_name_prefix = "*"
+  }
+
+  expect_failures = [var.role_name_prefix]
+}
+
+run "rejects_overlapping_name_prefixes" {
+  command = plan
+
+  variables {
+    role_name_prefix    = "prod-ci-"
+    managed_name_prefix = "prod-"
+  }
+
+  expect_failures = [var.managed_name_prefix]
 }

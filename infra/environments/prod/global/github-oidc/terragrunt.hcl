@@ -19,10 +19,23 @@ terraform {
 inputs = {
   github_repository = local.env.repository
 
-  # infra-merge's job runs in the `infrastructure` environment (deployment branches: main only);
-  # app-merge's `production` environment gets app-publish and nothing else.
-  apply_subjects   = ["environment:infrastructure"]
-  publish_subjects = ["environment:production"]
+  # The repository's OIDC subject template is ["repo", "context", "ref"] (set once, infra/README.md
+  # "First deployment"), so IAM itself requires main: infra-merge's job in the `infrastructure`
+  # environment on main, and app-merge / failover-image in `production` on main. infra-plan keeps the
+  # module default, pull_request:ref:refs/pull/*/merge (infra-pr.yml, no environment).
+  apply_subjects   = ["environment:infrastructure:ref:refs/heads/main"]
+  publish_subjects = ["environment:production:ref:refs/heads/main"]
+
+  # Same names that _common/eks.hcl and eu-west-2/failover-iam build ARNs from.
+  role_name_prefix              = local.env.ci_role_name_prefix
+  workload_boundary_policy_name = local.env.workload_permissions_boundary
+  managed_name_prefix           = "${local.env.environment}-"
+
+  # OFF until modules/kubernetes sets the boundary on its two Pod Identity roles (the
+  # eks-pod-identity module's permissions_boundary_arn): with it on, infra-apply could not create
+  # them. The eks and failover-iam units already set it. Residual risk while off: infra/README.md,
+  # "IAM: who may do what".
+  enforce_workload_permissions_boundary = false
 
   state_bucket_arns = [for r in local.state_regions : "arn:aws:s3:::tfstate-${local.env.aws_account_id}-${r}"]
 

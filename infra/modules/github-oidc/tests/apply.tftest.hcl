@@ -1,0 +1,172 @@
+# infra-apply's policy (apply-policy.tf), with mocked data sources: the statements are asserted
+# directly on the policy document's inputs.
+mock_provider "aws" {
+  mock_data "aws_iam_policy_document" {
+    defaults = {
+      json = "{}"
+    }
+  }
+  mock_data "aws_partition" {
+    defaults = {
+      partition = "aws"
+    }
+  }
+  mock_data "aws_caller_identity" {
+    defaults = {
+      account_id = "111111111111"
+    }
+  }
+}
+
+variables {
+  github_repository        = "example-org/demo-app"
+  state_bucket_arns        = ["arn:aws:s3:::tfstate-111111111111-eu-central-1"]
+  ecr_push_repository_arns = ["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app"]
+  ecr_read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
+}
+
+run "no_administrator_access" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_policy.apply.policy == data.aws_iam_policy_document.apply.json && aws_iam_role_policy_attachment.apply.role == aws_iam_role.apply.name
+    error_message = "infra-apply must carry the customer-managed policy built in apply-policy.tf"
+  }
+
+  assert {
+    condition = alltrue([
+      for s in data.aws_iam_policy_document.apply.statement : !contains(coalesce(s.actions, []), "*") && !contains(coalesce(s.actions, []), "iam:*")
+    ])
+    error_message = "no statement may allow every action, or every IAM action"
+  }
+}
+
+run "iam_writes_only_under_the_managed_prefix" {
+  command = plan
+
+  assert {
+    condition = alltrue(flatten([
+      for s in data.aws_iam_policy_document.apply.statement : [
+        for r in coalesce(s.resources, []) : startswith(r, "arn:aws:iam::111111111111:role/prod-") || startswith(r, "arn:aws:iam::111111111111:policy/prod-") || startswith(r, "arn:aws:iam::111111111111:oidc-provider/oidc.eks.") || (r == "*" && alltrue([for a in s.actions : startswith(a, "iam:Get") || startswith(a, "iam:List") || a == "iam:CreateServiceLinkedRole" || !startswith(a, "iam:")]))
+      ] if s.effect != "Deny" && anytrue([for a in coalesce(s.actions, []) : startswith(a, "iam:") && !startswith(a, "iam:Get") && !startswith(a, "iam:List")])
+    ]))
+    error_message = "IAM write actions must be limited to prod-* roles/policies and EKS OIDC providers"
+  }
+
+  assert {
+    condition     = toset(one(one([for s in data.aws_iam_policy_document.apply.statement : s.condition if s.sid == "PassWorkloadRoles"])).values) == toset(["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com"])
+    error_message = "PassRole must be limited to EKS, EC2 and Pod Identity"
+  }
+}
+
+run "roles_it_creates_must_carry_the_boundary" {
+  command = plan
+
+  assert {
+    condition     = toset(one(one([for s in data.aws_iam_policy_document.apply.statement : s.condition if s.sid == "WorkloadRolesBounded"])).values) == toset(["arn:aws:iam::111111111111:policy/github-workload-boundary"])
+    error_message = "creating or re-permissioning a role must require the workload boundary"
+  }
+
+  assert {
+    condition     = contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "WorkloadRolesBounded"]), "iam:CreateRole") && contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "WorkloadRolesBounded"]), "iam:PutRolePolicy")
+    error_message = "CreateRole and PutRolePolicy must be in the bounded statement"
+  }
+
+  assert {
+    condition     = !anytrue([for s in data.aws_iam_policy_document.apply.statement : contains(coalesce(s.actions, []), "iam:CreateRole") && s.sid != "WorkloadRolesBounded" && s.effect != "Deny"])
+    error_message = "no other statement may allow CreateRole"
+  }
+
+  assert {
+    condition     = aws_iam_policy.workload_boundary.name == "github-workload-boundary"
+    error_message = "the boundary policy must be named <role_name_prefix>workload-boundary"
+  }
+
+  assert {
+    condition     = !anytrue([for a in one(data.aws_iam_policy_document.workload_boundary.statement).actions : startswith(a, "s3:") || startswith(a, "sts:") || startswith(a, "secretsmanager:") || (startswith(a, "iam:") && !contains(["iam:CreateServiceLinkedRole", "iam:GetServerCertificate", "iam:ListServerCertificates"], a))])
+    error_message = "the workload boundary must not allow S3, STS, Secrets Manager or IAM writes"
+  }
+}
+
+run "boundary_can_be_switched_off" {
+  command = plan
+
+  variables {
+    enforce_workload_permissions_boundary = false
+  }
+
+  assert {
+    condition     = length(one([for s in data.aws_iam_policy_document.apply.statement : s.condition if s.sid == "WorkloadRolesBounded"])) == 0
+    error_message = "without enforcement the statement carries no boundary condition"
+  }
+}
+
+run "the_ci_identity_and_state_are_protected" {
+  command = plan
+
+  assert {
+    condition = toset(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "DenyChangingTheCiIdentity"])) == toset([
+      "arn:aws:iam::111111111111:role/github-*",
+      "arn:aws:iam::111111111111:policy/github-*",
+      "arn:aws:iam::111111111111:policy/github-workload-boundary",
+      "arn:aws:iam::111111111111:oidc-provider/token.actions.githubusercontent.com",
+    ])
+    error_message = "infra-apply must be denied changes to the CI roles, their policies and the GitHub OIDC provider"
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "DenyChangingTheCiIdentity"]) == "Deny"
+    error_message = "the CI identity protection must be a Deny"
+  }
+
+  assert {
+    condition     = contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "DenyStateBucketChanges"]), "s3:DeleteBucket") && contains(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "DenyStateBucketChanges"]), "arn:aws:s3:::tfstate-111111111111-eu-central-1")
+    error_message = "deleting the state bucket must be denied"
+  }
+
+  assert {
+    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "DenyRemovingBoundaries"]) == "Deny"
+    error_message = "removing a permissions boundary must be denied"
+  }
+}
+
+run "ecr_writes_only_on_the_listed_repositories" {
+  command = plan
+
+  assert {
+    condition     = toset(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "EcrRepositories"])) == toset(["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app", "arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"])
+    error_message = "ecr:* must be limited to the tree's repositories"
+  }
+}
+
+run "eks_writes_only_on_managed_clusters" {
+  command = plan
+
+  assert {
+    condition     = alltrue([for r in one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "EksClusters"]) : strcontains(r, ":cluster/prod-") || strcontains(r, ":*/prod-")])
+    error_message = "eks:* must be limited to clusters named prod-* and their children"
+  }
+}
+
+# infra-plan (ReadOnlyAccess) must not read secrets or data.
+run "plan_role_cannot_read_secrets_or_data" {
+  command = plan
+
+  assert {
+    condition = length(setsubtract([
+      "secretsmanager:GetSecretValue",
+      "secretsmanager:BatchGetSecretValue",
+      "kms:Decrypt",
+      "lambda:GetFunction",
+      "logs:GetLogEvents",
+      "dynamodb:GetItem",
+      "dynamodb:Scan",
+    ], one([for s in data.aws_iam_policy_document.plan.statement : s.actions if s.sid == "DenySecretAndDataReads"]))) == 0
+    error_message = "infra-plan must be denied secret values, decryption, function code, log events and table items"
+  }
+
+  assert {
+    condition     = contains(one([for s in data.aws_iam_policy_document.plan.statement : s.actions if s.sid == "DenyParameterValues"]), "ssm:GetParameterHistory") && toset(one([for s in data.aws_iam_policy_document.plan.statement : s.not_resources if s.sid == "DenyParameterValues"])) == toset(["arn:aws:ssm:*::parameter/aws/service/*"])
+    error_message = "parameter values (history included) must be denied except AWS's public /aws/service parameters"
+  }
+}
