@@ -79,4 +79,8 @@ inputs = {
   git_repository = local.environment_vars.locals.repository
   # Flux entry point of this cluster: deploy/clusters/<region>.
   flux_path = "./deploy/clusters/${local.aws_region}"
+
+  # HTTPS: an ACM certificate of this region (region.hcl); null = HTTP on port 80 only. The NLB
+  # terminates TLS on 443 and the global-accelerator unit then listens on 443 too.
+  tls_certificate_arn = local.region_vars.locals.tls_certificate_arn
 }

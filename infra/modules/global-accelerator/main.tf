@@ -10,13 +10,19 @@ resource "aws_globalaccelerator_accelerator" "this" {
   }
 }
 
+locals {
+  # The listener forwards exactly the ports the NLBs serve (validated equal in every region), so the
+  # accelerator never accepts a connection on a port nothing behind it serves.
+  listener_ports = distinct(flatten([for g in values(var.endpoint_groups) : g.ports]))
+}
+
 resource "aws_globalaccelerator_listener" "this" {
   accelerator_arn = aws_globalaccelerator_accelerator.this.id
   protocol        = "TCP"
   client_affinity = "NONE"
 
   dynamic "port_range" {
-    for_each = var.listener_ports
+    for_each = local.listener_ports
     content {
       from_port = port_range.value
       to_port   = port_range.value

@@ -13,6 +13,11 @@ output "static_ips" {
   value       = flatten([for s in aws_globalaccelerator_accelerator.this.ip_sets : s.ip_addresses])
 }
 
+output "listener_ports" {
+  description = "TCP ports the accelerator listens on (those every region's NLB serves)."
+  value       = local.listener_ports
+}
+
 output "listener_arn" {
   description = "ARN of the TCP listener."
   value       = aws_globalaccelerator_listener.this.id

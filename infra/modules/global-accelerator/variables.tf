@@ -8,25 +8,15 @@ variable "name" {
   }
 }
 
-variable "listener_ports" {
-  type        = list(number)
-  description = "TCP ports the accelerator listens on; each becomes a port range of one port, forwarded to the same port on the NLBs."
-  default     = [80, 443]
-
-  validation {
-    condition     = length(var.listener_ports) > 0 && alltrue([for p in var.listener_ports : p >= 1 && p <= 65535 && floor(p) == p])
-    error_message = "listener_ports must be a non-empty list of integer ports between 1 and 65535."
-  }
-}
-
 variable "endpoint_groups" {
   type = map(object({
     endpoint_id                    = string
+    ports                          = list(number)
     traffic_dial_percentage        = number
     weight                         = number
     client_ip_preservation_enabled = optional(bool, true)
   }))
-  description = "One endpoint group per AWS region (map key = region, e.g. \"eu-central-1\"), each with one NLB endpoint. traffic_dial_percentage is only the INITIAL dial (100 for the primary, 0 for the warm standby): the failover controller owns it at run time."
+  description = "One endpoint group per AWS region (map key = region, e.g. \"eu-central-1\"), each with one NLB endpoint. ports: the TCP ports that NLB serves (the kubernetes module's served_ports output); every region must serve the same ports, and the listener forwards exactly those. traffic_dial_percentage is only the INITIAL dial (100 for the primary, 0 for the warm standby): the failover controller owns it at run time."
 
   validation {
     condition     = length(var.endpoint_groups) > 0
@@ -46,6 +36,18 @@ variable "endpoint_groups" {
   validation {
     condition     = alltrue([for g in values(var.endpoint_groups) : g.weight >= 0 && g.weight <= 255 && floor(g.weight) == g.weight])
     error_message = "weight must be an integer between 0 and 255."
+  }
+
+  validation {
+    condition     = alltrue([for g in values(var.endpoint_groups) : length(g.ports) > 0 && alltrue([for p in g.ports : p >= 1 && p <= 65535 && floor(p) == p])])
+    error_message = "ports must be a non-empty list of integer ports between 1 and 65535."
+  }
+
+  validation {
+    # A port served in one region only would break on failover (the accelerator would forward it
+    # to a load balancer that does not listen on it), so every region must serve the same set.
+    condition     = length(distinct([for g in values(var.endpoint_groups) : sort([for p in g.ports : tostring(p)])])) <= 1
+    error_message = "every endpoint group must have the same ports: the accelerator forwards each port to whichever region serves traffic."
   }
 
   validation {

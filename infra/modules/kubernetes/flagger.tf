@@ -36,11 +36,10 @@ resource "helm_release" "platform_bootstrap" {
 
   values = [yamlencode({
     gateway = {
-      name                 = local.gateway.name
-      namespace            = local.gateway.namespace
-      className            = local.gateway.class_name
-      controllerName       = local.gateway.controller_name
-      tlsCertificateSecret = var.tls_certificate_secret_name
+      name           = local.gateway.name
+      namespace      = local.gateway.namespace
+      className      = local.gateway.class_name
+      controllerName = local.gateway.controller_name
     }
     flux = {
       url       = "https://github.com/${var.git_repository}"

@@ -53,7 +53,21 @@ locals {
     "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes"             = "preserve_client_ip.enabled=true,deregistration_delay.timeout_seconds=30"
     "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags"            = join(",", [for k, v in var.tags : "${k}=${v}"])
     "service.beta.kubernetes.io/aws-load-balancer-manage-backend-security-group-rules" = "true"
+    # HTTPS: TLS terminated at the NLB with an ACM certificate of this region, on port 443 only
+    # (without ssl-ports every listener, port 80 included, would become TLS). Behind it the NLB
+    # speaks plain HTTP to Envoy's HTTP port (targetPorts.https = http below), so the Gateway needs
+    # no certificate Secret and both ports reach the same Gateway listener. Empty = no TLS.
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-cert"               = local.tls ? var.tls_certificate_arn : ""
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-ports"              = local.tls ? "443" : ""
+    "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy" = local.tls ? var.tls_policy : ""
   }
+
+  tls = var.tls_certificate_arn != null
+
+  # Ports the NLB serves to clients, and so the ports the Global Accelerator may listen on: 80
+  # (HTTP) always, 443 (HTTPS) only with a certificate. The chart always renders a Service port 443;
+  # without a certificate it answers plain HTTP there, and the accelerator does not expose it.
+  served_ports = local.tls ? [80, 443] : [80]
 }
 
 resource "helm_release" "contour" {
@@ -76,11 +90,22 @@ resource "helm_release" "contour" {
         }
       }
     }
+    contour = {
+      image = local.images.contour
+    }
     envoy = {
+      image = local.images.envoy
       service = {
         type        = "LoadBalancer"
         annotations = { for k, v in local.envoy_service_annotations : k => v if v != "" }
+        # Both Service ports go to Envoy's HTTP listener (8080, the Gateway's port 80): TLS, when
+        # enabled, is terminated at the NLB, and no Gateway listener exists behind Envoy's 8443.
+        targetPorts = { http = "http", https = "http" }
       }
+    }
+    # The chart refuses images other than Bitnami's unless this is set (see local.images).
+    global = {
+      security = { allowInsecureImages = true }
     }
   })]
 

@@ -8,6 +8,11 @@ output "nlb_dns_name" {
   value       = data.aws_lb.envoy.dns_name
 }
 
+output "served_ports" {
+  description = "TCP ports the Envoy NLB serves to clients: [80], or [80, 443] with tls_certificate_arn (TLS terminated at the NLB). The Global Accelerator listens on exactly these."
+  value       = local.served_ports
+}
+
 output "gateway" {
   description = "Namespace and name of the Gateway that HTTPRoutes (and Flagger) attach to."
   value       = { namespace = local.gateway.namespace, name = local.gateway.name }

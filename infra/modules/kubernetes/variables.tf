@@ -42,12 +42,30 @@ variable "git_branch" {
   type        = string
   description = "Branch Flux follows."
   default     = "main"
+
+  validation {
+    # A branch name git accepts (git check-ref-format, the common cases): no spaces or ~^:?*[\,
+    # no "..", no leading/trailing "/" or ".", not ending in ".lock".
+    condition = (
+      can(regex("^[A-Za-z0-9._/-]{1,255}$", var.git_branch)) &&
+      !strcontains(var.git_branch, "..") && !strcontains(var.git_branch, "//") &&
+      !startswith(var.git_branch, "/") && !endswith(var.git_branch, "/") &&
+      !startswith(var.git_branch, ".") && !endswith(var.git_branch, ".") &&
+      !startswith(var.git_branch, "-") && !endswith(var.git_branch, ".lock")
+    )
+    error_message = "git_branch must be a plain branch name such as \"main\" or \"release/1.2\" (letters, digits, . _ - /; no \"..\", no leading or trailing \"/\" or \".\")."
+  }
 }
 
 variable "git_secret_name" {
   type        = string
   description = "Name of a Secret in flux-system with Git credentials, for a private repository; null for a public one."
   default     = null
+
+  validation {
+    condition     = var.git_secret_name == null || can(regex("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$", var.git_secret_name))
+    error_message = "git_secret_name must be null or a Kubernetes object name (lower-case letters, digits, \"-\" and \".\", at most 253 characters, starting and ending alphanumeric)."
+  }
 }
 
 variable "flux_path" {
@@ -93,10 +111,32 @@ variable "nlb_health_check_path" {
   }
 }
 
-variable "tls_certificate_secret_name" {
+variable "tls_certificate_arn" {
   type        = string
-  description = "Secret (kubernetes.io/tls) in projectcontour for an HTTPS listener on port 443 of the Gateway; null serves HTTP only."
+  description = "ARN of an ACM certificate in this region for the app's hostname. Set: the NLB terminates TLS on port 443 (and keeps plain HTTP on 80) and the output served_ports includes 443. null: HTTP on port 80 only."
   default     = null
+
+  validation {
+    condition     = var.tls_certificate_arn == null || can(regex("^arn:aws[a-z-]*:acm:[a-z0-9-]+:[0-9]{12}:certificate/[0-9a-f-]+$", var.tls_certificate_arn))
+    error_message = "tls_certificate_arn must be null or an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)."
+  }
+
+  validation {
+    # An NLB can only use a certificate from its own region.
+    condition     = var.tls_certificate_arn == null || try(split(":", var.tls_certificate_arn)[3] == var.aws_region, false)
+    error_message = "tls_certificate_arn must be a certificate in aws_region: an NLB uses ACM certificates of its own region only."
+  }
+}
+
+variable "tls_policy" {
+  type        = string
+  description = "ELB security policy of the NLB's TLS listener (used only with tls_certificate_arn)."
+  default     = "ELBSecurityPolicy-TLS13-1-2-2021-06"
+
+  validation {
+    condition     = can(regex("^ELBSecurityPolicy-[A-Za-z0-9-]+$", var.tls_policy))
+    error_message = "tls_policy must be an ELB security policy name such as ELBSecurityPolicy-TLS13-1-2-2021-06."
+  }
 }
 
 variable "tags" {

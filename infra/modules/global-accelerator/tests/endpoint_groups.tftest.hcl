@@ -5,11 +5,13 @@ variables {
   endpoint_groups = {
     "eu-central-1" = {
       endpoint_id             = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
+      ports                   = [80]
       traffic_dial_percentage = 100
       weight                  = 128
     }
     "eu-west-2" = {
       endpoint_id             = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/standby/0123456789abcdef"
+      ports                   = [80]
       traffic_dial_percentage = 0
       weight                  = 128
     }
@@ -49,7 +51,7 @@ run "explicit_weight_and_client_ip_preservation" {
   }
 }
 
-run "tcp_listener_on_80_and_443" {
+run "tcp_listener_only_on_the_ports_the_nlbs_serve" {
   command = plan
 
   assert {
@@ -58,9 +60,68 @@ run "tcp_listener_on_80_and_443" {
   }
 
   assert {
-    condition     = toset([for r in aws_globalaccelerator_listener.this.port_range : r.from_port]) == toset([80, 443])
-    error_message = "the listener must forward ports 80 and 443"
+    condition     = toset([for r in aws_globalaccelerator_listener.this.port_range : r.from_port]) == toset([80])
+    error_message = "NLBs serving HTTP only: the accelerator must listen on 80 and nothing else"
   }
+
+  assert {
+    condition     = alltrue([for r in aws_globalaccelerator_listener.this.port_range : r.from_port == r.to_port])
+    error_message = "each port range must be one port, forwarded to the same port on the NLBs"
+  }
+}
+
+run "https_when_every_region_serves_443" {
+  command = plan
+
+  variables {
+    endpoint_groups = {
+      "eu-central-1" = {
+        endpoint_id             = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
+        ports                   = [80, 443]
+        traffic_dial_percentage = 100
+        weight                  = 128
+      }
+      "eu-west-2" = {
+        endpoint_id             = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/standby/0123456789abcdef"
+        ports                   = [443, 80]
+        traffic_dial_percentage = 0
+        weight                  = 128
+      }
+    }
+  }
+
+  assert {
+    condition     = toset([for r in aws_globalaccelerator_listener.this.port_range : r.from_port]) == toset([80, 443])
+    error_message = "NLBs serving 80 and 443: the accelerator must listen on both"
+  }
+
+  assert {
+    condition     = toset(output.listener_ports) == toset([80, 443])
+    error_message = "listener_ports must report the ports listened on"
+  }
+}
+
+run "rejects_a_port_served_in_one_region_only" {
+  command = plan
+
+  variables {
+    endpoint_groups = {
+      "eu-central-1" = {
+        endpoint_id             = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
+        ports                   = [80, 443]
+        traffic_dial_percentage = 100
+        weight                  = 128
+      }
+      "eu-west-2" = {
+        endpoint_id             = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/standby/0123456789abcdef"
+        ports                   = [80]
+        traffic_dial_percentage = 0
+        weight                  = 128
+      }
+    }
+  }
+
+  expect_failures = [var.endpoint_groups]
 }
 
 run "rejects_dial_out_of_range" {
@@ -70,6 +131,7 @@ run "rejects_dial_out_of_range" {
     endpoint_groups = {
       "eu-central-1" = {
         endpoint_id             = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
+        ports                   = [80]
         traffic_dial_percentage = 150
         weight                  = 128
       }

@@ -141,3 +141,118 @@ run "rejects_an_absolute_flux_path" {
 
   expect_failures = [var.flux_path]
 }
+
+run "contour_and_envoy_images_come_from_the_upstream_registries" {
+  command = plan
+
+  assert {
+    condition     = yamldecode(helm_release.contour.values[0]).contour.image.registry == "ghcr.io" && yamldecode(helm_release.contour.values[0]).contour.image.repository == "projectcontour/contour"
+    error_message = "Contour must run the upstream ghcr.io/projectcontour/contour image (Bitnami's versioned images are gone)"
+  }
+
+  assert {
+    condition     = yamldecode(helm_release.contour.values[0]).envoy.image.registry == "docker.io" && yamldecode(helm_release.contour.values[0]).envoy.image.repository == "envoyproxy/envoy"
+    error_message = "Envoy must run the upstream docker.io/envoyproxy/envoy image"
+  }
+
+  assert {
+    condition     = alltrue([for i in ["contour", "envoy"] : can(regex("^v[0-9]+\\.[0-9]+\\.[0-9]+$", yamldecode(helm_release.contour.values[0])[i].image.tag))])
+    error_message = "image tags must be exact vX.Y.Z releases"
+  }
+
+  assert {
+    condition     = yamldecode(helm_release.contour.values[0]).global.security.allowInsecureImages == true
+    error_message = "the Bitnami chart must be told to accept non-Bitnami images"
+  }
+}
+
+run "cluster_autoscaler_follows_kubernetes_1_32" {
+  command = plan
+
+  assert {
+    condition     = startswith(helm_release.cluster_autoscaler.version, "9.46.")
+    error_message = "the 9.46.x charts ship Cluster Autoscaler 1.32.x, the cluster's Kubernetes minor"
+  }
+}
+
+run "http_only_without_a_certificate" {
+  command = plan
+
+  assert {
+    condition     = join(",", output.served_ports) == "80"
+    error_message = "without a certificate the NLB serves HTTP on 80 only (the accelerator must not expose 443)"
+  }
+
+  assert {
+    condition     = !contains(keys(yamldecode(helm_release.contour.values[0]).envoy.service.annotations), "service.beta.kubernetes.io/aws-load-balancer-ssl-cert")
+    error_message = "no TLS annotation without a certificate"
+  }
+
+  assert {
+    condition     = yamldecode(helm_release.contour.values[0]).envoy.service.targetPorts.https == "http"
+    error_message = "the Service's 443 must go to Envoy's HTTP listener: nothing listens on Envoy's 8443"
+  }
+
+  assert {
+    condition     = !contains(keys(yamldecode(helm_release.platform_bootstrap.values[0]).gateway), "tlsCertificateSecret")
+    error_message = "the Gateway takes no certificate Secret: TLS ends at the NLB"
+  }
+}
+
+run "https_terminated_at_the_nlb_with_the_regions_certificate" {
+  command = plan
+
+  variables {
+    tls_certificate_arn = "arn:aws:acm:eu-central-1:111111111111:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+  }
+
+  assert {
+    condition     = join(",", output.served_ports) == "80,443"
+    error_message = "with a certificate the NLB serves 80 and 443"
+  }
+
+  assert {
+    condition     = yamldecode(helm_release.contour.values[0]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"] == "arn:aws:acm:eu-central-1:111111111111:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+    error_message = "the NLB's TLS listener must use the given ACM certificate"
+  }
+
+  assert {
+    condition     = yamldecode(helm_release.contour.values[0]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] == "443"
+    error_message = "only port 443 may be TLS (port 80 stays HTTP)"
+  }
+
+  assert {
+    condition     = yamldecode(helm_release.contour.values[0]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"] == "/readyz" && yamldecode(helm_release.contour.values[0]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-port"] == "8080"
+    error_message = "TLS must leave the target-group health check (HTTP 8080 /readyz) unchanged"
+  }
+}
+
+run "rejects_a_certificate_from_another_region" {
+  command = plan
+
+  variables {
+    tls_certificate_arn = "arn:aws:acm:eu-west-2:111111111111:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+  }
+
+  expect_failures = [var.tls_certificate_arn]
+}
+
+run "rejects_a_bad_branch_name" {
+  command = plan
+
+  variables {
+    git_branch = "feature/../main"
+  }
+
+  expect_failures = [var.git_branch]
+}
+
+run "rejects_a_bad_secret_name" {
+  command = plan
+
+  variables {
+    git_secret_name = "Git_Credentials"
+  }
+
+  expect_failures = [var.git_secret_name]
+}

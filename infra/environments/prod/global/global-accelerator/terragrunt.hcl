@@ -18,6 +18,7 @@ dependency "primary" {
 
   mock_outputs = {
     nlb_arn = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/mock-primary/0000000000000000"
+    served_ports = [80]
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
@@ -27,6 +28,7 @@ dependency "standby" {
 
   mock_outputs = {
     nlb_arn = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/mock-standby/0000000000000000"
+    served_ports = [80]
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
@@ -35,15 +37,18 @@ inputs = {
   name = "${local.environment_vars.locals.environment}-demo-app"
 
   # Initial dials only: the failover controller owns them at run time (the module ignores later
-  # drift of traffic_dial_percentage).
+  # drift of traffic_dial_percentage). Ports: what each region's NLB really serves (80, plus 443
+  # once region.hcl sets tls_certificate_arn); the module refuses regions serving different ports.
   endpoint_groups = {
     (local.primary_region.locals.aws_region) = {
       endpoint_id             = dependency.primary.outputs.nlb_arn
+      ports                   = dependency.primary.outputs.served_ports
       traffic_dial_percentage = local.primary_region.locals.traffic_dial_percentage
       weight                  = 128
     }
     (local.standby_region.locals.aws_region) = {
       endpoint_id             = dependency.standby.outputs.nlb_arn
+      ports                   = dependency.standby.outputs.served_ports
       traffic_dial_percentage = local.standby_region.locals.traffic_dial_percentage
       weight                  = 128
     }
