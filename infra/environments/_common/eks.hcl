@@ -7,9 +7,16 @@ locals {
 
   cluster_name = "${local.environment_vars.locals.environment}-${local.region_vars.locals.aws_region}"
 
-  # Created by global/github-oidc (applied first); role_name_prefix "github-".
-  infra_plan_role_arn = "arn:aws:iam::${local.environment_vars.locals.aws_account_id}:role/github-infra-plan"
-  node_group          = local.region_vars.locals.node_group
+  # Created by global/github-oidc (applied first, by hand), named from the same environment.hcl
+  # values; computed rather than read through a dependency so no regional unit depends on the
+  # global IAM unit's state.
+  iam_arn              = "arn:aws:iam::${local.environment_vars.locals.aws_account_id}"
+  ci_role_name_prefix  = local.environment_vars.locals.ci_role_name_prefix
+  infra_plan_role_arn  = "${local.iam_arn}:role/${local.ci_role_name_prefix}infra-plan"
+  infra_apply_role_arn = "${local.iam_arn}:role/${local.ci_role_name_prefix}infra-apply"
+  # infra-apply may create roles only with this boundary once it is enforced (global/github-oidc).
+  workload_boundary_arn = "${local.iam_arn}:policy/${local.environment_vars.locals.workload_permissions_boundary}"
+  node_group            = local.region_vars.locals.node_group
 }
 
 terraform {
@@ -40,20 +47,46 @@ inputs = {
   cluster_version = "1.32"
 
   # GitHub-hosted runners reach the API endpoint over the internet (IAM-authenticated, access entries
-  # only); the nodes use the private endpoint.
-  cluster_endpoint_public_access  = true
-  cluster_endpoint_private_access = true
+  # only); the nodes use the private endpoint. Allowed CIDRs and why they are open: environment.hcl.
+  cluster_endpoint_public_access       = true
+  cluster_endpoint_private_access      = true
+  cluster_endpoint_public_access_cidrs = local.environment_vars.locals.eks_public_access_cidrs
 
   authentication_mode = "API"
-  # The identity that applies (the infra-apply role) becomes cluster admin through an access entry;
-  # the kubernetes unit uses it to install the controllers.
-  enable_cluster_creator_admin_permissions = true
+  # Not "whoever runs terraform": infra-ci applies the PR's saved plan, made by infra-plan, so a
+  # caller-derived entry would make infra-plan cluster admin, drop infra-apply's, and show a
+  # replacement in every plan. Cluster access is stated explicitly below instead.
+  enable_cluster_creator_admin_permissions = false
 
-  # The PR plan of the kubernetes unit reads Helm releases (stored as Secrets) and manifests, so the
-  # plan role gets cluster-wide read access including Secrets (AmazonEKSAdminViewPolicy) and no
-  # write. Trade-off: code in a PR can read in-cluster Secrets through the plan; keep credentials out
-  # of Kubernetes Secrets (Pod Identity everywhere) so there is little to read.
+  # The EKS secrets-encryption key: administered by infra-apply (the module's default is the caller,
+  # the same problem as above). Key users stay the module default: the cluster role, which the
+  # module adds itself.
+  kms_key_administrators = [local.infra_apply_role_arn]
+
+  # Cluster and node roles are created by infra-apply: under "<environment>-" and with the workload
+  # boundary (global/github-oidc). The node role's default name ("default-eks-node-group-") would be
+  # outside the prefix infra-apply may write.
+  iam_role_permissions_boundary = local.workload_boundary_arn
+
+  # Exactly two principals have cluster access (no caller-derived entry, see above).
   access_entries = {
+    # infra-apply installs the controllers (kubernetes unit) and owns the cluster: cluster admin.
+    infra_apply = {
+      principal_arn = local.infra_apply_role_arn
+      policy_associations = {
+        cluster_admin = {
+          policy_arn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
+          access_scope = {
+            type = "cluster"
+          }
+        }
+      }
+    }
+
+    # The PR plan of the kubernetes unit reads Helm releases (stored as Secrets) and manifests, so
+    # the plan role gets cluster-wide read access including Secrets (AmazonEKSAdminViewPolicy) and
+    # no write. Trade-off: code in a PR can read in-cluster Secrets through the plan; keep
+    # credentials out of Kubernetes Secrets (Pod Identity everywhere) so there is little to read.
     infra_plan = {
       principal_arn = local.infra_plan_role_arn
       policy_associations = {
@@ -87,6 +120,11 @@ inputs = {
       max_size       = local.node_group.max_size
       # The module ignores later desired_size changes (autoscaling owns it after creation).
       desired_size = local.node_group.desired_size
+
+      # Under "<environment>-" and bounded, like the cluster role (iam_role_permissions_boundary
+      # above); the module's default name "default-eks-node-group-" is outside infra-apply's prefix.
+      iam_role_name                 = "${local.cluster_name}-node"
+      iam_role_permissions_boundary = local.workload_boundary_arn
     }
   }
 }
