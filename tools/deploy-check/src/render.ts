@@ -3,7 +3,7 @@ import type { FluxKustomization } from './flux.js';
 import type { Finding, KubeObject, RenderedObject } from './model.js';
 import { get, identity, isRecord } from './object-access.js';
 import { type SourceIndex, sourceFileOf } from './source-index.js';
-import { locateLiterals, locateReferences, substitute } from './substitute.js';
+import { literalMessage, locateLiterals, locateReferences, substitute } from './substitute.js';
 
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
 
@@ -37,7 +37,10 @@ export function literalsInClusterFolder(objects: readonly RenderedObject[]): Fin
           kind: o.kind,
           name: o.name,
           field: loc.field,
-          message: `${loc.expressions.join(', ')} would reach the cluster as literal text: the cluster folder is applied by the bootstrap Kustomization, which substitutes nothing`,
+          message: literalMessage(
+            loc,
+            'the cluster folder is applied by the bootstrap Kustomization, which substitutes nothing',
+          ),
         })),
   );
 }
@@ -100,7 +103,10 @@ export function applyPostBuild(
           kind,
           name,
           field: loc.field,
-          message: `${loc.expressions.join(', ')} would reach the cluster as literal text: Kustomization ${k.namespace}/${k.name} (${k.file}) has no spec.postBuild, so Flux substitutes nothing (add postBuild, or annotate the object ${SUBSTITUTE_ANNOTATION}: disabled if the text is meant literally)`,
+          message: literalMessage(
+            loc,
+            `Kustomization ${k.namespace}/${k.name} (${k.file}) has no spec.postBuild, so Flux substitutes nothing (add postBuild, or annotate the object ${SUBSTITUTE_ANNOTATION}: disabled if the text is meant literally)`,
+          ),
         });
       }
     }

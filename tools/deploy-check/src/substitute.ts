@@ -73,18 +73,21 @@ export function locateReferences(
 }
 
 /**
- * Every unescaped `${...}` in the strings of a parsed object, by dotted field path: what reaches the
- * cluster literally when no substitution runs (a Flux Kustomization without `postBuild`, or the
- * cluster folder itself, applied by the bootstrap Kustomization). `$${X}` is skipped: it is written
- * as an escape, so its author knows about substitution. Pure.
+ * Every `${...}` in the strings of a parsed object, by dotted field path: what reaches the cluster
+ * literally when no substitution runs (a Flux Kustomization without `postBuild`, or the cluster
+ * folder itself, applied by the bootstrap Kustomization). `expressions` are the unescaped ones;
+ * `escaped` the `$${X}` escapes, which only substitution turns into `${X}`: without it they reach
+ * the cluster with both dollars. Pure.
  */
 export function locateLiterals(
   value: unknown,
   path = '',
-): { field: string; expressions: readonly string[] }[] {
+): { field: string; expressions: readonly string[]; escaped: readonly string[] }[] {
   if (typeof value === 'string') {
-    const expressions = [...value.matchAll(REFERENCE)].filter((m) => m[1] === '').map((m) => m[0]);
-    return expressions.length > 0 ? [{ field: path, expressions }] : [];
+    const all = [...value.matchAll(REFERENCE)];
+    const expressions = all.filter((m) => m[1] === '').map((m) => m[0]);
+    const escaped = all.filter((m) => m[1] === '$').map((m) => m[0]);
+    return all.length > 0 ? [{ field: path, expressions, escaped }] : [];
   }
   if (Array.isArray(value)) return value.flatMap((v, i) => locateLiterals(v, `${path}[${i}]`));
   if (typeof value === 'object' && value !== null) {
@@ -93,4 +96,22 @@ export function locateLiterals(
     );
   }
   return [];
+}
+
+/** The message for what locateLiterals found in one field; `why` says why nothing substitutes. */
+export function literalMessage(
+  loc: { expressions: readonly string[]; escaped: readonly string[] },
+  why: string,
+): string {
+  const parts: string[] = [];
+  if (loc.expressions.length > 0) {
+    parts.push(`${loc.expressions.join(', ')} would reach the cluster as literal text`);
+  }
+  if (loc.escaped.length > 0) {
+    const unescaped = loc.escaped.map((e) => e.slice(1)).join(', ');
+    parts.push(
+      `${loc.escaped.join(', ')} would reach the cluster with both dollars, not as ${unescaped} (only postBuild substitution unescapes $\${...})`,
+    );
+  }
+  return `${parts.join('; ')}: ${why}`;
 }

@@ -363,6 +363,15 @@ const BROKEN: Record<string, Expected[]> = {
       message:
         /^\$\{USER\} would reach the cluster as literal text: the cluster folder is applied by the bootstrap Kustomization/,
     },
+    {
+      check: 'substitution',
+      file: flux,
+      kind: 'ConfigMap',
+      name: 'notes',
+      field: 'data.ESCAPED',
+      message:
+        /^\$\$\{HOME\} would reach the cluster with both dollars, not as \$\{HOME\} \(only postBuild substitution unescapes \$\$\{\.\.\.\}\): the cluster folder/,
+    },
   ],
   'flux-schema': [
     {
@@ -500,10 +509,12 @@ describe('valid trees', () => {
     const report = await check('good');
     expect(report.findings.map(formatFinding)).toEqual([]);
     expect(report.clusters.map((c) => [c.cluster, c.kustomizations, c.objects.length])).toEqual([
-      ['test', 1, 9],
+      ['test', 1, 10],
     ]);
     const hpa = report.clusters[0]?.objects.find((o) => o.kind === 'HorizontalPodAutoscaler');
     expect(hpa?.object).toMatchObject({ spec: { minReplicas: 1 } });
+    const escaped = report.clusters[0]?.objects.find((o) => o.name === 'escaped');
+    expect(escaped?.object).toMatchObject({ data: { TEMPLATE: '$' + '{NOT_SUBSTITUTED}' } });
   });
 
   it("accepts the repository's deploy/ tree, every cluster rendering the app", async () => {
@@ -600,7 +611,7 @@ describe('CLI', () => {
     expect(bad.stderr).toContain('deploy-check: 3 problem(s)');
     const good = await run(['--repo', join(fixtures, 'good')]);
     expect(good.code).toBe(0);
-    expect(good.stdout).toContain('deploy-check: ok (test: 1 Kustomization(s), 9 objects)');
+    expect(good.stdout).toContain('deploy-check: ok (test: 1 Kustomization(s), 10 objects)');
     const missing = await run(['--repo', fixtures]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('NOT_FOUND: no clusters folder');

@@ -45,12 +45,13 @@ describe('substitute (Flux postBuild semantics)', () => {
 });
 
 describe('locateLiterals', () => {
-  it('finds unescaped ${...} (any form) by field, and skips $${...} escapes', () => {
+  it('finds ${...} (any form) and $${...} escapes by field', () => {
     expect(
       locateLiterals({ a: 'x ${A} ${B:=1}', b: ['$${C}', 'ok'], c: { d: '${D}' }, n: 3 }),
     ).toEqual([
-      { field: 'a', expressions: ['${A}', '${B:=1}'] },
-      { field: 'c.d', expressions: ['${D}'] },
+      { field: 'a', expressions: ['${A}', '${B:=1}'], escaped: [] },
+      { field: 'b[0]', expressions: [], escaped: ['$${C}'] },
+      { field: 'c.d', expressions: ['${D}'], escaped: [] },
     ]);
   });
 });
