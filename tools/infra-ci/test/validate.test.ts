@@ -187,6 +187,28 @@ describe('validateTree', () => {
   });
 });
 
+describe('validateTree --require-lock-files', () => {
+  const withLocks = (files: Record<string, string>) =>
+    validateTree(memoryTree('/repo', files), 'infra', noFmt, { requireLockFiles: true });
+
+  it('reports each unit running a module without a .terraform.lock.hcl', async () => {
+    const f = { ...good(), [`${E}/prod/eu-west-2/net/.terraform.lock.hcl`]: '# locks\n' };
+    expect(lines(await withLocks(f))).toEqual([
+      `${E}/prod/eu-west-2/app/terragrunt.hcl:1: no .terraform.lock.hcl next to this unit (create it with \`terragrunt run --all -- providers lock -platform=linux_amd64 -platform=darwin_arm64\` and commit it)`,
+    ]);
+  });
+
+  it('accepts units that all have one, and is off by default', async () => {
+    const f = {
+      ...good(),
+      [`${E}/prod/eu-west-2/net/.terraform.lock.hcl`]: '# locks\n',
+      [`${E}/prod/eu-west-2/app/.terraform.lock.hcl`]: '# locks\n',
+    };
+    expect(await withLocks(f)).toEqual([]);
+    expect(await validate(good())).toEqual([]);
+  });
+});
+
 describe('validateTree fmt', () => {
   it('reports unformatted files relative to the repository root', async () => {
     const fmtCheck = async () => ({ unformatted: ['modules/app/main.tf'] });

@@ -142,3 +142,21 @@ export function checkTfrSource(unit: UnitConfig): Finding[] {
   if (version !== undefined && EXACT.test(version)) return [];
   return [{ ...s.at, message: `terraform.source ${s.value} needs ?version=X.Y.Z` }];
 }
+
+/**
+ * With `--require-lock-files`: every unit that runs a module (has a `terraform.source`) must have
+ * a committed `.terraform.lock.hcl` next to its terragrunt.hcl, so `init` installs exactly the
+ * reviewed provider builds. `files` are the tree's repository-relative paths.
+ */
+export function checkLockFiles(unit: UnitConfig, files: ReadonlySet<string>): Finding[] {
+  if (unit.source === undefined) return [];
+  const dir = unit.id === '' ? '' : `${unit.id}/`;
+  if (files.has(`${dir}.terraform.lock.hcl`)) return [];
+  return [
+    {
+      file: `${dir}terragrunt.hcl`,
+      line: 1,
+      message: `no .terraform.lock.hcl next to this unit (create it with \`terragrunt run --all -- providers lock -platform=linux_amd64 -platform=darwin_arm64\` and commit it)`,
+    },
+  ];
+}

@@ -7,6 +7,7 @@ import { discoverUnits } from '../terragrunt/load.js';
 import { foldersOf, type Tree } from '../terragrunt/tree.js';
 import {
   checkInputs,
+  checkLockFiles,
   checkTfrSource,
   checkVersionPins,
   type Finding,
@@ -21,6 +22,11 @@ export interface ValidateDeps {
   fmtCheck(dir: string): Promise<FmtResult>;
 }
 
+export interface ValidateOptions {
+  /** Every unit with a terraform.source must have a committed .terraform.lock.hcl. */
+  requireLockFiles?: boolean;
+}
+
 /**
  * Every check of `infra-ci validate` over the files under `root` (a folder relative to the
  * repository root). Returns findings sorted by file and line; empty means valid.
@@ -29,6 +35,7 @@ export async function validateTree(
   tree: Tree,
   root: string,
   deps: ValidateDeps,
+  options: ValidateOptions = {},
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   const prefix = root === '' ? '' : `${root}/`;
@@ -117,6 +124,7 @@ export async function validateTree(
 
   for (const u of units) {
     findings.push(...checkTfrSource(u));
+    if (options.requireLockFiles) findings.push(...checkLockFiles(u, tree.files));
     if (u.moduleDir === undefined) continue;
     const modPrefix = u.moduleDir === '' ? '' : `${u.moduleDir}/`;
     const tfs = [...parsedMap.values()].filter(
