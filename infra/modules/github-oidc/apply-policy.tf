@@ -233,7 +233,10 @@ data "aws_iam_policy_document" "apply" {
       "iam:TagPolicy",
       "iam:UntagPolicy",
     ]
-    resources = ["${local.iam_arn}:policy/${local.managed}*"]
+    resources = concat(
+      ["${local.iam_arn}:policy/${local.managed}*"],
+      [for p in var.additional_policy_name_prefixes : "${local.iam_arn}:policy/${p}*"],
+    )
   }
 
   # EKS (cluster and node roles), and Pod Identity associations pass workload roles; only to

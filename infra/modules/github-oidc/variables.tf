@@ -110,6 +110,17 @@ variable "managed_name_prefix" {
   }
 }
 
+variable "additional_policy_name_prefixes" {
+  type        = list(string)
+  description = "Further name prefixes of customer-managed IAM policies infra-apply may create and change, for public modules whose policy names cannot follow managed_name_prefix (terraform-aws-modules/eks-pod-identity names its policies \"AmazonEKS_...\" unless policy_name_prefix is set)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.additional_policy_name_prefixes : can(regex("^[A-Za-z0-9+=,.@_-]{2,64}$", p)) && !startswith(var.role_name_prefix, p) && !startswith(p, var.role_name_prefix)])
+    error_message = "additional_policy_name_prefixes must be 2-64 characters of A-Z a-z 0-9 + = , . @ _ - each (no wildcards), and must not overlap role_name_prefix."
+  }
+}
+
 variable "enforce_workload_permissions_boundary" {
   type        = bool
   description = "Require the workload boundary (iam:PermissionsBoundary) on every role infra-apply creates or changes the permissions of. Without it, infra-apply could create a role under managed_name_prefix with any permissions (privilege escalation through a merged change). Turn off only while a module that creates roles cannot set the boundary yet."

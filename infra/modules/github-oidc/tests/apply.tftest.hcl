@@ -170,3 +170,31 @@ run "plan_role_cannot_read_secrets_or_data" {
     error_message = "parameter values (history included) must be denied except AWS's public /aws/service parameters"
   }
 }
+
+run "additional_policy_prefixes_widen_only_policy_writes" {
+  command = plan
+
+  variables {
+    additional_policy_name_prefixes = ["AmazonEKS_"]
+  }
+
+  assert {
+    condition     = contains(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "WorkloadPolicies"]), "arn:aws:iam::111111111111:policy/AmazonEKS_*")
+    error_message = "the additional prefix must be allowed for customer-managed policies"
+  }
+
+  assert {
+    condition     = !anytrue([for s in data.aws_iam_policy_document.apply.statement : contains(coalesce(s.resources, []), "arn:aws:iam::111111111111:role/AmazonEKS_*")])
+    error_message = "an additional policy prefix must not allow roles"
+  }
+}
+
+run "rejects_a_policy_prefix_overlapping_the_ci_roles" {
+  command = plan
+
+  variables {
+    additional_policy_name_prefixes = ["github"]
+  }
+
+  expect_failures = [var.additional_policy_name_prefixes]
+}

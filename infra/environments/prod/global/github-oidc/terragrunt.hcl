@@ -31,6 +31,11 @@ inputs = {
   workload_boundary_policy_name = local.env.workload_permissions_boundary
   managed_name_prefix           = "${local.env.environment}-"
 
+  # modules/kubernetes uses terraform-aws-modules/eks-pod-identity, which names its policies
+  # "AmazonEKS_<controller>-..." (its policy_name_prefix default). Drop this once that module sets
+  # policy_name_prefix to the cluster name; roles stay limited to "<environment>-".
+  additional_policy_name_prefixes = ["AmazonEKS_"]
+
   # OFF until modules/kubernetes sets the boundary on its two Pod Identity roles (the
   # eks-pod-identity module's permissions_boundary_arn): with it on, infra-apply could not create
   # them. The eks and failover-iam units already set it. Residual risk while off: infra/README.md,
