@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkAutoscalers, checkCanaries } from '../src/checks/canary.js';
 import { checkConfigMapRefs } from '../src/checks/config-refs.js';
-import { checkDependsOn } from '../src/checks/depends-on.js';
+import { checkDependsOn, checkNamespaceOrder } from '../src/checks/depends-on.js';
 import { checkImagesPinned } from '../src/checks/images.js';
 import { selectorMatches } from '../src/checks/pods.js';
 import { checkProbePorts } from '../src/checks/ports.js';
@@ -258,6 +258,36 @@ describe('checkDependsOn', () => {
     expect(cyc[0]?.message).toBe(
       'dependency cycle: flux-system/a -> flux-system/b -> flux-system/a',
     );
+  });
+
+  it('needs a Kustomization applying into a namespace another one creates to depend on it', () => {
+    const by = (appliedBy: string, obj: Parameters<typeof rendered>[0]) => ({
+      ...rendered(obj, `deploy/apps/${appliedBy}.yaml`),
+      appliedBy: `flux-system/${appliedBy}`,
+    });
+    const ns = by('base', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'app' } });
+    const role = (owner: string, namespace: string) =>
+      by(owner, { kind: 'Role', metadata: { name: owner, namespace } });
+    const ks = [k('base', []), k('mid', ['base']), k('top', ['mid']), k('loose', [])];
+    const objects = [
+      ns,
+      role('base', 'app'), // its own namespace
+      role('top', 'app'), // depends on base through mid
+      role('loose', 'app'), // no dependsOn: reported once
+      role('loose', 'app'),
+      role('loose', 'kube-system'), // nobody here creates it
+    ];
+    expect(checkNamespaceOrder(ks, objects)).toEqual([
+      {
+        check: 'namespace-order',
+        file: 'deploy/clusters/x/loose.yaml',
+        kind: 'Kustomization',
+        name: 'loose',
+        field: 'spec.dependsOn',
+        message:
+          'applies Role/loose (deploy/apps/loose.yaml) into namespace app, which Kustomization flux-system/base creates, but does not depend on it: add {name: base} to dependsOn',
+      },
+    ]);
   });
 });
 

@@ -460,7 +460,8 @@ const BROKEN: Record<string, Expected[]> = {
 };
 
 describe('broken fixtures', () => {
-  it.each(Object.entries(BROKEN))(
+  // Each fixture is a kubectl kustomize process: run them side by side.
+  it.concurrent.each(Object.entries(BROKEN))(
     '%s fails with file, object, field and reason',
     async (name, expected) => {
       const report = await check(name);
