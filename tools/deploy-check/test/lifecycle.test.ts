@@ -58,6 +58,15 @@ describe('resolveEnv', () => {
     };
     expect(resolveEnv(keyRef, 'X', cms, 'app')).toEqual({ value: '2', source: 'ConfigMap a' });
     expect(resolveEnv(c, 'X', cms, 'other')).toBeUndefined();
+    expect(resolveEnv({ ...c, env: [{ name: 'X' }] }, 'X', cms, 'app')).toEqual({
+      value: '',
+      source: 'env',
+    });
+    const secret = { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 's', key: 'X' } } }] };
+    expect(resolveEnv(secret, 'X', cms, 'app')).toEqual({
+      value: undefined,
+      source: 'env valueFrom secretKeyRef',
+    });
   });
 });
 
@@ -108,6 +117,12 @@ describe('checkShutdownBudget', () => {
     expect(run(hooked)[0]?.message).toMatch(/budget 21 s = .* \+ preStop sleep 6 s$/);
     expect(run(app(30), { SHUTDOWN_DELAY_MS: '5s' })[0]?.message).toBe(
       'cannot check: SHUTDOWN_DELAY_MS "5s" (ConfigMap cfg) is not an integer of ms',
+    );
+    const fromSecret = app(30, [
+      { name: 'SHUTDOWN_TIMEOUT_MS', valueFrom: { secretKeyRef: { name: 's', key: 'k' } } },
+    ]);
+    expect(run(fromSecret)[0]?.message).toBe(
+      'cannot check: SHUTDOWN_TIMEOUT_MS comes from env valueFrom secretKeyRef, which deploy-check cannot read',
     );
   });
 

@@ -1,10 +1,11 @@
 import type { RenderedObject } from '../model.js';
-import { arr, get, type Json, str } from '../object-access.js';
+import { arr, get, isRecord, type Json, str } from '../object-access.js';
 import { find } from './lookup.js';
 
 /** Where a container's environment variable gets its value, for messages. */
 export interface EnvValue {
-  readonly value: string;
+  /** undefined: set from a Secret, the downward API or a resource field, which are not rendered. */
+  readonly value: string | undefined;
   /** e.g. `env`, `ConfigMap demo-app-config`. */
   readonly source: string;
 }
@@ -12,8 +13,9 @@ export interface EnvValue {
 /**
  * The value a container would see for `name`, resolved the way the kubelet does: an `env` entry
  * (the last one of that name; a literal `value` or a `configMapKeyRef`) wins over `envFrom`, and among
- * `envFrom` ConfigMaps (with their `prefix`) the later one wins. Values only a Secret or the downward
- * API can supply are unknown here (undefined). Pure.
+ * `envFrom` ConfigMaps (with their `prefix`) the later one wins. An `env` entry taking its value
+ * from a Secret or the downward API gives `value: undefined` (set, but unknown here); `envFrom`
+ * Secrets are not looked into. Pure.
  */
 export function resolveEnv(
   container: Json,
@@ -27,7 +29,14 @@ export function resolveEnv(
   if (last !== undefined) {
     const literal = get(last, 'value');
     if (typeof literal === 'string') return { value: literal, source: 'env' };
+    // `- name: X` alone sets X to the empty string.
+    if (get(last, 'valueFrom') === undefined) return { value: '', source: 'env' };
     const ref = get(last, 'valueFrom', 'configMapKeyRef');
+    if (ref === undefined) {
+      const valueFrom = get(last, 'valueFrom');
+      const from = isRecord(valueFrom) ? Object.keys(valueFrom) : [];
+      return { value: undefined, source: `env valueFrom ${from.join(', ')}` };
+    }
     const cm = configMap(get(ref, 'name'));
     const value = str(get(cm?.object, 'data', str(get(ref, 'key')) ?? ''));
     return value === undefined ? undefined : { value, source: `ConfigMap ${cm?.name}` };

@@ -84,16 +84,23 @@ function millis(
   namespace: string,
 ): { ms: number; text: string } | { error: string } {
   const env = resolveEnv(container, setting.variable, objects, namespace);
-  if (env === undefined || env.value === '') {
+  const value = env?.value;
+  if (env !== undefined && value === undefined) {
+    return {
+      error: `${setting.variable} comes from ${env.source}, which deploy-check cannot read`,
+    };
+  }
+  if (value === undefined || value === '') {
     return {
       ms: setting.defaultMs,
       text: `${setting.variable} ${setting.defaultMs} (app default)`,
     };
   }
-  if (!/^\d+$/.test(env.value)) {
-    return { error: `${setting.variable} "${env.value}" (${env.source}) is not an integer of ms` };
+  const source = env?.source ?? '';
+  if (!/^\d+$/.test(value)) {
+    return { error: `${setting.variable} "${value}" (${source}) is not an integer of ms` };
   }
-  return { ms: Number(env.value), text: `${setting.variable} ${env.value} (${env.source})` };
+  return { ms: Number(value), text: `${setting.variable} ${value} (${source})` };
 }
 
 /**
