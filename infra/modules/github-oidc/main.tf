@@ -173,16 +173,28 @@ resource "aws_iam_role" "apply" {
   tags                 = var.tags
 }
 
+# Two customer-managed policies (apply-policy.tf): the services, and IAM plus the explicit denies.
+locals {
+  apply_policies = {
+    services = { name = "${var.role_name_prefix}infra-apply", json = data.aws_iam_policy_document.apply.json }
+    iam      = { name = "${var.role_name_prefix}infra-apply-iam", json = data.aws_iam_policy_document.apply_iam.json }
+  }
+}
+
 resource "aws_iam_policy" "apply" {
-  name        = "${var.role_name_prefix}infra-apply"
-  description = "What terragrunt apply may change: the services of this tree, IAM only under ${var.managed_name_prefix}*"
-  policy      = data.aws_iam_policy_document.apply.json
+  for_each = local.apply_policies
+
+  name        = each.value.name
+  description = "What terragrunt apply may change (${each.key}): the services of this tree, IAM only under ${var.managed_name_prefix}*"
+  policy      = each.value.json
   tags        = var.tags
 }
 
 resource "aws_iam_role_policy_attachment" "apply" {
+  for_each = aws_iam_policy.apply
+
   role       = aws_iam_role.apply.name
-  policy_arn = aws_iam_policy.apply.arn
+  policy_arn = each.value.arn
 }
 
 resource "aws_iam_policy" "workload_boundary" {

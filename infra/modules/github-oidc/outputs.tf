@@ -18,9 +18,9 @@ output "app_publish_role_arn" {
   value       = aws_iam_role.publish.arn
 }
 
-output "infra_apply_policy_arn" {
-  description = "ARN of the customer-managed policy attached to infra-apply."
-  value       = aws_iam_policy.apply.arn
+output "infra_apply_policy_arns" {
+  description = "ARNs of the two customer-managed policies attached to infra-apply (services, iam)."
+  value       = { for k, p in aws_iam_policy.apply : k => p.arn }
 }
 
 output "workload_permissions_boundary_arn" {

@@ -29,13 +29,13 @@ run "no_administrator_access" {
   command = plan
 
   assert {
-    condition     = aws_iam_policy.apply.policy == data.aws_iam_policy_document.apply.json && aws_iam_role_policy_attachment.apply.role == aws_iam_role.apply.name
-    error_message = "infra-apply must carry the customer-managed policy built in apply-policy.tf"
+    condition     = aws_iam_policy.apply["services"].policy == data.aws_iam_policy_document.apply.json && aws_iam_policy.apply["iam"].policy == data.aws_iam_policy_document.apply_iam.json && toset([for a in aws_iam_role_policy_attachment.apply : a.role]) == toset([aws_iam_role.apply.name])
+    error_message = "infra-apply must carry the two customer-managed policies built in apply-policy.tf"
   }
 
   assert {
     condition = alltrue([
-      for s in data.aws_iam_policy_document.apply.statement : !contains(coalesce(s.actions, []), "*") && !contains(coalesce(s.actions, []), "iam:*")
+      for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : !contains(coalesce(s.actions, []), "*") && !contains(coalesce(s.actions, []), "iam:*")
     ])
     error_message = "no statement may allow every action, or every IAM action"
   }
@@ -46,7 +46,7 @@ run "iam_writes_only_under_the_managed_prefix" {
 
   assert {
     condition = alltrue(flatten([
-      for s in data.aws_iam_policy_document.apply.statement : [
+      for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : [
         for r in coalesce(s.resources, []) : startswith(r, "arn:aws:iam::111111111111:role/prod-") || startswith(r, "arn:aws:iam::111111111111:policy/prod-") || startswith(r, "arn:aws:iam::111111111111:oidc-provider/oidc.eks.") || (r == "*" && alltrue([for a in s.actions : startswith(a, "iam:Get") || startswith(a, "iam:List") || a == "iam:CreateServiceLinkedRole" || !startswith(a, "iam:")]))
       ] if s.effect != "Deny" && anytrue([for a in coalesce(s.actions, []) : startswith(a, "iam:") && !startswith(a, "iam:Get") && !startswith(a, "iam:List")])
     ]))
@@ -54,7 +54,7 @@ run "iam_writes_only_under_the_managed_prefix" {
   }
 
   assert {
-    condition     = toset(one(one([for s in data.aws_iam_policy_document.apply.statement : s.condition if s.sid == "PassWorkloadRoles"])).values) == toset(["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com"])
+    condition     = toset(one(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.condition if s.sid == "PassWorkloadRoles"])).values) == toset(["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com"])
     error_message = "PassRole must be limited to EKS, EC2 and Pod Identity"
   }
 }
@@ -63,17 +63,17 @@ run "roles_it_creates_must_carry_the_boundary" {
   command = plan
 
   assert {
-    condition     = toset(one(one([for s in data.aws_iam_policy_document.apply.statement : s.condition if s.sid == "WorkloadRolesBounded"])).values) == toset(["arn:aws:iam::111111111111:policy/github-workload-boundary"])
+    condition     = toset(one(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.condition if s.sid == "WorkloadRolesBounded"])).values) == toset(["arn:aws:iam::111111111111:policy/github-workload-boundary"])
     error_message = "creating or re-permissioning a role must require the workload boundary"
   }
 
   assert {
-    condition     = contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "WorkloadRolesBounded"]), "iam:CreateRole") && contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "WorkloadRolesBounded"]), "iam:PutRolePolicy")
+    condition     = contains(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.actions if s.sid == "WorkloadRolesBounded"]), "iam:CreateRole") && contains(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.actions if s.sid == "WorkloadRolesBounded"]), "iam:PutRolePolicy")
     error_message = "CreateRole and PutRolePolicy must be in the bounded statement"
   }
 
   assert {
-    condition     = !anytrue([for s in data.aws_iam_policy_document.apply.statement : contains(coalesce(s.actions, []), "iam:CreateRole") && s.sid != "WorkloadRolesBounded" && s.effect != "Deny"])
+    condition     = !anytrue([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : contains(coalesce(s.actions, []), "iam:CreateRole") && s.sid != "WorkloadRolesBounded" && s.effect != "Deny"])
     error_message = "no other statement may allow CreateRole"
   }
 
@@ -96,7 +96,7 @@ run "boundary_can_be_switched_off" {
   }
 
   assert {
-    condition     = length(one([for s in data.aws_iam_policy_document.apply.statement : s.condition if s.sid == "WorkloadRolesBounded"])) == 0
+    condition     = length(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.condition if s.sid == "WorkloadRolesBounded"])) == 0
     error_message = "without enforcement the statement carries no boundary condition"
   }
 }
@@ -105,7 +105,7 @@ run "the_ci_identity_and_state_are_protected" {
   command = plan
 
   assert {
-    condition = toset(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "DenyChangingTheCiIdentity"])) == toset([
+    condition = toset(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.resources if s.sid == "DenyChangingTheCiIdentity"])) == toset([
       "arn:aws:iam::111111111111:role/github-*",
       "arn:aws:iam::111111111111:policy/github-*",
       "arn:aws:iam::111111111111:policy/github-workload-boundary",
@@ -115,17 +115,17 @@ run "the_ci_identity_and_state_are_protected" {
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "DenyChangingTheCiIdentity"]) == "Deny"
+    condition     = one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.effect if s.sid == "DenyChangingTheCiIdentity"]) == "Deny"
     error_message = "the CI identity protection must be a Deny"
   }
 
   assert {
-    condition     = contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "DenyStateBucketChanges"]), "s3:DeleteBucket") && contains(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "DenyStateBucketChanges"]), "arn:aws:s3:::tfstate-111111111111-eu-central-1")
+    condition     = contains(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.actions if s.sid == "DenyStateBucketChanges"]), "s3:DeleteBucket") && contains(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.resources if s.sid == "DenyStateBucketChanges"]), "arn:aws:s3:::tfstate-111111111111-eu-central-1")
     error_message = "deleting the state bucket must be denied"
   }
 
   assert {
-    condition     = one([for s in data.aws_iam_policy_document.apply.statement : s.effect if s.sid == "DenyRemovingBoundaries"]) == "Deny"
+    condition     = one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.effect if s.sid == "DenyRemovingBoundaries"]) == "Deny"
     error_message = "removing a permissions boundary must be denied"
   }
 }
@@ -134,7 +134,7 @@ run "ecr_writes_only_on_the_listed_repositories" {
   command = plan
 
   assert {
-    condition     = toset(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "EcrRepositories"])) == toset(["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app", "arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"])
+    condition     = toset(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.resources if s.sid == "EcrRepositories"])) == toset(["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app", "arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"])
     error_message = "ecr:* must be limited to the tree's repositories"
   }
 }
@@ -143,7 +143,7 @@ run "eks_writes_only_on_managed_clusters" {
   command = plan
 
   assert {
-    condition     = alltrue([for r in one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "EksClusters"]) : strcontains(r, ":cluster/prod-") || strcontains(r, ":*/prod-")])
+    condition     = alltrue([for r in one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.resources if s.sid == "EksClusters"]) : strcontains(r, ":cluster/prod-") || strcontains(r, ":*/prod-")])
     error_message = "eks:* must be limited to clusters named prod-* and their children"
   }
 }
@@ -179,12 +179,12 @@ run "additional_policy_prefixes_widen_only_policy_writes" {
   }
 
   assert {
-    condition     = contains(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "WorkloadPolicies"]), "arn:aws:iam::111111111111:policy/AmazonEKS_*")
+    condition     = contains(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.resources if s.sid == "WorkloadPolicies"]), "arn:aws:iam::111111111111:policy/AmazonEKS_*")
     error_message = "the additional prefix must be allowed for customer-managed policies"
   }
 
   assert {
-    condition     = !anytrue([for s in data.aws_iam_policy_document.apply.statement : contains(coalesce(s.resources, []), "arn:aws:iam::111111111111:role/AmazonEKS_*")])
+    condition     = !anytrue([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : contains(coalesce(s.resources, []), "arn:aws:iam::111111111111:role/AmazonEKS_*")])
     error_message = "an additional policy prefix must not allow roles"
   }
 }

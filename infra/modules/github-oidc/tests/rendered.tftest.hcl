@@ -33,15 +33,23 @@ variables {
   state_bucket_arns        = ["arn:aws:s3:::tfstate-111111111111-eu-central-1", "arn:aws:s3:::tfstate-111111111111-eu-west-2", "arn:aws:s3:::tfstate-111111111111-us-west-2"]
   ecr_push_repository_arns = ["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app", "arn:aws:ecr:eu-west-2:111111111111:repository/failover-controller"]
   ecr_read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
+
+  additional_policy_name_prefixes = ["AmazonEKS_"]
 }
 
 run "policies_fit_the_managed_policy_size_limit" {
   command = plan
 
   # IAM counts a managed policy's characters without whitespace; the limit is 6,144.
+  # With a margin for more regions (each adds a state bucket and repository ARNs).
   assert {
-    condition     = length(replace(data.aws_iam_policy_document.apply.json, "/\\s/", "")) <= 6144
-    error_message = "the infra-apply policy exceeds 6,144 characters: IAM would reject it"
+    condition     = length(replace(data.aws_iam_policy_document.apply.json, "/\\s/", "")) <= 5000
+    error_message = "the infra-apply services policy is close to IAM's 6,144-character limit"
+  }
+
+  assert {
+    condition     = length(replace(data.aws_iam_policy_document.apply_iam.json, "/\\s/", "")) <= 5000
+    error_message = "the infra-apply IAM policy is close to IAM's 6,144-character limit"
   }
 
   assert {
