@@ -123,14 +123,20 @@ describe('the OIDC trust policy', () => {
   const mergeEnv = environmentName(onlyJob(workflow('.github/workflows/infra-merge.yml')));
   const appEnv = environmentName(onlyJob(workflow('.github/workflows/app-merge.yml')));
 
-  it('lets infra-apply be assumed from the infra-merge environment only', () => {
+  // Subjects follow the repository's OIDC subject template [repo, context, ref] (infra/README.md):
+  // the environment AND refs/heads/main, so IAM itself refuses other branches.
+  it('lets infra-apply be assumed from the infra-merge environment on main only', () => {
     expect(mergeEnv).toBe('infrastructure');
-    expect(hclList(oidc, 'apply_subjects')).toEqual([`environment:${mergeEnv}`]);
+    expect(hclList(oidc, 'apply_subjects')).toEqual([
+      `environment:${mergeEnv}:ref:refs/heads/main`,
+    ]);
   });
 
   it('keeps app-merge out of infra-apply', () => {
     expect(appEnv).toBeDefined();
     expect(appEnv).not.toBe(mergeEnv);
-    expect(hclList(oidc, 'publish_subjects')).toEqual([`environment:${appEnv}`]);
+    expect(hclList(oidc, 'publish_subjects')).toEqual([
+      `environment:${appEnv}:ref:refs/heads/main`,
+    ]);
   });
 });
