@@ -154,7 +154,9 @@ describe('validateTree', () => {
     const f = { ...good(), [`${E}/_common/app.hcl`]: 'terraform {\n  source = \n}\n' };
     const r = lines(await validate(f));
     expect(r).toHaveLength(2);
-    expect(r[0]).toMatch(new RegExp(`^${E}/_common/app\\.hcl:2: does not parse: Invalid expression`));
+    expect(r[0]).toMatch(
+      new RegExp(`^${E}/_common/app\\.hcl:2: does not parse: Invalid expression`),
+    );
     expect(r[1]).toBe(
       `${E}/prod/eu-west-2/app/terragrunt.hcl:5: reads ${E}/_common/app.hcl, which does not parse or is outside infra`,
     );
