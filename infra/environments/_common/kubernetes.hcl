@@ -6,6 +6,12 @@ locals {
   region_vars      = read_terragrunt_config(find_in_parent_folders("region.hcl"))
 
   aws_region = local.region_vars.locals.aws_region
+
+  # The workload permissions boundary, built exactly as _common/eks.hcl builds it (account id and
+  # boundary name from environment.hcl): created by global/github-oidc, which is applied by hand
+  # first, so no dependency on that unit's state. infra-apply may create the module's Pod Identity
+  # roles only with it.
+  workload_boundary_arn = "arn:aws:iam::${local.environment_vars.locals.aws_account_id}:policy/${local.environment_vars.locals.workload_permissions_boundary}"
 }
 
 terraform {
@@ -65,8 +71,10 @@ dependency "vpc" {
 dependency "eks" {
   config_path = "../eks"
 
+  # The real cluster name ("<environment>-<region>", as _common/eks.hcl names it), so that a plan on
+  # mock outputs shows the real IAM names (the module names its roles "<cluster_name>-...").
   mock_outputs = {
-    cluster_name = "mock-cluster"
+    cluster_name = "${local.environment_vars.locals.environment}-${local.aws_region}"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
@@ -83,4 +91,10 @@ inputs = {
   # HTTPS: an ACM certificate of this region (region.hcl); null = HTTP on port 80 only. The NLB
   # terminates TLS on 443 and the global-accelerator unit then listens on 443 too.
   tls_certificate_arn = local.region_vars.locals.tls_certificate_arn
+
+  # The module's two Pod Identity roles (LB controller, Cluster Autoscaler) are named
+  # "<cluster_name>-..." (cluster_name = "<environment>-<region>": under the prefix infra-apply may
+  # write) and carry this boundary, which global/github-oidc requires on every role infra-apply
+  # creates (enforce_workload_permissions_boundary).
+  permissions_boundary_arn = local.workload_boundary_arn
 }

@@ -6,7 +6,12 @@ module "cluster_autoscaler_pod_identity" {
   source  = "terraform-aws-modules/eks-pod-identity/aws"
   version = "1.12.1"
 
-  name = "${var.cluster_name}-cluster-autoscaler"
+  # Exact role and policy names under "<cluster_name>-" (the environment prefix infra-apply may
+  # write) and the workload boundary: see iam.tf.
+  name                     = "${local.iam_name_prefix}cluster-autoscaler"
+  use_name_prefix          = false
+  policy_name_prefix       = local.iam_name_prefix
+  permissions_boundary_arn = var.permissions_boundary_arn
 
   attach_cluster_autoscaler_policy = true
   cluster_autoscaler_cluster_names = [var.cluster_name]

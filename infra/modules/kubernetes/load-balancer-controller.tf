@@ -4,7 +4,12 @@ module "lb_controller_pod_identity" {
   source  = "terraform-aws-modules/eks-pod-identity/aws"
   version = "1.12.1"
 
-  name = "${var.cluster_name}-aws-lb-controller"
+  # Exact role and policy names under "<cluster_name>-" (the environment prefix infra-apply may
+  # write) and the workload boundary: see iam.tf.
+  name                     = "${local.iam_name_prefix}aws-lb-controller"
+  use_name_prefix          = false
+  policy_name_prefix       = local.iam_name_prefix
+  permissions_boundary_arn = var.permissions_boundary_arn
 
   attach_aws_lb_controller_policy = true
 

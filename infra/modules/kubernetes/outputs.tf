@@ -32,3 +32,11 @@ output "chart_versions" {
   description = "Exact versions of the Helm charts installed."
   value       = { for k, c in local.charts : k => c.version }
 }
+
+output "iam_role_names" {
+  description = "Names of the Pod Identity roles the module creates (each \"<cluster_name>-<controller>\", with the permissions boundary permissions_boundary_arn)."
+  value = {
+    aws_load_balancer_controller = module.lb_controller_pod_identity.iam_role_name
+    cluster_autoscaler           = module.cluster_autoscaler_pod_identity.iam_role_name
+  }
+}

@@ -6,6 +6,23 @@ variable "cluster_name" {
     condition     = can(regex("^[0-9A-Za-z][A-Za-z0-9-_]{0,99}$", var.cluster_name))
     error_message = "cluster_name must be a valid EKS cluster name."
   }
+
+  # The Pod Identity role and policy names are "<cluster_name>-<controller>" (iam.tf); the longest,
+  # "<cluster_name>-cluster-autoscaler", must fit IAM's 64-character role name limit.
+  validation {
+    condition     = length(var.cluster_name) <= 45
+    error_message = "cluster_name must be at most 45 characters: the module's IAM role names are <cluster_name>-cluster-autoscaler (IAM role names are at most 64 characters)."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "ARN of the IAM policy set as permissions boundary on the module's Pod Identity roles (AWS Load Balancer Controller, Cluster Autoscaler): the github-oidc module's workload boundary. Required because the CI apply role (infra-apply) may create or re-permission a role only when it carries exactly that boundary (iam:PermissionsBoundary condition); without it the apply fails with AccessDenied, and without the condition a merged change could mint an unbounded role."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]{1,128}$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN such as arn:aws:iam::123456789012:policy/github-workload-boundary."
+  }
 }
 
 variable "aws_region" {

@@ -46,6 +46,49 @@ variables {
   vpc_id         = "vpc-0123456789abcdef0"
   git_repository = "example-org/demo-app"
   flux_path      = "./deploy/clusters/eu-central-1"
+
+  permissions_boundary_arn = "arn:aws:iam::111111111111:policy/github-workload-boundary"
+}
+
+# infra-apply may write IAM only under "prod-" and create roles only with the workload boundary
+# (modules/github-oidc): the Pod Identity roles and their policies must follow both.
+run "pod_identity_roles_are_named_under_the_cluster_prefix" {
+  command = plan
+
+  assert {
+    condition     = output.iam_role_names.aws_load_balancer_controller == "prod-eu-central-1-aws-lb-controller" && output.iam_role_names.cluster_autoscaler == "prod-eu-central-1-cluster-autoscaler"
+    error_message = "the Pod Identity roles must be named exactly <cluster_name>-<controller> (under infra-apply's prod- prefix)"
+  }
+
+  assert {
+    condition     = local.iam_name_prefix == "prod-eu-central-1-"
+    error_message = "role and policy names (policy_name_prefix) must start with <cluster_name>-, not the eks-pod-identity default AmazonEKS_"
+  }
+
+  assert {
+    condition     = alltrue([for n in values(output.iam_role_names) : length(n) <= 64])
+    error_message = "IAM role names are at most 64 characters"
+  }
+}
+
+run "rejects_a_boundary_that_is_not_a_policy_arn" {
+  command = plan
+
+  variables {
+    permissions_boundary_arn = "github-workload-boundary"
+  }
+
+  expect_failures = [var.permissions_boundary_arn]
+}
+
+run "rejects_a_cluster_name_too_long_for_the_role_names" {
+  command = plan
+
+  variables {
+    cluster_name = "prod-a-cluster-name-that-is-far-too-long-for-iam"
+  }
+
+  expect_failures = [var.cluster_name]
 }
 
 run "flagger_uses_gateway_api_and_its_own_prometheus" {

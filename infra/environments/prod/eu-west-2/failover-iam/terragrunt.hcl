@@ -18,7 +18,7 @@ dependency "eks" {
   config_path = "../eks"
 
   mock_outputs = {
-    cluster_name = "mock-cluster"
+    cluster_name = "${local.env.environment}-${local.env.standby_region}"
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }

@@ -33,4 +33,7 @@ module "kubernetes" {
   vpc_id         = data.aws_eks_cluster.this.vpc_config[0].vpc_id
   git_repository = "example-org/demo-app"
   flux_path      = "./deploy/clusters/eu-central-1"
+
+  # The github-oidc module's workload boundary (required on every role the CI apply role creates).
+  permissions_boundary_arn = "arn:aws:iam::111111111111:policy/github-workload-boundary"
 }
