@@ -9,8 +9,9 @@
 #   failover-iam (local)              one role, its inline policy, one Pod Identity association
 #   root.hcl                          state objects and S3 lock files in the state buckets
 # IAM writes are limited to names under var.managed_name_prefix ("prod-": cluster names, the
-# failover role) and, when enforced, to roles that carry the workload boundary below, so the
-# role cannot mint itself an unbounded administrator. Explicit Deny statements protect the CI
+# controllers' Pod Identity roles, the failover role) and, when enforced (the default), to roles
+# that carry the workload boundary below, so the role cannot mint itself an unbounded
+# administrator. Explicit Deny statements protect the CI
 # identity itself (the three roles, their policies, the GitHub OIDC provider) and the state
 # buckets: those change only through a human with admin credentials (global/github-oidc is
 # applied by hand, see infra/README.md).
@@ -288,6 +289,9 @@ data "aws_iam_policy_document" "apply_iam" {
         "autoscaling.amazonaws.com",
         "elasticloadbalancing.amazonaws.com",
         "globalaccelerator.amazonaws.com",
+        # AWSServiceRoleForECRReplication: created on the first PutReplicationConfiguration
+        # (eu-central-1/ecr's registry replication), with the caller's permission.
+        "replication.ecr.amazonaws.com",
       ]
     }
   }

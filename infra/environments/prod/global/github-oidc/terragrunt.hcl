@@ -2,6 +2,22 @@ include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
+# Applied by hand only, with admin credentials (infra/README.md, "First deployment", step 2):
+# infra-apply is explicitly denied every change to the CI roles, their policies, the workload
+# boundary and the GitHub OIDC provider, so a CI apply or destroy of this unit could only fail
+# half-way. `terragrunt run --all apply|destroy` leaves the unit out (infra-ci's apply is meant to
+# read this block for the same purpose; where it does not yet, infra-apply's Deny makes a CI apply
+# of this unit fail, never succeed). plan stays in, so a pull request still shows the diff that a
+# human then applies from this folder with `terragrunt apply`: without no_run (Terragrunt >= 0.84,
+# root.hcl pins 0.83.2) an exclude block leaves a direct run of the unit alone.
+# exclude_dependencies = false: the unit has no dependencies, and nothing else may be skipped
+# because of it.
+exclude {
+  if                   = true
+  actions              = ["apply", "destroy"]
+  exclude_dependencies = false
+}
+
 locals {
   environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
   env              = local.environment_vars.locals
@@ -31,16 +47,13 @@ inputs = {
   workload_boundary_policy_name = local.env.workload_permissions_boundary
   managed_name_prefix           = "${local.env.environment}-"
 
-  # modules/kubernetes uses terraform-aws-modules/eks-pod-identity, which names its policies
-  # "AmazonEKS_<controller>-..." (its policy_name_prefix default). Drop this once that module sets
-  # policy_name_prefix to the cluster name; roles stay limited to "<environment>-".
-  additional_policy_name_prefixes = ["AmazonEKS_"]
-
-  # OFF until modules/kubernetes sets the boundary on its two Pod Identity roles (the
-  # eks-pod-identity module's permissions_boundary_arn): with it on, infra-apply could not create
-  # them. The eks and failover-iam units already set it. Residual risk while off: infra/README.md,
-  # "IAM: who may do what".
-  enforce_workload_permissions_boundary = false
+  # Every role infra-apply creates must carry the workload boundary (iam:PermissionsBoundary
+  # condition on CreateRole, PutRolePolicy, AttachRolePolicy, ...). All role-creating units set it:
+  # eks (cluster and node roles), kubernetes (the two Pod Identity roles) and failover-iam; see the
+  # table in infra/README.md, "IAM: who may do what". No additional_policy_name_prefixes: every
+  # policy the tree creates is named under managed_name_prefix (the kubernetes module names its
+  # Pod Identity policies "<cluster_name>-...", no longer eks-pod-identity's "AmazonEKS_...").
+  enforce_workload_permissions_boundary = true
 
   state_bucket_arns = [for r in local.state_regions : "arn:aws:s3:::tfstate-${local.env.aws_account_id}-${r}"]
 
