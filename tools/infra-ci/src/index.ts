@@ -18,6 +18,8 @@ export type { ChangeSet, FileChange } from './changes/detect.js';
 export { detectChangesPure } from './changes/detect.js';
 export { CliError, EXIT_CODES } from './errors.js';
 export { applyWaves, destroyWaves, findCycle } from './graph/dag.js';
+export type { ExcludeConfig, QueueAction } from './terragrunt/exclude.js';
+export { excludedUnits, isActionListed } from './terragrunt/exclude.js';
 export type { Unit, UnitGraph } from './terragrunt/load.js';
 
 const deps = (g: UnitGraph): Record<string, string[]> =>
@@ -86,11 +88,12 @@ export async function detectChanges(opts: ChangesOptions): Promise<ChangeSet> {
 
 /**
  * Units changed between two git refs, and the unit graph at head that change detection built
- * (the same as `loadUnitGraph({ref: head})`, without evaluating the tree twice).
+ * (the same as `loadUnitGraph({ref: head})`, without evaluating the tree twice). `baseGraph` is
+ * the merge base's graph, evaluated (leniently) only when a unit is destroyed, else ids only.
  */
 export async function detectChangesAndGraph(
   opts: ChangesOptions,
-): Promise<{ changes: ChangeSet; graph: UnitGraph }> {
+): Promise<{ changes: ChangeSet; graph: UnitGraph; baseGraph: UnitGraph }> {
   const parser = newParser(opts.cacheDir);
   try {
     return await changesWith(parser, opts);
@@ -102,7 +105,7 @@ export async function detectChangesAndGraph(
 async function changesWith(
   parser: HclParser,
   opts: ChangesOptions,
-): Promise<{ changes: ChangeSet; graph: UnitGraph }> {
+): Promise<{ changes: ChangeSet; graph: UnitGraph; baseGraph: UnitGraph }> {
   // git resolves refs from any folder inside the repository: no need to wait for its root.
   const refs = Promise.all([
     resolveCommit(opts.repoRoot, opts.base),
@@ -134,7 +137,7 @@ async function changesWith(
     : (await loadUnits(baseTree, root, parser, true)).graph;
   const result = detectChangesPure({ changedFiles, unitsAtBase, unitsAtHead: head.graph });
   if (result.destroyed.length > 0) assertAcyclic(deps(unitsAtBase));
-  return { changes: result, graph: head.graph };
+  return { changes: result, graph: head.graph, baseGraph: unitsAtBase };
 }
 
 /**

@@ -40,6 +40,7 @@ describe('infra-ci changes (spawned)', () => {
       dependents: [`${P}/global/ga`],
       applyWaves: [[`${P}/eu-central-1/eks`, `${P}/eu-west-2/eks`]],
       destroyWaves: [],
+      excluded: { plan: [], apply: [], destroy: [] },
     });
   });
 

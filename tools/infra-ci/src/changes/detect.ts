@@ -1,4 +1,5 @@
 import { applyWaves, destroyWaves, reachable, reverse } from '../graph/dag.js';
+import { excludedUnits } from '../terragrunt/exclude.js';
 import type { UnitGraph } from '../terragrunt/load.js';
 
 /** A changed path from `git diff --name-status -M` (paths relative to the repository root). */
@@ -17,6 +18,13 @@ export interface ChangeSet {
   dependents: string[];
   applyWaves: string[][];
   destroyWaves: string[][];
+  /**
+   * Units left out by `exclude` blocks (theirs, or a dependent's with exclude_dependencies):
+   * `plan` — changed or destroyed units not planned; `apply` — changed units planned but not
+   * applied (applied by hand); `destroy` — destroyed units planned but not destroyed. Head config
+   * for changed units, base config for destroyed ones. Sorted.
+   */
+  excluded: { plan: string[]; apply: string[]; destroy: string[] };
 }
 
 export interface ChangeInput {
@@ -81,6 +89,14 @@ export function detectChangesPure({
     .filter((m) => destroyed.includes(m.from) && changed.has(m.to))
     .sort((a, b) => a.from.localeCompare(b.from));
 
+  const sortedKeys = (m: Map<string, string>): string[] => [...m.keys()].sort();
+  const planAtHead = excludedUnits(unitsAtHead, 'plan', changed);
+  const planAtBase = excludedUnits(unitsAtBase, 'plan', destroyed);
+  const excluded = {
+    plan: [...new Set([...planAtHead.keys(), ...planAtBase.keys()])].sort(),
+    apply: sortedKeys(excludedUnits(unitsAtHead, 'apply', changed)),
+    destroy: sortedKeys(excludedUnits(unitsAtBase, 'destroy', destroyed)),
+  };
   const headDeps = depsOf(unitsAtHead);
   const dependents = [...reachable(reverse(headDeps), changed)]
     .filter((u) => !changed.has(u))
@@ -92,5 +108,6 @@ export function detectChangesPure({
     dependents,
     applyWaves: applyWaves(headDeps, changed),
     destroyWaves: destroyWaves(depsOf(unitsAtBase), destroyed),
+    excluded,
   };
 }

@@ -15,6 +15,7 @@ export function changesGithubOutput(c: ChangeSet): string {
     'dependents',
     'applyWaves',
     'destroyWaves',
+    'excluded',
   ];
   return keys.map((k) => `${k}=${JSON.stringify(c[k])}\n`).join('');
 }
@@ -34,6 +35,9 @@ export function changesText(c: ChangeSet): string {
     list('dependents (not changed, depend on changed units)', c.dependents),
     waves('apply order', c.applyWaves),
     waves('destroy order', c.destroyWaves),
+    list('excluded from plan (exclude blocks)', c.excluded.plan),
+    list('excluded from apply (exclude blocks: apply by hand)', c.excluded.apply),
+    list('excluded from destroy (exclude blocks: destroy by hand)', c.excluded.destroy),
   ].join('');
 }
 

@@ -227,11 +227,18 @@ async function execute(
   let differs: { unit: string; fresh: Changes; reviewed: Changes } | undefined;
   const failures: string[] = [];
 
+  /** An exclude block leaves the unit out of this action: nothing runs (not even a bootstrap). */
+  const skip = (row: ApplyRow, by: string): boolean => {
+    row.result = 'excluded';
+    row.excludedBy = by;
+    return false;
+  };
   const applyUnit = async (unit: string, checkout: string): Promise<boolean> => {
     const entry = m.units[unit];
     if (entry === undefined) throw new CliError('input', `${unit} has no entry in the manifest`);
     const cwd = path.join(checkout, unit);
     const row = rowOf('apply', unit);
+    if (entry.excluded !== undefined) return skip(row, entry.excluded.by);
     await runner.backendBootstrap({ unit, cwd });
     let planFile = path.join(bundle, entry.file);
     if (entry.upstreamChanged.length > 0) {
@@ -255,6 +262,7 @@ async function execute(
     const entry = m.units[unit];
     if (entry === undefined) throw new CliError('input', `${unit} has no entry in the manifest`);
     const cwd = path.join(checkout, unit);
+    if (entry.excluded !== undefined) return skip(rowOf(step, unit), entry.excluded.by);
     await runner.apply({ unit, cwd, planFile: path.join(bundle, entry.file) });
     await runner.backendDelete({ unit, cwd });
     rowOf(step, unit).result = 'destroyed';

@@ -16,6 +16,7 @@ import {
   writeManifest,
 } from '../plan/bundle.js';
 import type { PlanReport, PlanRow } from '../plan/summary.js';
+import { excludedUnits } from '../terragrunt/exclude.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
 import { treeHash, withCheckout, withWorktree } from './git.js';
 import { runBounded } from './pool.js';
@@ -69,7 +70,7 @@ export async function planChanges(
   ]);
   const tree = repoRelative(repo, opts.tree, 'tree');
   // Change detection evaluates the head tree anyway; its graph gives upstreamChanged.
-  const [mb, infraTree, { changes, graph }] = await Promise.all([
+  const [mb, infraTree, { changes, graph, baseGraph }] = await Promise.all([
     mergeBase(repo, baseSha, headSha),
     treeHash(repo, headSha, tree),
     detectChangesAndGraph({
@@ -89,28 +90,52 @@ export async function planChanges(
   await mkdir(path.join(opts.out, 'units'), { recursive: true });
   const versions = await runner.versions();
 
+  // exclude blocks: head config for changed units, base config for destroyed ones.
+  const destroyed = changes.destroyed;
+  const notPlanned = {
+    apply: excludedUnits(graph, 'plan', changes.changed),
+    destroy: excludedUnits(baseGraph, 'plan', destroyed),
+  };
+  const byHand = {
+    apply: excludedUnits(graph, 'apply', changes.changed),
+    destroy: excludedUnits(baseGraph, 'destroy', destroyed),
+  };
+  const compact = (waves: string[][], skip: Map<string, string>): string[][] =>
+    waves.map((w) => w.filter((u) => !skip.has(u))).filter((w) => w.length > 0);
+  const applyWaves = compact(changes.applyWaves, notPlanned.apply);
+  const destroyWaves = compact(changes.destroyWaves, notPlanned.destroy);
+
+  const planRows = (kind: 'apply' | 'destroy', waves: string[][]): PlanRow[] =>
+    waves.flatMap((w, i) =>
+      w.map((unit) => {
+        const by = byHand[kind].get(unit);
+        return {
+          kind,
+          wave: i + 1,
+          unit,
+          status: 'not started' as const,
+          upstreamChanged: kind === 'apply' ? upstreamOf(unit) : [],
+          ...(by === undefined ? {} : { excluded: { action: kind, by } }),
+        };
+      }),
+    );
+  const excludedRows = (kind: 'apply' | 'destroy'): PlanRow[] =>
+    [...notPlanned[kind]].map(([unit, by]) => ({
+      kind,
+      wave: 0,
+      unit,
+      status: 'excluded' as const,
+      upstreamChanged: [],
+      excluded: { action: 'plan' as const, by },
+    }));
   const rows: PlanRow[] = [
-    ...changes.applyWaves.flatMap((w, i) =>
-      w.map((unit) => ({
-        kind: 'apply' as const,
-        wave: i + 1,
-        unit,
-        status: 'not started' as const,
-        upstreamChanged: upstreamOf(unit),
-      })),
-    ),
-    ...changes.destroyWaves.flatMap((w, i) =>
-      w.map((unit) => ({
-        kind: 'destroy' as const,
-        wave: i + 1,
-        unit,
-        status: 'not started' as const,
-        upstreamChanged: [],
-      })),
-    ),
+    ...planRows('apply', applyWaves),
+    ...planRows('destroy', destroyWaves),
+    ...excludedRows('apply').sort((a, b) => a.unit.localeCompare(b.unit)),
+    ...excludedRows('destroy').sort((a, b) => a.unit.localeCompare(b.unit)),
   ];
   const rowOf = (kind: 'apply' | 'destroy', unit: string): PlanRow =>
-    rows.find((r) => r.kind === kind && r.unit === unit) as PlanRow;
+    rows.find((r) => r.kind === kind && r.unit === unit && r.status !== 'excluded') as PlanRow;
   const units: Record<string, UnitPlan> = {};
   const failures: string[] = [];
 
@@ -133,6 +158,7 @@ export async function planChanges(
           sha256: await sha256File(abs),
           upstreamChanged: rowOf(kind, unit).upstreamChanged,
           changes: planChanges,
+          ...(byHand[kind].has(unit) ? { excluded: { by: byHand[kind].get(unit) as string } } : {}),
         };
         return entry;
       });
@@ -152,12 +178,12 @@ export async function planChanges(
     }
   };
 
-  if (changes.applyWaves.length > 0) {
-    await withCheckout(repo, headSha, (dir) => planWaves('apply', changes.applyWaves, dir));
+  if (applyWaves.length > 0) {
+    await withCheckout(repo, headSha, (dir) => planWaves('apply', applyWaves, dir));
   }
-  if (failures.length === 0 && changes.destroyWaves.length > 0) {
+  if (failures.length === 0 && destroyWaves.length > 0) {
     // Destroyed units no longer exist at head: plan them from the merge base.
-    await withWorktree(repo, mb, (dir) => planWaves('destroy', changes.destroyWaves, dir));
+    await withWorktree(repo, mb, (dir) => planWaves('destroy', destroyWaves, dir));
   }
 
   const report: PlanReport = { headSha, baseSha, moved: changes.moved, rows };
@@ -177,8 +203,8 @@ export async function planChanges(
     terraformVersion: versions.terraform,
     terragruntVersion: versions.terragrunt,
     createdAt: (opts.now?.() ?? new Date()).toISOString(),
-    applyWaves: changes.applyWaves,
-    destroyWaves: changes.destroyWaves,
+    applyWaves,
+    destroyWaves,
     moved: changes.moved,
     units,
   };

@@ -32,6 +32,12 @@ export const UnitPlanSchema = z.object({
   /** Direct dependencies also changed in the PR: this plan used stale/mock outputs. */
   upstreamChanged: z.array(z.string()),
   changes: ChangesSchema,
+  /**
+   * Set when an `exclude` block leaves this unit out of its action (apply for kind apply, destroy
+   * for kind destroy): planned for review, never applied by infra-ci; `by` is the unit whose block
+   * excludes it (itself, or a dependent with exclude_dependencies = true).
+   */
+  excluded: z.object({ by: z.string() }).optional(),
 });
 
 export const ManifestSchema = z

@@ -16,10 +16,16 @@ export interface PlanRow {
   /** 1-based wave within applyWaves / destroyWaves. */
   wave: number;
   unit: string;
-  status: 'planned' | 'failed' | 'not started';
+  /** `excluded`: an exclude block leaves the unit out of `plan` (not planned, not applied). */
+  status: 'planned' | 'failed' | 'not started' | 'excluded';
   changes?: Changes;
   upstreamChanged: string[];
   error?: string;
+  /**
+   * The exclude block that leaves the unit out: of `plan` (status excluded), or of its kind's
+   * action (planned, applied or destroyed by hand). `by`: the unit whose block it is.
+   */
+  excluded?: { action: 'plan' | 'apply' | 'destroy'; by: string };
 }
 
 export interface PlanReport {
@@ -42,8 +48,11 @@ export interface ApplyRow {
   planSha256: string;
   /** sha256 of the plan made at merge, for units with upstream changes. */
   freshSha256?: string;
-  result: 'applied' | 'destroyed' | 'failed' | 'not started' | 'differs from review';
+  /** `excluded`: an exclude block leaves the unit out of its action; skipped (applied by hand). */
+  result: 'applied' | 'destroyed' | 'failed' | 'not started' | 'differs from review' | 'excluded';
   error?: string;
+  /** For result `excluded`: the unit whose exclude block it is (itself, or a dependent). */
+  excludedBy?: string;
 }
 
 export type ApplyOutcome =
@@ -75,6 +84,22 @@ function counts(c: Changes | undefined): string {
   return c === undefined ? '– | – | –' : `${c.add} | ${c.change} | ${c.destroy}`;
 }
 
+/** What to run by hand for a unit excluded from apply (kind apply) or destroy (kind destroy). */
+export function byHandCommand(unit: string, kind: 'apply' | 'destroy'): string {
+  return kind === 'apply'
+    ? `${code(`cd ${unit} && terragrunt apply`)} (in a checkout of main, with admin credentials)`
+    : `${code(`cd ${unit} && terragrunt destroy`)} (in a checkout of the merge base — the unit is deleted at head — with admin credentials)`;
+}
+
+function excludedNote(unit: string, e: NonNullable<PlanRow['excluded']>): string {
+  const whose =
+    e.by === unit
+      ? 'its `exclude` block'
+      : `the \`exclude\` block of ${code(e.by)} (exclude_dependencies)`;
+  if (e.action === 'plan') return `**excluded from plan** by ${whose}: not planned, not applied`;
+  return `**${e.action} by hand**: excluded from ${e.action} by ${whose}; \`infra-ci apply\` skips it`;
+}
+
 /**
  * Plan summary: per wave, unit, kind, +add ~change -destroy, flags; failures listed. Longer than
  * `maxChars`, the resource list is left out, then table rows beyond the limit (both said).
@@ -96,11 +121,29 @@ export function renderPlanSummary(r: PlanReport, maxChars = Number.POSITIVE_INFI
   const planned = r.rows.filter((x) => x.status === 'planned');
   const total = (k: 'add' | 'change' | 'destroy') =>
     planned.reduce((n, x) => n + (x.changes?.[k] ?? 0), 0);
+  const excludedFromPlan = r.rows.filter((x) => x.status === 'excluded');
+  const byHand = planned.filter((x) => x.excluded !== undefined);
   lines.push(
     failed.length > 0
       ? `**Plan failed** for ${failed.length} unit(s); ${notStarted.length} not started. Nothing here can be applied.`
       : `**${planned.length} unit(s) planned**: +${total('add')} to add, ~${total('change')} to change, -${total('destroy')} to destroy. On merge: moved units' old side destroyed first (after any deleted unit that depends on it), then the apply waves in order, then the destroys.`,
     '',
+  );
+  if (excludedFromPlan.length > 0) {
+    lines.push(
+      `**${excludedFromPlan.length} unit(s) excluded from plan** by an \`exclude\` block: not planned, not applied.`,
+      '',
+    );
+  }
+  if (byHand.length > 0) {
+    lines.push(
+      `**${byHand.length} unit(s) to apply by hand**: an \`exclude\` block leaves them out of \`infra-ci apply\` (it skips them, with a warning). After the merge, with admin credentials:`,
+      '',
+    );
+    for (const x of byHand) lines.push(`- ${code(x.unit)}: ${byHandCommand(x.unit, x.kind)}`);
+    lines.push('');
+  }
+  lines.push(
     '| wave | unit | kind | + | ~ | - | notes |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   );
@@ -115,10 +158,11 @@ export function renderPlanSummary(r: PlanReport, maxChars = Number.POSITIVE_INFI
         `upstream changed (${x.upstreamChanged.map(code).join(', ')}): re-planned at merge, applied only if identical`,
       );
     }
+    if (x.excluded !== undefined) notes.push(excludedNote(x.unit, x.excluded));
     if (x.status === 'failed') notes.push(`**failed**: ${cell(brief(x.error ?? ''))}`);
     if (x.status === 'not started') notes.push('not started');
     lines.push(
-      `| ${x.kind} ${x.wave} | ${code(x.unit)} | ${x.kind} | ${counts(x.changes)} | ${notes.join('; ')} |`,
+      `| ${x.status === 'excluded' ? '–' : `${x.kind} ${x.wave}`} | ${code(x.unit)} | ${x.kind} | ${counts(x.changes)} | ${notes.join('; ')} |`,
     );
   }
   const details: string[] = [];
@@ -163,7 +207,12 @@ export function renderApplySummary(r: ApplyReport): string {
   else if (o.kind === 'review') lines.push(`**Stopped for review.** ${o.message}`);
   else if (o.kind === 'failed') lines.push(`**Apply failed.** ${o.message}`);
   else if (r.rows.length === 0) lines.push('Nothing to apply: the plans contain no units.');
-  else lines.push(`**Applied** ${r.rows.length} unit(s).`);
+  else {
+    const skipped = r.rows.filter((x) => x.result === 'excluded').length;
+    lines.push(
+      `**Applied** ${r.rows.length - skipped} unit(s).${skipped > 0 ? ` ${skipped} skipped: excluded by an \`exclude\` block, to apply by hand (see the warnings).` : ''}`,
+    );
+  }
   if (r.rows.length > 0) {
     const by = (res: ApplyRow['result']) => r.rows.filter((x) => x.result === res).length;
     if (o.kind !== 'applied') {
@@ -188,7 +237,9 @@ export function renderApplySummary(r: ApplyReport): string {
           ? `**failed**: ${cell(brief(x.error))}`
           : x.result === 'differs from review'
             ? '**differs from review**'
-            : x.result;
+            : x.result === 'excluded'
+              ? `skipped: excluded from ${x.action} (${x.action} by hand)${x.excludedBy !== undefined && x.excludedBy !== x.unit ? ` — exclude_dependencies of ${code(x.excludedBy)}` : ''}`
+              : x.result;
       lines.push(
         `| ${STEP_LABEL[x.step]} ${x.wave} | ${code(x.unit)} | ${x.action} | ${from} | ${result} |`,
       );
@@ -196,6 +247,30 @@ export function renderApplySummary(r: ApplyReport): string {
   }
   lines.push('');
   return lines.join('\n');
+}
+
+/** GitHub workflow-command data: %, CR and LF escaped. */
+const commandData = (s: string): string =>
+  s.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A');
+
+/**
+ * One GitHub `::warning` annotation per unit an exclude block kept out of this apply (the job
+ * still succeeds): what was skipped and what to run by hand.
+ */
+export function applyWarnings(r: ApplyReport): string[] {
+  return r.rows
+    .filter((x) => x.result === 'excluded')
+    .map((x) => {
+      const whose =
+        x.excludedBy === undefined || x.excludedBy === x.unit
+          ? 'its exclude block'
+          : `the exclude block of ${x.excludedBy} (exclude_dependencies)`;
+      const cmd =
+        x.action === 'apply'
+          ? `cd ${x.unit} && terragrunt apply (checkout of main, admin credentials)`
+          : `cd ${x.unit} && terragrunt destroy (checkout of the merge base, admin credentials)`;
+      return `::warning title=infra-ci apply::${commandData(`${x.unit} was not ${x.action === 'apply' ? 'applied' : 'destroyed'}: excluded from ${x.action} by ${whose}. ${x.action === 'apply' ? 'Apply' : 'Destroy'} it by hand: ${cmd}`)}`;
+    });
 }
 
 /** PR comment posted when a re-planned unit's fresh plan differs from the reviewed one. */

@@ -3,6 +3,7 @@ import { evalJson, HclEvalError, type Scope, toText } from '../hcl/eval.js';
 import { ExprSyntaxError } from '../hcl/expr.js';
 import { attributePattern, blockPattern, findLine, type HclJson } from '../hcl/parse.js';
 import { isRecord, LazyObject, UNKNOWN, type Value } from '../hcl/value.js';
+import { type ExcludeBlock, type ExcludeConfig, mergeExclude } from './exclude.js';
 import { type Ctx, type FileResult, terragruntScope } from './functions.js';
 import { dirOf, isLocalSource, localModulePath, toRel } from './paths.js';
 
@@ -26,6 +27,8 @@ export interface UnitConfig {
   source: { value: string; at: Location } | undefined;
   /** Input names (merged over includes) with where each is set; undefined when inputs are not static. */
   inputs: Map<string, Location> | undefined;
+  /** The `exclude` block, merged over the includes (the unit's own fields win); undefined when none. */
+  exclude: (ExcludeConfig & { at: Location }) | undefined;
 }
 
 /** Thrown when evaluation needs a file that is in the tree but not parsed yet. */
@@ -42,7 +45,10 @@ interface Acc {
   deps: Map<string, { id: string; at: Location }>;
   source: { value: string; at: Location } | undefined;
   inputs: Map<string, Location> | undefined;
+  exclude: ExcludeBlock | undefined;
 }
+
+const EXCLUDE_ATTRS = ['if', 'actions', 'exclude_dependencies', 'no_run'];
 
 type Block = { label: string; body: Record<string, unknown> };
 
@@ -92,6 +98,7 @@ export class Evaluator {
       deps: new Map(),
       source: undefined,
       inputs: new Map(),
+      exclude: undefined,
     };
     const ctx: Ctx = {
       file,
@@ -121,6 +128,7 @@ export class Evaluator {
       moduleDir,
       source,
       inputs: acc.inputs,
+      exclude: acc.exclude === undefined ? undefined : completeExclude(acc.exclude),
     };
   }
 
@@ -246,6 +254,21 @@ export class Evaluator {
       const v = this.located(at, () => toText(evalJson(body.source, scope)));
       if (v !== UNKNOWN) acc.source = { value: v, at };
     }
+    const excludes = blocks(json.exclude);
+    if (excludes.length > 1) {
+      const headers = (this.sources.get(ctx.file) ?? '')
+        .split('\n')
+        .flatMap((l, i) => (/^[ \t]*exclude\s*\{/.test(l) ? [i] : []));
+      const second = headers[1] ?? 0;
+      throw located(
+        { file: ctx.file, line: second + 1 },
+        'only one exclude block is allowed in a file',
+      );
+    }
+    for (const { body } of excludes) {
+      const block = this.excludeBlock(ctx.file, body, scope);
+      acc.exclude = mergeExclude(acc.exclude, block);
+    }
     let inputs: Value = {};
     if (json.inputs !== undefined) {
       const at = this.line(ctx.file, attributePattern('inputs'));
@@ -260,6 +283,75 @@ export class Evaluator {
       }
     }
     return { locals, inputs };
+  }
+
+  /** Line of attribute `name` inside the block starting at `blockLine` of `file`. */
+  private attrLine(file: string, blockLine: number, name: string): Location {
+    const lines = (this.sources.get(file) ?? '').split('\n');
+    const re = attributePattern(name);
+    for (let i = blockLine - 1; i < lines.length; i++) {
+      if (re.test(lines[i] as string)) return { file, line: i + 1 };
+      if (i > blockLine - 1 && /^\}/.test(lines[i] as string)) break;
+    }
+    return { file, line: blockLine };
+  }
+
+  /** One file's `exclude` block, its attributes evaluated in the file's scope (locals allowed). */
+  private excludeBlock(file: string, body: Record<string, unknown>, scope: Scope): ExcludeBlock {
+    const at = this.line(file, blockPattern('exclude'));
+    for (const k of Object.keys(body)) {
+      if (!EXCLUDE_ATTRS.includes(k)) {
+        throw located(
+          this.attrLine(file, at.line, k),
+          `exclude: unsupported attribute "${k}" (expected ${EXCLUDE_ATTRS.join(', ')})`,
+        );
+      }
+    }
+    const value = (name: string): { v: Value; at: Location } | undefined => {
+      if (body[name] === undefined) return undefined;
+      const where = this.attrLine(file, at.line, name);
+      const v = this.located(where, () => {
+        try {
+          return plainValue(evalJson(body[name], scope));
+        } catch (err) {
+          if (err instanceof HclEvalError || err instanceof ExprSyntaxError)
+            throw new HclEvalError(`exclude.${name}: ${err.message}`);
+          throw err;
+        }
+      });
+      if (v === UNKNOWN) {
+        throw located(
+          where,
+          `exclude.${name} is not known statically (it may use literals, locals and the functions infra-ci evaluates, not dependency outputs, get_env without a default or feature flags)`,
+        );
+      }
+      return { v, at: where };
+    };
+    const bool = (name: string): boolean | undefined => {
+      const x = value(name);
+      if (x === undefined) return undefined;
+      if (typeof x.v === 'boolean') return x.v;
+      if (x.v === 'true' || x.v === 'false') return x.v === 'true';
+      throw located(x.at, `exclude.${name} must be a bool (got ${describe(x.v)})`);
+    };
+    const list = (name: string): string[] | undefined => {
+      const x = value(name);
+      if (x === undefined) return undefined;
+      if (!Array.isArray(x.v) || x.v.some((a) => typeof a !== 'string')) {
+        throw located(
+          x.at,
+          `exclude.${name} must be a list of strings such as ["apply", "destroy"] (got ${describe(x.v)})`,
+        );
+      }
+      return (x.v as string[]).map((a) => a.toLowerCase());
+    };
+    return {
+      if: bool('if'),
+      actions: list('actions'),
+      excludeDependencies: bool('exclude_dependencies'),
+      noRun: bool('no_run'),
+      at,
+    };
   }
 
   private checkUnit(id: string, at: Location, what: string): void {
@@ -285,6 +377,7 @@ export class Evaluator {
           deps: new Map(),
           source: undefined,
           inputs: undefined,
+          exclude: undefined,
         };
         const res = this.evalFile(
           { file: rel, tgDir: dir, unitDir: dir, includeFile: undefined, unitIncludes: new Map() },
@@ -319,6 +412,33 @@ export class Evaluator {
       readConfig: (p, fallback) => this.readConfig(ctx, acc, p, fallback),
     });
   }
+}
+
+function plainValue(v: Value): Value {
+  return v instanceof LazyObject ? Object.fromEntries(v.entries()) : v;
+}
+
+function describe(v: Value): string {
+  if (v === UNKNOWN) return 'an unknown value';
+  return JSON.stringify(v);
+}
+
+/** The merged block of a unit: `if` and `actions` are required (as in Terragrunt). */
+function completeExclude(e: ExcludeBlock): ExcludeConfig & { at: Location } {
+  if (e.if === undefined) throw located(e.at, 'exclude: the "if" attribute is required');
+  if (e.actions === undefined) {
+    throw located(
+      e.at,
+      'exclude: the "actions" attribute is required (e.g. ["apply", "destroy"], ["all"])',
+    );
+  }
+  return {
+    if: e.if,
+    actions: e.actions,
+    excludeDependencies: e.excludeDependencies ?? false,
+    noRun: e.noRun ?? false,
+    at: e.at,
+  };
 }
 
 export function located(at: Location, message: string): CliError {

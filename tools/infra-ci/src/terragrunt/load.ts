@@ -2,6 +2,7 @@ import { gitBlobId } from '../cache/parse-cache.js';
 import { CliError } from '../errors.js';
 import type { HclJson, HclParser } from '../hcl/parse.js';
 import { Evaluator, NeedFile, type UnitConfig } from './evaluate.js';
+import type { ExcludeConfig } from './exclude.js';
 import { ModuleIndex } from './modules.js';
 import { dirOf } from './paths.js';
 import { foldersOf, type Tree } from './tree.js';
@@ -15,6 +16,7 @@ function brokenUnit(id: string): UnitConfig {
     moduleDir: undefined,
     source: undefined,
     inputs: undefined,
+    exclude: undefined,
   };
 }
 
@@ -29,6 +31,8 @@ export interface Unit {
   /** Local module folders (relative to the repository root): the unit's `terraform.source` and the
    * local modules it calls, transitively. Any file under them is read. */
   moduleDirs: string[];
+  /** The unit's `exclude` block (merged over its includes); absent when it has none. */
+  exclude?: ExcludeConfig;
 }
 
 /** Units by id (folder path relative to the repository root). */
@@ -151,6 +155,16 @@ export async function loadUnits(
       dependencies: [...new Set(cfg.dependencies.map((d) => d.id))].sort(),
       reads: [...reads].sort(),
       moduleDirs,
+      ...(cfg.exclude === undefined
+        ? {}
+        : {
+            exclude: {
+              if: cfg.exclude.if,
+              actions: cfg.exclude.actions,
+              excludeDependencies: cfg.exclude.excludeDependencies,
+              noRun: cfg.exclude.noRun,
+            },
+          }),
     };
   }
   return { graph: { units }, configs };

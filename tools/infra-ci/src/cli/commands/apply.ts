@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
-import { renderApplySummary } from '../../plan/summary.js';
+import { applyWarnings, renderApplySummary } from '../../plan/summary.js';
 import type { Io } from '../io.js';
 import { rootOption } from '../options.js';
 import type { Services } from '../program.js';
@@ -95,6 +95,7 @@ export function register(program: Command, io: Io, services: Services): void {
       const md = renderApplySummary(report);
       io.stdout(md);
       if (io.env.githubStepSummary !== undefined) await io.appendFile(io.env.githubStepSummary, md);
+      for (const w of applyWarnings(report)) io.stdout(`${w}\n`);
       const out = report.outcome;
       if (out.kind === 'refused') throw new CliError('refused', `refused: ${out.message}`);
       if (out.kind === 'review') throw new CliError('review', out.message);
