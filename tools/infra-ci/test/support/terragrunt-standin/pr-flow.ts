@@ -30,7 +30,9 @@ export class PrFlow {
   private planCalls = 0;
   readonly github = new FakeGitHub();
 
-  constructor() {
+  /** @param extra files written over infraTree() before the base commit (paths relative to the repository root). */
+  constructor(extra: Record<string, string> = {}) {
+    this.repo.write(extra);
     this.base = this.repo.commit('base');
   }
 
