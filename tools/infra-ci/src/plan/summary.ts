@@ -218,7 +218,7 @@ export function renderApplySummary(r: ApplyReport): string {
     if (o.kind !== 'applied') {
       lines.push(
         '',
-        `Applied: ${by('applied') + by('destroyed')} · failed: ${by('failed')} · differs from review: ${by('differs from review')} · not started: ${by('not started')}`,
+        `Applied: ${by('applied') + by('destroyed')} · failed: ${by('failed')} · differs from review: ${by('differs from review')} · not started: ${by('not started')}${by('excluded') > 0 ? ` · skipped (excluded, by hand): ${by('excluded')}` : ''}`,
       );
     }
     lines.push(

@@ -32,9 +32,14 @@ Flow (merge):
        different -> stop (no later waves, no destroys), post the fresh plan as the PR comment
        marked <!-- infra-ci:replan -->, exit 5
     c. destroys in reverse dependency order (destroyWaves), \`backend delete\` after each
+  A unit the plan marked excluded from apply (destroy) by an exclude block is skipped: nothing
+  runs in it (not even a bootstrap), its row says "skipped: excluded from apply (apply by hand)",
+  a ::warning annotation names it and the command to run by hand, and the job still exits 0;
+  its dependents go on (an upstream-changed one is re-planned as usual).
   A failing unit: running units of that wave finish, nothing more starts, exit 1.
   The summary (stdout and $GITHUB_STEP_SUMMARY) lists per unit: wave, action, the plan it came
-  from (PR head SHA, sha256) and the result: applied / destroyed / failed / not started.
+  from (PR head SHA, sha256) and the result: applied / destroyed / failed / not started /
+  skipped (excluded).
 
 --plans DIR applies an already-downloaded bundle (offline or local use); GitHub checks 1, 2, 4
 then run only when GITHUB_TOKEN and GITHUB_REPOSITORY are set.

@@ -31,6 +31,12 @@ Flow (PR):
 A unit whose direct dependency also changed is flagged "upstream changed": its plan used mock or
 stale outputs, so \`infra-ci apply\` re-plans it at merge and applies it only if identical.
 
+Exclude blocks (Terragrunt's \`exclude { if, actions, exclude_dependencies }\`, merged over includes):
+a unit excluded from "plan" (or "all"/"all_except_output") is not planned and listed as excluded;
+one excluded only from "apply"/"destroy" is planned and marked "apply by hand" with the command to
+run (\`cd <unit> && terragrunt apply\`, admin credentials); \`infra-ci apply\` skips it.
+exclude_dependencies = true excludes the unit's direct dependencies from the same action.
+
 A failing unit plan: the wave's running plans finish, nothing more starts, no manifest is
 written, the summary names the failed unit(s); exit 1.
 With $GITHUB_OUTPUT set, appends artifact=infra-plans-<head sha> and units=<count>.
