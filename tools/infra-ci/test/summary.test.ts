@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type ApplyReport,
+  applyWarnings,
   COMMENT_MAX,
   PLAN_MARKER,
   type PlanReport,
@@ -254,5 +255,101 @@ describe('summary size limits', () => {
     expect(tight.length).toBeLessThanOrEqual(5_000);
     const shown = tight.split('\n').filter((l) => l.startsWith('| apply')).length;
     expect(tight).toContain(`…and ${400 - shown} more unit(s)`);
+  });
+});
+
+describe('exclude blocks in the summaries', () => {
+  const V = `${P}/global/github-oidc`;
+  const D = `${P}/eu-central-1/vpc`;
+  it('plan: excluded from plan is listed as such; apply-by-hand units get the command, also via a dependent', () => {
+    const md = renderPlanSummary({
+      headSha: plan.headSha,
+      baseSha: plan.baseSha,
+      moved: [],
+      rows: [
+        {
+          kind: 'apply',
+          wave: 1,
+          unit: V,
+          status: 'planned',
+          changes: c(0, 1, 0),
+          upstreamChanged: [],
+          excluded: { action: 'apply', by: V },
+        },
+        {
+          kind: 'apply',
+          wave: 1,
+          unit: D,
+          status: 'planned',
+          changes: c(0, 1, 0),
+          upstreamChanged: [],
+          excluded: { action: 'apply', by: `${P}/eu-central-1/eks` },
+        },
+        {
+          kind: 'apply',
+          wave: 0,
+          unit: `${P}/global/ga`,
+          status: 'excluded',
+          upstreamChanged: [],
+          excluded: { action: 'plan', by: `${P}/global/ga` },
+        },
+      ],
+    });
+    expect(md).toContain('**2 unit(s) planned**');
+    expect(md).toContain('**1 unit(s) excluded from plan**');
+    expect(md).toContain('**2 unit(s) to apply by hand**');
+    expect(md).toContain(
+      `- \`${V}\`: \`cd ${V} && terragrunt apply\` (in a checkout of main, with admin credentials)`,
+    );
+    expect(md).toContain(
+      `**apply by hand**: excluded from apply by the \`exclude\` block of \`${P}/eu-central-1/eks\` (exclude_dependencies)`,
+    );
+    expect(md).toContain(
+      `| – | \`${P}/global/ga\` | apply | – | – | – | **excluded from plan** by its \`exclude\` block: not planned, not applied |`,
+    );
+  });
+
+  it('apply: skipped rows and one ::warning each, data escaped as GitHub workflow commands need', () => {
+    const r: ApplyReport = {
+      mergeCommit: 'abcdef1234567890abcdef1234567890abcdef12',
+      outcome: { kind: 'applied' },
+      rows: [
+        {
+          step: 'apply',
+          wave: 1,
+          unit: V,
+          action: 'apply',
+          planSha256: 'a'.repeat(64),
+          result: 'excluded',
+          excludedBy: V,
+        },
+        {
+          step: 'destroy',
+          wave: 1,
+          unit: `${P}/x%y`,
+          action: 'destroy',
+          planSha256: 'b'.repeat(64),
+          result: 'excluded',
+          excludedBy: `${P}/x%y`,
+        },
+        {
+          step: 'apply',
+          wave: 2,
+          unit: D,
+          action: 'apply',
+          planSha256: 'c'.repeat(64),
+          result: 'applied',
+        },
+      ],
+    };
+    const md = renderApplySummary(r);
+    expect(md).toContain('**Applied** 1 unit(s). 2 skipped');
+    expect(md).toContain('| skipped: excluded from apply (apply by hand) |');
+    expect(md).toContain('| skipped: excluded from destroy (destroy by hand) |');
+    expect(applyWarnings(r)).toEqual([
+      `::warning title=infra-ci apply::${V} was not applied: excluded from apply by its exclude block. Apply it by hand: cd ${V} && terragrunt apply (checkout of main, admin credentials)`,
+      `::warning title=infra-ci apply::${P}/x%25y was not destroyed: excluded from destroy by its exclude block. Destroy it by hand: cd ${P}/x%25y && terragrunt destroy (checkout of the merge base, admin credentials)`,
+    ]);
+    expect(applyWarnings({ ...r, rows: r.rows.slice(2) })).toEqual([]);
   });
 });
