@@ -123,7 +123,8 @@ describe('exclude semantics (pure, as Terragrunt)', () => {
       unitsAtHead: head,
     });
     expect(r.changed).toEqual(['x', 'y', 'z']);
-    expect(r.excluded).toEqual({ plan: ['z'], apply: ['x', 'z'], destroy: ['gone'] });
+    // z ("all") is not planned: listed under plan only.
+    expect(r.excluded).toEqual({ plan: ['z'], apply: ['x'], destroy: ['gone'] });
   });
 });
 

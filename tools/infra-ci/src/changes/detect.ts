@@ -21,7 +21,8 @@ export interface ChangeSet {
   /**
    * Units left out by `exclude` blocks (theirs, or a dependent's with exclude_dependencies):
    * `plan` — changed or destroyed units not planned; `apply` — changed units planned but not
-   * applied (applied by hand); `destroy` — destroyed units planned but not destroyed. Head config
+   * applied (applied by hand); `destroy` — destroyed units planned but not destroyed (a unit not
+   * planned is listed under `plan` only). Head config
    * for changed units, base config for destroyed ones. Sorted.
    */
   excluded: { plan: string[]; apply: string[]; destroy: string[] };
@@ -89,13 +90,15 @@ export function detectChangesPure({
     .filter((m) => destroyed.includes(m.from) && changed.has(m.to))
     .sort((a, b) => a.from.localeCompare(b.from));
 
-  const sortedKeys = (m: Map<string, string>): string[] => [...m.keys()].sort();
   const planAtHead = excludedUnits(unitsAtHead, 'plan', changed);
   const planAtBase = excludedUnits(unitsAtBase, 'plan', destroyed);
+  /** Excluded from `action` but planned (a unit not planned is listed under plan only). */
+  const byHand = (m: Map<string, string>, notPlanned: Map<string, string>): string[] =>
+    [...m.keys()].filter((u) => !notPlanned.has(u)).sort();
   const excluded = {
     plan: [...new Set([...planAtHead.keys(), ...planAtBase.keys()])].sort(),
-    apply: sortedKeys(excludedUnits(unitsAtHead, 'apply', changed)),
-    destroy: sortedKeys(excludedUnits(unitsAtBase, 'destroy', destroyed)),
+    apply: byHand(excludedUnits(unitsAtHead, 'apply', changed), planAtHead),
+    destroy: byHand(excludedUnits(unitsAtBase, 'destroy', destroyed), planAtBase),
   };
   const headDeps = depsOf(unitsAtHead);
   const dependents = [...reachable(reverse(headDeps), changed)]
