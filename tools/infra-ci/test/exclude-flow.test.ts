@@ -1,8 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Io } from '../src/cli/io.js';
 import { run } from '../src/cli/program.js';
 import type { Env } from '../src/env.js';
 import { renderApplySummary, renderPlanSummary } from '../src/plan/summary.js';
+import { CLI_MAIN } from './helpers/cli.js';
 import { E, infraTree, type TempRepo } from './helpers/repo.js';
 import { P, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 
@@ -182,5 +184,53 @@ describe('exclude blocks in plan and apply (stand-in terragrunt)', () => {
     expect(r.stdout).toMatch(/\| skipped: excluded from destroy \(destroy by hand\) \|/);
     expect(r.stdout).toContain(`::warning title=infra-ci apply::${GA} was not destroyed`);
     expect(flow.applyCalls()).toEqual([]);
+  });
+
+  it('exclude_dependencies = true: the dependency is planned, marked by its dependent, and not applied either', async () => {
+    flow = new PrFlow();
+    await flow.openPr((repo) => {
+      repo.write(
+        withBlock(
+          EKS,
+          'exclude {\n  if                   = true\n  actions              = ["apply"]\n  exclude_dependencies = true\n}\n',
+        ),
+      );
+      repo.write({ [`${E}/_common/vpc.hcl`]: `${infraTree()[`${E}/_common/vpc.hcl`]}# change\n` });
+    });
+    expect(flow.manifest?.units[VPC]).toMatchObject({ kind: 'apply', excluded: { by: EKS } });
+    expect(flow.manifest?.units[EKS]).toMatchObject({ kind: 'apply', excluded: { by: EKS } });
+    expect(flow.manifest?.units[`${P}/eu-west-2/vpc`]).not.toHaveProperty('excluded');
+    flow.mergePr();
+    const report = await flow.apply();
+    expect(report.outcome).toEqual({ kind: 'applied' });
+    const calls = flow.applyCalls();
+    expect(calls.filter((c) => c.endsWith(` ${VPC}`) || c.endsWith(` ${EKS}`))).toEqual([]);
+    expect(calls).toContain(`apply ${P}/eu-west-2/vpc`);
+  });
+
+  it('changes (spawned CLI): JSON lists the exclusion; a malformed block is exit 2 naming file and line', () => {
+    flow = new PrFlow();
+    const base = flow.base;
+    flow.repo.write(withBlock(VPC, BY_HAND));
+    flow.repo.commit('by hand');
+    const cli = (args: string[]) =>
+      spawnSync(process.execPath, [CLI_MAIN, ...args, '--no-cache'], {
+        cwd: flow.repo.dir,
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '' },
+        timeout: 20_000,
+      });
+    const ok = cli(['changes', '--base', base]);
+    expect(ok.status).toBe(0);
+    expect(JSON.parse(ok.stdout).excluded).toEqual({ plan: [], apply: [VPC], destroy: [] });
+    const file = unitFile(VPC);
+    const text = `${infraTree()[file]}\nexclude {\n  if      = "maybe"\n  actions = ["apply"]\n}\n`;
+    flow.repo.write({ [file]: text });
+    flow.repo.commit('broken');
+    const bad = cli(['changes', '--base', base]);
+    expect(bad.status).toBe(2);
+    expect(bad.stdout).toBe('');
+    const line = text.split('\n').findIndex((l) => l.includes('"maybe"')) + 1;
+    expect(bad.stderr).toContain(`${file}:${line}: exclude.if must be a bool (got "maybe")`);
   });
 });
