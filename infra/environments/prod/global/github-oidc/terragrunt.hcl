@@ -5,9 +5,10 @@ include "root" {
 # Applied by hand only, with admin credentials (infra/README.md, "First deployment", step 2):
 # infra-apply is explicitly denied every change to the CI roles, their policies, the workload
 # boundary and the GitHub OIDC provider, so a CI apply or destroy of this unit could only fail
-# half-way. `terragrunt run --all apply|destroy` leaves the unit out (infra-ci's apply is meant to
-# read this block for the same purpose; where it does not yet, infra-apply's Deny makes a CI apply
-# of this unit fail, never succeed). plan stays in, so a pull request still shows the diff that a
+# half-way. `terragrunt run --all apply|destroy` leaves the unit out, and so does `infra-ci apply`
+# (it marks the unit "apply by hand" in the PR plan and skips it with a warning at merge; should a
+# tool ignore this block, infra-apply's Deny makes its apply fail, never succeed). plan stays in,
+# so a pull request still shows the diff that a
 # human then applies from this folder with `terragrunt apply`: without no_run (Terragrunt >= 0.84,
 # root.hcl pins 0.83.2) an exclude block leaves a direct run of the unit alone.
 # exclude_dependencies = false: the unit has no dependencies, and nothing else may be skipped
