@@ -1,7 +1,7 @@
 /**
  * What the demo service (`app/`) promises the platform, written down once for the checks that hold
  * the manifests to it. deploy-check cannot import `app/` (another workspace), so the values are
- * copied here and `test/app-contract.test.ts` reads `app/src/config.ts` to prove they still match.
+ * copied here and `test/lifecycle.test.ts` reads `app/src/config.ts` to prove they still match.
  *
  * - Endpoints (BRIEF "The service"): readiness `GET /readyz` (503 while starting or draining),
  *   liveness `GET /healthz`.

@@ -11,12 +11,12 @@ import { deployment, rendered } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-const canaryFor = (name: string) =>
+const canaryFor = (name: string, service?: Record<string, unknown>) =>
   rendered({
     apiVersion: 'flagger.app/v1beta1',
     kind: 'Canary',
     metadata: { name, namespace: 'app' },
-    spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name } },
+    spec: { targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, service },
   });
 
 const configMap = (name: string, data: Record<string, string>) =>
@@ -66,6 +66,48 @@ describe('resolveEnv', () => {
     expect(resolveEnv(secret, 'X', cms, 'app')).toEqual({
       value: undefined,
       source: 'env valueFrom secretKeyRef',
+    });
+  });
+});
+
+describe('resolveEnv follows the kubelet: envFrom in order, then env on top', () => {
+  const cms = [configMap('a', { X: '1' }), configMap('b', { Y: '2' })];
+  const optionalMissingKey = {
+    name: 'X',
+    valueFrom: { configMapKeyRef: { name: 'a', key: 'NOPE', optional: true } },
+  };
+  it('an optional configMapKeyRef with a missing key sets nothing: envFrom still stands', () => {
+    const c = { envFrom: [{ configMapRef: { name: 'a' } }], env: [optionalMissingKey] };
+    expect(resolveEnv(c, 'X', cms, 'app')).toEqual({ value: '1', source: 'ConfigMap a' });
+    expect(resolveEnv({ env: [optionalMissingKey] }, 'X', cms, 'app')).toBeUndefined();
+    // An earlier env entry of the same name stands too.
+    const earlier = { env: [{ name: 'X', value: '7' }, optionalMissingKey] };
+    expect(resolveEnv(earlier, 'X', cms, 'app')).toEqual({ value: '7', source: 'env' });
+  });
+
+  it('an envFrom Secret could set any (prefixed) name: unknown unless something later sets it', () => {
+    const secret = { secretRef: { name: 's' } };
+    expect(
+      resolveEnv({ envFrom: [{ configMapRef: { name: 'a' } }, secret] }, 'X', cms, 'app'),
+    ).toEqual({ value: undefined, source: 'envFrom Secret s' });
+    expect(
+      resolveEnv({ envFrom: [secret, { configMapRef: { name: 'a' } }] }, 'X', cms, 'app'),
+    ).toEqual({ value: '1', source: 'ConfigMap a' });
+    expect(
+      resolveEnv({ envFrom: [secret], env: [{ name: 'X', value: '5' }] }, 'X', cms, 'app'),
+    ).toEqual({ value: '5', source: 'env' });
+    const prefixed = { envFrom: [{ prefix: 'P_', secretRef: { name: 's' } }] };
+    expect(resolveEnv(prefixed, 'X', cms, 'app')).toBeUndefined();
+  });
+
+  it('an optional ConfigMap that is not rendered, or a $(VAR) reference, is unknown', () => {
+    const optional = { envFrom: [{ configMapRef: { name: 'later', optional: true } }] };
+    expect(resolveEnv(optional, 'X', cms, 'app')?.value).toBeUndefined();
+    expect(resolveEnv(optional, 'X', cms, 'app')).toBeDefined();
+    const ref = { env: [{ name: 'X', value: '$(BASE)0' }] };
+    expect(resolveEnv(ref, 'X', cms, 'app')).toEqual({
+      value: undefined,
+      source: 'env value "$(BASE)0" (a $(VAR) reference)',
     });
   });
 });
@@ -126,8 +168,100 @@ describe('checkShutdownBudget', () => {
     );
   });
 
+  it('counts a preStop exec of a literal sleep, and cannot check any other hook', () => {
+    const withHook = (preStop: Record<string, unknown>) => {
+      const d = app(30);
+      container(d).lifecycle = { preStop };
+      return run(d).map((f) => f.message);
+    };
+    expect(withHook({ exec: { command: ['sleep', '20'] } })).toEqual([
+      '30 s must be larger than container "main"\'s shutdown budget 35 s = SHUTDOWN_DELAY_MS 5000 (app default) + SHUTDOWN_TIMEOUT_MS 10000 (app default) + preStop exec ["sleep","20"] 20 s',
+    ]);
+    expect(withHook({ exec: { command: ['/bin/sh', '-c', 'sleep 16'] } })[0]).toMatch(
+      /budget 31 s = .* \+ preStop exec \["\/bin\/sh","-c","sleep 16"\] 16 s$/,
+    );
+    expect(withHook({ exec: { command: ['sleep', '14'] } })).toEqual([]);
+    expect(withHook({ httpGet: { path: '/drain', port: 'http' } })).toEqual([
+      'cannot check: preStop httpGet takes an unknown time (only sleep.seconds or an exec of a literal sleep N is counted)',
+    ]);
+    expect(withHook({ exec: { command: ['sh', '-c', 'sleep 5 && curl x'] } })[0]).toMatch(
+      /^cannot check: preStop exec \["sh","-c","sleep 5 && curl x"\] takes an unknown time/,
+    );
+  });
+
+  it('reports a setting an envFrom Secret could hold as uncheckable', () => {
+    const d = app(30);
+    container(d).envFrom = [{ configMapRef: { name: 'cfg' } }, { secretRef: { name: 'over' } }];
+    expect(run(d).map((f) => f.message)).toEqual([
+      'cannot check: SHUTDOWN_DELAY_MS could come from envFrom Secret over, which deploy-check cannot read; SHUTDOWN_TIMEOUT_MS could come from envFrom Secret over, which deploy-check cannot read',
+    ]);
+  });
+
+  it('keeps the envFrom value when an optional configMapKeyRef names a missing key', () => {
+    const d = app(30, [
+      {
+        name: 'SHUTDOWN_TIMEOUT_MS',
+        valueFrom: { configMapKeyRef: { name: 'cfg', key: 'NOPE', optional: true } },
+      },
+    ]);
+    expect(run(d, { SHUTDOWN_TIMEOUT_MS: '25000' })[0]?.message).toMatch(
+      /budget 30 s = SHUTDOWN_DELAY_MS 5000 \(app default\) \+ SHUTDOWN_TIMEOUT_MS 25000 \(ConfigMap cfg\)$/,
+    );
+  });
+
   it('leaves workloads without a Canary alone', () => {
     expect(checkShutdownBudget([rendered(app(1))])).toEqual([]);
+  });
+});
+
+describe('sidecars of a Canary target', () => {
+  /** The app on port 8080 (`http`) and a proxy sidecar with its own probes on `admin`. */
+  const withSidecar = (sidecar: Record<string, unknown> = {}) => {
+    const d = deployment('web', 'app', { terminationGracePeriodSeconds: 12 });
+    const spec = (d.spec as { template: { spec: { containers: Record<string, unknown>[] } } })
+      .template.spec;
+    container(d).env = [{ name: 'SHUTDOWN_DELAY_MS', value: '1000' }];
+    spec.containers.push({
+      ...structuredClone(container(d)),
+      name: 'proxy',
+      env: [],
+      ports: [{ name: 'admin', containerPort: 9901 }],
+      readinessProbe: { httpGet: { path: '/ready', port: 'admin' } },
+      livenessProbe: { httpGet: { path: '/live', port: 'admin' } },
+      ...sidecar,
+    });
+    return rendered(d);
+  };
+
+  it.each([
+    ['a named targetPort', { port: 80, targetPort: 'http' }],
+    ['a numbered targetPort', { port: 80, targetPort: 8080 }],
+    ['the service port when targetPort is unset', { port: 8080 }],
+  ])('hold only the container serving %s to the app contract', (_, service) => {
+    const objects = [withSidecar(), canaryFor('web', service)];
+    expect(checkProbes(objects)).toEqual([]);
+    expect(checkShutdownBudget(objects)).toEqual([]);
+  });
+
+  it('still need both probes, and a knowable preStop sleep must fit in the grace period', () => {
+    const objects = [
+      withSidecar({ livenessProbe: undefined, lifecycle: { preStop: { sleep: { seconds: 12 } } } }),
+      canaryFor('web', { port: 80, targetPort: 'http' }),
+    ];
+    expect(checkProbes(objects).map((f) => f.field)).toEqual([
+      'spec.template.spec.containers[1].livenessProbe',
+    ]);
+    expect(checkShutdownBudget(objects).map((f) => f.message)).toEqual([
+      '12 s must be larger than container "proxy"\'s shutdown budget 12 s = preStop sleep 12 s (not the Canary target port\'s container: only its preStop hook is known)',
+    ]);
+  });
+
+  it('is the app when the port names the proxy (the app contract moves with it)', () => {
+    const objects = [withSidecar(), canaryFor('web', { port: 80, targetPort: 'admin' })];
+    expect(checkProbes(objects).map((f) => f.field)).toEqual([
+      'spec.template.spec.containers[1].readinessProbe.httpGet.path',
+      'spec.template.spec.containers[1].livenessProbe.httpGet.path',
+    ]);
   });
 });
 
