@@ -3,7 +3,15 @@ import { findingFor } from '../model.js';
 import { get, str } from '../object-access.js';
 import { FLAGGER_SCHEMAS } from '../schemas/flagger.js';
 import { type Shape, unknownFields } from '../schemas/strict.js';
-import { DEPLOYMENT, FLUX_KUSTOMIZATION } from '../schemas/strict-shapes.js';
+import {
+  CONFIG_MAP,
+  DEPLOYMENT,
+  FLUX_KUSTOMIZATION,
+  HORIZONTAL_POD_AUTOSCALER,
+  NAMESPACE,
+  POD_DISRUPTION_BUDGET,
+  SERVICE,
+} from '../schemas/strict-shapes.js';
 
 /**
  * Kinds whose unknown keys are errors on top of the generated schema (which ignores them): see
@@ -11,6 +19,11 @@ import { DEPLOYMENT, FLUX_KUSTOMIZATION } from '../schemas/strict-shapes.js';
  */
 const STRICT_SHAPES: ReadonlyMap<string, Shape> = new Map([
   ['apps/v1/Deployment', DEPLOYMENT],
+  ['autoscaling/v2/HorizontalPodAutoscaler', HORIZONTAL_POD_AUTOSCALER],
+  ['policy/v1/PodDisruptionBudget', POD_DISRUPTION_BUDGET],
+  ['v1/Service', SERVICE],
+  ['v1/Namespace', NAMESPACE],
+  ['v1/ConfigMap', CONFIG_MAP],
   ['kustomize.toolkit.fluxcd.io/v1/Kustomization', FLUX_KUSTOMIZATION],
 ]);
 

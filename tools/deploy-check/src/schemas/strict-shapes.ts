@@ -1,7 +1,15 @@
 import type { IKustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
 import type { IDeployment, IDeploymentSpec } from 'kubernetes-models/apps/v1';
 import type {
+  IHorizontalPodAutoscaler,
+  IHorizontalPodAutoscalerSpec,
+  IHPAScalingRules,
+  IMetricSpec,
+} from 'kubernetes-models/autoscaling/v2';
+import type { IPodDisruptionBudget, IPodDisruptionBudgetSpec } from 'kubernetes-models/policy/v1';
+import type {
   ICapabilities,
+  IConfigMap,
   IContainer,
   IContainerPort,
   IEnvFromSource,
@@ -10,6 +18,7 @@ import type {
   IHTTPGetAction,
   ILifecycle,
   ILifecycleHandler,
+  INamespace,
   IPodSecurityContext,
   IPodSpec,
   IPodTemplateSpec,
@@ -17,6 +26,9 @@ import type {
   IResourceRequirements,
   ISeccompProfile,
   ISecurityContext,
+  IService,
+  IServicePort,
+  IServiceSpec,
   ITCPSocketAction,
   ITopologySpreadConstraint,
   IVolume,
@@ -26,7 +38,10 @@ import { type Field, type Item, list, strict } from './strict.js';
 
 /**
  * The strict shapes: a Deployment down to its pod template (containers, probes, security contexts,
- * resources, env, volumes' top level), and the Flux Kustomization (`kustomize.toolkit.fluxcd.io/v1`).
+ * resources, env, volumes' top level); HorizontalPodAutoscaler (autoscaling/v2: spec, metrics and
+ * their sources' top level, behavior), PodDisruptionBudget (policy/v1: spec, label selector), Service
+ * (spec, ports), Namespace, ConfigMap (top level); and the Flux Kustomization
+ * (`kustomize.toolkit.fluxcd.io/v1`).
  * Keys come from the kubernetes-models / @kubernetes-models/flux-cd types (checked by the compiler,
  * see strict.ts); Flux fields newer than those types are added from kustomize-controller's
  * api/v1/kustomization_types.go.
@@ -283,6 +298,149 @@ export const DEPLOYMENT = strict<IDeployment>('Deployment', {
     template: strict<IPodTemplateSpec>('PodTemplateSpec', { metadata: objectMeta, spec: podSpec }),
   }),
   status: true,
+});
+
+const labelSelector = strict<Field<IPodDisruptionBudgetSpec, 'selector'>>('LabelSelector', {
+  matchExpressions: true,
+  matchLabels: true,
+});
+
+type ScalingRules = IHPAScalingRules;
+const scalingRules = strict<ScalingRules>('HPAScalingRules', {
+  policies: list(
+    strict<Item<ScalingRules, 'policies'>>('HPAScalingPolicy', {
+      periodSeconds: true,
+      type: true,
+      value: true,
+    }),
+  ),
+  selectPolicy: true,
+  stabilizationWindowSeconds: true,
+  tolerance: true,
+});
+
+type HpaSpec = IHorizontalPodAutoscalerSpec;
+export const HORIZONTAL_POD_AUTOSCALER = strict<IHorizontalPodAutoscaler>(
+  'HorizontalPodAutoscaler',
+  {
+    apiVersion: true,
+    kind: true,
+    metadata: objectMeta,
+    spec: strict<HpaSpec>('HorizontalPodAutoscalerSpec', {
+      behavior: strict<Field<HpaSpec, 'behavior'>>('HorizontalPodAutoscalerBehavior', {
+        scaleDown: scalingRules,
+        scaleUp: scalingRules,
+      }),
+      maxReplicas: true,
+      metrics: list(
+        strict<IMetricSpec>('MetricSpec', {
+          containerResource: strict<Field<IMetricSpec, 'containerResource'>>(
+            'ContainerResourceMetricSource',
+            { container: true, name: true, target: true },
+          ),
+          external: strict<Field<IMetricSpec, 'external'>>('ExternalMetricSource', {
+            metric: true,
+            target: true,
+          }),
+          object: strict<Field<IMetricSpec, 'object'>>('ObjectMetricSource', {
+            describedObject: true,
+            metric: true,
+            target: true,
+          }),
+          pods: strict<Field<IMetricSpec, 'pods'>>('PodsMetricSource', {
+            metric: true,
+            target: true,
+          }),
+          resource: strict<Field<IMetricSpec, 'resource'>>('ResourceMetricSource', {
+            name: true,
+            target: strict<Field<Field<IMetricSpec, 'resource'>, 'target'>>('MetricTarget', {
+              averageUtilization: true,
+              averageValue: true,
+              type: true,
+              value: true,
+            }),
+          }),
+          type: true,
+        }),
+      ),
+      minReplicas: true,
+      scaleTargetRef: strict<Field<HpaSpec, 'scaleTargetRef'>>('CrossVersionObjectReference', {
+        apiVersion: true,
+        kind: true,
+        name: true,
+      }),
+    }),
+    status: true,
+  },
+);
+
+export const POD_DISRUPTION_BUDGET = strict<IPodDisruptionBudget>('PodDisruptionBudget', {
+  apiVersion: true,
+  kind: true,
+  metadata: objectMeta,
+  spec: strict<IPodDisruptionBudgetSpec>('PodDisruptionBudgetSpec', {
+    maxUnavailable: true,
+    minAvailable: true,
+    selector: labelSelector,
+    unhealthyPodEvictionPolicy: true,
+  }),
+  status: true,
+});
+
+export const SERVICE = strict<IService>('Service', {
+  apiVersion: true,
+  kind: true,
+  metadata: objectMeta,
+  spec: strict<IServiceSpec>('ServiceSpec', {
+    allocateLoadBalancerNodePorts: true,
+    clusterIP: true,
+    clusterIPs: true,
+    externalIPs: true,
+    externalName: true,
+    externalTrafficPolicy: true,
+    healthCheckNodePort: true,
+    internalTrafficPolicy: true,
+    ipFamilies: true,
+    ipFamilyPolicy: true,
+    loadBalancerClass: true,
+    loadBalancerIP: true,
+    loadBalancerSourceRanges: true,
+    ports: list(
+      strict<IServicePort>('ServicePort', {
+        appProtocol: true,
+        name: true,
+        nodePort: true,
+        port: true,
+        protocol: true,
+        targetPort: true,
+      }),
+    ),
+    publishNotReadyAddresses: true,
+    selector: true,
+    sessionAffinity: true,
+    sessionAffinityConfig: true,
+    trafficDistribution: true,
+    type: true,
+  }),
+  status: true,
+});
+
+export const NAMESPACE = strict<INamespace>('Namespace', {
+  apiVersion: true,
+  kind: true,
+  metadata: objectMeta,
+  spec: strict<Field<INamespace, 'spec'>>('NamespaceSpec', { finalizers: true }),
+  status: true,
+});
+
+/** Top level only: `data` and `binaryData` keys are free-form. */
+export const CONFIG_MAP = strict<IConfigMap>('ConfigMap', {
+  apiVersion: true,
+  binaryData: true,
+  data: true,
+  immutable: true,
+  kind: true,
+  metadata: objectMeta,
 });
 
 type KSpec = Field<IKustomization, 'spec'>;
