@@ -313,9 +313,55 @@ describe('service account token', () => {
     ).toEqual([]);
   });
 
+  const all = (podSpec: Record<string, unknown>, extra: KubeObject[] = []) =>
+    checkPodSecurity([
+      rendered(deployment('web', 'app', podSpec)),
+      ...extra.map((o) => rendered(o)),
+    ]).map((f) => `${f.field}: ${f.message}`);
+
+  it('rejects a serviceAccountName nothing in the cluster defines (the pods are never created)', () => {
+    expect(all({ automountServiceAccountToken: true, serviceAccountName: 'ctl' })).toEqual([
+      'spec.template.spec.serviceAccountName: ServiceAccount "ctl" is not defined in namespace app by anything this cluster applies (it opts in to the API token): the API server would refuse to create the pods',
+    ]);
+    // Defined in another namespace does not count.
+    const elsewhere = { ...sa(true), metadata: { name: 'ctl', namespace: 'other' } };
+    expect(
+      all({ automountServiceAccountToken: true, serviceAccountName: 'ctl' }, [elsewhere]),
+    ).toHaveLength(1);
+    expect(
+      all({ automountServiceAccountToken: true, serviceAccountName: 'ctl' }, [sa(true)]),
+    ).toEqual([]);
+  });
+
+  it('rejects a projected serviceAccountToken volume on a pod that claims no token', () => {
+    const volumes = [
+      { name: 'tmp', emptyDir: {} },
+      {
+        name: 'tok',
+        projected: {
+          sources: [{ configMap: { name: 'x' } }, { serviceAccountToken: { path: 't' } }],
+        },
+      },
+    ];
+    const field = 'spec.template.spec.volumes[1].projected.sources[1].serviceAccountToken';
+    expect(all({ volumes })).toEqual([
+      `${field}: mounts a service account token although the pod claims none (automountServiceAccountToken is false): remove it, or opt in with automountServiceAccountToken: true and a dedicated serviceAccountName`,
+    ]);
+    const viaAccount = {
+      automountServiceAccountToken: undefined,
+      serviceAccountName: 'ctl',
+      volumes,
+    };
+    expect(all(viaAccount, [sa(false)])).toEqual([
+      expect.stringMatching(/automountServiceAccountToken is false on ServiceAccount "ctl"\)/),
+    ]);
+    const optedIn = { automountServiceAccountToken: true, serviceAccountName: 'ctl', volumes };
+    expect(all(optedIn, [sa(true)])).toEqual([]);
+  });
+
   it('accepts an explicit opt-in with a dedicated account only', () => {
     expect(
-      tokenFindings({ automountServiceAccountToken: true, serviceAccountName: 'ctl' }),
+      tokenFindings({ automountServiceAccountToken: true, serviceAccountName: 'ctl' }, [sa(true)]),
     ).toEqual([]);
     expect(tokenFindings({ automountServiceAccountToken: true })).toEqual([
       expect.stringContaining('true with the default ServiceAccount'),

@@ -22,6 +22,7 @@ export function checkPodSecurity(objects: readonly RenderedObject[]): Finding[] 
       findings.push(findingFor('pod-security', t.owner, field, message));
     const token = serviceAccountToken(t, objects);
     if (token !== undefined) fail(join(t.path, 'spec', 'automountServiceAccountToken'), token);
+    for (const p of tokenProblems(t, objects)) fail(p.field, p.message);
 
     for (const { path, container } of containersOf(t)) {
       const sc = container.securityContext;
@@ -92,4 +93,45 @@ export function serviceAccountToken(
   const sa = find(objects, 'ServiceAccount', t.owner.namespace, account);
   if (get(sa?.object, 'automountServiceAccountToken') === false) return undefined;
   return `is not set and ServiceAccount "${account}" does not disable it either, so the API token is mounted: set false (or true, with a dedicated serviceAccountName, if the pod calls the API)`;
+}
+
+/**
+ * Two ways a token setting goes wrong beyond serviceAccountToken(): a `serviceAccountName` that no
+ * rendered object of the cluster defines (the API server refuses to create the pod, so the workload
+ * never starts: most likely when opting in to the token with a dedicated account that was never
+ * added), and a projected `serviceAccountToken` volume on a pod that claims no token
+ * (`automountServiceAccountToken: false` on the pod, or unset and false on its ServiceAccount), which
+ * mounts one anyway. Pure.
+ */
+export function tokenProblems(
+  t: PodTemplate,
+  objects: readonly RenderedObject[],
+): { field: string; message: string }[] {
+  const out: { field: string; message: string }[] = [];
+  const ns = t.owner.namespace;
+  const account = str(t.spec.serviceAccountName) ?? str(t.spec.serviceAccount) ?? 'default';
+  const sa = find(objects, 'ServiceAccount', ns, account);
+  if (account !== 'default' && sa === undefined) {
+    const optIn =
+      t.spec.automountServiceAccountToken === true ? ' (it opts in to the API token)' : '';
+    out.push({
+      field: join(t.path, 'spec', 'serviceAccountName'),
+      message: `ServiceAccount "${account}" is not defined in namespace ${ns} by anything this cluster applies${optIn}: the API server would refuse to create the pods`,
+    });
+  }
+  const podSetting = t.spec.automountServiceAccountToken;
+  const noToken =
+    podSetting === false ||
+    (podSetting === undefined && get(sa?.object, 'automountServiceAccountToken') === false);
+  if (!noToken) return out;
+  arr(t.spec.volumes).forEach((v, i) => {
+    arr(get(v, 'projected', 'sources')).forEach((src, j) => {
+      if (get(src, 'serviceAccountToken') === undefined) return;
+      out.push({
+        field: join(t.path, 'spec', `volumes[${i}].projected.sources[${j}].serviceAccountToken`),
+        message: `mounts a service account token although the pod claims none (automountServiceAccountToken is false${podSetting === false ? '' : ` on ServiceAccount "${account}"`}): remove it, or opt in with automountServiceAccountToken: true and a dedicated serviceAccountName`,
+      });
+    });
+  });
+  return out;
 }
