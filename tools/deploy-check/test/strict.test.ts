@@ -68,6 +68,12 @@ describe('Flagger provider', () => {
     const spec = canarySchema.shape.spec.shape.provider;
     expect(spec.safeParse('gatewayapi:v1').success).toBe(true);
     expect(spec.safeParse('gateway-api').success).toBe(false);
+    // Plain gatewayapi falls through to Flagger's Istio router (pkg/router/factory.go).
+    expect(spec.safeParse('gatewayapi').success).toBe(false);
+    expect(spec.safeParse('gatewayapi:v1beta1').success).toBe(true);
+    expect(spec.safeParse('smi:v1alpha3:linkerd').success).toBe(true);
+    expect(spec.safeParse('smi:v1alpha2').success).toBe(true);
+    expect(spec.safeParse('smi:v1alpha4:linkerd').success).toBe(false);
     expect(FLAGGER_PROVIDERS).toContain('kubernetes');
   });
 });

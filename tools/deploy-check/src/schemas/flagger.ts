@@ -105,9 +105,11 @@ const analysis = z
   );
 
 /**
- * Flagger's routing providers (`spec.provider`, or the controller's `-mesh-provider` default):
- * docs.flagger.app install and tutorial pages and the chart's `meshProvider` values, plus the router
- * factory's versioned forms. `gatewayapi:v1` is ours (Contour's Gateway API).
+ * Flagger's routing providers (`spec.provider`, or the controller's `-mesh-provider` default), as its
+ * router factory (pkg/router/factory.go `MeshRouter`) dispatches them. Plain `gatewayapi` is not
+ * one: only the `gatewayapi:v1beta1` / `gatewayapi:v1…` prefixes reach the Gateway API routers, and
+ * anything unmatched silently falls through to the Istio router. `gatewayapi:v1` is ours (Contour's
+ * Gateway API). SMI takes the mesh after the version: `smi:v1alpha3:<mesh>` (see SMI_PROVIDER).
  */
 export const FLAGGER_PROVIDERS = [
   'kubernetes',
@@ -124,7 +126,6 @@ export const FLAGGER_PROVIDERS = [
   'osm',
   'kuma',
   'knative',
-  'gatewayapi',
   'gatewayapi:v1alpha2',
   'gatewayapi:v1beta1',
   'gatewayapi:v1',
@@ -133,12 +134,22 @@ export const FLAGGER_PROVIDERS = [
   'smi:v1alpha3',
 ] as const;
 
+/** `smi:v1alpha1`…`smi:v1alpha3`, optionally with the target mesh: `smi:v1alpha3:<mesh>`. */
+export const SMI_PROVIDER = /^smi:v1alpha[123](:[a-z0-9][a-z0-9-]*)?$/;
+
+const provider = z
+  .string()
+  .refine(
+    (p) => (FLAGGER_PROVIDERS as readonly string[]).includes(p) || SMI_PROVIDER.test(p),
+    `Invalid option: expected one of ${FLAGGER_PROVIDERS.map((p) => JSON.stringify(p)).join('|')} or smi:v1alphaN:<mesh>`,
+  );
+
 export const canarySchema = z.strictObject({
   apiVersion: z.literal('flagger.app/v1beta1'),
   kind: z.literal('Canary'),
   metadata: objectMeta,
   spec: z.strictObject({
-    provider: z.enum(FLAGGER_PROVIDERS).optional(),
+    provider: provider.optional(),
     targetRef: crossRef(['Deployment', 'DaemonSet']),
     autoscalerRef: crossRef(['HorizontalPodAutoscaler', 'ScaledObject']).optional(),
     progressDeadlineSeconds: z.number().int().min(1).optional(),
