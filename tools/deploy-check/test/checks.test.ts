@@ -319,6 +319,27 @@ describe('checkSchema', () => {
     );
   });
 
+  it('accepts kubeConfig.configMapRef without secretRef (kustomize-controller v1, Flux 2.7)', async () => {
+    const withKubeConfig = (kubeConfig: Record<string, unknown>) =>
+      rendered({
+        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+        kind: 'Kustomization',
+        metadata: { name: 'remote', namespace: 'flux-system' },
+        spec: {
+          interval: '10m',
+          prune: true,
+          sourceRef: { kind: 'GitRepository', name: 'flux-system' },
+          kubeConfig,
+        },
+      });
+    expect(await checkSchema(withKubeConfig({ configMapRef: { name: 'cluster' } }))).toEqual([]);
+    expect(await checkSchema(withKubeConfig({ secretRef: { name: 'kubeconfig' } }))).toEqual([]);
+    // Neither: still the generated schema's error.
+    expect((await checkSchema(withKubeConfig({}))).map((f) => [f.field, f.message])).toEqual([
+      ['spec.kubeConfig', 'must have required property secretRef'],
+    ]);
+  });
+
   it('validates Flux Kustomizations with @kubernetes-models/flux-cd', async () => {
     const k = rendered({
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
