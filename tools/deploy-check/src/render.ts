@@ -2,7 +2,7 @@ import { parse, stringify } from 'yaml';
 import type { FluxKustomization } from './flux.js';
 import type { Finding, KubeObject, RenderedObject } from './model.js';
 import { get, identity, isRecord } from './object-access.js';
-import { type SourceIndex, sourceFileOf } from './source-index.js';
+import { type SourceIndex, sourceFileOf, sourceFileOfField, varNames } from './source-index.js';
 import { literalMessage, locateLiterals, locateReferences, substitute } from './substitute.js';
 
 export const SUBSTITUTE_ANNOTATION = 'kustomize.toolkit.fluxcd.io/substitute';
@@ -74,7 +74,7 @@ export function applyPostBuild(
         for (const v of loc.unresolved) {
           findings.push({
             check: 'substitution',
-            file,
+            file: sourceFileOfField(index, kind, name, file, loc.field, [v]),
             kind,
             name,
             field: loc.field,
@@ -97,9 +97,10 @@ export function applyPostBuild(
       if (isRecord(reparsed)) obj = reparsed;
     } else if (!disabled) {
       for (const loc of locateLiterals(obj)) {
+        const names = loc.expressions.flatMap(varNames);
         findings.push({
           check: 'substitution',
-          file,
+          file: sourceFileOfField(index, kind, name, file, loc.field, names),
           kind,
           name,
           field: loc.field,

@@ -127,7 +127,9 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
           };
         }
         const inline: InlinePatch[] = [];
-        const sources = await readYamlDocs(opts.repoRoot, await collectKustomizeFiles(dir, inline));
+        const configs: string[] = [];
+        const files = await collectKustomizeFiles(dir, inline, new Set(), configs);
+        const sources = await readYamlDocs(opts.repoRoot, [...files, ...configs]);
         const patches = inline.map((p) => ({
           file: repoRelative(opts.repoRoot, p.file),
           doc: { apiVersion: 'inline-patch', kind: p.kind, metadata: { name: p.name } },

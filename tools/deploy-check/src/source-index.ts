@@ -8,9 +8,33 @@ import { get, identity } from './object-access.js';
  */
 export type SourceIndex = ReadonlyMap<string, readonly string[]>;
 
+/** Index key of the kustomization files whose `images:` entries use variable `name`. */
+export const imageVarKey = (name: string) => `images:\${${name}}`;
+
+/** Names of the `${VAR…}` references in `text`. */
+export function varNames(text: string): string[] {
+  return [...text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)/g)].flatMap((m) => m[1] ?? []);
+}
+
 export function buildSourceIndex(docs: readonly SourceDoc[]): SourceIndex {
   const sized = new Map<string, { file: string; size: number }[]>();
+  const imageVars = new Map<string, string[]>();
   for (const { file, doc } of docs) {
+    // A kustomization's `images:` entry sets the image: a `${VAR}` in it is that file's doing.
+    if (String(get(doc, 'apiVersion')).startsWith('kustomize.config.k8s.io/')) {
+      const images = get(doc, 'images');
+      for (const entry of Array.isArray(images) ? images : []) {
+        for (const field of ['newName', 'newTag', 'digest']) {
+          const value = get(entry, field);
+          if (typeof value !== 'string') continue;
+          for (const v of varNames(value)) {
+            const list = imageVars.get(imageVarKey(v)) ?? [];
+            if (!list.includes(file)) list.push(file);
+            imageVars.set(imageVarKey(v), list);
+          }
+        }
+      }
+    }
     const { kind, name } = identity(doc);
     if (kind === '' || name === '' || get(doc, 'apiVersion') === undefined) continue;
     const key = `${kind}/${name}`;
@@ -18,7 +42,7 @@ export function buildSourceIndex(docs: readonly SourceDoc[]): SourceIndex {
     if (!list.some((e) => e.file === file)) list.push({ file, size: JSON.stringify(doc).length });
     sized.set(key, list);
   }
-  const out = new Map<string, string[]>();
+  const out = new Map<string, string[]>(imageVars);
   for (const [key, list] of sized) {
     out.set(
       key,
@@ -39,4 +63,26 @@ export function sourceFileOf(
   if (files === undefined || files.length === 0) return fallback;
   const [first, ...rest] = files;
   return rest.length === 0 ? `${first}` : `${first} (patched in ${rest.join(', ')})`;
+}
+
+/**
+ * The file to name for a finding about `${...}` in `field` of `kind/name`: for a container's `image`
+ * whose variable comes from a kustomization's `images:` entry, that kustomization file (the base
+ * declaration only has the placeholder name); otherwise sourceFileOf().
+ */
+export function sourceFileOfField(
+  index: SourceIndex,
+  kind: string,
+  name: string,
+  fallback: string,
+  field: string,
+  vars: readonly string[],
+): string {
+  if (/(^|\.)(initContainers|containers)\[\d+\]\.image$/.test(field)) {
+    for (const v of vars) {
+      const files = index.get(imageVarKey(v));
+      if (files !== undefined && files.length > 0) return `${files.join(', ')} (images:)`;
+    }
+  }
+  return sourceFileOf(index, kind, name, fallback);
 }

@@ -347,6 +347,16 @@ const BROKEN: Record<string, Expected[]> = {
       message: /^\$\{MIN_REPLICAS:=1\} would reach the cluster as literal text/,
     },
     {
+      // The variable is in the overlay's images: entry, not in the base Deployment.
+      check: 'substitution',
+      file: 'deploy/apps/app/kustomization.yaml (images:)',
+      kind: 'Deployment',
+      name: 'app',
+      field: 'spec.template.spec.containers[0].image',
+      message:
+        /^\$\{REGISTRY\} would reach the cluster as literal text: Kustomization flux-system\/app/,
+    },
+    {
       check: 'schema',
       file: '../_base/hpa.yaml',
       kind: 'HorizontalPodAutoscaler',

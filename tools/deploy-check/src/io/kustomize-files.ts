@@ -23,12 +23,14 @@ export interface InlinePatch {
 /**
  * The local YAML files a kustomize build of `dir` reads (resources, patches, components, recursively),
  * so findings can name the file that declares an object rather than the folder that was built.
- * Remote resources are ignored. Absolute paths, without duplicates.
+ * Remote resources are ignored. Absolute paths, without duplicates. The kustomization files
+ * themselves are added to `configs` (their `images:` entries set images, see source-index.ts).
  */
 export async function collectKustomizeFiles(
   dir: string,
   inline: InlinePatch[] = [],
   seen = new Set<string>(),
+  configs: string[] = [],
 ): Promise<string[]> {
   const abs = resolve(dir);
   if (seen.has(abs)) return [];
@@ -44,6 +46,7 @@ export async function collectKustomizeFiles(
     }
   }
   if (config === undefined) return [];
+  configs.push(configFile);
   for (const p of arr(get(config, 'patches'))) {
     const kindName = str(get(p, 'target', 'kind'));
     const name = str(get(p, 'target', 'name'));
@@ -62,7 +65,7 @@ export async function collectKustomizeFiles(
     if (/^[a-z]+:\/\//.test(entry) || entry.startsWith('github.com/')) continue;
     const p = resolve(abs, entry);
     const k = await kind(p);
-    if (k === 'dir') out.push(...(await collectKustomizeFiles(p, inline, seen)));
+    if (k === 'dir') out.push(...(await collectKustomizeFiles(p, inline, seen, configs)));
     else if (k === 'file' && !out.includes(p)) out.push(p);
   }
   return out;
