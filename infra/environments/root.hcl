@@ -20,7 +20,8 @@ terraform_version_constraint  = "= 1.11.4"
 terragrunt_version_constraint = "= 0.83.2"
 
 # One state bucket per account and region: a regional outage never takes the other region's state
-# with it. S3-native locking (use_lockfile, Terraform >= 1.10) replaces the DynamoDB lock table.
+# with it. S3-native locking (use_lockfile, Terraform >= 1.10) replaces the DynamoDB lock table:
+# Terraform writes <key>.tflock next to the state object (GetObject/PutObject/DeleteObject).
 remote_state {
   backend = "s3"
   generate = {
@@ -33,6 +34,20 @@ remote_state {
     region       = local.aws_region
     encrypt      = true
     use_lockfile = true
+
+    # Terragrunt-only keys (never passed to Terraform). The buckets are created once per region by
+    # an admin (infra/README.md, "First deployment", step 1) with versioning, SSE-S3 (AES256: no KMS
+    # key, so infra-plan's Deny on kms:Decrypt cannot block state reads), public access blocked and
+    # Terragrunt's RootAccess + EnforcedTLS bucket policy. CI may never change them: infra-apply is
+    # denied every bucket-configuration write (modules/github-oidc/apply-policy.tf,
+    # DenyStateBucketChanges). disable_bucket_update = true makes `terragrunt backend bootstrap`
+    # (which infra-ci runs as infra-apply before each apply) only check the bucket, HeadBucket
+    # (s3:ListBucket) and GetBucketVersioning, instead of reading and "fixing" its encryption,
+    # policy and public access block (Get/PutBucketEncryption, Get/PutBucketPolicy,
+    # Get/PutPublicAccessBlock), which would end in AccessDenied. bucket_sse_algorithm only matters
+    # when an admin's bootstrap creates a missing bucket (Terragrunt's default would be aws:kms).
+    disable_bucket_update = true
+    bucket_sse_algorithm  = "AES256"
   }
 }
 

@@ -42,13 +42,20 @@ locals {
 # Read-only "*" resources are what Describe/List APIs accept.
 #trivy:ignore:AVD-AWS-0057
 data "aws_iam_policy_document" "apply" {
+  # What `terragrunt backend bootstrap` (run by infra-ci before each apply; root.hcl sets
+  # disable_bucket_update) and Terraform's S3 backend call on the buckets: HeadBucket (authorised
+  # as s3:ListBucket; a 403 would make Terragrunt try to CREATE the bucket), GetBucketVersioning,
+  # ListObjectsV2 (s3:ListBucket) for workspaces, GetBucketLocation for the region lookup. Nothing
+  # that reads or writes the bucket's encryption, policy or public access block: those are set once
+  # by an admin (infra/README.md, step 1), and their writes are denied below.
   statement {
     sid       = "StateBuckets"
     actions   = ["s3:ListBucket", "s3:GetBucketVersioning", "s3:GetBucketLocation"]
     resources = var.state_bucket_arns
   }
 
-  # State and <key>.tflock objects (use_lockfile): write and delete the current version only.
+  # State and <key>.tflock objects (use_lockfile: the lock is created with a conditional PutObject,
+  # read with GetObject and released with DeleteObject): write and delete the current version only.
   statement {
     sid       = "StateObjects"
     actions   = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]

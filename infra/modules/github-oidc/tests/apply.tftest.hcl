@@ -130,6 +130,61 @@ run "the_ci_identity_and_state_are_protected" {
   }
 }
 
+# `terragrunt backend bootstrap` with disable_bucket_update (root.hcl) calls HeadBucket
+# (s3:ListBucket) and GetBucketVersioning; Terraform's S3 backend with use_lockfile reads and writes
+# <key> and <key>.tflock (GetObject, PutObject, DeleteObject) and lists the bucket. Every one of
+# them must be allowed on every state bucket and denied by no statement; the bucket's settings
+# must stay out of reach.
+run "state_backend_and_bootstrap_calls_are_allowed" {
+  command = plan
+
+  variables {
+    state_bucket_arns = [
+      "arn:aws:s3:::tfstate-111111111111-eu-central-1",
+      "arn:aws:s3:::tfstate-111111111111-us-west-2",
+    ]
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for b in var.state_bucket_arns : [
+        for a in ["s3:ListBucket", "s3:GetBucketVersioning"] : anytrue([
+          for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.effect != "Deny" && contains(coalesce(s.actions, []), a) && contains(coalesce(s.resources, []), b)
+        ])
+      ]
+    ]))
+    error_message = "infra-apply must be allowed s3:ListBucket (HeadBucket) and s3:GetBucketVersioning on every state bucket"
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for b in var.state_bucket_arns : [
+        for a in ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] : anytrue([
+          for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.effect != "Deny" && contains(coalesce(s.actions, []), a) && contains(coalesce(s.resources, []), "${b}/*")
+        ])
+      ]
+    ]))
+    error_message = "infra-apply must be allowed GetObject, PutObject and DeleteObject on the state and .tflock objects of every state bucket"
+  }
+
+  assert {
+    condition = !anytrue([
+      for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.effect == "Deny" && length(setintersection(toset(coalesce(s.actions, [])), toset(["s3:ListBucket", "s3:GetBucketVersioning", "s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:*"]))) > 0
+    ])
+    error_message = "no Deny statement may block a call of the backend or of its bootstrap"
+  }
+
+  assert {
+    condition = alltrue([
+      for b in var.state_bucket_arns : length(setsubtract(
+        ["s3:PutEncryptionConfiguration", "s3:PutBucketPolicy", "s3:PutBucketPublicAccessBlock", "s3:PutBucketVersioning", "s3:DeleteBucket"],
+        one([for s in data.aws_iam_policy_document.apply_iam.statement : s.actions if s.sid == "DenyStateBucketChanges" && contains(s.resources, b)])
+      )) == 0
+    ])
+    error_message = "changing a state bucket's encryption, policy, public access block or versioning must be denied on every state bucket"
+  }
+}
+
 run "ecr_writes_only_on_the_listed_repositories" {
   command = plan
 
