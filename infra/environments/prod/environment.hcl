@@ -22,6 +22,11 @@ locals {
   primary_region = "eu-central-1"
   standby_region = "eu-west-2"
 
+  # Every workload region (one prod/<region>/ folder each), the failover pair included. The single
+  # list global/github-oidc derives infra-apply's state buckets and managed ECR repositories from,
+  # so a new region needs no hand-written ARN: append it here (infra/README.md, "Adding a region").
+  workload_regions = [local.primary_region, local.standby_region]
+
   # IAM names. The three CI roles (global/github-oidc) are "<ci_role_name_prefix>infra-plan" etc.;
   # eks.hcl builds their ARNs for the EKS access entries from the same value, so the two never
   # drift. Every other IAM role or policy this tree creates starts with "<environment>-" (cluster

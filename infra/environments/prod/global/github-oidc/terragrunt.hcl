@@ -21,8 +21,18 @@ exclude {
 
 locals {
   environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
+  region_vars      = read_terragrunt_config(find_in_parent_folders("region.hcl"))
   env              = local.environment_vars.locals
-  state_regions    = [local.env.primary_region, local.env.standby_region, "us-west-2"]
+  ecr_arn          = "arn:aws:ecr:%s:${local.env.aws_account_id}:repository/%s"
+
+  # Everything below is derived from environment.hcl's workload_regions (and this folder's
+  # region.hcl, the global units' region): adding a region changes no ARN here by hand. The unit
+  # is still applied by hand afterwards (infra/README.md, "Adding a region").
+  # One state bucket per workload region, plus the global units' bucket (us-west-2).
+  state_regions = distinct(concat(local.env.workload_regions, [local.region_vars.locals.aws_region]))
+  # The ecr units create the app repository in every workload region (_common/ecr.hcl); every
+  # region but the primary holds a replica. The failover controller's repository is in the standby.
+  replica_regions = [for r in local.env.workload_regions : r if r != local.env.primary_region]
 }
 
 terraform {
@@ -58,14 +68,15 @@ inputs = {
 
   state_bucket_arns = [for r in local.state_regions : "arn:aws:s3:::tfstate-${local.env.aws_account_id}-${r}"]
 
-  # CI pushes the app to the primary only (ECR replication copies it to the standby), and the
+  # infra-apply may manage (ecr:*) exactly the union of the two lists below, i.e. every repository
+  # the ecr units create; app-publish pushes to the first and only reads the second.
+  # CI pushes the app to the primary only (ECR replication copies it to the other regions), and the
   # failover controller straight to the standby, where it runs.
   ecr_push_repository_arns = [
-    "arn:aws:ecr:${local.env.primary_region}:${local.env.aws_account_id}:repository/${local.env.ecr_repository_name}",
-    "arn:aws:ecr:${local.env.standby_region}:${local.env.aws_account_id}:repository/${local.env.failover_ecr_repository_name}",
+    format(local.ecr_arn, local.env.primary_region, local.env.ecr_repository_name),
+    format(local.ecr_arn, local.env.standby_region, local.env.failover_ecr_repository_name),
   ]
-  # Read-only in the standby: verify that the replicated digest arrived before pinning it.
-  ecr_read_repository_arns = [
-    "arn:aws:ecr:${local.env.standby_region}:${local.env.aws_account_id}:repository/${local.env.ecr_repository_name}",
-  ]
+  # Read-only replicas (every workload region but the primary): verify that the replicated digest
+  # arrived before pinning it.
+  ecr_read_repository_arns = [for r in local.replica_regions : format(local.ecr_arn, r, local.env.ecr_repository_name)]
 }

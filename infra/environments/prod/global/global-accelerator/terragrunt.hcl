@@ -17,20 +17,26 @@ dependency "primary" {
   config_path = "../../eu-central-1/kubernetes"
 
   mock_outputs = {
-    nlb_arn = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/mock-primary/0000000000000000"
+    nlb_arn      = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/mock-primary/0000000000000000"
     served_ports = [80]
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  # A kubernetes state written before served_ports existed still plans: for validate/plan only,
+  # mock keys missing from the real outputs are added (real outputs win). apply uses real outputs.
+  mock_outputs_merge_strategy_with_state = "shallow"
 }
 
 dependency "standby" {
   config_path = "../../eu-west-2/kubernetes"
 
   mock_outputs = {
-    nlb_arn = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/mock-standby/0000000000000000"
+    nlb_arn      = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/mock-standby/0000000000000000"
     served_ports = [80]
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  # A kubernetes state written before served_ports existed still plans: for validate/plan only,
+  # mock keys missing from the real outputs are added (real outputs win). apply uses real outputs.
+  mock_outputs_merge_strategy_with_state = "shallow"
 }
 
 inputs = {
