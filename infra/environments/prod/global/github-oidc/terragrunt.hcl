@@ -2,7 +2,7 @@ include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
-# Applied by hand only, with admin credentials (infra/README.md, "First deployment", step 2):
+# Applied by hand only, with admin credentials (infra/README.md, "First deployment", step 3):
 # infra-apply is explicitly denied every change to the CI roles, their policies, the workload
 # boundary and the GitHub OIDC provider, so a CI apply or destroy of this unit could only fail
 # half-way. `terragrunt run --all apply|destroy` leaves the unit out, and so does `infra-ci apply`
