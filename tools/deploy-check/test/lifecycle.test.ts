@@ -62,6 +62,13 @@ describe('resolveEnv', () => {
       value: '',
       source: 'env',
     });
+    const emptyBesideRef = {
+      env: [{ name: 'X', value: '', valueFrom: { configMapKeyRef: { name: 'b', key: 'X' } } }],
+    };
+    expect(resolveEnv(emptyBesideRef, 'X', cms, 'app')).toEqual({
+      value: '3',
+      source: 'ConfigMap b',
+    });
     const secret = { env: [{ name: 'X', valueFrom: { secretKeyRef: { name: 's', key: 'X' } } }] };
     expect(resolveEnv(secret, 'X', cms, 'app')).toEqual({
       value: undefined,
@@ -253,6 +260,16 @@ describe('sidecars of a Canary target', () => {
     ]);
     expect(checkShutdownBudget(objects).map((f) => f.message)).toEqual([
       '12 s must be larger than container "proxy"\'s shutdown budget 12 s = preStop sleep 12 s (not the Canary target port\'s container: only its preStop hook is known)',
+    ]);
+  });
+
+  it('are reported when no container declares the Canary port, so the app checks never go silent', () => {
+    const objects = [withSidecar(), canaryFor('web', { port: 80, targetPort: 9090 })];
+    expect(checkProbes(objects).map((f) => [f.field, f.message])).toEqual([
+      [
+        'spec.template.spec.containers',
+        "no container declares the Canary's port 9090, so deploy-check cannot tell which of the 2 containers is the app: declare the port in the app container's ports",
+      ],
     ]);
   });
 

@@ -68,7 +68,8 @@ export function resolveEnv(
     if (get(entry, 'name') !== name) continue;
     const literal = get(entry, 'value');
     const valueFrom = get(entry, 'valueFrom');
-    if (typeof literal === 'string') {
+    // The kubelet takes valueFrom when value is empty; the API accepts `value: ""` beside it.
+    if (typeof literal === 'string' && (literal !== '' || !isRecord(valueFrom))) {
       found = /\$\([A-Za-z_][A-Za-z0-9_]*\)/.test(literal)
         ? { value: undefined, source: `env value "${literal}" (a $(VAR) reference)` }
         : { value: literal, source: 'env' };

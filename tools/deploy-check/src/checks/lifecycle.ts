@@ -74,7 +74,21 @@ export function checkProbes(objects: readonly RenderedObject[]): Finding[] {
   const targets = canaryTargets(objects);
   for (const t of podTemplates(objects)) {
     if (!SERVING_KINDS.includes(t.owner.kind)) continue;
-    for (const { path, container, isApp } of appContainers(t, targets.get(t.owner))) {
+    const ports = targets.get(t.owner) ?? [];
+    const containers = appContainers(t, ports);
+    if (ports.length > 0 && containers.length > 1 && !containers.some((c) => c.isApp)) {
+      const named = ports.filter((p) => p !== undefined);
+      // Without knowing the app container, its probe paths and shutdown budget would go unchecked.
+      findings.push(
+        findingFor(
+          'probes',
+          t.owner,
+          join(t.path, 'spec', 'containers'),
+          `${named.length > 0 ? `no container declares the Canary's port ${named.map((p) => JSON.stringify(p)).join(' or ')}` : 'the Canary names no service port'}, so deploy-check cannot tell which of the ${containers.length} containers is the app: declare the port in the app container's ports`,
+        ),
+      );
+    }
+    for (const { path, container, isApp } of containers) {
       const wanted = [
         ['readinessProbe', APP_CONTRACT.readinessPath],
         ['livenessProbe', APP_CONTRACT.livenessPath],
