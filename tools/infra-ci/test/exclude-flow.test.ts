@@ -1,10 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io.js';
 import { run } from '../src/cli/program.js';
-import type { Env } from '../src/env.js';
 import { renderApplySummary, renderPlanSummary } from '../src/plan/summary.js';
-import { CLI_MAIN } from './helpers/cli.js';
+import { CLI_MAIN, inProcessIo } from './helpers/cli.js';
 import { E, infraTree, type TempRepo } from './helpers/repo.js';
 import { P, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 
@@ -31,30 +29,11 @@ afterEach(() => flow.cleanup());
 
 /** `infra-ci apply --plans <bundle>` in process (offline: no GitHub), as the merge job runs it. */
 async function applyCli(f: PrFlow): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
   let stderr = '';
-  const env: Env = {
-    args: ['apply', '--merge-commit', f.merge, '--work', f.work, '--plans', f.bundle],
-    cwd: f.repo.dir,
-    githubOutput: undefined,
-    githubStepSummary: undefined,
-    cacheDir: undefined,
-    childEnv: {},
-    github: {
-      apiUrl: 'http://127.0.0.1:9',
-      token: undefined,
-      repository: undefined,
-      runId: undefined,
-      eventPath: undefined,
-    },
-  };
-  const io: Io = {
-    env,
-    stdout: (t) => {
-      stdout += t;
-    },
-    appendFile: async () => undefined,
-  };
+  const { io, out } = inProcessIo(
+    ['apply', '--merge-commit', f.merge, '--work', f.work, '--plans', f.bundle],
+    f.repo.dir,
+  );
   const services = {
     github: async () => {
       throw new Error('no GitHub offline');
@@ -62,7 +41,7 @@ async function applyCli(f: PrFlow): Promise<{ code: number; stdout: string; stde
     runner: async () => f.standin.runner(),
   };
   const code = await run(io, (t) => (stderr += t), services);
-  return { code, stdout, stderr };
+  return { code, stdout: out.stdout, stderr };
 }
 
 describe('exclude blocks in plan and apply (stand-in terragrunt)', () => {

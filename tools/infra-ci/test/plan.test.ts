@@ -2,12 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Io } from '../src/cli/io.js';
 import { run } from '../src/cli/program.js';
-import type { Env } from '../src/env.js';
 import { planChanges } from '../src/orchestrate/plan.js';
 import { planFileOf, sha256File } from '../src/plan/bundle.js';
 import { PLAN_MARKER } from '../src/plan/summary.js';
+import { inProcessIo } from './helpers/cli.js';
 import { E, infraTree, TempRepo } from './helpers/repo.js';
 import { FakeGitHub } from './support/fake-github.js';
 import { Standin } from './support/terragrunt-standin/index.js';
@@ -196,32 +195,20 @@ describe('infra-ci plan command (in process, fake GitHub)', () => {
   it('--comment updates the one PR comment instead of adding another; the summary goes to $GITHUB_STEP_SUMMARY', async () => {
     touchCommon('vpc');
     const gh = new FakeGitHub();
-    const written: Record<string, string> = {};
-    let stdout = '';
-    const env: Env = {
-      args: ['plan', '--base', base, '--out', out, '--pr', '5', '--comment'],
-      cwd: repo.dir,
-      githubOutput: undefined,
-      githubStepSummary: '/summary.md',
-      cacheDir: undefined,
-      childEnv: {},
-      github: {
-        apiUrl: 'http://x',
-        token: 't',
-        repository: 'o/r',
-        runId: undefined,
-        eventPath: undefined,
+    const { io, out: captured } = inProcessIo(
+      ['plan', '--base', base, '--out', out, '--pr', '5', '--comment'],
+      repo.dir,
+      {
+        githubStepSummary: '/summary.md',
+        github: {
+          apiUrl: 'http://x',
+          token: 't',
+          repository: 'o/r',
+          runId: undefined,
+          eventPath: undefined,
+        },
       },
-    };
-    const io: Io = {
-      env,
-      stdout: (t) => {
-        stdout += t;
-      },
-      appendFile: async (f, t) => {
-        written[f] = (written[f] ?? '') + t;
-      },
-    };
+    );
     const services = { github: async () => gh, runner: async () => standin.runner() };
     let stderr = '';
     expect(await run(io, (t) => (stderr += t), services)).toBe(0);
@@ -233,7 +220,7 @@ describe('infra-ci plan command (in process, fake GitHub)', () => {
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]?.body).toContain(PLAN_MARKER);
     expect(gh.comments[0]?.body).toContain('`aws_vpc.x`: update');
-    expect(written['/summary.md']?.split(PLAN_MARKER)).toHaveLength(3);
-    expect(stdout).toContain(`infra-ci plan: 3 unit plan(s) written to ${out}`);
+    expect(captured.written['/summary.md']?.split(PLAN_MARKER)).toHaveLength(3);
+    expect(captured.stdout).toContain(`infra-ci plan: 3 unit plan(s) written to ${out}`);
   });
 });
