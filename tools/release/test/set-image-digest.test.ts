@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -88,5 +88,56 @@ describe('set-image-digest CLI', () => {
     expect(failure).toMatchObject({ code: 2 });
     expect((failure as { stderr: string }).stderr).toMatch(/--digest: expected/);
     expect(await readFile(file, 'utf8')).toBe(KUSTOMIZATION);
+  });
+});
+
+describe('set-image-digest --region', () => {
+  const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+  const exec = promisify(execFile);
+  const PIN = (digest: string, annotations = '') =>
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-pin\n  namespace: flux-system\n${annotations}data:\n  DEMO_APP_DIGEST: ${digest}\n`;
+
+  async function repoWith(pin: string) {
+    const dir = await mkdtemp(join(tmpdir(), 'release-'));
+    await mkdir(join(dir, 'deploy/clusters/eu-west-2'), { recursive: true });
+    await writeFile(join(dir, 'deploy/clusters/eu-west-2/release-pin.yaml'), pin);
+    return dir;
+  }
+
+  it("writes one region's pin and remembers the standby's earlier digest", async () => {
+    const dir = await repoWith(PIN(OLD));
+    const { stdout } = await exec(process.execPath, [
+      main,
+      '--region',
+      'eu-west-2',
+      '--digest',
+      NEW,
+      '--repo',
+      dir,
+    ]);
+    expect(stdout).toContain(`${OLD} -> ${NEW}`);
+    const text = await readFile(join(dir, 'deploy/clusters/eu-west-2/release-pin.yaml'), 'utf8');
+    expect(text).toContain(`DEMO_APP_DIGEST: ${NEW}`);
+    expect(text).toContain(`release.demo-app.dev/earlier-digests: ${OLD}`);
+  });
+
+  it('refuses a held region and an unknown region', async () => {
+    const held = PIN(OLD, '  annotations:\n    release.demo-app.dev/hold: game day\n');
+    const dir = await repoWith(held);
+    const fail = (args: string[]) =>
+      exec(process.execPath, [main, ...args, '--digest', NEW, '--repo', dir]).catch(
+        (e: { code: number; stderr: string }) => e,
+      );
+    expect(await fail(['--region', 'eu-west-2'])).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/eu-west-2 is held \(game day\)/),
+    });
+    expect(await fail(['--region', 'us-east-1'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/--region: expected one of eu-west-2, eu-central-1/),
+    });
+    expect(await readFile(join(dir, 'deploy/clusters/eu-west-2/release-pin.yaml'), 'utf8')).toBe(
+      held,
+    );
   });
 });
