@@ -6,6 +6,7 @@ import { checkDependsOn, checkNamespaceOrder } from './checks/depends-on.js';
 import { checkImagesPinned } from './checks/images.js';
 import { checkProbes, checkShutdownBudget, checkZoneSpread } from './checks/lifecycle.js';
 import { checkProbePorts } from './checks/ports.js';
+import { checkReleasePins } from './checks/release-pins.js';
 import { checkSchema } from './checks/schema.js';
 import { checkPodSecurity } from './checks/security.js';
 import { checkSelectors } from './checks/selectors.js';
@@ -190,6 +191,7 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
       objects,
     });
   }
+  findings.push(...checkReleasePins(clusters));
   return { clusters, findings: dedupe(findings) };
 }
 
