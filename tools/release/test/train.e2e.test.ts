@@ -208,6 +208,29 @@ describe('release train, end to end', () => {
     expect(github.issues[0]?.body).toMatch(/manual decision is needed/);
   });
 
+  it('repository_dispatch: only a wake-up call, the status is read back from the API', async () => {
+    const pinCommit = await merge(NEW);
+    const dispatch = (extra: string[]) =>
+      release([
+        'on-signal',
+        '--sha',
+        `main@sha1:${pinCommit}`,
+        '--standby-context',
+        CONTEXT,
+        '--flux-creator',
+        'flux-bot',
+        ...extra,
+      ]);
+    // No status yet: a dispatch alone proves nothing.
+    const early = await dispatch(await gaFiles(100, 0));
+    expect(JSON.parse(early.stdout)).toMatchObject({ kind: 'ignore' });
+    expect(await digestIn(PRIMARY)).toBe(OLD);
+    await fluxReports(pinCommit, 'success');
+    const run = await dispatch(await gaFiles(100, 0));
+    expect(JSON.parse(run.stdout)).toMatchObject({ kind: 'promote', digest: NEW });
+    expect(await digestIn(PRIMARY)).toBe(NEW);
+  });
+
   it('a status of another context is ignored without calling the API', async () => {
     const pinCommit = await merge(NEW);
     const run = await release(

@@ -42,9 +42,13 @@ async function emit(env: ReleaseEnv, result: { kind: string; digest?: string }):
   }
 }
 
-const checkSha = (sha: string, flag: string) => {
+/** A commit SHA, or Flux's revision form `<branch>@sha1:<sha>` (event metadata.revision). */
+const checkSha = (value: string, flag: string) => {
+  const sha = /^[\w./-]+@sha1:([0-9a-f]{40})$/.exec(value)?.[1] ?? value;
   if (!SHA.test(sha))
-    throw new ReleaseError(`${flag}: expected a 40-character commit SHA, got "${sha}"`);
+    throw new ReleaseError(
+      `${flag}: expected a 40-character commit SHA (or <branch>@sha1:<sha>), got "${value}"`,
+    );
   return sha;
 };
 
