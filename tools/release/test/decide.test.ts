@@ -157,6 +157,18 @@ describe('decidePromotion', () => {
     expect(decision.kind).toBe('stop');
   });
 
+  it('ignores a success that is no verdict: Flux\'s info event "dependency not ready"', () => {
+    // kustomize-controller emits an info event (reason DependencyNotReady) while apps waits for
+    // flux-system; the github notifier turns every info event into state success.
+    const decision = decidePromotion(withSignal({ description: 'dependency not ready' }));
+    expect(decision).toEqual({
+      kind: 'ignore',
+      reasons: [
+        'status on 111111111111 is "success" with description "dependency not ready", not "reconciliation succeeded": no verdict yet',
+      ],
+    });
+  });
+
   it('ignores a pending status, another context, no status, and an already promoted primary', () => {
     expect(decidePromotion(withSignal({ state: 'pending' })).kind).toBe('ignore');
     expect(decidePromotion(withSignal({ context: 'kustomization/apps/9f8e7d6c' })).kind).toBe(

@@ -23,7 +23,7 @@ async function readJson(file: string | undefined): Promise<unknown> {
   }
 }
 
-async function failover(opts: { gaPrimary?: string; gaStandby?: string }): Promise<FailoverState> {
+async function failover(opts: GaOptions): Promise<FailoverState> {
   return failoverFromEndpointGroups(await readJson(opts.gaPrimary), await readJson(opts.gaStandby));
 }
 
@@ -52,6 +52,26 @@ const checkSha = (value: string, flag: string) => {
   return sha;
 };
 
+interface GaOptions {
+  gaPrimary?: string;
+  gaStandby?: string;
+}
+interface OnSignalOptions extends GaOptions {
+  sha: string;
+  standbyContext: string;
+  fluxCreator: string;
+  eventContext?: string;
+  history: string;
+  repo: string;
+}
+interface StageOptions extends GaOptions {
+  digest: string;
+  sourceSha: string;
+  /** false with --no-report */
+  report: boolean;
+  repo: string;
+}
+
 export function program(env: ReleaseEnv): Command {
   const cmd = new Command('release').description(
     `The release train: ${REGIONS.join(' first, then ')} (tools/release/README.md).`,
@@ -68,7 +88,7 @@ export function program(env: ReleaseEnv): Command {
     .option('--ga-standby <file>', 'describe-endpoint-group JSON of the standby group')
     .option('--history <n>', 'first-parent commits of main searched for --sha', '200')
     .option(...repo)
-    .action(async (o) => {
+    .action(async (o: OnSignalOptions) => {
       const historyLimit = Number(o.history);
       if (!Number.isInteger(historyLimit) || historyLimit < 1 || historyLimit > 5000) {
         throw new ReleaseError(`--history: expected an integer 1..5000, got "${o.history}"`);
@@ -99,7 +119,7 @@ export function program(env: ReleaseEnv): Command {
     .option('--ga-standby <file>', 'describe-endpoint-group JSON of the standby group')
     .option('--no-report', 'do not comment on the release-train issue when paused')
     .option(...repo)
-    .action(async (o) => {
+    .action(async (o: StageOptions) => {
       const decision = await stage(o.report === false ? undefined : github(env), {
         repo: o.repo,
         digest: o.digest,
@@ -114,7 +134,7 @@ export function program(env: ReleaseEnv): Command {
     .requiredOption('--region <region>', REGIONS.join(' | '))
     .requiredOption('--reason <text>', 'why (shown in the pin file and in reports)')
     .option(...repo)
-    .action(async (o) => {
+    .action(async (o: { region: string; reason: string; repo: string }) => {
       const r = await setHold(o.repo, o.region, o.reason);
       await emit(env, { kind: r.changed ? 'held' : 'unchanged', digest: r.after.digest });
     });
@@ -123,7 +143,7 @@ export function program(env: ReleaseEnv): Command {
     .description('Release the hold of a region')
     .requiredOption('--region <region>', REGIONS.join(' | '))
     .option(...repo)
-    .action(async (o) => {
+    .action(async (o: { region: string; repo: string }) => {
       const r = await setHold(o.repo, o.region, null);
       await emit(env, { kind: r.changed ? 'unheld' : 'unchanged', digest: r.after.digest });
     });
@@ -134,7 +154,7 @@ export function program(env: ReleaseEnv): Command {
     .requiredOption('--digest <sha256:...>', 'digest to pin')
     .option('--override <reason>', 'allow a digest the standby never ran (recorded in the file)')
     .option(...repo)
-    .action(async (o) => {
+    .action(async (o: { region: string; digest: string; override?: string; repo: string }) => {
       const r = await manualPromote(o.repo, o.region, o.digest, o.override);
       await emit(env, { kind: r.changed ? 'promoted' : 'unchanged', digest: r.after.digest });
     });
@@ -142,7 +162,7 @@ export function program(env: ReleaseEnv): Command {
     .command('status')
     .description('Print every region pin as JSON')
     .option(...repo)
-    .action(async (o) => {
+    .action(async (o: { repo: string }) => {
       const pins = await Promise.all(REGIONS.map(async (r) => [r, await readRegionPin(o.repo, r)]));
       process.stdout.write(`${JSON.stringify(Object.fromEntries(pins), null, 2)}\n`);
     });

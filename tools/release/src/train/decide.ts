@@ -59,6 +59,15 @@ export type Decision =
 
 const short = (sha: string) => sha.slice(0, 12);
 
+/**
+ * The one success that is a verdict. The github notifier maps EVERY info event to `success` and
+ * uses the Ready reason as description; kustomize-controller also emits info events that are no
+ * verdict, e.g. reason DependencyNotReady while `apps` waits for `flux-system`
+ * (internal/controller/kustomization_controller.go: the event reason is the Ready condition's).
+ * Only ReconciliationSucceeded — applied and healthy — counts.
+ */
+export const SUCCESS_DESCRIPTION = 'reconciliation succeeded';
+
 /** Does the signal belong to the digest pinned in the standby now? Reasons when not. */
 function verifySignal(input: PromotionInput, signal: StatusSignal): string[] | undefined {
   if (signal.creator !== input.expectedCreator) {
@@ -103,6 +112,14 @@ export function decidePromotion(input: PromotionInput): Decision {
   }
   if (signal.state === 'pending') {
     return { kind: 'ignore', reasons: [`status on ${short(input.sha)} is pending`] };
+  }
+  if (signal.state === 'success' && signal.description !== SUCCESS_DESCRIPTION) {
+    return {
+      kind: 'ignore',
+      reasons: [
+        `status on ${short(input.sha)} is "success" with description "${signal.description}", not "${SUCCESS_DESCRIPTION}": no verdict yet`,
+      ],
+    };
   }
   const rejected = verifySignal(input, signal);
   if (rejected !== undefined) return { kind: 'reject', reasons: rejected };
