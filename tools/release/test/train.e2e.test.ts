@@ -231,6 +231,29 @@ describe('release train, end to end', () => {
     expect(await digestIn(PRIMARY)).toBe(NEW);
   });
 
+  it('a token GitHub refuses fails closed: exit 2, primary untouched', async () => {
+    const pinCommit = await merge(NEW);
+    await fluxReports(pinCommit, 'success');
+    const run = await release(
+      [
+        'on-signal',
+        '--sha',
+        pinCommit,
+        '--standby-context',
+        CONTEXT,
+        '--flux-creator',
+        'flux-bot',
+        ...(await gaFiles(100, 0)),
+      ],
+      'revoked-token',
+    );
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(
+      /GitHub API GET \/commits\/[0-9a-f]{40}\/statuses\?per_page=100: HTTP 401/,
+    );
+    expect(await digestIn(PRIMARY)).toBe(OLD);
+  });
+
   it('a status of another context is ignored without calling the API', async () => {
     const pinCommit = await merge(NEW);
     const run = await release(
