@@ -35,18 +35,19 @@ async function pinHistory(
   const index = commits.indexOf(sha);
   if (index < 0) return undefined;
   const path = pinPath(STANDBY_REGION);
-  return Promise.all(
-    commits.slice(0, index + 1).map(async (c) => {
-      const text = await git.fileAt(c, path);
-      let standbyDigest: string | undefined;
-      try {
-        standbyDigest = text === undefined ? undefined : readPin(text, path).digest;
-      } catch {
-        standbyDigest = undefined;
-      }
-      return { sha: c, standbyDigest };
-    }),
-  );
+  // One `git show` at a time: at most `limit` short processes, never a burst of them.
+  const history: PinAtCommit[] = [];
+  for (const sha of commits.slice(0, index + 1)) {
+    const text = await git.fileAt(sha, path);
+    let standbyDigest: string | undefined;
+    try {
+      standbyDigest = text === undefined ? undefined : readPin(text, path).digest;
+    } catch {
+      standbyDigest = undefined; // an unreadable pin differs from the current one: stale
+    }
+    history.push({ sha, standbyDigest });
+  }
+  return history;
 }
 
 /**
