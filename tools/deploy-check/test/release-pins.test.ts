@@ -41,7 +41,14 @@ const cluster = (
     configMap(name, 'cluster-vars', { DR_ROLE: role }),
     ...(digest === undefined
       ? []
-      : [configMap(name, 'release-pin', { DEMO_APP_DIGEST: digest }, annotations)]),
+      : [
+          configMap(
+            name,
+            'release-pin',
+            { DEMO_APP_DIGEST: digest, DEMO_APP_PINNED_AT: '2026-12-06T14:30:00Z' },
+            annotations,
+          ),
+        ]),
   ],
 });
 
@@ -80,6 +87,16 @@ describe('checkReleasePins', () => {
         cluster('s', 'standby', d('a')),
       ]),
     ).toEqual([]);
+  });
+
+  it('reports a pin without a valid pin time', () => {
+    const c = cluster('s', 'standby', d('a'));
+    const pin = c.objects[1] as RenderedObject;
+    const data = (pin.object as { data: Record<string, string> }).data;
+    data.DEMO_APP_PINNED_AT = '6 Dec 2026';
+    expect(checkReleasePins([cluster('p', 'primary', d('a')), c]).map((f) => f.message)).toEqual([
+      '"6 Dec 2026" is not a pin time (expected a quoted UTC time like "2026-12-06T14:30:00Z", written by tools/release)',
+    ]);
   });
 
   it('reports a pin that is not a digest, and a cluster without a pin', () => {

@@ -29,8 +29,20 @@ const base: PromotionInput = {
     { sha: sha('2'), standbyDigest: NEW },
     { sha: sha('1'), standbyDigest: NEW },
   ],
-  standby: { digest: NEW, hold: undefined, override: undefined, earlier: [OLD] },
-  primary: { digest: OLD, hold: undefined, override: undefined, earlier: [] },
+  standby: {
+    digest: NEW,
+    pinnedAt: '2026-12-06T10:00:00Z',
+    hold: undefined,
+    override: undefined,
+    earlier: [OLD],
+  },
+  primary: {
+    digest: OLD,
+    pinnedAt: '2026-12-01T10:00:00Z',
+    hold: undefined,
+    override: undefined,
+    earlier: [],
+  },
   failover: NORMAL,
 };
 const withSignal = (s: Partial<NonNullable<PromotionInput['signal']>>): PromotionInput => ({

@@ -95,7 +95,7 @@ describe('set-image-digest --region', () => {
   const main = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
   const exec = promisify(execFile);
   const PIN = (digest: string, annotations = '') =>
-    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-pin\n  namespace: flux-system\n${annotations}data:\n  DEMO_APP_DIGEST: ${digest}\n`;
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-pin\n  namespace: flux-system\n${annotations}data:\n  DEMO_APP_DIGEST: ${digest}\n  DEMO_APP_PINNED_AT: "2026-12-01T00:00:00Z"\n`;
 
   async function repoWith(pin: string) {
     const dir = await mkdtemp(join(tmpdir(), 'release-'));

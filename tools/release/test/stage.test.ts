@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { decideStage } from '../src/train/stage.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
-const standby = { digest: d('a'), hold: undefined, override: undefined, earlier: [] };
+const standby = {
+  digest: d('a'),
+  pinnedAt: '2026-12-01T10:00:00Z',
+  hold: undefined,
+  override: undefined,
+  earlier: [],
+};
 const normal = { kind: 'normal', reasons: [] } as const;
 const input = { standbyRegion: 'eu-west-2', digest: d('b'), standby, failover: normal };
 

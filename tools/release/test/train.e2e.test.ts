@@ -146,6 +146,11 @@ describe('release train, end to end', () => {
     expect(run.output).toBe(`decision=promote\ndigest=${NEW}\n`);
     expect(await digestIn(PRIMARY)).toBe(NEW);
     expect(github.issues).toEqual([]);
+    // Each pin records when it was made (the Canary's pinned-at annotation comes from it).
+    for (const path of [STANDBY, PRIMARY]) {
+      const at = /DEMO_APP_PINNED_AT: "(\S+)"/.exec(await readFile(join(dir, path), 'utf8'))?.[1];
+      expect(Date.parse(at ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    }
   });
 
   it('failure status → primary untouched, failure on the commit and in an issue', async () => {

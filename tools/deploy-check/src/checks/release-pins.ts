@@ -7,7 +7,14 @@ import { get, str, stringMap } from '../object-access.js';
  * `flux-system/release-pin` whose `DEMO_APP_DIGEST` Flux substitutes into the app. The annotation
  * names are the release tool's (tools/release/src/train/pin-file.ts).
  */
-const PIN = { namespace: 'flux-system', name: 'release-pin', key: 'DEMO_APP_DIGEST' };
+const PIN = {
+  namespace: 'flux-system',
+  name: 'release-pin',
+  key: 'DEMO_APP_DIGEST',
+  pinnedAt: 'DEMO_APP_PINNED_AT',
+};
+/** UTC to the second, what CEL's timestamp() parses in the apps health expression. */
+const PINNED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const OVERRIDE = 'release.demo-app.dev/override';
 const EARLIER = 'release.demo-app.dev/earlier-digests';
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -34,7 +41,7 @@ const inFolder = (c: ClusterObjects, name: string) =>
   );
 
 /**
- * Every region pinned by digest, and no region ahead of the standby: a region other than the
+ * Every region pinned by digest (with the time it was pinned), and no region ahead of the standby: a region other than the
  * standby (cluster-vars `DR_ROLE: standby`) must run the standby's digest or one the standby ran
  * before (its `earlier-digests`), unless its pin carries an override reason. Silent for trees
  * without any release pin (the image-digest check still applies there). Pure.
@@ -67,6 +74,17 @@ export function checkReleasePins(clusters: readonly ClusterObjects[]): Finding[]
         ),
       );
       continue;
+    }
+    const pinnedAt = str(get(obj.object, 'data', PIN.pinnedAt)) ?? '';
+    if (!PINNED_AT.test(pinnedAt)) {
+      findings.push(
+        findingFor(
+          'release-pins',
+          obj,
+          `data.${PIN.pinnedAt}`,
+          `"${pinnedAt}" is not a pin time (expected a quoted UTC time like "2026-12-06T14:30:00Z", written by tools/release)`,
+        ),
+      );
     }
     const role = stringMap(get(inFolder(c, 'cluster-vars')?.object, 'data')).DR_ROLE;
     pins.push({ cluster: c.cluster, obj, digest, role });

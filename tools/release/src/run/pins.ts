@@ -30,7 +30,9 @@ export async function writeRegionPin(
   } catch {
     throw new ReleaseError(`${path}: cannot read it under --repo "${repo}"`);
   }
-  const result = updatePin(source, path, change);
+  // The clock is read here, in the adapter; the file logic stays pure.
+  const pinnedAt = `${new Date().toISOString().slice(0, 19)}Z`;
+  const result = updatePin(source, path, { pinnedAt, ...change });
   if (result.changed) {
     const tmp = `${file}.tmp-${process.pid}`;
     await writeFile(tmp, result.text);

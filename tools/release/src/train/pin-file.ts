@@ -1,8 +1,10 @@
 import { isMap, parseDocument } from 'yaml';
 import { ReleaseError } from '../errors.js';
-import { DIGEST_KEY } from './regions.js';
+import { DIGEST_KEY, PINNED_AT_KEY } from './regions.js';
 
 export const DIGEST = /^sha256:[0-9a-f]{64}$/;
+/** RFC 3339 in UTC to the second, e.g. 2026-12-06T14:30:00Z (what CEL's timestamp() parses). */
+export const PINNED_AT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 /** Non-empty value = the train leaves this region's pin alone; the value is the reason. */
 export const HOLD_ANNOTATION = 'release.demo-app.dev/hold';
 /** Non-empty value = this region may run a digest the standby never ran; the value is the reason. */
@@ -15,6 +17,8 @@ export const EARLIER_LIMIT = 10;
 /** One region's release state, as read from its `release-pin.yaml` ConfigMap. */
 export interface RegionPin {
   readonly digest: string;
+  /** When `digest` was pinned (PINNED_AT format). */
+  readonly pinnedAt: string;
   readonly hold: string | undefined;
   readonly override: string | undefined;
   readonly earlier: readonly string[];
@@ -23,6 +27,8 @@ export interface RegionPin {
 export interface PinChange {
   /** New digest; undefined keeps the current one. */
   readonly digest?: string;
+  /** Required with a new digest: when it is pinned (PINNED_AT format). */
+  readonly pinnedAt?: string;
   /** A reason holds the region, `null` releases the hold, undefined keeps it. */
   readonly hold?: string | null;
   /** A reason records an override, `null` removes it, undefined keeps it. */
@@ -59,6 +65,12 @@ export function readPin(source: string, fileName: string): RegionPin {
       `${fileName}: data.${DIGEST_KEY} must be "sha256:" followed by 64 lowercase hex characters, got ${JSON.stringify(digest ?? null)}`,
     );
   }
+  const pinnedAt = doc.getIn(['data', PINNED_AT_KEY]);
+  if (typeof pinnedAt !== 'string' || !PINNED_AT.test(pinnedAt)) {
+    throw new ReleaseError(
+      `${fileName}: data.${PINNED_AT_KEY} must be a UTC time like 2026-12-06T14:30:00Z, got ${JSON.stringify(pinnedAt ?? null)}`,
+    );
+  }
   const annotations = doc.getIn(['metadata', 'annotations']);
   const get = (key: string) =>
     annotation(isMap(annotations) ? annotations.get(key) : undefined, fileName, key);
@@ -67,7 +79,13 @@ export function readPin(source: string, fileName: string): RegionPin {
   if (bad !== undefined) {
     throw new ReleaseError(`${fileName}: ${EARLIER_ANNOTATION} has "${bad}", not a sha256 digest`);
   }
-  return { digest, hold: get(HOLD_ANNOTATION), override: get(OVERRIDE_ANNOTATION), earlier };
+  return {
+    digest,
+    pinnedAt,
+    hold: get(HOLD_ANNOTATION),
+    override: get(OVERRIDE_ANNOTATION),
+    earlier,
+  };
 }
 
 /**
@@ -96,7 +114,13 @@ export function updatePin(
   const doc = parse(source, fileName);
   const digest = change.digest ?? before.digest;
   if (digest !== before.digest) {
+    if (change.pinnedAt === undefined || !PINNED_AT.test(change.pinnedAt)) {
+      throw new ReleaseError(
+        `pinnedAt: a new digest needs its pin time like 2026-12-06T14:30:00Z, got ${JSON.stringify(change.pinnedAt ?? null)}`,
+      );
+    }
     doc.setIn(['data', DIGEST_KEY], digest);
+    doc.setIn(['data', PINNED_AT_KEY], change.pinnedAt);
     if (change.rememberEarlier === true) {
       const earlier = [before.digest, ...before.earlier.filter((d) => d !== digest)]
         .filter((d, i, all) => all.indexOf(d) === i)

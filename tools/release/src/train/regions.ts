@@ -12,6 +12,12 @@ export const REGIONS = [STANDBY_REGION, PRIMARY_REGION] as const;
 
 /** The substitution variable the pin ConfigMap carries (deploy/apps/production uses it). */
 export const DIGEST_KEY = 'DEMO_APP_DIGEST';
+/**
+ * When the digest was pinned (RFC 3339, UTC, seconds). Substituted into the Canary's annotation
+ * `release.demo-app.dev/pinned-at`, so a health expression can tell a Canary verdict reached after
+ * this pin from the previous release's (tools/release/docs/release-train.md, "early success").
+ */
+export const PINNED_AT_KEY = 'DEMO_APP_PINNED_AT';
 
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 
