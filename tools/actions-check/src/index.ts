@@ -2,3 +2,12 @@ export type { ActionRef, PinProblem } from './action-refs.js';
 export { checkPinned, findActionRefs, isCompositeAction } from './action-refs.js';
 export type { LintFinding } from './actionlint.js';
 export { actionlint } from './actionlint.js';
+export type { CodeSnippet, InvocationProblem, NodeCall } from './invocations.js';
+export {
+  commands,
+  markdownCode,
+  nodeDistCalls,
+  registryFallthroughs,
+  runScripts,
+  workspaceArgs,
+} from './invocations.js';

@@ -1,6 +1,6 @@
 /**
  * Benchmark: `infra-ci changes` on a generated repository of 2,000 units against the bare
- * `git diff --name-status` floor. Run with `npm run bench -w infra-ci` (after `npm run build`).
+ * `git diff --name-status` floor. Run with `npm run bench -w tools/infra-ci` (after `npm run build`).
  *
  * Shape: 2 environments × 5 regions × 200 units; every unit includes root.hcl and one of 10
  * _common files, uses one of 10 local modules, and depends on the previous unit of its group.

@@ -63,7 +63,7 @@ describe('infra-pr.yml', () => {
     expect(checkout?.with?.ref).toBe(ghExpr('github.event.pull_request.head.sha'));
     expect(checkout?.with?.['fetch-depth']).toBe(0);
 
-    const plan = stepRunning(job, 'npx infra-ci plan');
+    const plan = stepRunning(job, 'node tools/infra-ci/dist/cli/main.js plan');
     const out = /--out (\S+)/.exec(plan?.run ?? '')?.[1];
     expect(plan?.run).toContain('--comment');
     expect(plan?.env?.GITHUB_TOKEN).toBe(ghExpr('github.token'));
@@ -109,7 +109,7 @@ describe('infra-merge.yml', () => {
       'pull-requests': 'write',
     });
     expect(stepUsing(job, 'actions/checkout')?.with?.['fetch-depth']).toBe(0);
-    const apply = stepRunning(job, 'npx infra-ci apply');
+    const apply = stepRunning(job, 'node tools/infra-ci/dist/cli/main.js apply');
     expect(apply?.run).toContain('--merge-commit "$GITHUB_SHA"');
     expect(apply?.env?.GITHUB_TOKEN).toBe(ghExpr('github.token'));
     const aws = stepUsing(job, 'aws-actions/configure-aws-credentials');
