@@ -2,9 +2,10 @@ export type { ActionRef, PinProblem } from './action-refs.js';
 export { checkPinned, findActionRefs, isCompositeAction } from './action-refs.js';
 export type { LintFinding } from './actionlint.js';
 export { actionlint } from './actionlint.js';
-export type { CodeSnippet, InvocationProblem, NodeCall } from './invocations.js';
+export type { CodeSnippet, ExecCall, InvocationProblem, NodeCall } from './invocations.js';
 export {
   commands,
+  execCalls,
   markdownCode,
   nodeDistCalls,
   registryFallthroughs,

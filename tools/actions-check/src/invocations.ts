@@ -152,3 +152,42 @@ export function workspaceArgs(
   }
   return out;
 }
+
+/** An `npx …` / `npm exec …` call: the words up to and including the command it runs. */
+export interface ExecCall {
+  file: string;
+  line: number;
+  argv: string[];
+  bin: string;
+}
+
+/** Options of npx / npm exec that take a value (the next word is not the command). */
+const VALUE_OPTIONS = new Set(['-w', '--workspace', '-p', '--package', '-c', '--call']);
+
+/** Every `npx` / `npm exec` / `npm x` call and the command name it runs. */
+export function execCalls(snippets: CodeSnippet[]): ExecCall[] {
+  const out: ExecCall[] = [];
+  for (const s of snippets) {
+    for (const { offset, argv } of commands(s.code)) {
+      argv.forEach((w, i) => {
+        const isNpx = w === 'npx';
+        if (!isNpx && !(w === 'npm' && (argv[i + 1] === 'exec' || argv[i + 1] === 'x'))) return;
+        let j = i + (isNpx ? 1 : 2);
+        while (j < argv.length) {
+          const a = argv[j] as string;
+          if (a === '--') {
+            j++;
+            break;
+          }
+          if (!a.startsWith('-')) break;
+          j += VALUE_OPTIONS.has(a) ? 2 : 1;
+        }
+        const bin = argv[j];
+        if (bin !== undefined) {
+          out.push({ file: s.file, line: s.line + offset, argv: argv.slice(i, j + 1), bin });
+        }
+      });
+    }
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { commands, nodeDistCalls } from '../src/invocations.js';
+import { commands, execCalls, nodeDistCalls } from '../src/invocations.js';
 import { sourcesOf, workspacesOf } from './support/repo-sources.js';
 
 const run = promisify(execFile);
@@ -96,6 +96,21 @@ describe('a fresh clone, after exactly the README install commands', () => {
     const clis = [...new Set(calls.map((c) => c.target))].filter((t) => bins.has(t)).sort();
     expect(clis).toEqual([...bins.keys()].sort());
     const results: string[] = [];
+    // `npx --no-install BIN` / `npm exec --no-install … -- BIN` of a workspace bin, run as written.
+    const binNames = new Set(bins.values());
+    const viaNpm = execCalls([...sources.workflows, ...sources.markdown]).filter((c) =>
+      binNames.has(c.bin),
+    );
+    for (const c of viaNpm) {
+      const [cmd = '', ...args] = c.argv;
+      const out = await run(cmd, [...args, '--help'], { cwd: clone, env, timeout: 60_000 }).then(
+        () => 'ok',
+        (e: Error) => `failed: ${e.message}`,
+      );
+      expect(`${c.file}:${c.line} ${c.argv.join(' ')} --help: ${out}`).toBe(
+        `${c.file}:${c.line} ${c.argv.join(' ')} --help: ok`,
+      );
+    }
     for (const target of clis) {
       const out = await run('node', [target, '--help'], { cwd: clone, env, timeout: 60_000 }).then(
         (r) =>

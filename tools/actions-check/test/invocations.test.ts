@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   commands,
+  execCalls,
   markdownCode,
   nodeDistCalls,
   registryFallthroughs,
@@ -119,5 +120,19 @@ describe('workspaceArgs', () => {
       ),
     );
     expect(got.map((g) => g.value)).toEqual(['infra-ci', 'app', 'b']);
+  });
+});
+
+describe('execCalls', () => {
+  it('finds the command after options and --', () => {
+    const got = execCalls(
+      snip(
+        'npx --no-install vitest run x && npm exec --no-install -w tools/infra-ci -- infra-ci plan',
+      ),
+    );
+    expect(got.map((c) => [c.bin, c.argv.join(' ')])).toEqual([
+      ['vitest', 'npx --no-install vitest'],
+      ['infra-ci', 'npm exec --no-install -w tools/infra-ci -- infra-ci'],
+    ]);
   });
 });
