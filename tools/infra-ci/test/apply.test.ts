@@ -60,7 +60,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
       'earlierActiveRuns 20',
       `runsForCommit ${flow.base}`,
       `pullRequestForMergeCommit ${flow.merge}`,
-      `findArtifact infra-plans-${flow.head}`,
+      `planArtifacts infra-plans-${flow.head}`,
       'downloadArtifact 1',
     ]);
   });

@@ -81,7 +81,7 @@ describe('createGitHubPort', () => {
 
   it('turns a rejected token into a tool error with the status and endpoint', async () => {
     const bad = createGitHubPort(envFor(server, { token: 'ghs_wrong' }));
-    const e = await rejection(bad.findArtifact('infra-plans-x', HEAD));
+    const e = await rejection(bad.planArtifacts('infra-plans-x', HEAD));
     expect(e.code).toBe('tool');
     expect(e.message).toContain('HTTP 401');
     expect(e.message).toContain('GET /repos/acme/platform/actions/artifacts?name=infra-plans-x');
@@ -111,7 +111,7 @@ describe('transient failures', () => {
 
   it('gives up on a read after the retries, with the last status', async () => {
     server.failNext('/actions/artifacts?name=infra-plans-down', 503, 3);
-    const e = await rejection(fast().findArtifact('infra-plans-down', HEAD));
+    const e = await rejection(fast().planArtifacts('infra-plans-down', HEAD));
     expect(e.message).toContain('HTTP 503');
   });
 
@@ -166,13 +166,13 @@ describe('pullRequestForMergeCommit', () => {
   });
 });
 
-describe('findArtifact', () => {
-  it('returns the newest unexpired artifact of that name uploaded by a run of this repository for the head SHA', async () => {
+describe('planArtifacts', () => {
+  it('lists unexpired artifacts of that name uploaded by runs of this repository for the head SHA, newest first', async () => {
     const name = 'infra-plans-find';
     const files = { 'manifest.json': '{}' };
     const at = (s: number) => `2026-02-01T00:00:${String(s).padStart(2, '0')}Z`;
-    server.addArtifact({ name, headSha: HEAD, runId: 1, files, createdAt: at(10) });
-    const wanted = server.addArtifact({ name, headSha: HEAD, runId: 2, files, createdAt: at(20) });
+    const older = server.addArtifact({ name, headSha: HEAD, runId: 1, files, createdAt: at(10) });
+    const newer = server.addArtifact({ name, headSha: HEAD, runId: 2, files, createdAt: at(20) });
     server.addArtifact({ name, headSha: HEAD, runId: 3, files, createdAt: at(30), expired: true });
     server.addArtifact({ name, headSha: OTHER_HEAD, runId: 4, files, createdAt: at(40) });
     server.addArtifact({
@@ -185,24 +185,21 @@ describe('findArtifact', () => {
     // A fork's PR run can upload under any name; it never had the plan role.
     server.addArtifact({ name, headSha: HEAD, runId: 6, files, createdAt: at(55), fromFork: true });
 
-    expect(await port.findArtifact(name, HEAD)).toEqual({
-      id: wanted,
-      name,
-      runId: 2,
-      headSha: HEAD,
-      createdAt: at(20),
-    });
-    expect(await port.findArtifact(name, 'f'.repeat(40))).toBeUndefined();
-    expect(await port.findArtifact('infra-plans-none', HEAD)).toBeUndefined();
+    const found = await port.planArtifacts(name, HEAD);
+    expect(found.map((a) => a.id)).toEqual([newer, older]);
+    expect(found[0]).toMatchObject({ id: newer, name, runId: 2, headSha: HEAD, createdAt: at(20) });
+    expect(await port.planArtifacts(name, 'f'.repeat(40))).toEqual([]);
+    expect(await port.planArtifacts('infra-plans-none', HEAD)).toEqual([]);
   });
 });
 
-describe('findArtifact provenance', () => {
-  it('takes plans only from a pull_request run of infra-pr, whatever else uploads the same name later', async () => {
+describe('planArtifacts provenance', () => {
+  it('reports each uploading run: workflow file, event and the PRs it ran for (run.pull_requests)', async () => {
     const name = 'infra-plans-provenance';
     const files = { 'manifest.json': '{}' };
     const at = (s: number) => `2026-03-01T00:00:${String(s).padStart(2, '0')}Z`;
-    const wanted = server.addArtifact({ name, headSha: HEAD, runId: 70, files, createdAt: at(10) });
+    server.addPull({ number: 61, headSha: HEAD, baseSha: BASE, mergeCommitSha: '61'.repeat(20) });
+    server.addArtifact({ name, headSha: HEAD, runId: 70, files, createdAt: at(10) });
     server.addArtifact({
       name,
       headSha: HEAD,
@@ -219,25 +216,46 @@ describe('findArtifact provenance', () => {
       createdAt: at(30),
       event: 'workflow_dispatch',
     });
-    expect((await port.findArtifact(name, HEAD))?.id).toBe(wanted);
-    const looked = server.requests.filter((r) => /\/actions\/runs\/7\d$/.test(r.path));
-    expect(looked.map((r) => r.path.slice(-2))).toEqual(['72', '71', '70']);
-  });
-
-  it('finds none when only other workflows uploaded it', async () => {
-    const name = 'infra-plans-foreign';
     server.addArtifact({
       name,
       headSha: HEAD,
-      runId: 80,
-      files: { 'manifest.json': '{}' },
-      workflowPath: '.github/workflows/app-pr.yml',
+      runId: 73,
+      files,
+      createdAt: at(40),
+      pullRequests: [{ number: 62, baseRef: 'release' }],
     });
-    expect(await port.findArtifact(name, HEAD)).toBeUndefined();
+    const runs = (await port.planArtifacts(name, HEAD)).map((a) => [a.runId, a.run]);
+    expect(runs).toEqual([
+      [
+        73,
+        {
+          event: 'pull_request',
+          workflowPath: '.github/workflows/infra-pr.yml',
+          pullRequests: [{ number: 62, baseRef: 'release' }],
+        },
+      ],
+      [
+        72,
+        {
+          event: 'workflow_dispatch',
+          workflowPath: '.github/workflows/infra-pr.yml',
+          pullRequests: [],
+        },
+      ],
+      [71, expect.objectContaining({ workflowPath: '.github/workflows/other.yml' })],
+      [
+        70,
+        {
+          event: 'pull_request',
+          workflowPath: '.github/workflows/infra-pr.yml',
+          pullRequests: expect.arrayContaining([{ number: 61, baseRef: 'main' }]),
+        },
+      ],
+    ]);
   });
 });
 
-describe('findArtifact across pages', () => {
+describe('planArtifacts across pages', () => {
   it('finds an older artifact behind a full page of newer ones', async () => {
     const name = 'infra-plans-paged';
     const files = { 'manifest.json': '{}' };
@@ -245,7 +263,7 @@ describe('findArtifact across pages', () => {
     // GitHub lists newest first, 100 per page at most: ours is on page 2.
     for (let i = 0; i < 100; i++)
       server.addArtifact({ name, headSha: OTHER_HEAD, runId: 41, files });
-    expect((await port.findArtifact(name, HEAD))?.id).toBe(wanted);
+    expect((await port.planArtifacts(name, HEAD)).map((a) => a.id)).toEqual([wanted]);
     const listed = server.requests.filter((r) => r.path.includes(`artifacts?name=${name}`));
     expect(listed.map((r) => new URL(r.path, server.url).searchParams.get('page'))).toEqual([
       null,
@@ -264,7 +282,7 @@ describe('downloadArtifact', () => {
       'units/infra__environments__prod__eu-central-1__vpc.tfplan': plan,
     };
     const id = server.addArtifact({ name, headSha: HEAD, runId: 7, files });
-    const artifact = await port.findArtifact(name, HEAD);
+    const [artifact] = await port.planArtifacts(name, HEAD);
     expect(artifact?.id).toBe(id);
     const dir = path.join(tmp, 'plans');
 

@@ -15,7 +15,14 @@
 import { Octokit } from '@octokit/rest';
 import type { GitHubEnv } from '../env.js';
 import { CliError } from '../errors.js';
-import type { ArtifactRef, CommitRunRef, GitHubPort, PullRequestRef, RunRef } from './port.js';
+import type {
+  ArtifactRef,
+  CommitRunRef,
+  GitHubPort,
+  PlanArtifact,
+  PullRequestRef,
+  RunRef,
+} from './port.js';
 import { extractZip, prepareEmptyDir } from './zip.js';
 
 /** Run statuses that hold, or wait for, the apply. */
@@ -46,11 +53,6 @@ export interface GitHubClientOptions {
   retries?: number;
   /** Wait before the first retry, doubled each time. Default 1 s. */
   retryDelayMs?: number;
-  /**
-   * The only workflow whose artifacts are plans: the uploading run must be this file, started by
-   * a `pull_request` event. Default `.github/workflows/infra-pr.yml`.
-   */
-  planWorkflowPath?: string;
 }
 
 interface HttpErrorLike {
@@ -108,7 +110,6 @@ export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = 
   const timeoutMs = options.timeoutMs ?? 120_000;
   const retries = options.retries ?? 2;
   const retryDelayMs = options.retryDelayMs ?? 1000;
-  const planWorkflowPath = options.planWorkflowPath ?? '.github/workflows/infra-pr.yml';
   if (env.token === undefined) {
     throw new CliError(
       'input',
@@ -202,7 +203,7 @@ export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = 
       };
     },
 
-    async findArtifact(name: string, headSha: string): Promise<ArtifactRef | undefined> {
+    async planArtifacts(name: string, headSha: string): Promise<PlanArtifact[]> {
       const artifacts = await call(
         `GET ${repoPath}/actions/artifacts?name=${encodeURIComponent(name)}`,
         'actions: read',
@@ -224,16 +225,29 @@ export function createGitHubPort(env: GitHubEnv, options: GitHubClientOptions = 
             !fromFork(a.workflow_run),
         )
         .sort((a, b) => time(b.created_at) - time(a.created_at) || b.id - a.id);
-      // The checksums travel inside the artifact, so they prove integrity, not origin: only a
-      // pull_request run of the plan workflow made plans (any other workflow could upload a file
-      // under this name).
+      // The uploading run says which workflow, which event and which PR(s) it ran for: the caller
+      // binds the artifact to the merged PR with it (orchestrate/binding.ts).
+      const out: PlanArtifact[] = [];
       for (const a of candidates) {
         const runId = a.workflow_run?.id ?? 0;
         const run = await getRun(runId);
-        if (run.data.path !== planWorkflowPath || run.data.event !== 'pull_request') continue;
-        return { id: a.id, name: a.name, runId, headSha, createdAt: a.created_at ?? '' };
+        out.push({
+          id: a.id,
+          name: a.name,
+          runId,
+          headSha,
+          createdAt: a.created_at ?? '',
+          run: {
+            event: run.data.event,
+            workflowPath: run.data.path,
+            pullRequests: (run.data.pull_requests ?? []).map((p) => ({
+              number: p.number,
+              baseRef: p.base.ref,
+            })),
+          },
+        });
       }
-      return undefined;
+      return out;
     },
 
     async downloadArtifact(artifact: ArtifactRef, dir: string): Promise<void> {

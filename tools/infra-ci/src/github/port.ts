@@ -25,6 +25,25 @@ export interface ArtifactRef {
   createdAt: string;
 }
 
+/** The pull request a workflow run was for, as the run lists it (`run.pull_requests`). */
+export interface RunPullRequest {
+  number: number;
+  /** The PR's base branch name when the run started, e.g. "main". */
+  baseRef: string;
+}
+
+/** A candidate plan artifact with the run that uploaded it: what binds it to a reviewed PR. */
+export interface PlanArtifact extends ArtifactRef {
+  run: {
+    /** Event that started the run (`pull_request` for infra-pr on a PR). */
+    event: string;
+    /** Workflow file of the run, e.g. `.github/workflows/infra-pr.yml`. */
+    workflowPath: string;
+    /** The run's `pull_requests` (empty for push runs and for forks). */
+    pullRequests: RunPullRequest[];
+  };
+}
+
 /** Another workflow run that holds (or waits for) the apply. */
 export interface RunRef {
   id: number;
@@ -42,10 +61,11 @@ export interface GitHubPort {
   /** The merged pull request whose merge commit is `sha`, or undefined when none is. */
   pullRequestForMergeCommit(sha: string): Promise<PullRequestRef | undefined>;
   /**
-   * The newest unexpired artifact called `name` uploaded by a run for `headSha`, or undefined.
-   * Artifacts whose run was for another head SHA are ignored.
+   * Every unexpired artifact called `name` uploaded by a run of this repository (not a fork's) for
+   * `headSha`, newest first, each with the run that uploaded it. Whether one may be applied is the
+   * caller's decision (orchestrate/binding.ts): the checksums inside prove integrity, not origin.
    */
-  findArtifact(name: string, headSha: string): Promise<ArtifactRef | undefined>;
+  planArtifacts(name: string, headSha: string): Promise<PlanArtifact[]>;
   /** Downloads the artifact's zip and extracts it into `dir` (created; must not exist or be empty). */
   downloadArtifact(artifact: ArtifactRef, dir: string): Promise<void>;
   /**

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { CliError } from '../errors.js';
 import { repoRootOf, resolveCommit } from '../git/git.js';
 import type { GitHubPort, PullRequestRef } from '../github/port.js';
+import { detectChangesAndGraph } from '../index.js';
 import {
   artifactName,
   type Changes,
@@ -26,9 +27,18 @@ import {
   renderReplanComment,
 } from '../plan/summary.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
+import {
+  type Binding,
+  manifestPrProblem,
+  PLAN_WORKFLOW,
+  pickArtifact,
+  pullRequestProblem,
+  workListProblems,
+} from './binding.js';
 import { previousChange, treeHash, withCheckout, withWorktree } from './git.js';
 import { repoRelative } from './plan.js';
 import { runBounded } from './pool.js';
+import { type WorkList, workList } from './worklist.js';
 
 export interface ApplyOptions {
   /** Any folder inside the repository. */
@@ -45,6 +55,10 @@ export interface ApplyOptions {
   plansDir?: string;
   /** This workflow run ($GITHUB_RUN_ID): enables the one-apply-at-a-time check. */
   runId?: number;
+  /** The branch merged PRs must target and plans must have been made against. Default `main`. */
+  baseBranch?: string;
+  /** The only workflow whose pull_request runs make plans. Default `.github/workflows/infra-pr.yml`. */
+  planWorkflowPath?: string;
 }
 
 export interface ApplyDeps {
@@ -98,7 +112,12 @@ export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<A
       );
     }
   }
-  // 2. The merged PR.
+  const binding = (n: number): Binding => ({
+    pr: n,
+    baseBranch: opts.baseBranch ?? 'main',
+    workflowPath: opts.planWorkflowPath ?? PLAN_WORKFLOW,
+  });
+  // 2. The merged PR, into the base branch.
   if (gh !== undefined) {
     pr = await gh.pullRequestForMergeCommit(merge);
     if (pr === undefined) {
@@ -106,6 +125,8 @@ export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<A
         `no merged pull request for ${merge}: infra changes reach main only through a reviewed PR; apply nothing (push the change as a PR).`,
       );
     }
+    const wrongBase = pullRequestProblem(pr, binding(pr.number));
+    if (wrongBase !== undefined) return refuse(`wrong base branch: ${wrongBase}.`);
   }
   // 3. The artifact.
   let bundle = opts.plansDir;
@@ -117,15 +138,22 @@ export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<A
       );
     }
     const name = artifactName(pr.headSha);
-    const artifact = await gh.findArtifact(name, pr.headSha);
-    if (artifact === undefined) {
+    const candidates = await gh.planArtifacts(name, pr.headSha);
+    if (candidates.length === 0) {
       return refuse(
         `missing artifact: no unexpired ${name} for PR #${pr.number} head ${pr.headSha}; ${RE_PLAN}.`,
       );
     }
+    // 3b. Bound to this PR: a pull_request run of infra-pr for PR #n into main.
+    const picked = pickArtifact(candidates, binding(pr.number));
+    if ('problems' in picked) {
+      return refuse(
+        `artifact not bound to PR #${pr.number}: ${picked.problems.join('; ')}; only a pull_request run of ${binding(pr.number).workflowPath} for this PR into ${binding(pr.number).baseBranch} makes plans that may be applied; ${RE_PLAN}.`,
+      );
+    }
     bundle = path.join(opts.work, 'plans');
     await rm(bundle, { recursive: true, force: true });
-    await gh.downloadArtifact(artifact, bundle);
+    await gh.downloadArtifact(picked.artifact, bundle);
   }
   const read = await readManifest(bundle);
   if (!read.ok) return refuse(`not a usable plan bundle: ${read.problem}; ${RE_PLAN}.`);
@@ -135,7 +163,9 @@ export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<A
   if (outside.length > 0) {
     return refuse(`not a usable plan bundle: units outside ${root}: ${outside.join(', ')}.`, m);
   }
-  // 4. Head SHA.
+  // 4. The manifest's PR and head SHA.
+  const otherPr = pr === undefined ? undefined : manifestPrProblem(m, pr);
+  if (otherPr !== undefined) return refuse(`PR mismatch: ${otherPr}; ${RE_PLAN}.`, m);
   if (pr !== undefined && m.headSha !== pr.headSha) {
     return refuse(
       `head SHA mismatch: the plans are for ${m.headSha} but PR #${pr.number} was merged at head ${pr.headSha}; ${RE_PLAN}.`,
@@ -163,7 +193,25 @@ export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<A
       m,
     );
   }
-  // 7. Versions.
+  // 7. The work list, recomputed from git at the merge with the code of `infra-ci changes`
+  // (no parse cache): the bundle must hold exactly these units, and only they are run.
+  const parent = await resolveCommit(repo, `${merge}^1`).catch(() => undefined);
+  if (parent === undefined) return refuse(`${merge} has no parent to diff against.`, m);
+  const { changes, graph, baseGraph } = await detectChangesAndGraph({
+    repoRoot: repo,
+    base: parent,
+    head: merge,
+    root,
+  });
+  const work = workList(changes, graph, baseGraph);
+  const differ = workListProblems(m, work);
+  if (differ.length > 0) {
+    return refuse(
+      `work list mismatch: the bundle does not hold exactly the units the merge ${parent.slice(0, 12)}..${merge.slice(0, 12)} changes (recomputed from git): ${differ.join('; ')}; ${RE_PLAN}.`,
+      m,
+    );
+  }
+  // 8. Versions.
   const versions = await deps.runner.versions();
   if (versions.terraform !== m.terraformVersion || versions.terragrunt !== m.terragruntVersion) {
     return refuse(
@@ -172,7 +220,7 @@ export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<A
     );
   }
 
-  return execute(repo, merge, bundle, m, pr, opts, deps);
+  return execute(repo, merge, bundle, m, work, pr, opts, deps);
 }
 
 async function execute(
@@ -180,6 +228,7 @@ async function execute(
   merge: string,
   bundle: string,
   m: Manifest,
+  work: WorkList,
   pr: PullRequestRef | undefined,
   opts: ApplyOptions,
   deps: ApplyDeps,
@@ -190,13 +239,15 @@ async function execute(
   // names). Destroy waves are ordered dependents first, so every wave up to the last one holding a
   // moved unit goes first with it: a deleted unit that depended on the old side is destroyed
   // before it, never after.
-  const movedFrom = new Set(m.moved.map((x) => x.from));
-  const lastMoved = m.destroyWaves.findLastIndex((w) => w.some((u) => movedFrom.has(u)));
-  const movedWaves = m.destroyWaves.slice(0, lastMoved + 1);
-  const destroyWaves = m.destroyWaves.slice(lastMoved + 1);
+  // Waves, moves, re-plans and exclusions come from the recomputed work list; the manifest gives
+  // only each unit's plan file, checksum and reviewed changes.
+  const movedFrom = new Set(work.moved.map((x) => x.from));
+  const lastMoved = work.destroyWaves.findLastIndex((w) => w.some((u) => movedFrom.has(u)));
+  const movedWaves = work.destroyWaves.slice(0, lastMoved + 1);
+  const destroyWaves = work.destroyWaves.slice(lastMoved + 1);
   const phases: { step: ApplyStep; waves: string[][] }[] = [
     { step: 'moved', waves: movedWaves },
-    { step: 'apply', waves: m.applyWaves },
+    { step: 'apply', waves: work.applyWaves },
     { step: 'destroy', waves: destroyWaves },
   ];
   const rows: ApplyRow[] = phases.flatMap(({ step, waves }) =>
@@ -238,10 +289,11 @@ async function execute(
     if (entry === undefined) throw new CliError('input', `${unit} has no entry in the manifest`);
     const cwd = path.join(checkout, unit);
     const row = rowOf('apply', unit);
-    if (entry.excluded !== undefined) return skip(row, entry.excluded.by);
+    const byHand = work.byHand.apply.get(unit);
+    if (byHand !== undefined) return skip(row, byHand);
     await runner.backendBootstrap({ unit, cwd });
     let planFile = path.join(bundle, entry.file);
-    if (entry.upstreamChanged.length > 0) {
+    if ((work.upstreamChanged[unit] ?? []).length > 0) {
       // Planned on the PR with mock/stale outputs: plan again now that its upstreams are applied.
       const fresh = path.join(replans, `${slug(unit)}.tfplan`);
       await runner.plan({ unit, cwd, out: fresh, destroy: false });
@@ -262,7 +314,8 @@ async function execute(
     const entry = m.units[unit];
     if (entry === undefined) throw new CliError('input', `${unit} has no entry in the manifest`);
     const cwd = path.join(checkout, unit);
-    if (entry.excluded !== undefined) return skip(rowOf(step, unit), entry.excluded.by);
+    const byHand = work.byHand.destroy.get(unit);
+    if (byHand !== undefined) return skip(rowOf(step, unit), byHand);
     await runner.apply({ unit, cwd, planFile: path.join(bundle, entry.file) });
     await runner.backendDelete({ unit, cwd });
     rowOf(step, unit).result = 'destroyed';
@@ -290,13 +343,13 @@ async function execute(
   };
 
   const withBase = <T>(fn: (dir: string | undefined) => Promise<T>): Promise<T> =>
-    m.destroyWaves.length > 0 ? withWorktree(repo, m.mergeBase, fn) : fn(undefined);
+    work.destroyWaves.length > 0 ? withWorktree(repo, m.mergeBase, fn) : fn(undefined);
 
   await withBase(async (baseDir) =>
     withCheckout(repo, merge, async (mergeDir) => {
       const base = baseDir as string;
       if (!(await runWaves('moved', movedWaves, (u) => destroyUnit('moved', u, base)))) return;
-      if (!(await runWaves('apply', m.applyWaves, (u) => applyUnit(u, mergeDir)))) return;
+      if (!(await runWaves('apply', work.applyWaves, (u) => applyUnit(u, mergeDir)))) return;
       await runWaves('destroy', destroyWaves, (u) => destroyUnit('destroy', u, base));
     }),
   );

@@ -16,10 +16,10 @@ import {
   writeManifest,
 } from '../plan/bundle.js';
 import type { PlanReport, PlanRow } from '../plan/summary.js';
-import { excludedUnits } from '../terragrunt/exclude.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
 import { treeHash, withCheckout, withWorktree } from './git.js';
 import { runBounded } from './pool.js';
+import { workList } from './worklist.js';
 
 export interface PlanOptions {
   /** Any folder inside the repository. */
@@ -81,29 +81,17 @@ export async function planChanges(
       cacheDir: opts.cacheDir,
     }),
   ]);
-  const changed = new Set(changes.changed);
-  const upstreamOf = (u: string): string[] =>
-    (graph.units[u]?.dependencies ?? []).filter((d) => changed.has(d)).sort();
-
   await rm(path.join(opts.out, MANIFEST), { force: true });
   await rm(path.join(opts.out, 'units'), { recursive: true, force: true });
   await mkdir(path.join(opts.out, 'units'), { recursive: true });
   const versions = await runner.versions();
 
-  // exclude blocks: head config for changed units, base config for destroyed ones.
-  const destroyed = changes.destroyed;
-  const notPlanned = {
-    apply: excludedUnits(graph, 'plan', changes.changed),
-    destroy: excludedUnits(baseGraph, 'plan', destroyed),
-  };
-  const byHand = {
-    apply: excludedUnits(graph, 'apply', changes.changed),
-    destroy: excludedUnits(baseGraph, 'destroy', destroyed),
-  };
-  const compact = (waves: string[][], skip: Map<string, string>): string[][] =>
-    waves.map((w) => w.filter((u) => !skip.has(u))).filter((w) => w.length > 0);
-  const applyWaves = compact(changes.applyWaves, notPlanned.apply);
-  const destroyWaves = compact(changes.destroyWaves, notPlanned.destroy);
+  // The same work list the merge recomputes from git (orchestrate/worklist.ts).
+  const { applyWaves, destroyWaves, upstreamChanged, notPlanned, byHand } = workList(
+    changes,
+    graph,
+    baseGraph,
+  );
 
   const planRows = (kind: 'apply' | 'destroy', waves: string[][]): PlanRow[] =>
     waves.flatMap((w, i) =>
@@ -114,7 +102,7 @@ export async function planChanges(
           wave: i + 1,
           unit,
           status: 'not started' as const,
-          upstreamChanged: kind === 'apply' ? upstreamOf(unit) : [],
+          upstreamChanged: kind === 'apply' ? (upstreamChanged[unit] ?? []) : [],
           ...(by === undefined ? {} : { excluded: { action: kind, by } }),
         };
       }),

@@ -4,6 +4,7 @@ import type {
   ArtifactRef,
   CommitRunRef,
   GitHubPort,
+  PlanArtifact,
   PullRequestRef,
   RunRef,
 } from '../../src/github/port.js';
@@ -11,8 +12,8 @@ import type {
 export class FakeGitHub implements GitHubPort {
   /** Merge commit SHA -> merged PR. */
   pulls = new Map<string, PullRequestRef>();
-  /** Artifacts with the folder their zip would extract to. */
-  artifacts: (ArtifactRef & { dir: string })[] = [];
+  /** Artifacts (with their uploading run) and the folder their zip would extract to. */
+  artifacts: (PlanArtifact & { dir: string })[] = [];
   /** Runs returned by earlierActiveRuns. */
   activeRuns: RunRef[] = [];
   /** Commit SHA -> runs of the apply workflow for it (runsForCommit). */
@@ -26,9 +27,12 @@ export class FakeGitHub implements GitHubPort {
     this.calls.push(`pullRequestForMergeCommit ${sha}`);
     return this.pulls.get(sha);
   }
-  async findArtifact(name: string, headSha: string): Promise<ArtifactRef | undefined> {
-    this.calls.push(`findArtifact ${name}`);
-    return this.artifacts.find((a) => a.name === name && a.headSha === headSha);
+  async planArtifacts(name: string, headSha: string): Promise<PlanArtifact[]> {
+    this.calls.push(`planArtifacts ${name}`);
+    return this.artifacts
+      .filter((a) => a.name === name && a.headSha === headSha)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id - a.id)
+      .map(({ dir: _dir, ...a }) => a);
   }
   async downloadArtifact(artifact: ArtifactRef, dir: string): Promise<void> {
     this.calls.push(`downloadArtifact ${artifact.id}`);

@@ -48,6 +48,11 @@ export interface AddArtifact {
    */
   workflowPath?: string;
   event?: string;
+  /**
+   * The run's `pull_requests` (number and base branch). Default for a pull_request run: every
+   * added PR whose head is the artifact's head SHA, as GitHub lists the PRs a run was for.
+   */
+  pullRequests?: { number: number; baseRef: string }[];
 }
 
 export interface AddRun {
@@ -128,6 +133,8 @@ interface Run {
   event: string;
   headSha: string;
   conclusion: string;
+  /** Explicit `pull_requests`; undefined: derived from the added PRs (see AddArtifact). */
+  pullRequests?: { number: number; baseRef: string }[];
 }
 interface Comment {
   id: number;
@@ -211,6 +218,20 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     status: r.status,
     conclusion: r.status === 'completed' ? r.conclusion : null,
     head_sha: r.headSha,
+    pull_requests: (
+      r.pullRequests ??
+      (r.event === 'pull_request'
+        ? pulls
+            .filter((p) => p.headSha === r.headSha)
+            .map((p) => ({ number: p.number, baseRef: p.baseRef }))
+        : [])
+    ).map((p) => ({
+      id: 9000 + p.number,
+      number: p.number,
+      url: `${url}${repoPrefix}/pulls/${p.number}`,
+      head: { ref: 'feature', sha: r.headSha, repo: { id: 1, name: REPO } },
+      base: { ref: p.baseRef, sha: '0'.repeat(40), repo: { id: 1, name: REPO } },
+    })),
     created_at: r.createdAt,
     run_started_at: r.createdAt,
     html_url: `https://github.com/${OWNER}/${REPO}/actions/runs/${r.id}`,
@@ -459,6 +480,7 @@ export async function startGitHubServer(): Promise<GitHubServer> {
           event: a.event ?? 'pull_request',
           headSha: a.headSha,
           conclusion: 'success',
+          ...(a.pullRequests === undefined ? {} : { pullRequests: a.pullRequests }),
         });
       }
       return id;

@@ -14,14 +14,23 @@ Flow (merge):
        running: <url>"; only with $GITHUB_RUN_ID) -> re-run after it finished
        the previous commit on main that changed --tree has runs of this workflow and none ran to
        an end (cancelled while waiting) -> re-run that apply first: applies go in merge order
-    2. no merged pull request has --merge-commit as its merge commit -> changes go through a PR
-    3. no unexpired artifact infra-plans-<PR head sha> -> re-plan needed (re-run the PR plan)
-    4. the manifest's head SHA is not the PR's head SHA -> re-plan needed
+    2. no merged pull request has --merge-commit as its merge commit -> changes go through a PR;
+       the PR was merged into another branch than --base-branch ("wrong base branch")
+    3. no unexpired artifact infra-plans-<PR head sha> -> re-plan needed (re-run the PR plan);
+       none of them was uploaded by a pull_request run of infra-pr whose run.pull_requests holds
+       this PR with base --base-branch ("artifact not bound to PR #n", each candidate's reason)
+    4. the manifest's PR number is not the merged PR's ("PR mismatch"), or its head SHA is not
+       the PR's head SHA -> re-plan needed
     5. a plan file's sha256 differs from the manifest (the unit is named) -> re-plan needed
     6. stale plan: git tree of --tree at the merge commit != the one planned at the PR head (the
        base moved after planning) -> a follow-up PR (it plans on top of main); requiring infra
        PRs to be up to date with main before merging prevents it
-    7. terraform/terragrunt versions differ from the manifest's -> pin the same versions
+    7. work list mismatch: changed, moved and deleted units recomputed from git <merge>^1..<merge>
+       (the code of \`changes\`, no parse cache) differ from the bundle's: an extra or missing
+       unit, a destroy of a unit whose folder the merge keeps, a different upstreamChanged or
+       exclusion. Waves, destroys and re-plans then come from this recomputed list, never from
+       the manifest (which gives only each unit's plan file, checksum and reviewed changes)
+    8. terraform/terragrunt versions differ from the manifest's -> pin the same versions
   Then, in the checkout of the merge commit:
     a. moved units: the old side's saved destroy plan applied from a worktree of the merge base,
        then \`terragrunt backend delete\`
@@ -42,7 +51,7 @@ Flow (merge):
   skipped (excluded).
 
 --plans DIR applies an already-downloaded bundle (offline or local use); GitHub checks 1, 2, 4
-then run only when GITHUB_TOKEN and GITHUB_REPOSITORY are set.
+then run only when GITHUB_TOKEN and GITHUB_REPOSITORY are set. Checks 5-8 always run.
 
 Exit codes: 0 applied · 1 a unit failed · 2 bad input · 3 tool missing · 4 refused · 5 review needed
 `;
@@ -54,6 +63,7 @@ interface ApplyCliOptions {
   work: string;
   parallelism: string;
   plans?: string;
+  baseBranch: string;
 }
 
 export function register(program: Command, io: Io, services: Services): void {
@@ -75,6 +85,11 @@ export function register(program: Command, io: Io, services: Services): void {
     .option('--work <dir>', 'scratch folder: downloaded bundle, re-plans', '.infra-ci/apply')
     .option('--parallelism <n>', 'units applied at once inside a wave', '4')
     .option('--plans <dir>', 'use this already-downloaded bundle instead of the PR artifact')
+    .option(
+      '--base-branch <name>',
+      'the branch infra PRs merge into (plans must target it)',
+      'main',
+    )
     .addHelpText('after', HELP)
     .action(async (o: ApplyCliOptions) => {
       const parallelism = positiveInt('parallelism', o.parallelism);
@@ -92,6 +107,7 @@ export function register(program: Command, io: Io, services: Services): void {
           tree: rootOption(io.env.cwd, o.tree, 'infra'),
           work: path.resolve(io.env.cwd, o.work),
           parallelism,
+          baseBranch: o.baseBranch,
           ...(o.plans === undefined ? {} : { plansDir: path.resolve(io.env.cwd, o.plans) }),
           ...(gh.runId === undefined ? {} : { runId: gh.runId }),
         },

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type ApplyOptions, applyPlans } from '../../../src/orchestrate/apply.js';
+import { PLAN_WORKFLOW } from '../../../src/orchestrate/binding.js';
 import { planChanges } from '../../../src/orchestrate/plan.js';
 import { artifactName, type Manifest } from '../../../src/plan/bundle.js';
 import type { ApplyReport } from '../../../src/plan/summary.js';
@@ -81,6 +82,11 @@ export class PrFlow {
       runId: 11,
       headSha: this.head,
       createdAt: '2026-11-27T00:00:00Z',
+      run: {
+        event: 'pull_request',
+        workflowPath: PLAN_WORKFLOW,
+        pullRequests: [{ number: PR_NUMBER, baseRef: 'main' }],
+      },
       dir: this.bundle,
     });
     return this;

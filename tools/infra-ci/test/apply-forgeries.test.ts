@@ -1,0 +1,231 @@
+/**
+ * Forged plan bundles at the merge (issue #11): the checksums inside a bundle prove only that it
+ * agrees with itself, so each forgery here is self-consistent (its checksums recomputed) and comes
+ * through the local GitHub REST stand-in as a real artifact. Every one is refused with the check
+ * that failed named, and the terragrunt stand-in's call log shows nothing ran.
+ */
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createGitHubPort } from '../src/github/client.js';
+import { applyPlans } from '../src/orchestrate/apply.js';
+import { artifactName, type Manifest, planFileOf, sha256File } from '../src/plan/bundle.js';
+import type { ApplyReport } from '../src/plan/summary.js';
+import { E, infraTree } from './helpers/repo.js';
+import { type AddArtifact, type GitHubServer, startGitHubServer } from './support/github-server.js';
+import { P, PR_NUMBER, PrFlow } from './support/terragrunt-standin/pr-flow.js';
+
+// One PR (both VPCs changed), planned and merged once; each test serves a different artifact.
+let flow: PrFlow;
+let server: GitHubServer;
+beforeAll(async () => {
+  flow = new PrFlow();
+  await flow.openPr((repo) =>
+    repo.write({ [`${E}/_common/vpc.hcl`]: `${infraTree()[`${E}/_common/vpc.hcl`]}# change\n` }),
+  );
+  flow.mergePr();
+});
+afterAll(() => flow.cleanup());
+beforeEach(async () => {
+  server = await startGitHubServer();
+  server.addPull({
+    number: PR_NUMBER,
+    headSha: flow.head,
+    baseSha: flow.base,
+    mergeCommitSha: flow.merge,
+  });
+});
+afterEach(() => server.close());
+
+/** The bundle's files, as the artifact zip holds them. */
+function filesOf(dir: string): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const abs = path.join(e.parentPath, e.name);
+    out[path.relative(dir, abs).split(path.sep).join('/')] = new Uint8Array(readFileSync(abs));
+  }
+  return out;
+}
+
+let forged = 0;
+/** A copy of the reviewed bundle with its manifest edited; plan files added, checksums redone. */
+async function forge(edit: (m: Manifest) => void, addUnits: string[] = []): Promise<string> {
+  const dir = path.join(flow.tmp, `forged-${++forged}`);
+  cpSync(flow.bundle, dir, { recursive: true });
+  const m = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as Manifest;
+  edit(m);
+  for (const u of addUnits) writeFileSync(path.join(dir, planFileOf(u)), `{"forged":"${u}"}`);
+  for (const [u, entry] of Object.entries(m.units)) {
+    entry.sha256 = await sha256File(path.join(dir, entry.file));
+    m.units[u] = entry;
+  }
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m));
+  return dir;
+}
+
+function serve(dir: string, over: Partial<AddArtifact> = {}): void {
+  server.addArtifact({
+    name: artifactName(flow.head),
+    headSha: flow.head,
+    runId: 11,
+    files: filesOf(dir),
+    ...over,
+  });
+}
+
+function applyViaRest(): Promise<ApplyReport> {
+  const github = createGitHubPort(
+    {
+      apiUrl: server.url,
+      token: server.token,
+      repository: server.repository,
+      runId: undefined,
+      eventPath: undefined,
+    },
+    { retries: 0 },
+  );
+  return applyPlans(
+    {
+      repoRoot: flow.repo.dir,
+      mergeCommit: flow.merge,
+      tree: 'infra',
+      root: E,
+      work: path.join(flow.tmp, `work-${forged}-${Date.now()}`),
+      parallelism: 2,
+    },
+    { runner: flow.standin.runner(), github },
+  );
+}
+
+async function refused(): Promise<string> {
+  const r = await applyViaRest();
+  expect(r.outcome.kind).toBe('refused');
+  expect(r.rows).toEqual([]);
+  expect(flow.applyCalls()).toEqual([]); // no bootstrap, apply, destroy or backend delete
+  return r.outcome.kind === 'refused' ? r.outcome.message : '';
+}
+
+const unit = (region: string, name: string) => `${P}/${region}/${name}`;
+
+describe('infra-ci apply refuses forged bundles (local GitHub REST stand-in, terragrunt stand-in)', () => {
+  it("another PR's artifact: uploaded by infra-pr for PR #4, with the merged PR's head SHA", async () => {
+    serve(await forge((m) => Object.assign(m, { pr: 4 })), {
+      pullRequests: [{ number: 4, baseRef: 'main' }],
+    });
+    const msg = await refused();
+    expect(msg).toContain(`artifact not bound to PR #${PR_NUMBER}`);
+    expect(msg).toContain('uploaded by run 11 for #4, not for the merged PR #3');
+  });
+
+  it('a run of infra-pr bound to this PR, but a manifest that names another PR', async () => {
+    serve(await forge((m) => Object.assign(m, { pr: 4 })));
+    expect(await refused()).toContain(
+      'PR mismatch: the manifest is for PR #4, the merged PR is #3',
+    );
+  });
+
+  it('a bundle from a run whose PR targets another base branch', async () => {
+    serve(flow.bundle, { pullRequests: [{ number: PR_NUMBER, baseRef: 'release' }] });
+    expect(await refused()).toContain(
+      `uploaded by run 11 for PR #${PR_NUMBER} with base release, not main`,
+    );
+  });
+
+  it('a merged PR whose base is another branch', async () => {
+    server.close();
+    server = await startGitHubServer();
+    server.addPull({
+      number: PR_NUMBER,
+      headSha: flow.head,
+      baseSha: flow.base,
+      baseRef: 'release',
+      mergeCommitSha: flow.merge,
+    });
+    serve(flow.bundle);
+    expect(await refused()).toContain(
+      `wrong base branch: PR #${PR_NUMBER} was merged into release, not main`,
+    );
+  });
+
+  it('an artifact a push run (not a pull_request run) uploaded', async () => {
+    serve(flow.bundle, { event: 'push', pullRequests: [] });
+    expect(await refused()).toContain('uploaded by run 11, a push run, not a pull_request run');
+  });
+
+  it('a manifest with an extra unit the merge does not change (checksums redone)', async () => {
+    const extra = unit('eu-central-1', 'eks');
+    const dir = await forge(
+      (m) => {
+        m.applyWaves.push([extra]);
+        m.units[extra] = {
+          kind: 'apply',
+          wave: m.applyWaves.length,
+          file: planFileOf(extra),
+          sha256: '0'.repeat(64),
+          upstreamChanged: [],
+          changes: { add: 0, change: 0, destroy: 0, resources: [] },
+        };
+      },
+      [extra],
+    );
+    serve(dir);
+    const msg = await refused();
+    expect(msg).toContain('work list mismatch');
+    expect(msg).toContain(`apply of ${extra}, which the merge does not change`);
+  });
+
+  it('a manifest with a missing unit', async () => {
+    const dropped = unit('eu-west-2', 'vpc');
+    serve(
+      await forge((m) => {
+        m.applyWaves = m.applyWaves
+          .map((w) => w.filter((u) => u !== dropped))
+          .filter((w) => w.length > 0);
+        delete m.units[dropped];
+      }),
+    );
+    expect(await refused()).toContain(`no apply plan for ${dropped}, which the merge changes`);
+  });
+
+  it('a destroy list naming a unit the merge keeps (and its state bucket)', async () => {
+    const kept = unit('eu-central-1', 'eks');
+    const dir = await forge(
+      (m) => {
+        m.destroyWaves.push([kept]);
+        m.units[kept] = {
+          kind: 'destroy',
+          wave: m.destroyWaves.length,
+          file: planFileOf(kept),
+          sha256: '0'.repeat(64),
+          upstreamChanged: [],
+          changes: { add: 0, change: 0, destroy: 9, resources: [] },
+        };
+      },
+      [kept],
+    );
+    serve(dir);
+    expect(await refused()).toContain(`destroy of ${kept}, whose folder the merge does not delete`);
+  });
+
+  it('a re-plan skipped by a forged upstreamChanged is refused too', async () => {
+    // Both VPCs changed and nothing depends on another changed unit here: claim an upstream.
+    const u = unit('eu-west-2', 'vpc');
+    serve(await forge((m) => m.units[u]?.upstreamChanged.push(unit('eu-central-1', 'vpc'))));
+    expect(await refused()).toContain(`${u}: upstreamChanged [${unit('eu-central-1', 'vpc')}]`);
+  });
+
+  // Last: it applies. The control that the refusals above are about the forgery, not the setup.
+  it('the reviewed bundle, from infra-pr for this PR into main, is applied', async () => {
+    serve(flow.bundle);
+    const r = await applyViaRest();
+    expect(r.outcome).toEqual({ kind: 'applied' });
+    expect(
+      flow
+        .applyCalls()
+        .filter((c) => c.startsWith('apply'))
+        .sort(),
+    ).toEqual([unit('eu-central-1', 'vpc'), unit('eu-west-2', 'vpc')].map((u) => `apply ${u}`));
+  });
+});
