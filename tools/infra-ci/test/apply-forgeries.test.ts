@@ -4,8 +4,7 @@
  * through the local GitHub REST stand-in as a real artifact. Every one is refused with the check
  * that failed named, and the terragrunt stand-in's call log shows nothing ran.
  */
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGitHubPort } from '../src/github/client.js';

@@ -3,7 +3,7 @@
  * breaks in production: the PR flow uploads the artifact the merge flow looks for, the apply job
  * runs in the one environment infra-apply trusts, one apply at a time.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -90,7 +90,7 @@ describe('infra-pr.yml', () => {
 
 describe('infra-merge.yml', () => {
   const w = workflow('.github/workflows/infra-merge.yml');
-  const job = onlyJob(w);
+  const job = w.jobs.apply as Job;
 
   it('applies on pushes to main touching infra, one run at a time, never cancelled', () => {
     expect(w.on.push?.branches).toEqual(['main']);
@@ -120,7 +120,7 @@ describe('infra-merge.yml', () => {
 
 describe('the OIDC trust policy', () => {
   const oidc = read('infra/environments/prod/global/github-oidc/terragrunt.hcl');
-  const mergeEnv = environmentName(onlyJob(workflow('.github/workflows/infra-merge.yml')));
+  const mergeEnv = environmentName(workflow('.github/workflows/infra-merge.yml').jobs.apply as Job);
   const appEnv = environmentName(onlyJob(workflow('.github/workflows/app-merge.yml')));
 
   // Subjects follow the repository's OIDC subject template [repo, context, ref] (infra/README.md):
@@ -138,5 +138,46 @@ describe('the OIDC trust policy', () => {
     expect(hclList(oidc, 'publish_subjects')).toEqual([
       `environment:${appEnv}:ref:refs/heads/main`,
     ]);
+  });
+});
+
+describe('the HCL parse cache', () => {
+  const files = readdirSync(`${root}.github/workflows`).filter((f) => /\.ya?ml$/.test(f));
+  const steps = files.flatMap((f) => {
+    const w = workflow(`.github/workflows/${f}`);
+    return Object.entries(w.jobs).flatMap(([name, job]) =>
+      job.steps.map((step) => ({ file: f, w, name, job, step })),
+    );
+  });
+  const cacheSteps = (kind: RegExp) => steps.filter((s) => kind.test(s.step.uses ?? ''));
+  const keyPrefix = (key: unknown): string => String(key).replace(/\$\{\{ github\.sha \}\}$/, '');
+
+  // A PR must not be able to write what main (or another PR) reads: entries are written only by a
+  // push run on main; infra-pr only restores.
+  it('is saved only by a push run on main', () => {
+    const writers = cacheSteps(/^actions\/cache(\/save)?@/);
+    expect(writers.map((s) => `${s.file}:${s.name}`)).toEqual(['infra-merge.yml:parse-cache']);
+    for (const { w, job } of writers) {
+      expect(Object.keys(w.on)).toEqual(['push']);
+      expect(w.on.push?.branches).toEqual(['main']);
+      expect(job.if).toBe("github.ref == 'refs/heads/main'");
+    }
+  });
+
+  it('is only restored by infra-pr, under the prefix the main run saves', () => {
+    const readers = cacheSteps(/^actions\/cache\/restore@/);
+    expect(readers.map((s) => s.file)).toEqual(['infra-pr.yml']);
+    const [save] = cacheSteps(/^actions\/cache\/save@/);
+    const restore = readers[0]?.step.with ?? {};
+    expect(keyPrefix(restore.key)).toBe(keyPrefix(save?.step.with?.key));
+    expect(restore['restore-keys']).toBe(keyPrefix(save?.step.with?.key));
+    expect(restore.path).toBe(save?.step.with?.path);
+  });
+
+  it('is filled on main by the same parser the PR uses (changes over the pushed commit)', () => {
+    const job = workflow('.github/workflows/infra-merge.yml').jobs['parse-cache'] as Job;
+    const fill = stepRunning(job, 'node tools/infra-ci/dist/cli/main.js changes');
+    expect(fill?.env?.INFRA_CI_CACHE_DIR).toBe(ghExpr('runner.temp') + '/infra-ci-cache');
+    expect(job.permissions).toEqual({ contents: 'read' });
   });
 });
