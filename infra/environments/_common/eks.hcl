@@ -83,15 +83,18 @@ inputs = {
       }
     }
 
-    # The PR plan of the kubernetes unit reads Helm releases (stored as Secrets) and manifests, so
-    # the plan role gets cluster-wide read access including Secrets (AmazonEKSAdminViewPolicy) and
-    # no write. Trade-off: code in a PR can read in-cluster Secrets through the plan; keep
-    # credentials out of Kubernetes Secrets (Pod Identity everywhere) so there is little to read.
+    # The PR plan runs code from the pull request with this role, so it views the cluster WITHOUT
+    # Secrets: AmazonEKSViewPolicy (the Kubernetes `view` role: no Secrets, no write), not
+    # AmazonEKSAdminViewPolicy, which can read every Secret
+    # (https://docs.aws.amazon.com/eks/latest/userguide/access-policy-permissions.html). Helm keeps
+    # each release in a Secret, so the kubernetes unit's PR plan does not re-read releases: infra-pr
+    # sets INFRA_PLAN_NO_REFRESH and _common/kubernetes.hcl then plans with -refresh=false (config
+    # against the state in S3; drift is seen by the apply role's refresh).
     infra_plan = {
       principal_arn = local.infra_plan_role_arn
       policy_associations = {
-        admin_view = {
-          policy_arn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSAdminViewPolicy"
+        view = {
+          policy_arn = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy"
           access_scope = {
             type = "cluster"
           }

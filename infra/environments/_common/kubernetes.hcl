@@ -20,6 +20,15 @@ terraform {
   # expression works from any unit and from any included file. Relative paths in an included file
   # would resolve from the UNIT's folder, which is easy to get wrong.
   source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/kubernetes"
+
+  # The plan role views the cluster without Secrets (_common/eks.hcl) and Helm stores releases in
+  # Secrets: under the plan role (infra-pr sets INFRA_PLAN_NO_REFRESH=true) the plan compares the
+  # config with the state in S3 instead of refreshing the releases. Apply and the merge-time
+  # re-plan (apply role, variable unset) refresh as usual.
+  extra_arguments "plan_without_secrets" {
+    commands  = ["plan"]
+    arguments = get_env("INFRA_PLAN_NO_REFRESH", "false") == "true" ? ["-refresh=false"] : []
+  }
 }
 
 # The module does not configure providers (terraform-aws-modules convention); the live tree does.

@@ -56,7 +56,7 @@ const hclList = (source: string, name: string): string[] => {
 
 describe('infra-pr.yml', () => {
   const w = workflow('.github/workflows/infra-pr.yml');
-  const job = onlyJob(w);
+  const job = w.jobs.plan as Job;
 
   it('plans the PR head and uploads the bundle under the name apply looks for', () => {
     const checkout = stepUsing(job, 'actions/checkout');
@@ -179,5 +179,29 @@ describe('the HCL parse cache', () => {
     const fill = stepRunning(job, 'node tools/infra-ci/dist/cli/main.js changes');
     expect(fill?.env?.INFRA_CI_CACHE_DIR).toBe(ghExpr('runner.temp') + '/infra-ci-cache');
     expect(job.permissions).toEqual({ contents: 'read' });
+  });
+});
+
+describe('the plan role in the clusters', () => {
+  const eks = read('infra/environments/_common/eks.hcl');
+  const planEntry = /infra_plan = \{[\s\S]*?\n {4}\}/.exec(eks)?.[0] ?? '';
+
+  // PR code runs with the plan role: it may view the cluster, never read Secrets.
+  it('views the cluster without Secrets (AmazonEKSViewPolicy, no admin view)', () => {
+    expect(planEntry).toContain('principal_arn = local.infra_plan_role_arn');
+    const policies = [...planEntry.matchAll(/cluster-access-policy\/(\w+)/g)].map((m) => m[1]);
+    expect(policies).toEqual(['AmazonEKSViewPolicy']);
+  });
+
+  it('plans the kubernetes units without refreshing Helm releases (kept in Secrets) under that role', () => {
+    const plan = stepRunning(
+      workflow('.github/workflows/infra-pr.yml').jobs.plan as Job,
+      'main.js plan',
+    );
+    expect(plan?.env?.INFRA_PLAN_NO_REFRESH).toBe('true');
+    const k8s = read('infra/environments/_common/kubernetes.hcl');
+    expect(k8s).toMatch(
+      /commands\s+= \["plan"\]\s+arguments = get_env\("INFRA_PLAN_NO_REFRESH", "false"\) == "true" \? \["-refresh=false"\] : \[\]/,
+    );
   });
 });
