@@ -23,7 +23,7 @@ locals {
   iam_arn = "arn:${local.partition}:iam::${local.account_id}"
   managed = var.managed_name_prefix
 
-  ecr_repository_arns = distinct(concat(var.ecr_push_repository_arns, var.ecr_read_repository_arns))
+  ecr_repository_arns = distinct(flatten([for p in values(var.publishers) : concat([p.push_repository_arn], p.read_repository_arns)]))
 
   # Role-changing calls that AWS evaluates against iam:PermissionsBoundary (the boundary the role
   # has or is given).

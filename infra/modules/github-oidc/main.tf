@@ -16,11 +16,14 @@ locals {
   # infra-plan needs the PR number as a wildcard, so its test is StringLike; the pattern still starts
   # with the pull_request context, which no push, tag or environment job can produce (git refs
   # cannot contain ":"). The other two roles compare exact strings (StringEquals).
-  trust = {
-    plan    = { test = "StringLike", subjects = [for s in var.plan_subjects : "${local.subject_prefix}:${s}"] }
-    apply   = { test = "StringEquals", subjects = [for s in var.apply_subjects : "${local.subject_prefix}:${s}"] }
-    publish = { test = "StringEquals", subjects = [for s in var.publish_subjects : "${local.subject_prefix}:${s}"] }
-  }
+  trust = merge(
+    {
+      plan  = { test = "StringLike", subjects = [for s in var.plan_subjects : "${local.subject_prefix}:${s}"] }
+      apply = { test = "StringEquals", subjects = [for s in var.apply_subjects : "${local.subject_prefix}:${s}"] }
+    },
+    # One role per image, each trusting exactly one subject (its own environment on main).
+    { for k, p in var.publishers : "publish-${k}" => { test = "StringEquals", subjects = ["${local.subject_prefix}:${p.subject}"] } },
+  )
 }
 
 data "aws_partition" "current" {}
@@ -204,11 +207,13 @@ resource "aws_iam_policy" "workload_boundary" {
   tags        = var.tags
 }
 
-# --- app-publish: push the demo-app image, nothing else ------------------------------------------
+# --- publish-<image>: push one image to its one repository, nothing else ---------------------------
 
 # ecr:GetAuthorizationToken supports no resource-level scoping: "*" is the only valid resource.
 #trivy:ignore:AVD-AWS-0057
 data "aws_iam_policy_document" "publish" {
+  for_each = var.publishers
+
   statement {
     sid       = "EcrLogin"
     actions   = ["ecr:GetAuthorizationToken"]
@@ -227,29 +232,33 @@ data "aws_iam_policy_document" "publish" {
       "ecr:DescribeImages",
       "ecr:GetDownloadUrlForLayer",
     ]
-    resources = var.ecr_push_repository_arns
+    resources = [each.value.push_repository_arn]
   }
 
   dynamic "statement" {
-    for_each = length(var.ecr_read_repository_arns) > 0 ? [1] : []
+    for_each = length(each.value.read_repository_arns) > 0 ? [1] : []
     content {
       sid       = "EcrReadReplicas"
       actions   = ["ecr:DescribeImages", "ecr:BatchGetImage"]
-      resources = var.ecr_read_repository_arns
+      resources = each.value.read_repository_arns
     }
   }
 }
 
 resource "aws_iam_role" "publish" {
-  name                 = "${var.role_name_prefix}app-publish"
-  description          = "Image publishing from ${var.github_repository}: push to the listed ECR repositories only"
-  assume_role_policy   = data.aws_iam_policy_document.trust["publish"].json
+  for_each = var.publishers
+
+  name                 = "${var.role_name_prefix}publish-${each.key}"
+  description          = "Publishing the ${each.key} image from ${var.github_repository}: push to ${each.value.push_repository_arn} only"
+  assume_role_policy   = data.aws_iam_policy_document.trust["publish-${each.key}"].json
   max_session_duration = var.max_session_duration
   tags                 = var.tags
 }
 
 resource "aws_iam_role_policy" "publish" {
+  for_each = var.publishers
+
   name   = "ecr-push"
-  role   = aws_iam_role.publish.id
-  policy = data.aws_iam_policy_document.publish.json
+  role   = aws_iam_role.publish[each.key].id
+  policy = data.aws_iam_policy_document.publish[each.key].json
 }

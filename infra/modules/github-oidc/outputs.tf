@@ -13,9 +13,9 @@ output "infra_apply_role_arn" {
   value       = aws_iam_role.apply.arn
 }
 
-output "app_publish_role_arn" {
-  description = "ARN of app-publish (repository variable APP_PUBLISH_ROLE_ARN)."
-  value       = aws_iam_role.publish.arn
+output "publish_role_arns" {
+  description = "ARN of each image's publishing role, by publisher key (repository variables APP_PUBLISH_ROLE_ARN for demo-app, FAILOVER_PUBLISH_ROLE_ARN for failover-controller)."
+  value       = { for k, r in aws_iam_role.publish : k => r.arn }
 }
 
 output "infra_apply_policy_arns" {

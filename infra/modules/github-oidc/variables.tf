@@ -16,7 +16,7 @@ variable "create_oidc_provider" {
 
 variable "role_name_prefix" {
   type        = string
-  description = "Prefix of the CI role and policy names (<prefix>infra-plan, <prefix>infra-apply, <prefix>app-publish, <prefix>workload-boundary). infra-apply is denied every IAM write under this prefix."
+  description = "Prefix of the CI role and policy names (<prefix>infra-plan, <prefix>infra-apply, <prefix>publish-<image>, <prefix>workload-boundary). infra-apply is denied every IAM write under this prefix."
   default     = "github-"
 
   # Role names are at most 64 characters and the longest suffix is 17 ("workload-boundary"); the
@@ -44,7 +44,7 @@ variable "plan_subjects" {
 
 variable "apply_subjects" {
   type        = list(string)
-  description = "OIDC `sub` claims (after the repository prefix) that may assume infra-apply: a GitHub environment on one branch, \"environment:<name>:ref:refs/heads/<branch>\" (default: the `infrastructure` environment of infra-merge on main). Needs the repository's subject template [\"repo\", \"context\", \"ref\"]. Never shared with app-publish."
+  description = "OIDC `sub` claims (after the repository prefix) that may assume infra-apply: a GitHub environment on one branch, \"environment:<name>:ref:refs/heads/<branch>\" (default: the `infrastructure` environment of infra-merge on main). Needs the repository's subject template [\"repo\", \"context\", \"ref\"]. Never shared with a publisher."
   default     = ["environment:infrastructure:ref:refs/heads/main"]
 
   # Both parts are required: the environment (its reviewers, and no other workflow's jobs) and the
@@ -55,19 +55,8 @@ variable "apply_subjects" {
   }
 
   validation {
-    condition     = length(setintersection(toset(var.apply_subjects), toset(var.publish_subjects))) == 0
-    error_message = "apply_subjects must not share a subject with publish_subjects: the app-merge job must not be able to assume infra-apply."
-  }
-}
-
-variable "publish_subjects" {
-  type        = list(string)
-  description = "OIDC `sub` claims (after the repository prefix) that may assume app-publish (default: the `production` environment on main: app-merge and failover-image)."
-  default     = ["environment:production:ref:refs/heads/main"]
-
-  validation {
-    condition     = length(var.publish_subjects) > 0 && alltrue([for s in var.publish_subjects : !strcontains(s, "*") && !strcontains(s, "?") && !startswith(s, "pull_request")])
-    error_message = "publish_subjects must be exact subjects, without wildcards and never pull_request."
+    condition     = length(setintersection(toset(var.apply_subjects), toset([for p in values(var.publishers) : p.subject]))) == 0
+    error_message = "apply_subjects must not share a subject with a publisher: an image workflow's job must not be able to assume infra-apply."
   }
 }
 
@@ -138,24 +127,32 @@ variable "workload_boundary_policy_name" {
   }
 }
 
-variable "ecr_push_repository_arns" {
-  type        = list(string)
-  description = "ECR repositories app-publish may push to (the demo-app repository in the primary region; replication copies it)."
+variable "publishers" {
+  type = map(object({
+    subject              = string
+    push_repository_arn  = string
+    read_repository_arns = optional(list(string), [])
+  }))
+  description = "One image-publishing role per image, named <role_name_prefix>publish-<key>. subject: the exact OIDC `sub` (after the repository prefix) of the one workflow job that may assume it, \"environment:<name>:ref:refs/heads/<branch>\" (one GitHub environment per image, so the other image's job cannot assume it); push_repository_arn: the only ECR repository it may push to; read_repository_arns: replicas it may only read (to confirm a replicated digest)."
 
   validation {
-    condition     = length(var.ecr_push_repository_arns) > 0 && alltrue([for a in var.ecr_push_repository_arns : can(regex("^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/[a-z0-9._/-]+$", a))])
-    error_message = "ecr_push_repository_arns must be a non-empty list of ECR repository ARNs (no wildcards)."
+    condition     = length(var.publishers) > 0 && alltrue([for k, p in var.publishers : can(regex("^[a-z0-9-]{1,32}$", k)) && can(regex("^environment:[^:*?]+:ref:refs/heads/[^:*?]+$", p.subject))])
+    error_message = "publishers must be non-empty; keys lowercase [a-z0-9-]; each subject an exact \"environment:<name>:ref:refs/heads/<branch>\" (no wildcards, never pull_request)."
   }
-}
-
-variable "ecr_read_repository_arns" {
-  type        = list(string)
-  description = "ECR repositories app-publish may only read (the replicas, to confirm that a digest arrived)."
-  default     = []
 
   validation {
-    condition     = alltrue([for a in var.ecr_read_repository_arns : can(regex("^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/[a-z0-9._/-]+$", a))])
-    error_message = "ecr_read_repository_arns must be ECR repository ARNs (no wildcards)."
+    condition     = length(distinct([for p in values(var.publishers) : p.subject])) == length(var.publishers)
+    error_message = "publishers must not share a subject: one trust subject per image, so one image's workflow cannot push the other image."
+  }
+
+  validation {
+    condition     = length(distinct([for p in values(var.publishers) : p.push_repository_arn])) == length(var.publishers)
+    error_message = "publishers must not share a push repository: each role pushes only its own image's repository."
+  }
+
+  validation {
+    condition     = alltrue(flatten([for p in values(var.publishers) : [for a in concat([p.push_repository_arn], p.read_repository_arns) : can(regex("^arn:aws[a-z-]*:ecr:[a-z0-9-]+:[0-9]{12}:repository/[a-z0-9._/-]+$", a))]]))
+    error_message = "publishers' repositories must be ECR repository ARNs (no wildcards)."
   }
 }
 

@@ -122,6 +122,15 @@ describe('the OIDC trust policy', () => {
   const oidc = read('infra/environments/prod/global/github-oidc/terragrunt.hcl');
   const mergeEnv = environmentName(workflow('.github/workflows/infra-merge.yml').jobs.apply as Job);
   const appEnv = environmentName(onlyJob(workflow('.github/workflows/app-merge.yml')));
+  /** A `publishers` entry of the live unit: its subject and push repository expression. */
+  const publisher = (key: string): { subject: string; push: string } => {
+    const block = new RegExp(`\\n {4}${key} = \\{([\\s\\S]*?)\\n {4}\\}`).exec(oidc)?.[1] ?? '';
+    return {
+      subject: /subject\s+= "([^"]+)"/.exec(block)?.[1] ?? '',
+      push: /push_repository_arn\s+= (.+)/.exec(block)?.[1] ?? '',
+    };
+  };
+  const subjects = [...oidc.matchAll(/^\s+subject\s+= "([^"]+)"/gm)].map((m) => m[1] as string);
 
   // Subjects follow the repository's OIDC subject template [repo, context, ref] (infra/README.md):
   // the environment AND refs/heads/main, so IAM itself refuses other branches.
@@ -132,12 +141,36 @@ describe('the OIDC trust policy', () => {
     ]);
   });
 
-  it('keeps app-merge out of infra-apply', () => {
+  it('keeps the image workflows out of infra-apply', () => {
     expect(appEnv).toBeDefined();
     expect(appEnv).not.toBe(mergeEnv);
-    expect(hclList(oidc, 'publish_subjects')).toEqual([
-      `environment:${appEnv}:ref:refs/heads/main`,
-    ]);
+    expect(subjects).not.toContain(`environment:${mergeEnv}:ref:refs/heads/main`);
+  });
+
+  // One publish role per image, each trusting only its own workflow's environment on main and
+  // pushing only its own repository: app-merge cannot push the failover image, nor the reverse.
+  it('gives each image workflow its own publish role and trust subject', () => {
+    const images = [
+      { file: 'app-merge.yml', key: 'demo-app', roleVar: 'APP_PUBLISH_ROLE_ARN' },
+      {
+        file: 'failover-image.yml',
+        key: 'failover-controller',
+        roleVar: 'FAILOVER_PUBLISH_ROLE_ARN',
+      },
+    ];
+    for (const { file, key, roleVar } of images) {
+      const job = onlyJob(workflow(`.github/workflows/${file}`));
+      const aws = stepUsing(job, 'aws-actions/configure-aws-credentials');
+      expect(aws?.with?.['role-to-assume'], file).toBe(ghExpr(`vars.${roleVar}`));
+      expect(publisher(key).subject, file).toBe(
+        `environment:${environmentName(job)}:ref:refs/heads/main`,
+      );
+    }
+    expect(new Set(subjects).size).toBe(images.length);
+    expect(publisher('demo-app').push).toContain('local.env.ecr_repository_name');
+    expect(publisher('failover-controller').push).toContain(
+      'local.env.failover_ecr_repository_name',
+    );
   });
 });
 

@@ -29,10 +29,19 @@ variables {
   # The provider's ARN is then computed from the account, so the trust JSON is known at plan.
   create_oidc_provider = false
 
-  github_repository        = "example-org/demo-app"
-  state_bucket_arns        = ["arn:aws:s3:::tfstate-111111111111-eu-central-1", "arn:aws:s3:::tfstate-111111111111-eu-west-2", "arn:aws:s3:::tfstate-111111111111-us-west-2"]
-  ecr_push_repository_arns = ["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app", "arn:aws:ecr:eu-west-2:111111111111:repository/failover-controller"]
-  ecr_read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
+  github_repository = "example-org/demo-app"
+  state_bucket_arns = ["arn:aws:s3:::tfstate-111111111111-eu-central-1", "arn:aws:s3:::tfstate-111111111111-eu-west-2", "arn:aws:s3:::tfstate-111111111111-us-west-2"]
+  publishers = {
+    demo-app = {
+      subject              = "environment:production:ref:refs/heads/main"
+      push_repository_arn  = "arn:aws:ecr:eu-central-1:111111111111:repository/demo-app"
+      read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
+    }
+    failover-controller = {
+      subject             = "environment:failover-production:ref:refs/heads/main"
+      push_repository_arn = "arn:aws:ecr:eu-west-2:111111111111:repository/failover-controller"
+    }
+  }
 
   # As in the live tree (global/github-oidc): managed_name_prefix "prod-", boundary enforced (the
   # module default), no additional_policy_name_prefixes.

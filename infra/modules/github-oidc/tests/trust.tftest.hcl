@@ -3,10 +3,19 @@ mock_provider "aws" {
 }
 
 variables {
-  github_repository        = "example-org/demo-app"
-  state_bucket_arns        = ["arn:aws:s3:::tfstate-111111111111-eu-central-1"]
-  ecr_push_repository_arns = ["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app"]
-  ecr_read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
+  github_repository = "example-org/demo-app"
+  state_bucket_arns = ["arn:aws:s3:::tfstate-111111111111-eu-central-1"]
+  publishers = {
+    demo-app = {
+      subject              = "environment:production:ref:refs/heads/main"
+      push_repository_arn  = "arn:aws:ecr:eu-central-1:111111111111:repository/demo-app"
+      read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
+    }
+    failover-controller = {
+      subject             = "environment:failover-production:ref:refs/heads/main"
+      push_repository_arn = "arn:aws:ecr:eu-west-2:111111111111:repository/failover-controller"
+    }
+  }
 }
 
 # Subjects follow the repository's subject template ["repo", "context", "ref"].
@@ -42,14 +51,31 @@ run "apply_role_trusts_only_the_infrastructure_environment_on_main" {
     error_message = "infra-apply's trust conditions must be exact (StringEquals)"
   }
 
+}
+
+# One role per image, each assumable by exactly one subject (its own environment on main): the
+# failover-image job cannot assume the demo-app role, and the reverse.
+run "each_publish_role_trusts_only_its_own_environment" {
+  command = plan
+
   assert {
-    condition     = alltrue([for c in data.aws_iam_policy_document.trust["publish"].statement[0].condition : c.test == "StringEquals"])
-    error_message = "app-publish's trust conditions must be exact (StringEquals)"
+    condition     = alltrue([for k in ["publish-demo-app", "publish-failover-controller"] : alltrue([for c in data.aws_iam_policy_document.trust[k].statement[0].condition : c.test == "StringEquals"])])
+    error_message = "the publish roles' trust conditions must be exact (StringEquals)"
   }
 
   assert {
-    condition     = toset(one([for c in data.aws_iam_policy_document.trust["publish"].statement[0].condition : c.values if endswith(c.variable, ":sub")])) == toset(["repo:example-org/demo-app:environment:production:ref:refs/heads/main"])
-    error_message = "app-publish must trust exactly the production environment on main"
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust["publish-demo-app"].statement[0].condition : c.values if endswith(c.variable, ":sub")])) == toset(["repo:example-org/demo-app:environment:production:ref:refs/heads/main"])
+    error_message = "publish-demo-app must trust exactly the production environment on main"
+  }
+
+  assert {
+    condition     = toset(one([for c in data.aws_iam_policy_document.trust["publish-failover-controller"].statement[0].condition : c.values if endswith(c.variable, ":sub")])) == toset(["repo:example-org/demo-app:environment:failover-production:ref:refs/heads/main"])
+    error_message = "publish-failover-controller must trust exactly the failover-production environment on main"
+  }
+
+  assert {
+    condition     = aws_iam_role.publish["demo-app"].name == "github-publish-demo-app" && aws_iam_role.publish["failover-controller"].name == "github-publish-failover-controller"
+    error_message = "one role per image, named <prefix>publish-<image>"
   }
 }
 
@@ -66,18 +92,54 @@ run "immutable_subject_prefix" {
   }
 }
 
-run "publish_role_pushes_only_to_the_app_repository" {
+run "each_publish_role_pushes_only_its_own_repository" {
   command = plan
 
   assert {
-    condition     = toset(one([for s in data.aws_iam_policy_document.publish.statement : s if s.sid == "EcrPush"]).resources) == toset(["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app"])
-    error_message = "push must be limited to the demo-app repository"
+    condition     = toset(one([for s in data.aws_iam_policy_document.publish["demo-app"].statement : s if s.sid == "EcrPush"]).resources) == toset(["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app"])
+    error_message = "publish-demo-app must push only to the demo-app repository"
   }
 
   assert {
-    condition     = !contains(tolist(one([for s in data.aws_iam_policy_document.publish.statement : s if s.sid == "EcrReadReplicas"]).actions), "ecr:PutImage")
+    condition     = toset(one([for s in data.aws_iam_policy_document.publish["failover-controller"].statement : s if s.sid == "EcrPush"]).resources) == toset(["arn:aws:ecr:eu-west-2:111111111111:repository/failover-controller"])
+    error_message = "publish-failover-controller must push only to the failover-controller repository"
+  }
+
+  assert {
+    condition     = !contains(tolist(one([for s in data.aws_iam_policy_document.publish["demo-app"].statement : s if s.sid == "EcrReadReplicas"]).actions), "ecr:PutImage")
     error_message = "replica repositories must be read-only"
   }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.publish["failover-controller"].statement : s if s.sid == "EcrReadReplicas"]) == 0
+    error_message = "publish-failover-controller reads no other repository"
+  }
+}
+
+run "rejects_two_images_sharing_a_subject" {
+  command = plan
+
+  variables {
+    publishers = {
+      a = { subject = "environment:production:ref:refs/heads/main", push_repository_arn = "arn:aws:ecr:eu-central-1:111111111111:repository/demo-app" }
+      b = { subject = "environment:production:ref:refs/heads/main", push_repository_arn = "arn:aws:ecr:eu-west-2:111111111111:repository/failover-controller" }
+    }
+  }
+
+  expect_failures = [var.publishers]
+}
+
+run "rejects_two_images_sharing_a_repository" {
+  command = plan
+
+  variables {
+    publishers = {
+      a = { subject = "environment:production:ref:refs/heads/main", push_repository_arn = "arn:aws:ecr:eu-central-1:111111111111:repository/demo-app" }
+      b = { subject = "environment:failover-production:ref:refs/heads/main", push_repository_arn = "arn:aws:ecr:eu-central-1:111111111111:repository/demo-app" }
+    }
+  }
+
+  expect_failures = [var.publishers]
 }
 
 run "rejects_wildcard_apply_subjects" {
@@ -114,8 +176,7 @@ run "rejects_apply_subjects_shared_with_publish" {
   command = plan
 
   variables {
-    apply_subjects   = ["environment:production:ref:refs/heads/main"]
-    publish_subjects = ["environment:production:ref:refs/heads/main"]
+    apply_subjects = ["environment:production:ref:refs/heads/main"]
   }
 
   expect_failures = [var.apply_subjects]

@@ -48,10 +48,10 @@ inputs = {
 
   # The repository's OIDC subject template is ["repo", "context", "ref"] (set once, infra/README.md
   # "First deployment"), so IAM itself requires main: infra-merge's job in the `infrastructure`
-  # environment on main, and app-merge / failover-image in `production` on main. infra-plan keeps the
-  # module default, pull_request:ref:refs/pull/*/merge (infra-pr.yml, no environment).
-  apply_subjects   = ["environment:infrastructure:ref:refs/heads/main"]
-  publish_subjects = ["environment:production:ref:refs/heads/main"]
+  # environment on main; app-merge in `production` and failover-image in `failover-production`, each
+  # on main (one environment per image, so each image's job can assume only its own publish role).
+  # infra-plan keeps the module default, pull_request:ref:refs/pull/*/merge (infra-pr.yml).
+  apply_subjects = ["environment:infrastructure:ref:refs/heads/main"]
 
   # Same names that _common/eks.hcl and eu-west-2/failover-iam build ARNs from.
   role_name_prefix              = local.env.ci_role_name_prefix
@@ -68,15 +68,20 @@ inputs = {
 
   state_bucket_arns = [for r in local.state_regions : "arn:aws:s3:::tfstate-${local.env.aws_account_id}-${r}"]
 
-  # infra-apply may manage (ecr:*) exactly the union of the two lists below, i.e. every repository
-  # the ecr units create; app-publish pushes to the first and only reads the second.
-  # CI pushes the app to the primary only (ECR replication copies it to the other regions), and the
-  # failover controller straight to the standby, where it runs.
-  ecr_push_repository_arns = [
-    format(local.ecr_arn, local.env.primary_region, local.env.ecr_repository_name),
-    format(local.ecr_arn, local.env.standby_region, local.env.failover_ecr_repository_name),
-  ]
-  # Read-only replicas (every workload region but the primary): verify that the replicated digest
-  # arrived before pinning it.
-  ecr_read_repository_arns = [for r in local.replica_regions : format(local.ecr_arn, r, local.env.ecr_repository_name)]
+  # One publish role per image, each pushing only its own repository (github-publish-demo-app,
+  # github-publish-failover-controller). infra-apply may manage (ecr:*) exactly the union of these
+  # repositories, i.e. every repository the ecr units create. CI pushes the app to the primary only
+  # (ECR replication copies it to the other regions; the replicas are read-only here, to verify that
+  # the replicated digest arrived), and the failover controller straight to the standby.
+  publishers = {
+    demo-app = {
+      subject              = "environment:production:ref:refs/heads/main"
+      push_repository_arn  = format(local.ecr_arn, local.env.primary_region, local.env.ecr_repository_name)
+      read_repository_arns = [for r in local.replica_regions : format(local.ecr_arn, r, local.env.ecr_repository_name)]
+    }
+    failover-controller = {
+      subject             = "environment:failover-production:ref:refs/heads/main"
+      push_repository_arn = format(local.ecr_arn, local.env.standby_region, local.env.failover_ecr_repository_name)
+    }
+  }
 }
