@@ -6,19 +6,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from '../errors.js';
-import { repoRootOf, resolveCommit } from '../git/git.js';
-import type { GitHubPort, PullRequestRef } from '../github/port.js';
-import { detectChangesAndGraph } from '../index.js';
-import {
-  artifactName,
-  type Changes,
-  type Manifest,
-  readManifest,
-  sameResources,
-  sha256File,
-  slug,
-  verifyChecksums,
-} from '../plan/bundle.js';
+import type { PullRequestRef } from '../github/port.js';
+import { type Changes, type Manifest, sameResources, sha256File, slug } from '../plan/bundle.js';
 import {
   type ApplyReport,
   type ApplyRow,
@@ -26,201 +15,19 @@ import {
   REPLAN_MARKER,
   renderReplanComment,
 } from '../plan/summary.js';
-import type { TerragruntRunner } from '../terragrunt/runner.js';
-import {
-  type Binding,
-  manifestPrProblem,
-  PLAN_WORKFLOW,
-  pickArtifact,
-  pullRequestProblem,
-  workListProblems,
-} from './binding.js';
-import { previousChange, treeHash, withCheckout, withWorktree } from './git.js';
-import { repoRelative } from './plan.js';
+import { withCheckout, withWorktree } from './git.js';
 import { runBounded } from './pool.js';
-import { type WorkList, workList } from './worklist.js';
+import { type ApplyDeps, type ApplyOptions, verifyBundle } from './verify.js';
+import type { WorkList } from './worklist.js';
 
-export interface ApplyOptions {
-  /** Any folder inside the repository. */
-  repoRoot: string;
-  mergeCommit: string;
-  /** Folder whose git tree hash must equal the manifest's (`infra`). */
-  tree: string;
-  /** Folder holding the units (absolute or repo-relative): every planned unit must be inside it. */
-  root: string;
-  /** Scratch folder (absolute): downloaded bundle, re-plans. */
-  work: string;
-  parallelism: number;
-  /** An already-downloaded bundle: skips finding/downloading the artifact. */
-  plansDir?: string;
-  /** This workflow run ($GITHUB_RUN_ID): enables the one-apply-at-a-time check. */
-  runId?: number;
-  /** The branch merged PRs must target and plans must have been made against. Default `main`. */
-  baseBranch?: string;
-  /** The only workflow whose pull_request runs make plans. Default `.github/workflows/infra-pr.yml`. */
-  planWorkflowPath?: string;
-}
-
-export interface ApplyDeps {
-  runner: TerragruntRunner;
-  /** Absent offline (then --plans is required and the PR checks are skipped). */
-  github?: GitHubPort;
-}
+export type { ApplyDeps, ApplyOptions } from './verify.js';
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-const RE_PLAN =
-  "re-plan needed: re-run the PR's plan workflow, then this apply (or, when the PR changed, open a follow-up PR: it plans on top of main)";
-
-/** Conclusions of a run that never applied anything (it waited, then was dropped). */
-const NOT_RUN = new Set(['cancelled', 'skipped', 'stale']);
 
 export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
-  const repo = await repoRootOf(opts.repoRoot);
-  const merge = await resolveCommit(repo, opts.mergeCommit);
-  const tree = repoRelative(repo, opts.tree, 'tree');
-  const gh = deps.github;
-  let pr: PullRequestRef | undefined;
-  const refuse = (msg: string, m?: Manifest): ApplyReport => ({
-    mergeCommit: merge,
-    ...(pr === undefined ? {} : { pr: pr.number }),
-    ...(m === undefined ? {} : { headSha: m.headSha }),
-    outcome: { kind: 'refused', message: msg },
-    rows: [],
-  });
-
-  // 1a. One apply at a time.
-  if (gh !== undefined && opts.runId !== undefined) {
-    const runs = await gh.earlierActiveRuns(opts.runId);
-    if (runs.length > 0) {
-      return refuse(
-        `another apply is running: ${runs.map((r) => r.htmlUrl).join(', ')}. Re-run this one after it finished (applies run one at a time, oldest first).`,
-      );
-    }
-  }
-  // 1b. Applies go in merge order. GitHub keeps one run waiting per concurrency group and cancels
-  // the older waiting one, so an earlier merge's apply may never have run: while the previous
-  // infra change has runs and none of them got past waiting, refuse.
-  if (gh !== undefined && opts.runId !== undefined) {
-    const previous = await previousChange(repo, merge, tree);
-    const runs = previous === undefined ? [] : await gh.runsForCommit(opts.runId, previous);
-    const ranToAnEnd = runs.some(
-      (r) => r.status === 'completed' && !NOT_RUN.has(r.conclusion ?? ''),
-    );
-    if (previous !== undefined && runs.length > 0 && !ranToAnEnd) {
-      return refuse(
-        `the previous infra change ${previous} was never applied: its run ${runs.map((r) => `${r.htmlUrl} (${r.conclusion ?? r.status})`).join(', ')} did not run to an end. Re-run it first, then this one: applies go in merge order.`,
-      );
-    }
-  }
-  const binding = (n: number): Binding => ({
-    pr: n,
-    baseBranch: opts.baseBranch ?? 'main',
-    workflowPath: opts.planWorkflowPath ?? PLAN_WORKFLOW,
-  });
-  // 2. The merged PR, into the base branch.
-  if (gh !== undefined) {
-    pr = await gh.pullRequestForMergeCommit(merge);
-    if (pr === undefined) {
-      return refuse(
-        `no merged pull request for ${merge}: infra changes reach main only through a reviewed PR; apply nothing (push the change as a PR).`,
-      );
-    }
-    const wrongBase = pullRequestProblem(pr, binding(pr.number));
-    if (wrongBase !== undefined) return refuse(`wrong base branch: ${wrongBase}.`);
-  }
-  // 3. The artifact.
-  let bundle = opts.plansDir;
-  if (bundle === undefined) {
-    if (gh === undefined || pr === undefined) {
-      throw new CliError(
-        'input',
-        'apply needs GitHub to find the plans (GITHUB_TOKEN and GITHUB_REPOSITORY), or --plans DIR',
-      );
-    }
-    const name = artifactName(pr.headSha);
-    const candidates = await gh.planArtifacts(name, pr.headSha);
-    if (candidates.length === 0) {
-      return refuse(
-        `missing artifact: no unexpired ${name} for PR #${pr.number} head ${pr.headSha}; ${RE_PLAN}.`,
-      );
-    }
-    // 3b. Bound to this PR: a pull_request run of infra-pr for PR #n into main.
-    const picked = pickArtifact(candidates, binding(pr.number));
-    if ('problems' in picked) {
-      return refuse(
-        `artifact not bound to PR #${pr.number}: ${picked.problems.join('; ')}; only a pull_request run of ${binding(pr.number).workflowPath} for this PR into ${binding(pr.number).baseBranch} makes plans that may be applied; ${RE_PLAN}.`,
-      );
-    }
-    bundle = path.join(opts.work, 'plans');
-    await rm(bundle, { recursive: true, force: true });
-    await gh.downloadArtifact(picked.artifact, bundle);
-  }
-  const read = await readManifest(bundle);
-  if (!read.ok) return refuse(`not a usable plan bundle: ${read.problem}; ${RE_PLAN}.`);
-  const m = read.manifest;
-  const root = repoRelative(repo, opts.root, 'root');
-  const outside = Object.keys(m.units).filter((u) => !u.startsWith(`${root}/`));
-  if (outside.length > 0) {
-    return refuse(`not a usable plan bundle: units outside ${root}: ${outside.join(', ')}.`, m);
-  }
-  // 4. The manifest's PR and head SHA.
-  const otherPr = pr === undefined ? undefined : manifestPrProblem(m, pr);
-  if (otherPr !== undefined) return refuse(`PR mismatch: ${otherPr}; ${RE_PLAN}.`, m);
-  if (pr !== undefined && m.headSha !== pr.headSha) {
-    return refuse(
-      `head SHA mismatch: the plans are for ${m.headSha} but PR #${pr.number} was merged at head ${pr.headSha}; ${RE_PLAN}.`,
-      m,
-    );
-  }
-  // 5. Checksums.
-  const bad = await verifyChecksums(bundle, m);
-  if (bad.length > 0) {
-    const list = bad
-      .map(
-        (b) => `${b.unit} (${b.file}: expected ${b.expected}, got ${b.actual ?? 'missing file'})`,
-      )
-      .join('; ');
-    return refuse(
-      `checksum mismatch: ${list}; the plan files are not the reviewed ones; ${RE_PLAN}.`,
-      m,
-    );
-  }
-  // 6. Stale plan.
-  const mergedTree = await treeHash(repo, merge, tree);
-  if (mergedTree !== m.infraTree) {
-    return refuse(
-      `stale plan: the ${tree}/ tree at ${merge} (${mergedTree}) differs from the planned head ${m.headSha} (${m.infraTree}) — the base moved after planning; re-plan needed: open a follow-up PR (it plans on top of main). Requiring infra PRs to be up to date with main before merging prevents this.`,
-      m,
-    );
-  }
-  // 7. The work list, recomputed from git at the merge with the code of `infra-ci changes`
-  // (no parse cache): the bundle must hold exactly these units, and only they are run.
-  const parent = await resolveCommit(repo, `${merge}^1`).catch(() => undefined);
-  if (parent === undefined) return refuse(`${merge} has no parent to diff against.`, m);
-  const { changes, graph, baseGraph } = await detectChangesAndGraph({
-    repoRoot: repo,
-    base: parent,
-    head: merge,
-    root,
-  });
-  const work = workList(changes, graph, baseGraph);
-  const differ = workListProblems(m, work);
-  if (differ.length > 0) {
-    return refuse(
-      `work list mismatch: the bundle does not hold exactly the units the merge ${parent.slice(0, 12)}..${merge.slice(0, 12)} changes (recomputed from git): ${differ.join('; ')}; ${RE_PLAN}.`,
-      m,
-    );
-  }
-  // 8. Versions.
-  const versions = await deps.runner.versions();
-  if (versions.terraform !== m.terraformVersion || versions.terragrunt !== m.terragruntVersion) {
-    return refuse(
-      `version mismatch: planned with terraform ${m.terraformVersion} / terragrunt ${m.terragruntVersion}, this runner has terraform ${versions.terraform} / terragrunt ${versions.terragrunt}; pin the same versions in both workflows, then ${RE_PLAN}.`,
-      m,
-    );
-  }
-
-  return execute(repo, merge, bundle, m, work, pr, opts, deps);
+  const v = await verifyBundle(opts, deps);
+  if (v.kind === 'refused') return v.report;
+  return execute(v.repo, v.merge, v.bundle, v.manifest, v.work, v.pr, opts, deps);
 }
 
 async function execute(
