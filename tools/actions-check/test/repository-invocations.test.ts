@@ -2,6 +2,7 @@
  * The repository's workflows, composite actions and Markdown files run the project's CLIs from the
  * checkout, never through a name the public registry could answer (issue #11, part 1).
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { nodeDistCalls, registryFallthroughs, workspaceArgs } from '../src/invocations.js';
@@ -21,10 +22,12 @@ describe('project CLIs never come from the public registry', () => {
     expect(workspaces.map((w) => w.dir)).toContain('tools/infra-ci');
   });
 
-  it('every workspace package is scoped @demo-app/', () => {
+  it('the root and every workspace package are scoped @demo-app/', () => {
     expect(workspaces.filter((w) => !w.name.startsWith('@demo-app/')).map((w) => w.dir)).toEqual(
       [],
     );
+    const rootPkg = JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { name?: string };
+    expect(rootPkg.name).toMatch(/^@demo-app\//);
   });
 
   it('no workflow, composite action or Markdown file calls npx / npm exec without --no-install', () => {
