@@ -4,10 +4,13 @@
  * through the local GitHub REST stand-in as a real artifact. Every one is refused with the check
  * that failed named, and the terragrunt stand-in's call log shows nothing ran.
  */
-import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { gitBlobId } from '../src/cache/parse-cache.js';
 import { createGitHubPort } from '../src/github/client.js';
+import { parserTag } from '../src/hcl/parse.js';
 import { applyPlans } from '../src/orchestrate/apply.js';
 import { artifactName, type Manifest, planFileOf, sha256File } from '../src/plan/bundle.js';
 import type { ApplyReport } from '../src/plan/summary.js';
@@ -226,5 +229,50 @@ describe('infra-ci apply refuses forged bundles (local GitHub REST stand-in, ter
         .filter((c) => c.startsWith('apply'))
         .sort(),
     ).toEqual([unit('eu-central-1', 'vpc'), unit('eu-west-2', 'vpc')].map((u) => `apply ${u}`));
+  });
+});
+
+// The cache boundary, end to end: a PR run whose parse cache was poisoned (here: the entry of the
+// vpc units' terragrunt.hcl claims an empty file, so they seem not to read the changed
+// _common/vpc.hcl) plans too few units. The merge recomputes the work list from git
+// without any cache, so the bundle is refused, not half-applied.
+describe('a plan made with a poisoned parse cache', () => {
+  it('is refused at the merge: the work list is recomputed without the cache', async () => {
+    const poisoned = new PrFlow();
+    try {
+      const cacheDir = path.join(poisoned.tmp, 'cache');
+      const victim = `${P}/eu-west-2/vpc/terragrunt.hcl`;
+      const content = infraTree()[victim] as string;
+      const key = gitBlobId(content);
+      const file = path.join(
+        cacheDir,
+        'hcl',
+        createHash('sha1').update(parserTag()).digest('hex').slice(0, 12),
+        key.slice(0, 2),
+        `${key}.json`,
+      );
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify({ tag: parserTag(), key, json: {} }));
+      await poisoned.openPr(
+        (repo) =>
+          repo.write({
+            [`${E}/_common/vpc.hcl`]: `${infraTree()[`${E}/_common/vpc.hcl`]}# change\n`,
+          }),
+        cacheDir,
+      );
+      // The poison worked on the PR side: the vpc units (same file content, same blob id, one
+      // poisoned entry) seem not to read _common/vpc.hcl, so none was planned.
+      expect(poisoned.manifest?.applyWaves.flat()).toEqual([]);
+      poisoned.mergePr();
+      const r = await poisoned.apply({ runId: undefined });
+      expect(r.outcome.kind).toBe('refused');
+      const msg = r.outcome.kind === 'refused' ? r.outcome.message : '';
+      for (const region of ['eu-central-1', 'eu-west-2']) {
+        expect(msg).toContain(`no apply plan for ${P}/${region}/vpc, which the merge changes`);
+      }
+      expect(poisoned.applyCalls()).toEqual([]);
+    } finally {
+      poisoned.cleanup();
+    }
   });
 });

@@ -37,8 +37,11 @@ export class PrFlow {
     this.base = this.repo.commit('base');
   }
 
-  /** Commit the PR's change on branch `pr` and plan it (as the PR workflow does). */
-  async openPr(change: (repo: TempRepo) => void): Promise<this> {
+  /**
+   * Commit the PR's change on branch `pr` and plan it (as the PR workflow does), with the parse
+   * cache in `cacheDir` when given.
+   */
+  async openPr(change: (repo: TempRepo) => void, cacheDir?: string): Promise<this> {
     this.repo.git('checkout', '-q', '-b', 'pr');
     change(this.repo);
     this.head = this.repo.commit('pr change');
@@ -52,6 +55,7 @@ export class PrFlow {
         out: this.bundle,
         parallelism: 2,
         pr: PR_NUMBER,
+        cacheDir,
       },
       this.standin.runner(),
     );
