@@ -210,7 +210,7 @@ describe('the HCL parse cache', () => {
   it('is filled on main by the same parser the PR uses (changes over the pushed commit)', () => {
     const job = workflow('.github/workflows/infra-merge.yml').jobs['parse-cache'] as Job;
     const fill = stepRunning(job, 'node tools/infra-ci/dist/cli/main.js changes');
-    expect(fill?.env?.INFRA_CI_CACHE_DIR).toBe(ghExpr('runner.temp') + '/infra-ci-cache');
+    expect(fill?.env?.INFRA_CI_CACHE_DIR).toBe(`${ghExpr('runner.temp')}/infra-ci-cache`);
     expect(job.permissions).toEqual({ contents: 'read' });
   });
 });
