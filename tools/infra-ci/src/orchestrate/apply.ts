@@ -6,8 +6,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError } from '../errors.js';
-import type { PullRequestRef } from '../github/port.js';
-import { type Changes, type Manifest, sameResources, sha256File, slug } from '../plan/bundle.js';
+import { type Changes, sameResources, sha256File, slug } from '../plan/bundle.js';
 import {
   type ApplyReport,
   type ApplyRow,
@@ -17,8 +16,7 @@ import {
 } from '../plan/summary.js';
 import { withCheckout, withWorktree } from './git.js';
 import { runBounded } from './pool.js';
-import { type ApplyDeps, type ApplyOptions, verifyBundle } from './verify.js';
-import type { WorkList } from './worklist.js';
+import { type ApplyDeps, type ApplyOptions, type Verified, verifyBundle } from './verify.js';
 
 export type { ApplyDeps, ApplyOptions } from './verify.js';
 
@@ -27,19 +25,15 @@ const message = (e: unknown): string => (e instanceof Error ? e.message : String
 export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   const v = await verifyBundle(opts, deps);
   if (v.kind === 'refused') return v.report;
-  return execute(v.repo, v.merge, v.bundle, v.manifest, v.work, v.pr, opts, deps);
+  return execute(v, opts, deps);
 }
 
 async function execute(
-  repo: string,
-  merge: string,
-  bundle: string,
-  m: Manifest,
-  work: WorkList,
-  pr: PullRequestRef | undefined,
+  v: Extract<Verified, { kind: 'ok' }>,
   opts: ApplyOptions,
   deps: ApplyDeps,
 ): Promise<ApplyReport> {
+  const { repo, merge, base: parent, bundle, manifest: m, work, pr } = v;
   const { runner } = deps;
   const prNumber = pr?.number ?? m.pr;
   // A moved unit's old side is destroyed before the apply waves (its new side may reuse its
@@ -150,7 +144,8 @@ async function execute(
   };
 
   const withBase = <T>(fn: (dir: string | undefined) => Promise<T>): Promise<T> =>
-    work.destroyWaves.length > 0 ? withWorktree(repo, m.mergeBase, fn) : fn(undefined);
+    // Deleted units exist at the merge's first parent, the base the work list was computed from.
+    work.destroyWaves.length > 0 ? withWorktree(repo, parent, fn) : fn(undefined);
 
   await withBase(async (baseDir) =>
     withCheckout(repo, merge, async (mergeDir) => {

@@ -64,6 +64,8 @@ export type Verified =
       kind: 'ok';
       repo: string;
       merge: string;
+      /** The merge's first parent: the tree destroyed units are destroyed from. */
+      base: string;
       bundle: string;
       manifest: Manifest;
       work: WorkList;
@@ -224,5 +226,5 @@ export async function verifyBundle(opts: ApplyOptions, deps: ApplyDeps): Promise
     );
   }
 
-  return { kind: 'ok', repo, merge, bundle, manifest: m, work, pr };
+  return { kind: 'ok', repo, merge, base: parent, bundle, manifest: m, work, pr };
 }

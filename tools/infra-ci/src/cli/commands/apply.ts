@@ -32,7 +32,8 @@ Flow (merge):
        the manifest (which gives only each unit's plan file, checksum and reviewed changes)
     8. terraform/terragrunt versions differ from the manifest's -> pin the same versions
   Then, in the checkout of the merge commit:
-    a. moved units: the old side's saved destroy plan applied from a worktree of the merge base,
+    a. moved units: the old side's saved destroy plan applied from a worktree of the merge's
+       first parent,
        then \`terragrunt backend delete\`
     b. apply waves in order (at most --parallelism units at once inside a wave); each unit:
        \`terragrunt backend bootstrap\`, then \`terragrunt apply <saved plan>\`. A unit whose
