@@ -1,7 +1,8 @@
 /**
  * No job keeps a push-capable token where the code it runs (npm ci scripts, builds, docker) can
- * read it: every checkout leaves no credentials in .git/config, and the one kind of step that
- * pushes (the digest commit) gets the token in its own environment only (issue #11).
+ * read it: every checkout leaves no credentials in .git/config, the steps that push (the pin
+ * commits) get the token in their own environment only, and no install or build step ever gets it
+ * (issue #11).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -56,24 +57,25 @@ describe('workflow credentials', () => {
     expect(leaks).toEqual([]);
   });
 
-  it('every step that runs git push gets the token in its own env, and no step before it in that job', () => {
+  it('every step that runs git push gets the token in its own env', () => {
     const pushes = jobs.flatMap(({ where, job }) =>
-      (job.steps ?? []).flatMap((s, i) =>
-        /\bgit\b[^\n]*\bpush\b/.test(s.run ?? '')
-          ? [{ where, s, before: job.steps?.slice(0, i) ?? [] }]
-          : [],
-      ),
+      (job.steps ?? [])
+        .filter((s) => /\bgit\b[^\n]*\bpush\b/.test(s.run ?? ''))
+        .map((s) => ({ where, s })),
     );
-    expect(pushes.map((p) => p.where)).toEqual([
-      'app-merge.yml:publish',
-      'failover-image.yml:publish',
-    ]);
-    for (const { where, s, before } of pushes) {
-      expect(holdsToken(s.env), where).toBe(true);
-      expect(
-        before.filter((b) => holdsToken(b.env) || TOKEN.test(JSON.stringify(b.with ?? {}))),
-        where,
-      ).toEqual([]);
-    }
+    expect(pushes.length).toBeGreaterThanOrEqual(3);
+    expect(pushes.filter(({ s }) => !holdsToken(s.env)).map((p) => p.where)).toEqual([]);
+  });
+
+  // Installs and builds run third-party code (npm lifecycle scripts, Dockerfiles): never with the
+  // token. Steps that call the project's own CLIs from the checkout may get it (GitHub API calls).
+  it('no step that installs or builds (npm ci/install, a build, docker build, npx) gets the token', () => {
+    const risky = /\bnpm (ci|install|i|run build)\b|\bdocker (build|buildx)\b|\bnpx\b/;
+    const leaks = jobs.flatMap(({ where, job }) =>
+      (job.steps ?? [])
+        .filter((s) => risky.test(s.run ?? '') && holdsToken(s.env))
+        .map((s) => `${where}: ${(s.run ?? '').split('\n')[0]}`),
+    );
+    expect(leaks).toEqual([]);
   });
 });
