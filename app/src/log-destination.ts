@@ -3,29 +3,38 @@ import { writeSync } from 'node:fs';
 /** A log destination that can write out what it holds, synchronously. */
 export interface LogDestination {
   write(line: string): void;
-  /** Writes every held line now, in order. Never throws. */
-  flushSync(): void;
-  /** Same as {@link flushSync}, then calls `done`; pino's `logger.flush(cb)` calls it. */
+  /**
+   * Writes held lines now, in order, waiting at most `maxWaitMs` for a stuck reader (default 0:
+   * what the pipe does not take stays held for the next try). Never throws.
+   */
+  flushSync(maxWaitMs?: number): void;
+  /** Same as {@link flushSync} (no waiting), then calls `done`; pino's `logger.flush(cb)` calls it. */
   flush(done?: () => void): void;
-  /** Writes what is held and stops the flush timer. */
+  /** Writes what is held (waiting for the reader like the final flush) and stops the flush timer. */
   close(): void;
   /** Characters held, not yet written. */
   pending(): number;
+  /** Lines dropped since the start because the reader was too slow (or gone). */
+  dropped(): number;
 }
 
 export interface BufferedOptions {
-  /** File descriptor to write to (1: stdout). */
+  /** File descriptor to write to (1: stdout). Should be non-blocking (see `nonBlockingStdout`). */
   fd: number;
   /** Held characters that trigger a write. */
   bufferSize: number;
   /** Longest time a line is held, in ms (an unref'd timer: it never keeps the process alive). */
   flushIntervalMs: number;
   /**
-   * Longest time one flush waits for a slow reader (EAGAIN) before it drops the rest of its batch
-   * (default 500 ms): logging must not stall requests and probes for longer than that.
+   * Most characters held while the reader does not keep up (default 512 Ki); lines that would
+   * go past it are dropped and counted. Bounds the memory a stuck stdout can take.
    */
-  maxStallMs?: number;
-  /** Blocks for about `ms` before a retry when the reader is slow; injectable for tests. */
+  maxHeld?: number;
+  /** How long {@link LogDestination.close} waits for a stuck reader (default 500 ms). */
+  closeWaitMs?: number;
+  /** The warning line that ends the first batch written after drops. */
+  droppedLine?: (dropped: number, total: number, timeMs: number) => string;
+  /** Blocks for about `ms` before a retry while waiting for the reader; injectable for tests. */
   pause?: (ms: number) => void;
   /** `fs.writeSync`; injectable for tests. */
   writer?: (fd: number, data: Uint8Array) => number;
@@ -36,86 +45,123 @@ const sleepSync = (ms: number) => {
   Atomics.wait(PAUSE, 0, 0, ms);
 };
 
+const defaultDroppedLine = (dropped: number, total: number, timeMs: number) =>
+  `${JSON.stringify({ level: 'warn', time: timeMs, dropped, dropped_total: total, msg: 'log lines dropped: stdout was not read fast enough' })}\n`;
+
+const countLines = (data: Uint8Array) => {
+  let n = 0;
+  for (const byte of data) if (byte === 0x0a) n += 1;
+  return n;
+};
+
 /**
- * Collects log lines in memory and writes them with one synchronous `write(2)` per
- * `bufferSize` characters or per `flushIntervalMs`, whichever comes first. Synchronous writes mean
- * nothing is ever in flight: after `flushSync()` every line is in the kernel, in order — which
- * is what makes it safe to call from `process.on('exit')`.
+ * Collects log lines in memory and writes them with one `write(2)` per `bufferSize` characters
+ * or per `flushIntervalMs`, whichever comes first.
  *
- * A slow reader (`EAGAIN` on a non-blocking pipe) is waited for up to `maxStallMs` per flush; past
- * that the rest of the batch is dropped and counted, and the next write that succeeds starts with
- * a warning line saying how many lines were lost. A closed reader (`EPIPE`) or another write error
- * turns logging off for good (nothing is held any more) rather than failing requests.
+ * The descriptor is meant to be non-blocking: a reader that does not keep up makes `write(2)`
+ * fail with `EAGAIN` (or take part of the batch) instead of stopping the event loop. What it does
+ * not take stays held, in order (a partly written line is always finished first), and is retried
+ * by the timer; while held text is at `maxHeld`, new lines are dropped and counted — never held
+ * without bound, never waited for. The first batch that gets written after drops ends with a
+ * warning line giving the count. Only {@link LogDestination.close} and an explicit
+ * `flushSync(ms)` (the exit path) wait, and only for a bounded time. A closed reader (`EPIPE`) or
+ * another write error turns logging off for good (what comes later is counted as dropped).
  */
 export function bufferedLogDestination(options: BufferedOptions): LogDestination {
   const pause = options.pause ?? sleepSync;
   const writer = options.writer ?? ((fd: number, data: Uint8Array) => writeSync(fd, data));
-  const maxStallMs = options.maxStallMs ?? 500;
+  const maxHeld = options.maxHeld ?? 512 * 1024;
+  const droppedLine = options.droppedLine ?? defaultDroppedLine;
   let held = '';
+  /** Bytes of a batch the reader has not taken yet (may start mid-line): written first. */
+  let rest: Uint8Array | undefined;
+  /** The reader refused the last write: wait for the timer instead of retrying on every line. */
+  let blocked = false;
   let broken = false;
-  let dropped = 0;
+  let unreported = 0;
+  let total = 0;
 
-  const countLines = (data: Uint8Array) => {
-    let n = 0;
-    for (const byte of data) if (byte === 0x0a) n += 1;
-    return n;
+  const drop = (lines: number) => {
+    unreported += lines;
+    total += lines;
   };
 
-  const writeAll = (text: string) => {
-    let data = Buffer.from(text, 'utf8');
-    let stalledMs = 0;
+  /** Writes `data` until done; returns what the reader did not take within `maxWaitMs`. */
+  const writeOut = (data: Uint8Array, maxWaitMs: number): Uint8Array | undefined => {
+    let waitedMs = 0;
     while (data.length > 0) {
       try {
         data = data.subarray(writer(options.fd, data));
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'EAGAIN' && stalledMs < maxStallMs) {
-          pause(1);
-          stalledMs += 1;
-          continue;
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
+          broken = true;
+          drop(countLines(data));
+          return undefined;
         }
-        if ((error as NodeJS.ErrnoException).code === 'EAGAIN') {
-          dropped += countLines(data);
-          return;
-        }
-        broken = true;
-        return;
+        if (waitedMs >= maxWaitMs) return data;
+        pause(1);
+        waitedMs += 1;
       }
     }
+    return undefined;
   };
 
-  const flushSync = () => {
+  const flushSync = (maxWaitMs = 0) => {
     if (broken) {
       held = '';
       return;
     }
-    if (held.length === 0) return;
+    if (rest !== undefined) {
+      rest = writeOut(rest, maxWaitMs);
+      if (rest !== undefined || broken) {
+        blocked = true;
+        return;
+      }
+    }
+    if (held.length === 0 && unreported === 0) {
+      blocked = false;
+      return;
+    }
     let text = held;
     held = '';
-    if (dropped > 0) {
-      text = `${JSON.stringify({ level: 40, time: Date.now(), dropped, msg: 'log lines dropped: the stdout reader was too slow' })}\n${text}`;
-      dropped = 0;
+    if (unreported > 0) {
+      text += droppedLine(unreported, total, Date.now());
+      unreported = 0;
     }
-    writeAll(text);
+    rest = writeOut(Buffer.from(text, 'utf8'), maxWaitMs);
+    blocked = rest !== undefined;
   };
 
-  const timer = setInterval(flushSync, options.flushIntervalMs);
+  const timer = setInterval(() => flushSync(0), options.flushIntervalMs);
   timer.unref();
 
   return {
     write(line) {
-      if (broken) return;
+      if (broken) {
+        drop(1);
+        return;
+      }
+      if (held.length + (rest?.length ?? 0) + line.length > maxHeld) {
+        drop(1);
+        return;
+      }
       held += line;
-      if (held.length >= options.bufferSize) flushSync();
+      if (held.length >= options.bufferSize && !blocked) flushSync(0);
     },
     flushSync,
     flush(done) {
-      flushSync();
+      flushSync(0);
       done?.();
     },
     close() {
       clearInterval(timer);
-      flushSync();
+      flushSync(options.closeWaitMs ?? 500);
+      if (rest !== undefined) {
+        drop(countLines(rest));
+        rest = undefined;
+      }
     },
-    pending: () => held.length,
+    pending: () => held.length + (rest?.length ?? 0),
+    dropped: () => total,
   };
 }

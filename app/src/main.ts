@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { bufferedStdout, createLogger } from './logger.js';
+import { bufferedStdout, createLogger, LOG_EXIT_WAIT_MS } from './logger.js';
 import type { ExtraReaders } from './metrics.js';
 import { startService } from './service.js';
 
@@ -26,16 +26,21 @@ function configOrExit(): Config {
 }
 
 const config = configOrExit();
-const logDestination = bufferedStdout();
+const logDestination = bufferedStdout({
+  service: 'demo-app',
+  pod: config.pod,
+  version: config.version,
+});
 const logger = createLogger({
   level: config.logLevel,
   pod: config.pod,
   version: config.version,
   destination: logDestination,
 });
-// Log lines are buffered (logger.ts): write out what is held on every way out of the process.
-// 'exit' is emitted for process.exit(), an empty event loop and an uncaught exception alike.
-const flushLogs = () => logDestination.flushSync();
+// Log lines are buffered (logger.ts): write out what is held on every way out of the process,
+// waiting a bounded time for a slow reader. 'exit' is emitted for process.exit(), an empty event
+// loop and an uncaught exception alike.
+const flushLogs = () => logDestination.flushSync(LOG_EXIT_WAIT_MS);
 process.on('exit', flushLogs);
 const metricReaders: ExtraReaders | undefined =
   config.otlpEndpoint === undefined
@@ -49,7 +54,11 @@ const exit = (code: number) => {
 };
 
 try {
-  const service = await startService(config, { logger, metricReaders });
+  const service = await startService(config, {
+    logger,
+    metricReaders,
+    droppedLogLines: logDestination.dropped,
+  });
   service.ready.catch((error: unknown) => {
     logger.fatal({ err: error }, 'failed to load metrics');
     exit(1);

@@ -14,6 +14,8 @@ export interface ServiceDeps {
   random?: Random;
   /** Builds extra metric readers (e.g. the OTLP periodic exporter) once the SDK is loaded. */
   metricReaders?: ExtraReaders;
+  /** Log lines dropped so far (exported as `log_lines_dropped_total`). */
+  droppedLogLines?: () => number;
 }
 
 /** A running service: its listener, phase and the shutdown sequence. */
@@ -38,7 +40,8 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<S
   const identity = { version: config.version, pod: config.pod, region: config.awsRegion };
   const metrics = deferMetrics(async () => {
     const { createMetrics } = await import('./metrics.js');
-    return createMetrics(identity, deps.metricReaders);
+    const counters = deps.droppedLogLines ? { droppedLogLines: deps.droppedLogLines } : {};
+    return createMetrics(identity, deps.metricReaders, counters);
   });
   const handler = createHttpApp({
     config,

@@ -59,8 +59,8 @@ describe('buffered log destination', () => {
     dest.close();
   });
 
-  it('finishes partial writes and waits out EAGAIN without losing or reordering bytes', () => {
-    const fd = fakeFd(['half', 'EAGAIN', 'all']);
+  it('keeps what a slow reader did not take (EAGAIN, partial write) and writes it first, never waiting', () => {
+    const fd = fakeFd(['half', 'EAGAIN', 'all', 'all']);
     const pauses: number[] = [];
     const dest = bufferedLogDestination({
       ...options,
@@ -70,8 +70,27 @@ describe('buffered log destination', () => {
     dest.write('first line é\n');
     dest.write('second line\n');
     dest.flushSync();
-    expect(fd.text()).toBe('first line é\nsecond line\n');
-    expect(pauses).toEqual([1]);
+    expect(pauses).toEqual([]);
+    expect(dest.pending()).toBeGreaterThan(0);
+    dest.write('third\n');
+    dest.flushSync();
+    expect(fd.text()).toBe('first line é\nsecond line\nthird\n');
+    expect(dest.dropped()).toBe(0);
+    dest.close();
+  });
+
+  it('waits for a slow reader only when asked to (the exit flush), and for a bounded time', () => {
+    const fd = fakeFd(['EAGAIN', 'EAGAIN', 'all']);
+    const pauses: number[] = [];
+    const dest = bufferedLogDestination({
+      ...options,
+      writer: fd.writer,
+      pause: (ms) => pauses.push(ms),
+    });
+    dest.write('last words\n');
+    dest.flushSync(50);
+    expect(pauses).toEqual([1, 1]);
+    expect(fd.text()).toBe('last words\n');
     dest.close();
   });
 
@@ -87,25 +106,36 @@ describe('buffered log destination', () => {
     dest.close();
   });
 
-  it('drops a batch after maxStallMs of EAGAIN, then says how many lines were lost', () => {
-    const fd = fakeFd(Array.from({ length: 30 }, () => 'EAGAIN' as const));
-    const pauses: number[] = [];
+  it('holds at most maxHeld characters while the reader is stuck, drops and counts the rest, then reports them', () => {
+    const fd = fakeFd(Array.from({ length: 6 }, () => 'EAGAIN' as const));
     const dest = bufferedLogDestination({
       ...options,
-      maxStallMs: 25,
+      bufferSize: 10,
+      maxHeld: 30,
       writer: fd.writer,
-      pause: (ms) => pauses.push(ms),
+      droppedLine: (dropped, total) => `dropped ${dropped} of ${total}\n`,
     });
-    dest.write('one\n');
-    dest.write('two\n');
-    dest.flushSync();
+    for (let i = 0; i < 10; i++) dest.write(`line ${i}\n`); // 7 characters each
+    expect(dest.pending()).toBeLessThanOrEqual(30);
+    expect(dest.dropped()).toBe(6);
+    for (let i = 0; i < 5; i++) dest.flushSync(); // the reader stays stuck: nothing is lost
     expect(fd.chunks).toEqual([]);
-    expect(pauses).toHaveLength(25);
-    dest.write('three\n');
-    dest.flushSync(); // the remaining EAGAINs are waited out; then the write succeeds
-    const lines = fd.text().trimEnd().split('\n');
-    expect(JSON.parse(lines[0] ?? '')).toMatchObject({ level: 40, dropped: 2 });
-    expect(lines.slice(1)).toEqual(['three']);
+    dest.flushSync(); // the reader is back
+    expect(fd.text()).toBe('line 0\nline 1\nline 2\nline 3\ndropped 6 of 6\n');
+    dest.write('line 10\n');
+    dest.flushSync();
+    expect(fd.text().endsWith('dropped 6 of 6\nline 10\n')).toBe(true);
+    dest.close();
+  });
+
+  it('counts lines written after the reader is gone as dropped', () => {
+    const fd = fakeFd(['EPIPE']);
+    const dest = bufferedLogDestination({ ...options, writer: fd.writer });
+    dest.write('a\n');
+    dest.write('b\n');
+    dest.flushSync();
+    dest.write('c\n');
+    expect(dest.dropped()).toBe(3);
     dest.close();
   });
 

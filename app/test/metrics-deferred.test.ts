@@ -9,7 +9,7 @@ function fakeMetrics(): Metrics & { records: unknown[][] } {
     recordRequest: (...args) => {
       records.push(args);
     },
-    render: async () => `records ${records.length}`,
+    render: async () => Buffer.from(`records ${records.length}`),
     shutdown: async () => {},
   };
 }
@@ -31,7 +31,7 @@ describe('deferMetrics', () => {
       ['GET', 'unmatched', 404, 0.02],
       ['HEAD', '/', 200, 0.03],
     ]);
-    expect(await rendered).toBe('records 2');
+    expect((await rendered).toString()).toBe('records 2');
   });
 
   it('drops and counts measurements beyond the buffer bound', async () => {
