@@ -11,7 +11,7 @@ import type { Metrics } from './metrics.js';
 import { prefersHtml } from './negotiate.js';
 import { identityHtml, identityJson } from './pages.js';
 import { requestIdFrom } from './request-id.js';
-import { matchRoute } from './routes.js';
+import { matchRoute, metricMethod } from './routes.js';
 
 /** Largest request body accepted (and ignored); larger or unknown-length bodies get 413. */
 export const MAX_BODY_BYTES = 1024;
@@ -69,7 +69,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
     ex: Exchange,
     status: number,
     type: string,
-    body: string,
+    body: string | Buffer,
     extra?: Record<string, string>,
   ): void {
     if (ex.done) return;
@@ -96,7 +96,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
 
   function finish(ex: Exchange, status: number): void {
     const seconds = (performance.now() - ex.start) / 1000;
-    metrics.recordRequest(ex.method, ex.route, status, seconds);
+    metrics.recordRequest(metricMethod(ex.method), ex.route, status, seconds);
     accessLog?.({
       method: ex.method,
       route: ex.route,

@@ -17,6 +17,9 @@ export const DURATION_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ];
 
+/** How long a rendered `/metrics` answer is reused: scrapes in between cost a copy of the bytes. */
+export const METRICS_CACHE_MS = 500;
+
 /** Builds further readers (e.g. OTLP) that also export what `producers` produce. */
 export type ExtraReaders = (producers: MetricProducer[]) => Promise<MetricReader[]>;
 
@@ -33,12 +36,21 @@ export interface MetricsIdentity {
   region: string;
 }
 
+/** Counters kept outside the metrics SDK, read at each collection. */
+export interface ExternalCounters {
+  /** Log lines dropped because stdout was not read fast enough. */
+  droppedLogLines?: () => number;
+}
+
 /** What the HTTP layer needs from metrics. */
 export interface Metrics {
   /** Records one finished request; `route` must be a template, never a raw path. */
   recordRequest(method: string, route: string, status: number, seconds: number): void;
-  /** Renders every metric in the Prometheus text format. */
-  render(): Promise<string>;
+  /**
+   * Every metric in the Prometheus text format, rendered at most once per
+   * {@link METRICS_CACHE_MS} (concurrent scrapes share one rendering).
+   */
+  render(): Promise<Buffer>;
   shutdown(): Promise<void>;
 }
 
@@ -53,6 +65,8 @@ export interface Metrics {
 export async function createMetrics(
   identity: MetricsIdentity,
   extraReaders: ExtraReaders = async () => [],
+  counters: ExternalCounters = {},
+  now: () => number = Date.now,
 ): Promise<Metrics> {
   const resource = resourceFromAttributes({
     'service.name': 'demo-app',
@@ -70,15 +84,28 @@ export async function createMetrics(
     resource,
     readers: [reader, ...(await extraReaders([producer]))],
   });
-  registerRuntimeGauges(provider);
+  registerRuntimeGauges(provider, counters);
   const serializer = new PrometheusSerializer('', false, undefined, false, true);
+  let cached: { at: number; text: Promise<Buffer> } | undefined;
+  const renderNow = async () => {
+    const { resourceMetrics } = await reader.collect();
+    return Buffer.from(serializer.serialize(resourceMetrics), 'utf8');
+  };
 
   return {
     recordRequest: (method, route, status, seconds) =>
       requests.record(method, route, status, seconds),
-    async render() {
-      const { resourceMetrics } = await reader.collect();
-      return serializer.serialize(resourceMetrics);
+    render() {
+      const at = now();
+      if (cached === undefined || at - cached.at >= METRICS_CACHE_MS || at < cached.at) {
+        const text = renderNow();
+        cached = { at, text };
+        // A failed rendering is not reused.
+        text.catch(() => {
+          if (cached?.text === text) cached = undefined;
+        });
+      }
+      return cached.text;
     },
     shutdown: () => provider.shutdown(),
   };
@@ -131,7 +158,7 @@ function requestsCollection(
   };
 }
 
-function registerRuntimeGauges(provider: MeterProvider): void {
+function registerRuntimeGauges(provider: MeterProvider, counters: ExternalCounters): void {
   const meter = provider.getMeter('demo-app.runtime');
   const loop = monitorEventLoopDelay({ resolution: 20 });
   loop.enable();
@@ -147,6 +174,14 @@ function registerRuntimeGauges(provider: MeterProvider): void {
     unit: 'By',
     description: 'Resident set size of the process.',
   });
+  const droppedLogLines = counters.droppedLogLines;
+  if (droppedLogLines !== undefined) {
+    meter
+      .createObservableCounter('log.lines.dropped', {
+        description: 'Log lines dropped because stdout was not read fast enough.',
+      })
+      .addCallback((result) => result.observe(droppedLogLines()));
+  }
   meter.addBatchObservableCallback(
     (result) => {
       result.observe(delay, loop.percentile(50) / 1e9, { quantile: 'p50' });

@@ -1,6 +1,15 @@
+/**
+ * Default most series: every route × GET/HEAD × the statuses the service answers (including each
+ * `/error?code=5xx`) fits, with room for 405s of other methods.
+ */
+export const DEFAULT_MAX_SERIES = 300;
+
 /** One series of the request-duration histogram: its attributes and what was recorded. */
 export interface HistogramSeries {
-  /** `http.request.method`, `http.response.status_code`, `http.route` (in this order). */
+  /**
+   * `http.request.method`, `http.response.status_code`, `http.route` (in this order), or only
+   * `otel.metric.overflow` for the overflow series.
+   */
   readonly attributes: Readonly<Record<string, string | number>>;
   /** Per-bucket counts (not cumulative); the last one is the overflow bucket (+Inf). */
   readonly counts: number[];
@@ -20,28 +29,35 @@ export interface HistogramSeries {
  */
 export class RequestHistogram {
   private readonly series = new Map<string, HistogramSeries>();
+  private overflow: HistogramSeries | undefined;
 
-  constructor(readonly boundaries: readonly number[]) {}
+  /**
+   * `maxSeries` bounds the series count whatever the input: once reached, new attribute sets are
+   * all recorded into one series labelled `otel.metric.overflow="true"` (the OpenTelemetry SDK's
+   * cardinality-limit convention), so a scrape never grows past it.
+   */
+  constructor(
+    readonly boundaries: readonly number[],
+    readonly maxSeries = DEFAULT_MAX_SERIES,
+  ) {}
 
   record(method: string, route: string, status: number, seconds: number): void {
     if (Number.isNaN(seconds)) return;
     const key = `${method} ${status} ${route}`;
     let s = this.series.get(key);
     if (s === undefined) {
-      s = {
+      if (this.series.size >= this.maxSeries) {
+        this.overflow ??= this.newSeries({ 'otel.metric.overflow': 'true' });
+        s = this.overflow;
+      } else {
         // Insertion order is the label order in the Prometheus output (alphabetical here).
-        attributes: Object.freeze({
+        s = this.newSeries({
           'http.request.method': method,
           'http.response.status_code': status,
           'http.route': route,
-        }),
-        counts: new Array<number>(this.boundaries.length + 1).fill(0),
-        sum: 0,
-        count: 0,
-        min: Number.POSITIVE_INFINITY,
-        max: Number.NEGATIVE_INFINITY,
-      };
-      this.series.set(key, s);
+        });
+        this.series.set(key, s);
+      }
     }
     const bounds = this.boundaries;
     let i = 0;
@@ -55,6 +71,19 @@ export class RequestHistogram {
 
   /** Copies of every series recorded so far (safe to hand out: later records do not change them). */
   snapshot(): HistogramSeries[] {
-    return [...this.series.values()].map((s) => ({ ...s, counts: [...s.counts] }));
+    const all = [...this.series.values()];
+    if (this.overflow !== undefined) all.push(this.overflow);
+    return all.map((s) => ({ ...s, counts: [...s.counts] }));
+  }
+
+  private newSeries(attributes: Record<string, string | number>): HistogramSeries {
+    return {
+      attributes: Object.freeze(attributes),
+      counts: new Array<number>(this.boundaries.length + 1).fill(0),
+      sum: 0,
+      count: 0,
+      min: Number.POSITIVE_INFINITY,
+      max: Number.NEGATIVE_INFINITY,
+    };
   }
 }

@@ -68,3 +68,28 @@ const STATIC: Record<FixedRoute, RouteMatch> = {
   '/metrics': found('/metrics'),
   unmatched: Object.freeze({ kind: 'not-found', route: 'unmatched' }),
 };
+
+/**
+ * Methods recorded as themselves in `http.request.method`: those of RFC 9110 and PATCH (RFC 5789),
+ * the OpenTelemetry HTTP semantic conventions' default set of known methods.
+ */
+const KNOWN_METHODS: ReadonlySet<string> = new Set([
+  'CONNECT',
+  'DELETE',
+  'GET',
+  'HEAD',
+  'OPTIONS',
+  'PATCH',
+  'POST',
+  'PUT',
+  'TRACE',
+]);
+
+/**
+ * The `http.request.method` value of a request: the method if known, else `_OTHER` (semconv:
+ * https://opentelemetry.io/docs/specs/semconv/http/http-spans/ — "http.request.method"), so a
+ * client cannot mint label values. Case-sensitive, as methods are.
+ */
+export function metricMethod(method: string): string {
+  return KNOWN_METHODS.has(method) ? method : '_OTHER';
+}

@@ -82,3 +82,28 @@ describe('/metrics after traffic', () => {
     expect(text).toMatch(/^process_memory_usage /m);
   });
 });
+
+describe('/metrics rendering', () => {
+  it('renders at most once per METRICS_CACHE_MS; concurrent scrapes share one rendering', async () => {
+    const { createMetrics, METRICS_CACHE_MS } = await import('../src/metrics.js');
+    let clock = 1_000_000;
+    const metrics = await createMetrics(
+      { version: 'v', pod: 'p', region: 'r' },
+      undefined,
+      {},
+      () => clock,
+    );
+    metrics.recordRequest('GET', '/', 200, 0.01);
+    const [a, b] = await Promise.all([metrics.render(), metrics.render()]);
+    expect(a).toBe(b);
+    metrics.recordRequest('GET', '/', 200, 0.01);
+    clock += METRICS_CACHE_MS - 1;
+    expect(await metrics.render()).toBe(a);
+    clock += 1;
+    const fresh = (await metrics.render()).toString();
+    expect(fresh).toContain(
+      'http_server_request_duration_count{http_request_method="GET",http_response_status_code="200",http_route="/"} 2',
+    );
+    await metrics.shutdown();
+  });
+});

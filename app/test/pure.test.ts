@@ -6,7 +6,7 @@ import { errorCodeFrom } from '../src/http-app.js';
 import { prefersHtml } from '../src/negotiate.js';
 import { escapeHtml, identityHtml, identityJson } from '../src/pages.js';
 import { requestIdFrom } from '../src/request-id.js';
-import { matchRoute } from '../src/routes.js';
+import { matchRoute, metricMethod } from '../src/routes.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -169,5 +169,20 @@ describe('pages', () => {
     expect(html).toContain('demo:&lt;1&gt;');
     expect(html).not.toContain('<1>');
     expect(escapeHtml(`&"'`)).toBe('&amp;&quot;&#39;');
+  });
+});
+
+describe('metricMethod', () => {
+  it('keeps the known methods and turns any other into _OTHER', () => {
+    expect(['GET', 'HEAD', 'POST', 'PATCH', 'TRACE'].map(metricMethod)).toEqual([
+      'GET',
+      'HEAD',
+      'POST',
+      'PATCH',
+      'TRACE',
+    ]);
+    expect(['PROPFIND', 'M-SEARCH', 'get', 'QUERY', ''].map(metricMethod)).toEqual(
+      Array(5).fill('_OTHER'),
+    );
   });
 });

@@ -54,3 +54,19 @@ describe('request histogram', () => {
     expect(h.snapshot()[0]).toMatchObject({ counts: [2, 0], count: 2 });
   });
 });
+
+describe('request histogram bounds', () => {
+  it('records new attribute sets past maxSeries into one overflow series', () => {
+    const h = new RequestHistogram([1], 2);
+    h.record('GET', '/', 200, 0.5);
+    h.record('GET', '/', 500, 0.5);
+    h.record('GET', '/', 501, 0.5);
+    h.record('HEAD', '/', 502, 2);
+    h.record('GET', '/', 200, 0.5); // an existing series still counts as itself
+    expect(h.snapshot().map((s) => [s.attributes, s.count])).toEqual([
+      [{ 'http.request.method': 'GET', 'http.response.status_code': 200, 'http.route': '/' }, 2],
+      [{ 'http.request.method': 'GET', 'http.response.status_code': 500, 'http.route': '/' }, 1],
+      [{ 'otel.metric.overflow': 'true' }, 2],
+    ]);
+  });
+});
