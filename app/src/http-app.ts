@@ -23,7 +23,16 @@ export interface HttpAppDeps {
   metrics: Metrics;
   /** Uniform [0,1) source for fault injection; `Math.random` in production. */
   random: Random;
+  /**
+   * Answers on one keep-alive connection before it is closed (`Connection: close` on the last):
+   * spreads a long-lived client over pods as they scale. Node's own `maxRequestsPerSocket` only
+   * sets the header and answers later requests 503 without closing, so it is counted here.
+   */
+  maxRequestsPerSocket?: number;
 }
+
+const SERVED = Symbol('answers on this connection');
+type CountedSocket = { [SERVED]?: number };
 
 export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -64,6 +73,16 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
     latencyRate: config.faultLatencyRate,
   };
   const accessLog = createAccessLog(logger, config.accessLogLevel);
+  const maxPerSocket = deps.maxRequestsPerSocket ?? 0;
+
+  /** True when this answer is the last one its connection may carry. */
+  function lastOnSocket(req: IncomingMessage): boolean {
+    if (maxPerSocket <= 0) return false;
+    const socket = req.socket as unknown as CountedSocket;
+    const served = (socket[SERVED] ?? 0) + 1;
+    socket[SERVED] = served;
+    return served >= maxPerSocket;
+  }
 
   function send(
     ex: Exchange,
@@ -86,7 +105,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
         'content-security-policy': type === HTML_TYPE ? HTML_CSP : JSON_CSP,
         'x-request-id': ex.requestId,
       };
-      if (lifecycle.draining) headers.connection = 'close';
+      if (lifecycle.draining || lastOnSocket(ex.req)) headers.connection = 'close';
       if (extra !== undefined) Object.assign(headers, extra);
       res.writeHead(status, headers);
       res.end(body);

@@ -1,38 +1,58 @@
 import { createServer, type Server } from 'node:http';
 import type { RequestHandler } from './http-app.js';
 
-/** Limits of the HTTP listener (bounded headers, slow-client timeouts, keep-alive). */
+/** Limits of the HTTP listener (bounded headers, slow-client timeouts, keep-alive, connections). */
 export interface ServerLimits {
   maxHeaderSize: number;
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** How often Node checks the headers and request timeouts (its default is 30 s). */
+  connectionsCheckingIntervalMs: number;
+  /** Open connections past which new ones are closed at once. */
+  maxConnections: number;
+  /**
+   * Answers on one keep-alive connection before it is closed (`Connection: close`); applied by
+   * the request handler (http-app.ts), because Node's `server.maxRequestsPerSocket` only sets the
+   * header and answers 503 afterwards without closing.
+   */
+  maxRequestsPerSocket: number;
 }
 
 /**
- * Limits for a service whose slowest legitimate answer takes `longestResponseMs`.
- * keep-alive outlives common load-balancer idle timeouts (60 s) so the proxy closes first.
+ * Limits for a service that accepts at most `maxConnections` connections. Every request is a
+ * bodyless GET (bodies over 1 KiB are refused), so a client has 5 s to send its headers and 10 s
+ * for the whole request; Node's request timeout covers receiving the request only, not a slow
+ * answer such as `/delay`. Timeouts are checked every second, so a slowloris connection is closed
+ * within ≈ 6 s instead of Node's default ≈ 30 s (headers timeout 60 s, checked every 30 s).
+ * Keep-alive outlives common load-balancer idle timeouts (60 s) so the proxy closes first.
  */
-export function serverLimits(longestResponseMs: number): ServerLimits {
+export function serverLimits(maxConnections: number): ServerLimits {
   return {
     maxHeaderSize: 16 * 1024,
-    headersTimeoutMs: 10_000,
-    requestTimeoutMs: Math.max(30_000, longestResponseMs + 10_000),
+    headersTimeoutMs: 5_000,
+    requestTimeoutMs: 10_000,
     keepAliveTimeoutMs: 65_000,
+    connectionsCheckingIntervalMs: 1_000,
+    maxConnections,
+    maxRequestsPerSocket: 1000,
   };
 }
 
 export function createHttpServer(handler: RequestHandler, limits: ServerLimits): Server {
   // Node's own clientError handling answers 431 (headers too large), 408 and 400.
-  return createServer(
+  const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderSize,
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
       keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
     },
     handler,
   );
+  server.maxConnections = limits.maxConnections;
+  return server;
 }
 
 /** Starts listening; resolves with the bound port (useful when `port` is 0). */

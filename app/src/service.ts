@@ -43,14 +43,16 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<S
     const counters = deps.droppedLogLines ? { droppedLogLines: deps.droppedLogLines } : {};
     return createMetrics(identity, deps.metricReaders, counters);
   });
+  const limits = serverLimits(config.maxConnections);
   const handler = createHttpApp({
     config,
     lifecycle,
     logger: deps.logger,
     metrics,
     random: deps.random ?? Math.random,
+    maxRequestsPerSocket: limits.maxRequestsPerSocket,
   });
-  const server = createHttpServer(handler, serverLimits(config.maxDelayMs + config.faultLatencyMs));
+  const server = createHttpServer(handler, limits);
   const port = await listen(server, config.port, config.host);
   deps.logger.info({ host: config.host, port, region: config.awsRegion }, 'listening');
   // Lines are buffered (logger.ts); lifecycle lines are written at once, supervisors wait for them.

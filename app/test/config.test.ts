@@ -21,7 +21,9 @@ describe('parseConfig', () => {
       shutdownDelayMs: 5000,
       shutdownTimeoutMs: 10000,
       maxDelayMs: 10000,
+      maxConnections: 1024,
       otlpEndpoint: undefined,
+      otlpIntervalMs: 15000,
     });
   });
 
@@ -43,7 +45,9 @@ describe('parseConfig', () => {
         SHUTDOWN_DELAY_MS: '300',
         SHUTDOWN_TIMEOUT_MS: '2000',
         MAX_DELAY_MS: '500',
+        MAX_CONNECTIONS: '50',
         OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318',
+        OTEL_METRIC_EXPORT_INTERVAL: '1000',
       },
       defaults,
     );
@@ -63,7 +67,9 @@ describe('parseConfig', () => {
       shutdownDelayMs: 300,
       shutdownTimeoutMs: 2000,
       maxDelayMs: 500,
+      maxConnections: 50,
       otlpEndpoint: 'http://collector:4318',
+      otlpIntervalMs: 1000,
     });
   });
 
@@ -85,6 +91,11 @@ describe('parseConfig', () => {
     ['SHUTDOWN_DELAY_MS', '5s', 'milliseconds'],
     ['LOG_LEVEL', 'verbose', 'one of fatal'],
     ['ACCESS_LOG_LEVEL', 'loud', 'one of fatal'],
+    ['MAX_CONNECTIONS', '0', 'connections >= 1'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'collector:4318', 'http:// or https:// URL'],
+    ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url', 'http:// or https:// URL'],
+    ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'ftp://collector/v1/metrics', 'http:// or https://'],
+    ['OTEL_METRIC_EXPORT_INTERVAL', '10', 'milliseconds 100-3600000'],
   ])('rejects %s=%s naming the variable', (name, value, expected) => {
     let caught: unknown;
     try {
