@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { bufferedStdout, createLogger, LOG_EXIT_WAIT_MS } from './logger.js';
 import type { ExtraReaders } from './metrics.js';
+import { StartError } from './server.js';
 import { startService } from './service.js';
 
 // Entry point: only wiring. Validate config, build the service, hook signals.
@@ -45,7 +46,13 @@ process.on('exit', flushLogs);
 const metricReaders: ExtraReaders | undefined =
   config.otlpEndpoint === undefined
     ? undefined
-    : async (producers) => [await (await import('./otlp.js')).createOtlpReader(producers)];
+    : async (producers) => [
+        await (await import('./otlp.js')).createOtlpReader(producers, {
+          intervalMs: config.otlpIntervalMs,
+          onFailure: (failures, reason) =>
+            logger.warn({ failures, reason }, 'metrics export failed'),
+        }),
+      ];
 
 const exit = (code: number) => {
   flushLogs();
@@ -79,6 +86,12 @@ try {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 } catch (error) {
-  logger.fatal({ err: error }, 'failed to start');
+  if (error instanceof StartError) {
+    // An expected cause (address in use, unknown HOST...): what to fix, without a stack trace.
+    const { code, host, port, message } = error;
+    logger.fatal({ code, host, port, reason: message }, 'failed to start');
+  } else {
+    logger.fatal({ err: error }, 'failed to start');
+  }
   exit(1);
 }

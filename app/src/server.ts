@@ -55,12 +55,50 @@ export function createHttpServer(handler: RequestHandler, limits: ServerLimits):
   return server;
 }
 
-/** Starts listening; resolves with the bound port (useful when `port` is 0). */
+/** A start-up failure with a known cause (the address), logged without a stack trace. */
+export class StartError extends Error {
+  constructor(
+    readonly code: string,
+    readonly host: string,
+    readonly port: number,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'StartError';
+  }
+}
+
+/** What an expected `listen` failure means, naming the variable to fix; undefined if unexpected. */
+export function listenFailure(code: string, host: string, port: number): string | undefined {
+  switch (code) {
+    case 'EADDRINUSE':
+      return `${host}:${port} is already in use (PORT)`;
+    case 'EADDRNOTAVAIL':
+      return `HOST=${host} is not an address of this machine`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EAI_NONAME':
+      return `HOST=${host} does not resolve to an address`;
+    case 'EACCES':
+      return `no permission to listen on ${host}:${port} (PORT below 1024 needs privileges)`;
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * Starts listening; resolves with the bound port (useful when `port` is 0). An expected failure
+ * (address in use, unknown host...) rejects with a {@link StartError}; others as they are.
+ */
 export function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const onError = (error: NodeJS.ErrnoException) => {
+      const reason = listenFailure(error.code ?? '', host, port);
+      reject(reason === undefined ? error : new StartError(error.code ?? '', host, port, reason));
+    };
+    server.once('error', onError);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', onError);
       const address = server.address();
       resolve(typeof address === 'object' && address !== null ? address.port : port);
     });

@@ -5,8 +5,10 @@ import { decideFault } from '../src/fault.js';
 import { errorCodeFrom } from '../src/http-app.js';
 import { prefersHtml } from '../src/negotiate.js';
 import { escapeHtml, identityHtml, identityJson } from '../src/pages.js';
+import { rateLimited } from '../src/rate-limit.js';
 import { requestIdFrom } from '../src/request-id.js';
 import { matchRoute, metricMethod } from '../src/routes.js';
+import { listenFailure } from '../src/server.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -37,6 +39,9 @@ describe('prefersHtml', () => {
     ['text/html;q=0.5, application/json', false],
     ['application/json;q=0.5, text/html', true],
     ['text/html;q=0', false],
+    ['TEXT/HTML', true],
+    ['Text/Html;Q=0.5, application/json', false],
+    ['APPLICATION/JSON;q=0.5, TEXT/HTML', true],
   ])('%j → %s', (accept, html) => {
     expect(prefersHtml(accept)).toBe(html);
   });
@@ -184,5 +189,41 @@ describe('metricMethod', () => {
     expect(['PROPFIND', 'M-SEARCH', 'get', 'QUERY', ''].map(metricMethod)).toEqual(
       Array(5).fill('_OTHER'),
     );
+  });
+});
+
+describe('rateLimited', () => {
+  it('reports the first event at once, then at most once per interval with the count', () => {
+    let clock = 0;
+    const reports: [number, string][] = [];
+    const report = rateLimited<string>(
+      1000,
+      (count, latest) => reports.push([count, latest]),
+      () => clock,
+    );
+    report('a');
+    clock = 10;
+    report('b');
+    clock = 999;
+    report('c');
+    expect(reports).toEqual([[1, 'a']]);
+    clock = 1000;
+    report('d');
+    expect(reports).toEqual([
+      [1, 'a'],
+      [3, 'd'],
+    ]);
+  });
+});
+
+describe('listenFailure', () => {
+  it('explains expected listen errors naming what to change', () => {
+    expect(listenFailure('EADDRINUSE', '0.0.0.0', 8080)).toBe(
+      '0.0.0.0:8080 is already in use (PORT)',
+    );
+    expect(listenFailure('ENOTFOUND', 'nope', 8080)).toContain('HOST=nope');
+    expect(listenFailure('EADDRNOTAVAIL', '10.9.9.9', 8080)).toContain('HOST=10.9.9.9');
+    expect(listenFailure('EACCES', '0.0.0.0', 80)).toContain('PORT');
+    expect(listenFailure('EMFILE', '0.0.0.0', 8080)).toBeUndefined();
   });
 });

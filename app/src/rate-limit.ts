@@ -1,0 +1,22 @@
+/**
+ * Reports an event at most once per `intervalMs`: the first occurrence at once, later ones counted
+ * and reported with the next occurrence after the interval (`count` includes the suppressed ones).
+ * Pure over the injected clock.
+ */
+export function rateLimited<T>(
+  intervalMs: number,
+  report: (count: number, latest: T) => void,
+  now: () => number = Date.now,
+): (event: T) => void {
+  let last = Number.NEGATIVE_INFINITY;
+  let pending = 0;
+  return (event) => {
+    pending++;
+    const at = now();
+    if (at - last < intervalMs) return;
+    last = at;
+    const count = pending;
+    pending = 0;
+    report(count, event);
+  };
+}
