@@ -6,6 +6,7 @@ export type HttpErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'REQUESTED_ERROR'
   | 'FAULT_INJECTED'
+  | 'TOO_MANY_REQUESTS'
   | 'INTERNAL';
 
 /**

@@ -10,8 +10,16 @@ import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { prefersHtml } from './negotiate.js';
 import { identityHtml, identityJson } from './pages.js';
+import { tokenBucket } from './rate-limit.js';
 import { requestIdFrom } from './request-id.js';
 import { matchRoute, metricMethod } from './routes.js';
+
+/**
+ * Most `/metrics` answers per second (bursts of as many): a scrape can be hundreds of KiB, so
+ * clients pulling it as fast as they can would otherwise take the CPU from probes and traffic.
+ * Prometheus scrapes a target every few seconds at most; past the limit the answer is a small 429.
+ */
+export const METRICS_PER_SECOND = 20;
 
 /** Largest request body accepted (and ignored); larger or unknown-length bodies get 413. */
 export const MAX_BODY_BYTES = 1024;
@@ -74,6 +82,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
   };
   const accessLog = createAccessLog(logger, config.accessLogLevel);
   const maxPerSocket = deps.maxRequestsPerSocket ?? 0;
+  const scrapeAllowed = tokenBucket(METRICS_PER_SECOND, METRICS_PER_SECOND);
 
   /** True when this answer is the last one its connection may carry. */
   function lastOnSocket(req: IncomingMessage): boolean {
@@ -128,7 +137,12 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
 
   function sendError(ex: Exchange, error: unknown): void {
     if (error instanceof HttpError) {
-      const extra = error.status === 405 ? { allow: 'GET, HEAD' } : undefined;
+      const extra: Record<string, string> | undefined =
+        error.status === 405
+          ? { allow: 'GET, HEAD' }
+          : error.status === 429
+            ? { 'retry-after': '1' }
+            : undefined;
       send(ex, error.status, JSON_TYPE, errorBody(error.code, error.message), extra);
       return;
     }
@@ -193,6 +207,13 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
         else send(ex, 503, JSON_TYPE, JSON.stringify({ status: lifecycle.phase }));
         return;
       case '/metrics':
+        if (!scrapeAllowed()) {
+          throw new HttpError(
+            429,
+            'TOO_MANY_REQUESTS',
+            `at most ${METRICS_PER_SECOND} scrapes per second`,
+          );
+        }
         metrics.render().then(
           (text) => send(ex, 200, METRICS_TYPE, text),
           (error: unknown) => sendError(ex, error),

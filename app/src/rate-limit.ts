@@ -20,3 +20,24 @@ export function rateLimited<T>(
     report(count, event);
   };
 }
+
+/**
+ * A token bucket: allows `perSecond` events a second on average and bursts of up to `burst`;
+ * returns whether this event is allowed. Pure over the injected clock (ms).
+ */
+export function tokenBucket(
+  perSecond: number,
+  burst: number,
+  now: () => number = Date.now,
+): () => boolean {
+  let tokens = burst;
+  let last = now();
+  return () => {
+    const at = now();
+    tokens = Math.min(burst, tokens + (Math.max(0, at - last) * perSecond) / 1000);
+    last = at;
+    if (tokens < 1) return false;
+    tokens -= 1;
+    return true;
+  };
+}

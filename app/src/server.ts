@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { RequestHandler } from './http-app.js';
 
 /** Limits of the HTTP listener (bounded headers, slow-client timeouts, keep-alive, connections). */
@@ -9,7 +10,7 @@ export interface ServerLimits {
   keepAliveTimeoutMs: number;
   /** How often Node checks the headers and request timeouts (its default is 30 s). */
   connectionsCheckingIntervalMs: number;
-  /** Open connections past which new ones are closed at once. */
+  /** Most open connections (see {@link guardConnections}). */
   maxConnections: number;
   /**
    * Answers on one keep-alive connection before it is closed (`Connection: close`); applied by
@@ -40,6 +41,7 @@ export function serverLimits(maxConnections: number): ServerLimits {
 }
 
 export function createHttpServer(handler: RequestHandler, limits: ServerLimits): Server {
+  const connections = new ConnectionGuard(limits.maxConnections);
   // Node's own clientError handling answers 431 (headers too large), 408 and 400.
   const server = createServer(
     {
@@ -49,10 +51,54 @@ export function createHttpServer(handler: RequestHandler, limits: ServerLimits):
       keepAliveTimeout: limits.keepAliveTimeoutMs,
       connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
     },
-    handler,
+    (req, res) => {
+      connections.served(req.socket);
+      handler(req, res);
+    },
   );
-  server.maxConnections = limits.maxConnections;
+  server.on('connection', (socket: Socket) => connections.opened(socket));
   return server;
+}
+
+/**
+ * Keeps at most `max` connections open. Past it, a new connection evicts the oldest one that has
+ * not yet sent a complete request (a slowloris socket, or a client that connected and went
+ * quiet); only when every open connection has been served is the new one closed instead. So a
+ * flood of slow sockets costs bounded memory (≈ 10 KiB each) without locking out probes and
+ * proxies, whose requests arrive at once. Node's `server.maxConnections` would refuse newcomers
+ * instead — the kubelet's probes among them — until the slow sockets time out.
+ */
+export class ConnectionGuard {
+  private open = 0;
+  /** Connections without a request yet, oldest first (a Set keeps insertion order). */
+  private readonly fresh = new Set<Socket>();
+  evicted = 0;
+
+  constructor(readonly max: number) {}
+
+  opened(socket: Socket): void {
+    this.open++;
+    socket.once('close', () => {
+      this.open--;
+      this.fresh.delete(socket);
+    });
+    if (this.open > this.max) {
+      const oldest = this.fresh.values().next();
+      if (oldest.done) {
+        socket.destroy();
+        return;
+      }
+      this.fresh.delete(oldest.value);
+      oldest.value.destroy();
+      this.evicted++;
+    }
+    this.fresh.add(socket);
+  }
+
+  /** A request arrived on `socket`: it is no longer a candidate for eviction. */
+  served(socket: Socket): void {
+    this.fresh.delete(socket);
+  }
 }
 
 /** A start-up failure with a known cause (the address), logged without a stack trace. */

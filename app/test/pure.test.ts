@@ -5,7 +5,7 @@ import { decideFault } from '../src/fault.js';
 import { errorCodeFrom } from '../src/http-app.js';
 import { prefersHtml } from '../src/negotiate.js';
 import { escapeHtml, identityHtml, identityJson } from '../src/pages.js';
-import { rateLimited } from '../src/rate-limit.js';
+import { rateLimited, tokenBucket } from '../src/rate-limit.js';
 import { requestIdFrom } from '../src/request-id.js';
 import { matchRoute, metricMethod } from '../src/routes.js';
 import { listenFailure } from '../src/server.js';
@@ -225,5 +225,17 @@ describe('listenFailure', () => {
     expect(listenFailure('EADDRNOTAVAIL', '10.9.9.9', 8080)).toContain('HOST=10.9.9.9');
     expect(listenFailure('EACCES', '0.0.0.0', 80)).toContain('PORT');
     expect(listenFailure('EMFILE', '0.0.0.0', 8080)).toBeUndefined();
+  });
+});
+
+describe('tokenBucket', () => {
+  it('allows a burst, then the average rate', () => {
+    let clock = 0;
+    const allow = tokenBucket(10, 3, () => clock);
+    expect([allow(), allow(), allow(), allow()]).toEqual([true, true, true, false]);
+    clock = 100; // one token back
+    expect([allow(), allow()]).toEqual([true, false]);
+    clock = 10_000; // never more than the burst
+    expect([allow(), allow(), allow(), allow()]).toEqual([true, true, true, false]);
   });
 });
