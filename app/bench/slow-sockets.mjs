@@ -40,9 +40,13 @@ for (let i = 0; i < count; i += BATCH) {
 const trickle = setInterval(() => {
   for (const socket of sockets) socket.write(`x-slow-${Date.now() % 1000}: 1\r\n`);
 }, trickleMs);
-process.stdout.write(`${JSON.stringify({ phase: 'opened', opened, refused, closedByServer, open: sockets.size })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ phase: 'opened', opened, refused, closedByServer, open: sockets.size })}\n`,
+);
 await new Promise((resolve) => setTimeout(resolve, holdMs));
 clearInterval(trickle);
-process.stdout.write(`${JSON.stringify({ phase: 'held', opened, refused, closedByServer, open: sockets.size })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ phase: 'held', opened, refused, closedByServer, open: sockets.size })}\n`,
+);
 for (const socket of sockets) socket.destroy();
 process.exit(0);

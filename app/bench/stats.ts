@@ -24,3 +24,12 @@ export function positiveInt(name: string, value: string | undefined, fallback: n
   }
   return Number(value);
 }
+
+/** The value at quantile `q` (0–1) of `values`, nearest rank; NaN for an empty list. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return (
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? Number.NaN
+  );
+}
