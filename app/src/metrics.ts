@@ -40,6 +40,8 @@ export interface MetricsIdentity {
 export interface ExternalCounters {
   /** Log lines dropped because stdout was not read fast enough. */
   droppedLogLines?: () => number;
+  /** Connections closed because `MAX_CONNECTIONS` were open. */
+  rejectedConnections?: () => number;
 }
 
 /** What the HTTP layer needs from metrics. */
@@ -181,6 +183,14 @@ function registerRuntimeGauges(provider: MeterProvider, counters: ExternalCounte
         description: 'Log lines dropped because stdout was not read fast enough.',
       })
       .addCallback((result) => result.observe(droppedLogLines()));
+  }
+  const rejected = counters.rejectedConnections;
+  if (rejected !== undefined) {
+    meter
+      .createObservableCounter('http.server.connections.rejected', {
+        description: 'Connections closed because MAX_CONNECTIONS were open.',
+      })
+      .addCallback((result) => result.observe(rejected()));
   }
   meter.addBatchObservableCallback(
     (result) => {

@@ -40,8 +40,11 @@ export function serverLimits(maxConnections: number): ServerLimits {
   };
 }
 
-export function createHttpServer(handler: RequestHandler, limits: ServerLimits): Server {
-  const connections = new ConnectionGuard(limits.maxConnections);
+export function createHttpServer(
+  handler: RequestHandler,
+  limits: ServerLimits,
+  connections = new ConnectionGuard(limits.maxConnections),
+): Server {
   // Node's own clientError handling answers 431 (headers too large), 408 and 400.
   const server = createServer(
     {
@@ -72,7 +75,8 @@ export class ConnectionGuard {
   private open = 0;
   /** Connections without a request yet, oldest first (a Set keeps insertion order). */
   private readonly fresh = new Set<Socket>();
-  evicted = 0;
+  /** Connections closed by the limit so far: evicted, or refused when none could be. */
+  rejected = 0;
 
   constructor(readonly max: number) {}
 
@@ -84,13 +88,13 @@ export class ConnectionGuard {
     });
     if (this.open > this.max) {
       const oldest = this.fresh.values().next();
+      this.rejected++;
       if (oldest.done) {
         socket.destroy();
         return;
       }
       this.fresh.delete(oldest.value);
       oldest.value.destroy();
-      this.evicted++;
     }
     this.fresh.add(socket);
   }

@@ -6,7 +6,7 @@ import { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
 import type { ExtraReaders, Metrics } from './metrics.js';
 import { deferMetrics } from './metrics-deferred.js';
-import { createHttpServer, listen, serverLimits } from './server.js';
+import { ConnectionGuard, createHttpServer, listen, serverLimits } from './server.js';
 import { gracefulShutdown } from './shutdown.js';
 
 export interface ServiceDeps {
@@ -38,12 +38,15 @@ export interface Service {
 export async function startService(config: Config, deps: ServiceDeps): Promise<Service> {
   const lifecycle = new Lifecycle();
   const identity = { version: config.version, pod: config.pod, region: config.awsRegion };
+  const limits = serverLimits(config.maxConnections);
+  const connections = new ConnectionGuard(limits.maxConnections);
   const metrics = deferMetrics(async () => {
     const { createMetrics } = await import('./metrics.js');
-    const counters = deps.droppedLogLines ? { droppedLogLines: deps.droppedLogLines } : {};
-    return createMetrics(identity, deps.metricReaders, counters);
+    return createMetrics(identity, deps.metricReaders, {
+      rejectedConnections: () => connections.rejected,
+      ...(deps.droppedLogLines ? { droppedLogLines: deps.droppedLogLines } : {}),
+    });
   });
-  const limits = serverLimits(config.maxConnections);
   const handler = createHttpApp({
     config,
     lifecycle,
@@ -52,7 +55,7 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<S
     random: deps.random ?? Math.random,
     maxRequestsPerSocket: limits.maxRequestsPerSocket,
   });
-  const server = createHttpServer(handler, limits);
+  const server = createHttpServer(handler, limits, connections);
   const port = await listen(server, config.port, config.host);
   deps.logger.info({ host: config.host, port, region: config.awsRegion }, 'listening');
   // Lines are buffered (logger.ts); lifecycle lines are written at once, supervisors wait for them.

@@ -26,7 +26,7 @@ describe('ConnectionGuard', () => {
     expect(destroyed).toEqual(['b']);
     guard.opened(d as Socket); // evicts c
     expect(destroyed).toEqual(['b', 'c']);
-    expect(guard.evicted).toBe(2);
+    expect(guard.rejected).toBe(2);
   });
 
   it('closes the newcomer when every open connection has been served', () => {
@@ -37,6 +37,7 @@ describe('ConnectionGuard', () => {
     guard.served(a as Socket);
     guard.opened(b as Socket);
     expect(destroyed).toEqual(['b']);
+    expect(guard.rejected).toBe(1);
     (a as Socket).destroy();
     const c = fakeSocket('c', destroyed);
     guard.opened(c); // a closed: room again

@@ -46,6 +46,11 @@ describe('slow connections', () => {
       // Probes still get in while the slow sockets hold every slot.
       const during = await timedRequest(`${app.url}/healthz`);
       expect(during.status).toBe(200);
+      const metrics = await timedRequest(`${app.url}/metrics`);
+      const rejected = /^http_server_connections_rejected_total(?:\{[^}]*\})? (\d+)/m.exec(
+        metrics.body,
+      );
+      expect(Number(rejected?.[1])).toBeGreaterThanOrEqual(150);
       expect(all.filter((s) => s.closedAt === undefined).length).toBeGreaterThan(90);
       // The rest never finish their headers: closed by the headers timeout, checked every second.
       for (let i = 0; i < 40 && all.some((s) => s.closedAt === undefined); i++) await sleep(250);
