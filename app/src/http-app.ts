@@ -17,9 +17,13 @@ import { matchRoute, metricMethod } from './routes.js';
 /**
  * Most `/metrics` answers per second (bursts of as many): a scrape can be hundreds of KiB, so
  * clients pulling it as fast as they can would otherwise take the CPU from probes and traffic.
- * Prometheus scrapes a target every few seconds at most; past the limit the answer is a small 429.
+ * A scrape past the rate waits its turn, up to {@link METRICS_MAX_WAIT_MS} (which also slows down
+ * whoever pulls in a loop); past that the answer is a small 429. Prometheus scrapes a target every
+ * few seconds at most.
  */
 export const METRICS_PER_SECOND = 20;
+/** Longest a scrape waits for its turn before it is answered 429. */
+export const METRICS_MAX_WAIT_MS = 1000;
 
 /** Largest request body accepted (and ignored); larger or unknown-length bodies get 413. */
 export const MAX_BODY_BYTES = 1024;
@@ -82,7 +86,7 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
   };
   const accessLog = createAccessLog(logger, config.accessLogLevel);
   const maxPerSocket = deps.maxRequestsPerSocket ?? 0;
-  const scrapeAllowed = tokenBucket(METRICS_PER_SECOND, METRICS_PER_SECOND);
+  const scrapeTurn = tokenBucket(METRICS_PER_SECOND, METRICS_PER_SECOND, METRICS_MAX_WAIT_MS);
 
   /** True when this answer is the last one its connection may carry. */
   function lastOnSocket(req: IncomingMessage): boolean {
@@ -206,19 +210,24 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
         if (lifecycle.ready) send(ex, 200, JSON_TYPE, readyBody);
         else send(ex, 503, JSON_TYPE, JSON.stringify({ status: lifecycle.phase }));
         return;
-      case '/metrics':
-        if (!scrapeAllowed()) {
+      case '/metrics': {
+        const waitMs = scrapeTurn();
+        if (waitMs === undefined) {
           throw new HttpError(
             429,
             'TOO_MANY_REQUESTS',
             `at most ${METRICS_PER_SECOND} scrapes per second`,
           );
         }
-        metrics.render().then(
-          (text) => send(ex, 200, METRICS_TYPE, text),
-          (error: unknown) => sendError(ex, error),
-        );
+        const scrape = () =>
+          metrics.render().then(
+            (text) => send(ex, 200, METRICS_TYPE, text),
+            (error: unknown) => sendError(ex, error),
+          );
+        if (waitMs > 0) later(ex, waitMs, scrape);
+        else void scrape();
         return;
+      }
     }
   }
 

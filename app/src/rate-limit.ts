@@ -22,22 +22,26 @@ export function rateLimited<T>(
 }
 
 /**
- * A token bucket: allows `perSecond` events a second on average and bursts of up to `burst`;
- * returns whether this event is allowed. Pure over the injected clock (ms).
+ * A token bucket that lets callers wait their turn: `perSecond` events a second on average, bursts
+ * of up to `burst`. Each call takes a token and returns how long (ms) to wait before using it — 0
+ * while tokens are left, later ones queue behind those already reserved — or `undefined`, taking
+ * nothing, when that wait would pass `maxWaitMs`. Pure over the injected clock (ms).
  */
 export function tokenBucket(
   perSecond: number,
   burst: number,
+  maxWaitMs: number,
   now: () => number = Date.now,
-): () => boolean {
+): () => number | undefined {
   let tokens = burst;
   let last = now();
   return () => {
     const at = now();
     tokens = Math.min(burst, tokens + (Math.max(0, at - last) * perSecond) / 1000);
     last = at;
-    if (tokens < 1) return false;
+    const waitMs = tokens >= 1 ? 0 : ((1 - tokens) * 1000) / perSecond;
+    if (waitMs > maxWaitMs) return undefined;
     tokens -= 1;
-    return true;
+    return waitMs;
   };
 }

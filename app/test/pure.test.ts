@@ -229,13 +229,14 @@ describe('listenFailure', () => {
 });
 
 describe('tokenBucket', () => {
-  it('allows a burst, then the average rate', () => {
+  it('gives a burst at once, queues later callers behind it, and refuses past maxWaitMs', () => {
     let clock = 0;
-    const allow = tokenBucket(10, 3, () => clock);
-    expect([allow(), allow(), allow(), allow()]).toEqual([true, true, true, false]);
-    clock = 100; // one token back
-    expect([allow(), allow()]).toEqual([true, false]);
+    const turn = tokenBucket(10, 2, 250, () => clock);
+    expect([turn(), turn()]).toEqual([0, 0]);
+    expect([turn(), turn(), turn()]).toEqual([100, 200, undefined]);
+    clock = 300; // the two reservations are used up, one token earned since
+    expect(turn()).toBe(0);
     clock = 10_000; // never more than the burst
-    expect([allow(), allow(), allow(), allow()]).toEqual([true, true, true, false]);
+    expect([turn(), turn(), turn()]).toEqual([0, 0, 100]);
   });
 });
