@@ -34,6 +34,13 @@ export interface BufferedOptions {
   closeWaitMs?: number;
   /** The warning line that ends the first batch written after drops. */
   droppedLine?: (dropped: number, total: number, timeMs: number) => string;
+  /**
+   * Least time between two warning lines (default 10 s): a reader that is slow rather than stuck
+   * gets one line per interval with the count since the previous one, not one per batch.
+   */
+  reportIntervalMs?: number;
+  /** Clock (ms); injectable for tests. */
+  now?: () => number;
   /** Blocks for about `ms` before a retry while waiting for the reader; injectable for tests. */
   pause?: (ms: number) => void;
   /** `fs.writeSync`; injectable for tests. */
@@ -62,8 +69,8 @@ const countLines = (data: Uint8Array) => {
  * fail with `EAGAIN` (or take part of the batch) instead of stopping the event loop. What it does
  * not take stays held, in order (a partly written line is always finished first), and is retried
  * by the timer; while held text is at `maxHeld`, new lines are dropped and counted — never held
- * without bound, never waited for. The first batch that gets written after drops ends with a
- * warning line giving the count. Only {@link LogDestination.close} and an explicit
+ * without bound, never waited for. The first batch written after drops ends with a warning
+ * line giving the count (at most one such line per `reportIntervalMs`). Only {@link LogDestination.close} and an explicit
  * `flushSync(ms)` (the exit path) wait, and only for a bounded time. A closed reader (`EPIPE`) or
  * another write error turns logging off for good (what comes later is counted as dropped).
  */
@@ -72,6 +79,9 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
   const writer = options.writer ?? ((fd: number, data: Uint8Array) => writeSync(fd, data));
   const maxHeld = options.maxHeld ?? 512 * 1024;
   const droppedLine = options.droppedLine ?? defaultDroppedLine;
+  const reportIntervalMs = options.reportIntervalMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  let lastReport = Number.NEGATIVE_INFINITY;
   let held = '';
   /** Bytes of a batch the reader has not taken yet (may start mid-line): written first. */
   let rest: Uint8Array | undefined;
@@ -118,14 +128,16 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
         return;
       }
     }
-    if (held.length === 0 && unreported === 0) {
+    const report = unreported > 0 && now() - lastReport >= reportIntervalMs;
+    if (held.length === 0 && !report) {
       blocked = false;
       return;
     }
     let text = held;
     held = '';
-    if (unreported > 0) {
-      text += droppedLine(unreported, total, Date.now());
+    if (report) {
+      lastReport = now();
+      text += droppedLine(unreported, total, lastReport);
       unreported = 0;
     }
     rest = writeOut(Buffer.from(text, 'utf8'), maxWaitMs);

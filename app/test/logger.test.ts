@@ -128,6 +128,39 @@ describe('buffered log destination', () => {
     dest.close();
   });
 
+  it('writes at most one warning line per reportIntervalMs, with the count since the last one', () => {
+    let clock = 0;
+    const plan: ('all' | 'EAGAIN')[] = [];
+    const fd = fakeFd(plan);
+    const dest = bufferedLogDestination({
+      ...options,
+      bufferSize: 1_000,
+      maxHeld: 10,
+      reportIntervalMs: 1000,
+      now: () => clock,
+      writer: fd.writer,
+      droppedLine: (dropped, total) => `dropped ${dropped} of ${total}\n`,
+    });
+    const round = () => {
+      plan.push('EAGAIN');
+      dest.write('123456\n');
+      dest.flushSync(); // stuck: held
+      dest.write('789012\n'); // over maxHeld: dropped
+      dest.flushSync(); // the reader is back
+    };
+    round();
+    clock = 500;
+    round();
+    expect(fd.text()).toBe('123456\ndropped 1 of 1\n123456\n');
+    clock = 1000; // the warning goes with the next batch: the line dropped in this round is left for later
+    round();
+    expect(fd.text().endsWith('123456\n123456\ndropped 1 of 2\n')).toBe(true);
+    clock = 2000;
+    dest.flushSync();
+    expect(fd.text().endsWith('dropped 1 of 2\ndropped 1 of 3\n')).toBe(true);
+    dest.close();
+  });
+
   it('counts lines written after the reader is gone as dropped', () => {
     const fd = fakeFd(['EPIPE']);
     const dest = bufferedLogDestination({ ...options, writer: fd.writer });
