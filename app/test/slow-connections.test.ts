@@ -53,10 +53,11 @@ describe('slow connections', () => {
       expect(Number(rejected?.[1])).toBeGreaterThanOrEqual(150);
       expect(all.filter((s) => s.closedAt === undefined).length).toBeGreaterThan(90);
       // The rest never finish their headers: closed by the headers timeout, checked every second.
-      for (let i = 0; i < 40 && all.some((s) => s.closedAt === undefined); i++) await sleep(250);
+      for (let i = 0; i < 60 && all.some((s) => s.closedAt === undefined); i++) await sleep(250);
       clearInterval(trickle);
       const lastClosed = Math.max(...all.map((s) => s.closedAt ?? Number.POSITIVE_INFINITY));
-      expect(lastClosed - opened).toBeLessThan(8000);
+      // Headers timeout 5 s, checked every second (before: ≈ 30 s); room for a loaded machine.
+      expect(lastClosed - opened).toBeLessThan(12_000);
       const probe = await timedRequest(`${app.url}/healthz`);
       expect(probe.status).toBe(200);
       expect(await app.stop()).toBe(0);

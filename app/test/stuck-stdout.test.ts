@@ -17,7 +17,8 @@ describe('stdout that nobody reads', () => {
       const probes = [];
       for (let i = 0; i < 20; i++) probes.push(await timedRequest(`${app.url}/healthz`));
       expect(probes.map((p) => p.status)).toEqual(Array(20).fill(200));
-      expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(500);
+      // Blocked, the old code never answered; 1 s leaves room for a loaded test machine.
+      expect(Math.max(...probes.map((p) => p.ms))).toBeLessThan(1000);
       const metrics = await timedRequest(`${app.url}/metrics`);
       const dropped = /^log_lines_dropped_total(?:\{[^}]*\})? (\d+)/m.exec(metrics.body);
       expect(Number(dropped?.[1])).toBeGreaterThan(0);
