@@ -9,8 +9,8 @@ import { CliError } from './errors.js';
 import { diffNameStatus, gitTree, mergeBase, repoRootOf, resolveCommit } from './git/git.js';
 import { assertAcyclic } from './graph/dag.js';
 import { HclParser, parserTag, warmUpParser } from './hcl/parse.js';
-import { discoverUnits, loadUnits, type UnitGraph } from './terragrunt/load.js';
-import { fsTree, type Tree } from './terragrunt/tree.js';
+import { loadUnits, type UnitGraph } from './terragrunt/load.js';
+import { foldersOf, fsTree, type Tree } from './terragrunt/tree.js';
 
 export type { ParseCache } from './cache/parse-cache.js';
 export { dirParseCache, gitBlobId } from './cache/parse-cache.js';
@@ -32,15 +32,6 @@ function rootRel(repoRoot: string, root: string): string {
   if (clean.startsWith('..'))
     throw new CliError('input', `--root ${root} is outside the repository`);
   return clean;
-}
-
-/** A graph of units without edges (ids are folders relative to the repository root). */
-function idsOnly(ids: string[]): UnitGraph {
-  return {
-    units: Object.fromEntries(
-      ids.map((id) => [id, { id, dependencies: [], reads: [], moduleDirs: [] }]),
-    ),
-  };
 }
 
 const isHcl = (f: string): boolean => f.endsWith('.hcl') || f.endsWith('.tf');
@@ -119,25 +110,36 @@ async function changesWith(
   let prefetch: Promise<void> = Promise.resolve();
   const [changedFiles, baseTree, headTree] = await Promise.all([
     diffNameStatus(repo, mb, headC),
-    gitTree(repo, mb, () => false), // read on demand: only needed when units are destroyed
+    gitTree(repo, mb, () => false), // its .hcl files are read in one batch by loadUnits
     gitTree(repo, headC, isHcl, (blobs) => {
       // Probe the parse cache while git reads the contents: a miss starts the WASM parser.
       prefetch = parser.prefetch(hclUnder(blobs, root));
     }),
   ]);
   await prefetch;
-  const head = await loadUnits(headTree, root, parser);
-  assertAcyclic(deps(head.graph));
-  // The base only orders destroys; a base config that no longer evaluates must not block the PR
-  // that fixes it, so it is read leniently.
-  // It is evaluated only when some unit is destroyed; otherwise its unit ids suffice.
-  const baseIds = discoverUnits(baseTree.files, root);
-  const unitsAtBase = baseIds.every((id) => id in head.graph.units)
-    ? idsOnly(baseIds)
-    : (await loadUnits(baseTree, root, parser, true)).graph;
-  const result = detectChangesPure({ changedFiles, unitsAtBase, unitsAtHead: head.graph });
+  // A --root folder deleted or renamed at head: its units are all destroyed (planned from the
+  // base), not an error; missing at both refs it is an input error.
+  const headHasRoot = foldersOf(headTree.files).has(root);
+  if (!headHasRoot && !foldersOf(baseTree.files).has(root)) {
+    throw new CliError(
+      'input',
+      `root folder "${root}" does not exist at ${opts.base} nor ${opts.head}`,
+    );
+  }
+  const head = headHasRoot
+    ? (await loadUnits(headTree, root, parser)).graph
+    : ({ units: {} } satisfies UnitGraph);
+  assertAcyclic(deps(head));
+  // What each unit reads is evaluated at the base too (README "Change detection rules"): a file
+  // read only at the base (a nearer region.hcl deleted) changes the unit as well. A base config
+  // that no longer evaluates must not block the PR that fixes it: it is read leniently, and its
+  // unit counts as changed (its base reads are unknown).
+  const unitsAtBase = foldersOf(baseTree.files).has(root)
+    ? (await loadUnits(baseTree, root, parser, true)).graph
+    : ({ units: {} } satisfies UnitGraph);
+  const result = detectChangesPure({ changedFiles, unitsAtBase, unitsAtHead: head });
   if (result.destroyed.length > 0) assertAcyclic(deps(unitsAtBase));
-  return { changes: result, graph: head.graph, baseGraph: unitsAtBase };
+  return { changes: result, graph: head, baseGraph: unitsAtBase };
 }
 
 /**

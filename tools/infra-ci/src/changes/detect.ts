@@ -1,6 +1,7 @@
 import { applyWaves, destroyWaves, reachable, reverse } from '../graph/dag.js';
 import { excludedUnits } from '../terragrunt/exclude.js';
-import type { UnitGraph } from '../terragrunt/load.js';
+import type { Unit, UnitGraph } from '../terragrunt/load.js';
+import { globToRegExp } from '../terragrunt/paths.js';
 
 /** A changed path from `git diff --name-status -M` (paths relative to the repository root). */
 export interface FileChange {
@@ -26,6 +27,11 @@ export interface ChangeSet {
    * for changed units, base config for destroyed ones. Sorted.
    */
   excluded: { plan: string[]; apply: string[]; destroy: string[] };
+  /**
+   * Why each changed unit is changed, one line each: new, owns a changed file, reads one (at head
+   * or at the base), or its reads are not known (the rule: never a silent "nothing changed").
+   */
+  reasons: Record<string, string>;
 }
 
 export interface ChangeInput {
@@ -46,6 +52,54 @@ function owningUnit(file: string, ids: Set<string>): string | undefined {
   return ids.has('') ? '' : undefined;
 }
 
+const STATUS: Record<FileChange['status'], string> = {
+  A: 'added',
+  M: 'modified',
+  D: 'deleted',
+  R: 'renamed',
+  C: 'copied',
+  T: 'type changed',
+};
+
+/** The first changed path a unit depends on (reads, module folders, probes, globs), if any. */
+function touched(u: Unit, paths: Map<string, string>): string | undefined {
+  const reads = new Set([...u.reads, ...(u.probes ?? [])]);
+  const prefixes = u.moduleDirs.map((d) => (d === '' ? '' : `${d}/`));
+  const globs = (u.globs ?? []).map(globToRegExp);
+  for (const [p, what] of paths) {
+    if (reads.has(p) || prefixes.some((pre) => p.startsWith(pre)) || globs.some((g) => g.test(p)))
+      return `${p} (${what})`;
+  }
+  return undefined;
+}
+
+const unknownWhy = (u: Unit): string | undefined => {
+  const [first, ...more] = u.unknown ?? [];
+  if (first === undefined) return undefined;
+  return `${first}${more.length > 0 ? ` (+${more.length} more)` : ''}`;
+};
+
+/** Why unit `u` (at head; `b` the same unit at the base) is changed, or undefined. */
+function reasonFor(
+  u: Unit,
+  b: Unit | undefined,
+  owned: Map<string, string>,
+  paths: Map<string, string>,
+): string | undefined {
+  if (b === undefined) return 'new unit';
+  const own = owned.get(u.id);
+  if (own !== undefined) return `changes ${own}`;
+  const unknown = unknownWhy(u);
+  if (unknown !== undefined) return `reads not known: ${unknown}`;
+  const head = touched(u, paths);
+  if (head !== undefined) return `reads ${head}`;
+  const base = touched(b, paths);
+  if (base !== undefined) return `read ${base} at the base`;
+  const baseUnknown = unknownWhy(b);
+  if (baseUnknown !== undefined) return `reads at the base not known: ${baseUnknown}`;
+  return undefined;
+}
+
 const depsOf = (g: UnitGraph): Record<string, string[]> =>
   Object.fromEntries(Object.values(g.units).map((u) => [u.id, u.dependencies]));
 
@@ -63,23 +117,23 @@ export function detectChangesPure({
   const headIds = new Set(Object.keys(unitsAtHead.units));
   const baseIds = new Set(Object.keys(unitsAtBase.units));
 
-  const changed = new Set<string>();
-  for (const id of headIds) if (!baseIds.has(id)) changed.add(id);
-  for (const p of paths) {
+  const what = new Map<string, string>();
+  for (const c of changedFiles) {
+    what.set(c.path, STATUS[c.status] ?? c.status);
+    if (c.from !== undefined)
+      what.set(c.from, c.status === 'R' ? `renamed to ${c.path}` : 'copied');
+  }
+  const owned = new Map<string, string>();
+  for (const p of [...paths].sort()) {
     const owner = owningUnit(p, headIds);
-    if (owner !== undefined) changed.add(owner);
+    if (owner !== undefined && !owned.has(owner)) owned.set(owner, `${p} (${what.get(p)})`);
   }
+  const reasons: Record<string, string> = {};
   for (const u of Object.values(unitsAtHead.units)) {
-    if (changed.has(u.id)) continue;
-    const prefixes = u.moduleDirs.map((d) => (d === '' ? '' : `${d}/`));
-    const reads = new Set(u.reads);
-    for (const p of paths) {
-      if (reads.has(p) || prefixes.some((pre) => p.startsWith(pre))) {
-        changed.add(u.id);
-        break;
-      }
-    }
+    const why = reasonFor(u, unitsAtBase.units[u.id], owned, what);
+    if (why !== undefined) reasons[u.id] = why;
   }
+  const changed = new Set(Object.keys(reasons));
   const destroyed = [...baseIds].filter((id) => !headIds.has(id)).sort();
   const moved = changedFiles
     .filter((c) => c.status === 'R' && c.from?.endsWith(TG) && c.path.endsWith(TG))
@@ -89,6 +143,7 @@ export function detectChangesPure({
     }))
     .filter((m) => destroyed.includes(m.from) && changed.has(m.to))
     .sort((a, b) => a.from.localeCompare(b.from));
+  for (const m of moved) reasons[m.to] = `moved from ${m.from}`;
 
   const planAtHead = excludedUnits(unitsAtHead, 'plan', changed);
   const planAtBase = excludedUnits(unitsAtBase, 'plan', destroyed);
@@ -112,5 +167,10 @@ export function detectChangesPure({
     applyWaves: applyWaves(headDeps, changed),
     destroyWaves: destroyWaves(depsOf(unitsAtBase), destroyed),
     excluded,
+    reasons: Object.fromEntries(
+      Object.keys(reasons)
+        .sort()
+        .map((k) => [k, reasons[k] as string]),
+    ),
   };
 }

@@ -16,6 +16,7 @@ export function changesGithubOutput(c: ChangeSet): string {
     'applyWaves',
     'destroyWaves',
     'excluded',
+    'reasons',
   ];
   return keys.map((k) => `${k}=${JSON.stringify(c[k])}\n`).join('');
 }
@@ -38,7 +39,27 @@ export function changesText(c: ChangeSet): string {
     list('excluded from plan (exclude blocks)', c.excluded.plan),
     list('excluded from apply (exclude blocks: apply by hand)', c.excluded.apply),
     list('excluded from destroy (exclude blocks: destroy by hand)', c.excluded.destroy),
+    list(
+      'why (one line per changed unit)',
+      c.changed.map((u) => `${u}: ${c.reasons[u] ?? ''}`),
+    ),
   ].join('');
+}
+
+/**
+ * One log line per changed unit for the Actions log; a unit whose reads are not known is a
+ * `::warning` annotation, so the reason shows on the run page.
+ */
+export function changesGithubLog(c: ChangeSet): string {
+  return c.changed
+    .map((u) => {
+      const why = c.reasons[u] ?? '';
+      const line = `${u}: ${why}`;
+      return /^reads (at the base )?not known/.test(why)
+        ? `::warning title=infra-ci: changed because its reads are not known::${line.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')}\n`
+        : `${line}\n`;
+    })
+    .join('');
 }
 
 export function graphJson(g: UnitGraph): string {

@@ -1,5 +1,9 @@
+import { HclEvalError } from './errors.js';
 import { type Expr, parseTemplate } from './expr.js';
+import { plain, terraformFunction } from './functions.js';
 import { isRecord, LazyObject, UNKNOWN, type Value } from './value.js';
+
+export { HclEvalError } from './errors.js';
 
 /** Evaluation scope: root variables (`local`, `include`, `dependency`...) and functions. */
 export interface Scope {
@@ -7,9 +11,12 @@ export interface Scope {
   variable(name: string): Value | undefined;
   /** Call a function with evaluated arguments; undefined when the function is not modelled. */
   call(name: string, args: Value[]): Value | undefined;
+  /**
+   * Told when evaluation meets something that may read files infra-ci cannot name: a function it
+   * does not support, a template directive calling functions. The unit is then treated as changed.
+   */
+  report?(message: string): void;
 }
-
-export class HclEvalError extends Error {}
 
 /** Evaluate a value as hcl2json returns it: strings may hold `${...}` expressions. */
 const templates = new Map<string, Expr>();
@@ -62,6 +69,10 @@ export function evalExpr(e: Expr, scope: Scope): Value {
     case 'lit':
       return e.value;
     case 'opaque':
+      // A template directive (`%{ if }`/`%{ for }`): harmless unless it calls a function.
+      if (/[A-Za-z_][\w:]*\s*\(/.test(e.source)) {
+        scope.report?.(`template directive "%{${e.source.trim()}}" is not evaluated`);
+      }
       return UNKNOWN;
     case 'template': {
       let s = '';
@@ -89,9 +100,13 @@ export function evalExpr(e: Expr, scope: Scope): Value {
     case 'call': {
       if (e.name === 'try' || e.name === 'can') return evalTry(e.name, e.args, scope);
       const args = e.args.map((a) => evalExpr(a, scope));
-      const r = scope.call(e.name, args) ?? builtin(e.name, args);
-      return r;
+      const r = scope.call(e.name, args) ?? terraformFunction(e.name, args);
+      if (r !== undefined) return r;
+      scope.report?.(`function ${e.name}() is not supported by infra-ci`);
+      return UNKNOWN;
     }
+    case 'for':
+      return evalFor(e, scope);
     case 'tuple':
       return e.items.map((i) => evalExpr(i, scope));
     case 'object': {
@@ -112,7 +127,17 @@ export function evalExpr(e: Expr, scope: Scope): Value {
       return binary(e.op, evalExpr(e.left, scope), evalExpr(e.right, scope));
     case 'cond': {
       const t = evalExpr(e.test, scope);
-      if (t === UNKNOWN) return UNKNOWN;
+      if (t === UNKNOWN) {
+        // Either branch may run: evaluate both so that the files each reads are recorded.
+        for (const branch of [e.ifTrue, e.ifFalse]) {
+          try {
+            evalExpr(branch, scope);
+          } catch (err) {
+            if (!(err instanceof HclEvalError)) throw err;
+          }
+        }
+        return UNKNOWN;
+      }
       return t ? evalExpr(e.ifTrue, scope) : evalExpr(e.ifFalse, scope);
     }
   }
@@ -165,60 +190,59 @@ function binary(op: string, a: Value, b: Value): Value {
   }
 }
 
-function plain(v: Value): Value {
-  if (v instanceof LazyObject) return Object.fromEntries(v.entries());
-  return v;
+/** Terraform `for` expressions over a known collection (unknown collection: unknown). */
+function evalFor(e: Extract<Expr, { kind: 'for' }>, scope: Scope): Value {
+  const coll = plain(evalExpr(e.coll, scope));
+  if (coll === UNKNOWN) {
+    // Unknown elements: still evaluate the body once so its reads are recorded.
+    const inner = withVars(scope, {
+      [e.valVar]: UNKNOWN,
+      ...(e.keyVar ? { [e.keyVar]: UNKNOWN } : {}),
+    });
+    for (const x of [e.cond, e.key, e.value]) {
+      try {
+        if (x) evalExpr(x, inner);
+      } catch (err) {
+        if (!(err instanceof HclEvalError)) throw err;
+      }
+    }
+    return UNKNOWN;
+  }
+  let pairs: [Value, Value][];
+  if (Array.isArray(coll)) pairs = coll.map((v, i) => [i, v]);
+  else if (isRecord(coll))
+    pairs = Object.keys(coll)
+      .sort()
+      .map((k) => [k, coll[k] as Value]);
+  else throw new HclEvalError('for: expected a list or an object to iterate over');
+  const list: Value[] = [];
+  const obj: { [k: string]: Value } = {};
+  for (const [k, v] of pairs) {
+    const inner = withVars(scope, { [e.valVar]: v, ...(e.keyVar ? { [e.keyVar]: k } : {}) });
+    if (e.cond) {
+      const c = evalExpr(e.cond, inner);
+      if (c === UNKNOWN) return UNKNOWN;
+      if (c !== true) continue;
+    }
+    const value = evalExpr(e.value, inner);
+    if (e.key === undefined) {
+      list.push(value);
+      continue;
+    }
+    const key = evalExpr(e.key, inner);
+    if (key === UNKNOWN) return UNKNOWN;
+    const ks = String(key);
+    if (e.group) obj[ks] = [...((obj[ks] as Value[] | undefined) ?? []), value];
+    else if (ks in obj) throw new HclEvalError(`for: duplicate key "${ks}" (use ... to group)`);
+    else obj[ks] = value;
+  }
+  return e.key === undefined ? list : obj;
 }
 
-/** Pure Terraform functions that configs commonly use for paths and names. */
-function builtin(name: string, args: Value[]): Value {
-  if (args.some((a) => a === UNKNOWN)) return UNKNOWN;
-  const s = (i: number): string => String(args[i] ?? '');
-  switch (name) {
-    case 'format': {
-      let i = 1;
-      return s(0).replace(/%[sdv%]/g, (m) => (m === '%%' ? '%' : String(args[i++] ?? '')));
-    }
-    case 'lower':
-      return s(0).toLowerCase();
-    case 'upper':
-      return s(0).toUpperCase();
-    case 'replace':
-      return s(0).split(s(1)).join(s(2));
-    case 'trimsuffix':
-      return s(0).endsWith(s(1)) ? s(0).slice(0, -s(1).length) : s(0);
-    case 'trimprefix':
-      return s(0).startsWith(s(1)) ? s(0).slice(s(1).length) : s(0);
-    case 'split':
-      return s(1).split(s(0));
-    case 'join':
-      return Array.isArray(args[1]) ? args[1].map(String).join(s(0)) : UNKNOWN;
-    case 'merge': {
-      const out: { [k: string]: Value } = {};
-      for (const a of args) {
-        const p = plain(a);
-        if (p === UNKNOWN) return UNKNOWN;
-        if (isRecord(p)) Object.assign(out, p);
-      }
-      return out;
-    }
-    case 'concat':
-      return args.flatMap((a) => (Array.isArray(a) ? a : [a]));
-    case 'lookup': {
-      const m = plain(args[0] ?? null);
-      if (isRecord(m) && s(1) in m) return m[s(1)] as Value;
-      if (args.length > 2) return args[2] as Value;
-      throw new HclEvalError(`lookup(): no key "${s(1)}"`);
-    }
-    case 'coalesce':
-      return args.find((a) => a !== null && a !== '') ?? null;
-    case 'tostring':
-      return s(0);
-    case 'tonumber':
-      return Number(args[0]);
-    case 'jsonencode':
-      return JSON.stringify(plain(args[0] ?? null));
-    default:
-      return UNKNOWN;
-  }
+function withVars(scope: Scope, vars: Record<string, Value>): Scope {
+  return {
+    variable: (name) => (name in vars ? vars[name] : scope.variable(name)),
+    call: (name, args) => scope.call(name, args),
+    report: (m) => scope.report?.(m),
+  };
 }

@@ -1,8 +1,8 @@
 /**
  * A small parser for the HCL expression language as it appears inside `${...}` in the JSON that
  * hcl2json produces. It covers what Terragrunt configs use (literals, templates, traversals,
- * function calls, tuples, objects, operators, conditionals); `for` expressions and template
- * directives parse to an opaque node that evaluates to "unknown".
+ * function calls, tuples, objects, operators, conditionals, `for` expressions); template
+ * directives (`%{ if }`, `%{ for }`) parse to an opaque node that evaluates to "unknown".
  */
 
 export type Expr =
@@ -18,6 +18,18 @@ export type Expr =
   | { kind: 'unary'; op: '!' | '-'; operand: Expr }
   | { kind: 'binary'; op: string; left: Expr; right: Expr }
   | { kind: 'cond'; test: Expr; ifTrue: Expr; ifFalse: Expr }
+  | {
+      kind: 'for';
+      keyVar: string | undefined;
+      valVar: string;
+      coll: Expr;
+      /** Object form only: the key expression. */
+      key: Expr | undefined;
+      value: Expr;
+      cond: Expr | undefined;
+      /** Object form with `...`: values grouped by key. */
+      group: boolean;
+    }
   | { kind: 'opaque'; source: string };
 
 export class ExprSyntaxError extends Error {}
@@ -149,18 +161,46 @@ export function parseExpression(src: string): Expr {
     }
     p += 1;
   };
-  // Skip to the matching closer, for constructs we keep opaque (for expressions).
-  const skipGroup = (open: string, close: string, startTok: number): Expr => {
-    let depth = 1;
-    while (p < toks.length && depth > 0) {
-      const t = toks[p];
-      if (t?.t === 'op' && t.v === open) depth += 1;
-      if (t?.t === 'op' && t.v === close) depth -= 1;
+  function ident(): string {
+    const t = peek();
+    if (t?.t !== 'id') throw new ExprSyntaxError(`expected a name in ${src}`);
+    p += 1;
+    return t.v;
+  }
+
+  /** `[for k, v in coll : value if cond]` or `{for k, v in coll : key => value... if cond}`. */
+  function forExpr(close: ']' | '}'): Expr {
+    p += 1; // "for"
+    let keyVar: string | undefined;
+    let valVar = ident();
+    if (isOp(',')) {
       p += 1;
+      keyVar = valVar;
+      valVar = ident();
     }
-    const from = toks[startTok]?.pos ?? 0;
-    return { kind: 'opaque', source: src.slice(from, toks[p - 1]?.pos ?? src.length) };
-  };
+    if (ident() !== 'in') throw new ExprSyntaxError(`expected "in" in ${src}`);
+    const coll = expr();
+    expect(':');
+    let key: Expr | undefined;
+    let value = expr();
+    let group = false;
+    if (close === '}') {
+      expect('=>');
+      key = value;
+      value = expr();
+      if (isOp('...')) {
+        p += 1;
+        group = true;
+      }
+    }
+    let cond: Expr | undefined;
+    if (peek()?.t === 'id' && peek()?.v === 'if') {
+      p += 1;
+      cond = expr();
+    }
+    expect(close);
+    return { kind: 'for', keyVar, valVar, coll, key, value, cond, group };
+  }
 
   function expr(): Expr {
     const test = binary(1);
@@ -250,7 +290,7 @@ export function parseExpression(src: string): Expr {
       return e;
     }
     if (t.v === '[') {
-      if (peek()?.t === 'id' && peek()?.v === 'for') return skipGroup('[', ']', p - 1);
+      if (peek()?.t === 'id' && peek()?.v === 'for') return forExpr(']');
       const items: Expr[] = [];
       while (!isOp(']')) {
         items.push(expr());
@@ -261,7 +301,7 @@ export function parseExpression(src: string): Expr {
       return { kind: 'tuple', items };
     }
     if (t.v === '{') {
-      if (peek()?.t === 'id' && peek()?.v === 'for') return skipGroup('{', '}', p - 1);
+      if (peek()?.t === 'id' && peek()?.v === 'for') return forExpr('}');
       const entries: { key: Expr; value: Expr }[] = [];
       while (!isOp('}')) {
         const k = peek();

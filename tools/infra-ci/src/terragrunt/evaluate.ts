@@ -3,9 +3,17 @@ import { evalJson, HclEvalError, type Scope, toText } from '../hcl/eval.js';
 import { ExprSyntaxError } from '../hcl/expr.js';
 import { attributePattern, blockPattern, findLine, type HclJson } from '../hcl/parse.js';
 import { isRecord, LazyObject, UNKNOWN, type Value } from '../hcl/value.js';
-import { type ExcludeBlock, type ExcludeConfig, mergeExclude } from './exclude.js';
-import { type Ctx, type FileResult, terragruntScope } from './functions.js';
+import type { ExcludeBlock, ExcludeConfig } from './exclude.js';
+import { type Ctx, type FileResult, type Trace, terragruntScope } from './functions.js';
+import {
+  emptyConfig,
+  type FileConfig,
+  MERGE_STRATEGIES,
+  type MergeStrategy,
+  mergeInclude,
+} from './merge.js';
 import { dirOf, isLocalSource, localModulePath, toRel } from './paths.js';
+import { varFileReads } from './var-files.js';
 
 /** Where a value came from: repository-relative file and 1-based line. */
 export interface Location {
@@ -17,10 +25,16 @@ export interface Location {
 export interface UnitConfig {
   /** Unit id: the unit's folder, relative to the repository root. */
   id: string;
-  /** Unit ids this unit depends on (`dependency` blocks of the unit and all its includes, `dependencies.paths`). */
+  /** Unit ids this unit depends on (enabled `dependency` blocks of the unit and its merged includes, `dependencies.paths`). */
   dependencies: { id: string; at: Location }[];
-  /** Files the unit reads: its terragrunt.hcl, includes, read_terragrunt_config (transitively), read_tfvars_file, sops_decrypt_file, mark_as_read, file(). */
+  /** Files the unit reads: its terragrunt.hcl, includes, read_terragrunt_config (transitively), var files, file()… */
   reads: string[];
+  /** Paths whose existence the evaluation checked (find_in_parent_folders candidates, fileexists, optional var files…). */
+  probes: string[];
+  /** Globs whose matches the unit reads (mark_glob_as_read, fileset, folders named by hooks). */
+  globs: string[];
+  /** Why the unit's reads are not exactly known ("file:line: …"): it is then always treated as changed. */
+  unknowns: string[];
   /** Folder of the local `terraform.source` module, if any (every file under it is read). */
   moduleDir: string | undefined;
   /** The evaluated `terraform.source` (last wins: the unit overrides its includes). */
@@ -29,6 +43,8 @@ export interface UnitConfig {
   inputs: Map<string, Location> | undefined;
   /** The `exclude` block, merged over the includes (the unit's own fields win); undefined when none. */
   exclude: (ExcludeConfig & { at: Location }) | undefined;
+  /** Files this unit includes (a `terragrunt.hcl` included by a unit is a root configuration, not a unit). */
+  includes: string[];
 }
 
 /** Thrown when evaluation needs a file that is in the tree but not parsed yet. */
@@ -40,15 +56,17 @@ export class NeedFile extends Error {
   }
 }
 
-interface Acc {
-  reads: Set<string>;
-  deps: Map<string, { id: string; at: Location }>;
-  source: { value: string; at: Location } | undefined;
-  inputs: Map<string, Location> | undefined;
-  exclude: ExcludeBlock | undefined;
-}
-
 const EXCLUDE_ATTRS = ['if', 'actions', 'exclude_dependencies', 'no_run'];
+/** Top-level keys evaluated for their own meaning; every other key is evaluated for its reads. */
+const HANDLED = new Set([
+  'locals',
+  'include',
+  'dependency',
+  'dependencies',
+  'terraform',
+  'exclude',
+  'inputs',
+]);
 
 type Block = { label: string; body: Record<string, unknown> };
 
@@ -67,18 +85,38 @@ function blocks(v: unknown): Block[] {
   return [];
 }
 
+const newTrace = (): Trace => ({
+  reads: new Set(),
+  probes: new Set(),
+  globs: new Set(),
+  unknowns: new Set(),
+});
+
+function addTrace(to: Trace, from: Trace): void {
+  for (const k of ['reads', 'probes', 'globs', 'unknowns'] as const) {
+    for (const x of from[k]) to[k].add(x);
+  }
+}
+
+type ReadHit = { value: Value; trace: Trace; unitDependent: boolean };
+
 /**
  * Evaluates Terragrunt units over parsed files with Terragrunt's path semantics: included files
  * are evaluated in the unit's context (relative paths, get_terragrunt_dir and
  * find_in_parent_folders resolve from the unit's folder; path_relative_to_include from the included
  * file's folder); a file read with read_terragrunt_config is evaluated in its own folder.
+ * Whatever may read a file infra-ci cannot name is recorded in `unknowns` (README "The rule").
  */
 export class Evaluator {
   private readonly folders: Set<string>;
-  private readonly readCache = new Map<string, { value: Value; reads: Set<string> }>();
+  private readonly readCache = new Map<string, ReadHit>();
   private readonly reading = new Set<string>();
   private readonly lines = new Map<string, Map<RegExp, number>>();
   private readonly rels = new Map<string, string>();
+  /** The attribute being evaluated (where a report points). */
+  private where: Location = { file: '', line: 1 };
+  /** Set when a value read the unit's folder (get_original_terragrunt_dir…). */
+  private unitDependent = false;
 
   constructor(
     private readonly repoRoot: string,
@@ -93,13 +131,8 @@ export class Evaluator {
   /** @param id unit id: the unit's folder relative to the repository root. */
   evaluateUnit(id: string): UnitConfig {
     const file = id === '' ? 'terragrunt.hcl' : `${id}/terragrunt.hcl`;
-    const acc: Acc = {
-      reads: new Set([file]),
-      deps: new Map(),
-      source: undefined,
-      inputs: new Map(),
-      exclude: undefined,
-    };
+    const trace = newTrace();
+    trace.reads.add(file);
     const ctx: Ctx = {
       file,
       tgDir: id,
@@ -107,29 +140,60 @@ export class Evaluator {
       includeFile: undefined,
       unitIncludes: new Map(),
     };
-    this.evalFile(ctx, acc);
-    const source = acc.source;
+    const { config } = this.evalFile(ctx, trace);
+    const dependencies = this.resolveDeps(id, config);
+    let source: UnitConfig['source'];
     let moduleDir: string | undefined;
-    if (source && isLocalSource(source.value)) {
-      moduleDir = this.located(source.at, () =>
-        toRel(this.repoRoot, id, localModulePath(source.value)),
-      );
-      if (!this.folders.has(moduleDir)) {
-        throw located(
-          source.at,
-          `terraform.source "${source.value}": folder ${moduleDir} does not exist`,
-        );
+    const s = config.source;
+    if (s !== undefined && s.value === UNKNOWN) {
+      trace.unknowns.add(`${s.at.file}:${s.at.line}: terraform.source is not known statically`);
+    } else if (s !== undefined) {
+      const value = s.value as string;
+      source = { value, at: s.at };
+      if (isLocalSource(value)) {
+        moduleDir = this.located(s.at, () => toRel(this.repoRoot, id, localModulePath(value)));
+        if (!this.folders.has(moduleDir)) {
+          throw located(s.at, `terraform.source "${value}": folder ${moduleDir} does not exist`);
+        }
       }
     }
     return {
       id,
-      dependencies: [...acc.deps.values()],
-      reads: [...acc.reads].sort(),
+      dependencies,
+      reads: [...trace.reads].sort(),
+      probes: [...trace.probes].filter((p) => !trace.reads.has(p)).sort(),
+      globs: [...trace.globs].sort(),
+      unknowns: [...trace.unknowns].sort(),
       moduleDir,
       source,
-      inputs: acc.inputs,
-      exclude: acc.exclude === undefined ? undefined : completeExclude(acc.exclude),
+      inputs: config.inputs,
+      exclude: config.exclude === undefined ? undefined : completeExclude(config.exclude),
+      includes: [...ctx.unitIncludes.values()],
     };
+  }
+
+  /** Edges of the merged `dependency` blocks (enabled ones) and `dependencies.paths`. */
+  private resolveDeps(id: string, config: FileConfig): { id: string; at: Location }[] {
+    const out = new Map<string, { id: string; at: Location }>();
+    for (const [label, d] of config.deps) {
+      // pkg/config/dependency.go: a disabled dependency is skipped before config_path is checked.
+      if (d.enabled === false) continue;
+      if (d.configPath === undefined || d.configPath === '') {
+        throw located(d.at, `dependency "${label}": config_path is required`);
+      }
+      if (d.configPath === UNKNOWN) {
+        throw located(d.at, `dependency "${label}": config_path is not static`);
+      }
+      const target = this.located(d.at, () => this.rel(id, d.configPath as string));
+      this.checkUnit(target, d.at, `dependency "${label}" config_path`);
+      out.set(`dependency:${label}`, { id: target, at: d.at });
+    }
+    for (const { path, at } of config.depPaths) {
+      const target = this.located(at, () => this.rel(id, path));
+      this.checkUnit(target, at, 'dependencies.paths entry');
+      out.set(`path:${target}`, { id: target, at });
+    }
+    return [...out.values()];
   }
 
   private json(file: string): HclJson {
@@ -167,6 +231,8 @@ export class Evaluator {
   }
 
   private located<T>(at: Location, fn: () => T): T {
+    const outer = this.where;
+    this.where = at;
     try {
       return fn();
     } catch (err) {
@@ -177,13 +243,29 @@ export class Evaluator {
         throw located(at, err.message);
       }
       throw err;
+    } finally {
+      this.where = outer;
     }
   }
 
-  private evalFile(ctx: Ctx, acc: Acc): FileResult {
+  /**
+   * Evaluate `value` only for the files it reads (its value is not used): an error becomes a
+   * reason the unit's reads are not known, never a silent gap.
+   */
+  private forReads(trace: Trace, at: Location, what: string, value: unknown, scope: Scope): void {
+    try {
+      this.located(at, () => evalJson(value, scope));
+    } catch (err) {
+      if (err instanceof NeedFile || !(err instanceof CliError)) throw err;
+      trace.unknowns.add(`${err.message.replace(/: /, `: cannot evaluate ${what}: `)}`);
+    }
+  }
+
+  private evalFile(ctx: Ctx, trace: Trace): FileResult & { config: FileConfig } {
     const json = this.json(ctx.file);
     const includes = new Map<string, FileResult>();
-    const scope = this.scope(ctx, acc, () => locals, includes);
+    const merges: { config: FileConfig; strategy: MergeStrategy }[] = [];
+    const scope = this.scope(ctx, trace, () => locals, includes);
     const rawLocals: Record<string, unknown> = {};
     for (const b of blocks(json.locals)) Object.assign(rawLocals, b.body);
     const inProgress = new Set<string>();
@@ -212,11 +294,14 @@ export class Evaluator {
       if (!this.files.has(target)) {
         throw located(at, `include "${label}": ${target} does not exist`);
       }
-      acc.reads.add(target);
+      const strategy = this.located(at, () => mergeStrategy(body.merge_strategy, scope));
+      trace.reads.add(target);
       if (ctx.includeFile === undefined) ctx.unitIncludes.set(label, target);
       const child: Ctx = { ...ctx, file: target, includeFile: target };
       try {
-        includes.set(label, this.evalFile(child, acc));
+        const r = this.evalFile(child, trace);
+        includes.set(label, r);
+        merges.push({ config: r.config, strategy });
       } catch (err) {
         if (err instanceof NeedFile) err.at ??= at;
         throw err;
@@ -224,36 +309,130 @@ export class Evaluator {
     }
 
     for (const k of Object.keys(rawLocals)) locals.get(k);
+    const own = emptyConfig();
+    this.dependencyBlocks(ctx, json, scope, trace, own);
+    this.terraformBlocks(ctx, json, scope, trace, own);
+    own.exclude = this.fileExclude(ctx, json, scope);
+    let inputs: Value = {};
+    if (json.inputs !== undefined) {
+      const at = this.line(ctx.file, attributePattern('inputs'));
+      inputs = this.located(at, () => evalJson(json.inputs, scope));
+      const plain = inputs instanceof LazyObject ? Object.fromEntries(inputs.entries()) : inputs;
+      if (isRecord(plain)) {
+        for (const k of Object.keys(plain)) {
+          own.inputs?.set(k, this.line(ctx.file, attributePattern(k)));
+        }
+      } else {
+        own.inputs = undefined;
+      }
+    }
+    for (const [key, value] of Object.entries(json)) {
+      if (HANDLED.has(key)) continue;
+      const at = this.line(ctx.file, keyPattern(key));
+      this.forReads(trace, at, key, value, scope);
+    }
+    // pkg/config/include.go handleInclude: merged bottom up, later includes override earlier.
+    let config = own;
+    for (let i = merges.length - 1; i >= 0; i -= 1) {
+      const m = merges[i] as (typeof merges)[number];
+      config = mergeInclude(m.config, config, m.strategy);
+    }
+    return { locals, inputs, config };
+  }
 
+  private dependencyBlocks(
+    ctx: Ctx,
+    json: HclJson,
+    scope: Scope,
+    trace: Trace,
+    own: FileConfig,
+  ): void {
     for (const { label, body } of blocks(json.dependency)) {
       const at = this.line(ctx.file, blockPattern('dependency', label));
-      const id = this.located(at, () => {
-        const p = toText(evalJson(body.config_path, scope));
-        if (p === UNKNOWN)
-          throw new HclEvalError(`dependency "${label}": config_path is not static`);
-        return this.rel(ctx.tgDir, p);
+      const value = (name: string): Value | undefined =>
+        body[name] === undefined
+          ? undefined
+          : this.located(at, () => plainValue(evalJson(body[name], scope)));
+      const configPath = value('config_path');
+      const enabled = value('enabled');
+      const { config_path: _c, enabled: _e, ...rest } = body;
+      this.forReads(trace, at, `dependency "${label}"`, rest, scope);
+      own.deps.set(label, {
+        configPath:
+          configPath === undefined || configPath === UNKNOWN
+            ? configPath
+            : this.located(at, () => String(toText(configPath))),
+        enabled:
+          enabled === undefined || enabled === UNKNOWN
+            ? enabled
+            : enabled === true || enabled === 'true',
+        at,
       });
-      this.checkUnit(id, at, `dependency "${label}" config_path`);
-      acc.deps.set(`dependency:${label}`, { id, at });
     }
     for (const { body } of blocks(json.dependencies)) {
       const at = this.line(ctx.file, blockPattern('dependencies'));
-      const paths = this.located(at, () => evalJson(body.paths, scope));
+      const paths = this.located(at, () => plainValue(evalJson(body.paths, scope)));
+      if (paths === UNKNOWN) {
+        trace.unknowns.add(`${at.file}:${at.line}: dependencies.paths is not known statically`);
+        continue;
+      }
       if (!Array.isArray(paths)) continue;
       for (const p of paths) {
         const t = toText(p);
-        if (t === UNKNOWN) continue;
-        const id = this.located(at, () => this.rel(ctx.tgDir, t));
-        this.checkUnit(id, at, 'dependencies.paths entry');
-        acc.deps.set(`path:${id}`, { id, at });
+        if (t === UNKNOWN) {
+          trace.unknowns.add(`${at.file}:${at.line}: a dependencies.paths entry is not static`);
+          continue;
+        }
+        own.depPaths.push({ path: t, at });
       }
     }
+  }
+
+  /** `terraform` blocks: the source, the var files of extra_arguments, the rest for its reads. */
+  private terraformBlocks(
+    ctx: Ctx,
+    json: HclJson,
+    scope: Scope,
+    trace: Trace,
+    own: FileConfig,
+  ): void {
     for (const { body } of blocks(json.terraform)) {
-      if (body.source === undefined) continue;
-      const at = this.line(ctx.file, attributePattern('source'));
-      const v = this.located(at, () => toText(evalJson(body.source, scope)));
-      if (v !== UNKNOWN) acc.source = { value: v, at };
+      const { source, extra_arguments: extra, ...rest } = body;
+      if (source !== undefined) {
+        const at = this.line(ctx.file, attributePattern('source'));
+        const v = this.located(at, () => toText(evalJson(source, scope)));
+        own.source = { value: v, at };
+      }
+      for (const { label, body: arg } of blocks(extra)) {
+        const at = this.line(ctx.file, blockPattern('extra_arguments', label));
+        const value = (name: string): Value | undefined =>
+          arg[name] === undefined
+            ? undefined
+            : this.located(at, () => plainValue(evalJson(arg[name], scope)));
+        varFileReads(
+          {
+            required: value('required_var_files'),
+            optional: value('optional_var_files'),
+            arguments: value('arguments'),
+          },
+          { unitDir: ctx.unitDir, files: this.files, rel: (p) => this.rel(ctx.unitDir, p) },
+          trace,
+          `${at.file}:${at.line}: extra_arguments "${label}"`,
+        );
+        const { required_var_files: _r, optional_var_files: _o, arguments: _a, ...others } = arg;
+        this.forReads(trace, at, `extra_arguments "${label}"`, others, scope);
+      }
+      this.forReads(
+        trace,
+        this.line(ctx.file, blockPattern('terraform')),
+        'terraform',
+        rest,
+        scope,
+      );
     }
+  }
+
+  private fileExclude(ctx: Ctx, json: HclJson, scope: Scope): ExcludeBlock | undefined {
     const excludes = blocks(json.exclude);
     if (excludes.length > 1) {
       const headers = (this.sources.get(ctx.file) ?? '')
@@ -265,24 +444,8 @@ export class Evaluator {
         'only one exclude block is allowed in a file',
       );
     }
-    for (const { body } of excludes) {
-      const block = this.excludeBlock(ctx.file, body, scope);
-      acc.exclude = mergeExclude(acc.exclude, block);
-    }
-    let inputs: Value = {};
-    if (json.inputs !== undefined) {
-      const at = this.line(ctx.file, attributePattern('inputs'));
-      inputs = this.located(at, () => evalJson(json.inputs, scope));
-      const plain = inputs instanceof LazyObject ? Object.fromEntries(inputs.entries()) : inputs;
-      if (isRecord(plain) && acc.inputs) {
-        for (const k of Object.keys(plain)) {
-          acc.inputs.set(k, this.line(ctx.file, attributePattern(k)));
-        }
-      } else {
-        acc.inputs = undefined;
-      }
-    }
-    return { locals, inputs };
+    const only = excludes[0];
+    return only === undefined ? undefined : this.excludeBlock(ctx.file, only.body, scope);
   }
 
   /** Line of attribute `name` inside the block starting at `blockLine` of `file`. */
@@ -359,59 +522,108 @@ export class Evaluator {
     if (!this.files.has(f)) throw located(at, `${what}: ${id} is not a unit (no ${f})`);
   }
 
-  private readConfig(ctx: Ctx, acc: Acc, p: string, fallback: Value | undefined): Value {
+  /**
+   * read_terragrunt_config: the file is evaluated in its own folder; get_original_terragrunt_dir
+   * inside it is still the unit's folder (pkg/config/config_helpers.go getOriginalTerragruntDir),
+   * so a file whose value depends on the unit is cached per unit, any other once.
+   */
+  private readConfig(ctx: Ctx, trace: Trace, p: string, fallback: Value | undefined): Value {
     const rel = this.rel(ctx.tgDir, p);
+    trace.probes.add(rel);
     if (!this.files.has(rel)) {
       if (fallback !== undefined) return fallback;
       throw new HclEvalError(`read_terragrunt_config: ${rel} does not exist`);
     }
+    const perUnit = `${rel}\0${ctx.unitDir}`;
     let hit = this.readCache.get(rel);
+    if (hit?.unitDependent) hit = this.readCache.get(perUnit);
     if (!hit) {
       if (this.reading.has(rel))
         throw new HclEvalError(`read_terragrunt_config: ${rel} reads itself`);
       this.reading.add(rel);
+      const outer = this.unitDependent;
+      this.unitDependent = false;
       try {
         const dir = dirOf(rel);
-        const sub: Acc = {
-          reads: new Set([rel]),
-          deps: new Map(),
-          source: undefined,
-          inputs: undefined,
-          exclude: undefined,
-        };
+        const sub = newTrace();
+        sub.reads.add(rel);
         const res = this.evalFile(
-          { file: rel, tgDir: dir, unitDir: dir, includeFile: undefined, unitIncludes: new Map() },
+          {
+            file: rel,
+            tgDir: dir,
+            unitDir: ctx.unitDir,
+            includeFile: undefined,
+            unitIncludes: new Map(),
+          },
           sub,
         );
         hit = {
           value: { locals: Object.fromEntries(res.locals.entries()), inputs: res.inputs },
-          reads: sub.reads,
+          trace: sub,
+          unitDependent: this.unitDependent,
         };
-        this.readCache.set(rel, hit);
+        if (hit.unitDependent) {
+          this.readCache.set(rel, { ...hit });
+          this.readCache.set(perUnit, hit);
+        } else {
+          this.readCache.set(rel, hit);
+        }
       } finally {
         this.reading.delete(rel);
+        this.unitDependent ||= outer;
       }
+    } else if (hit.unitDependent) {
+      this.unitDependent = true;
     }
-    for (const r of hit.reads) acc.reads.add(r);
+    addTrace(trace, hit.trace);
     return hit.value;
   }
 
   private scope(
     ctx: Ctx,
-    acc: Acc,
+    trace: Trace,
     locals: () => LazyObject,
     includes: Map<string, FileResult>,
   ): Scope {
     return terragruntScope({
       repoRoot: this.repoRoot,
       files: this.files,
+      folders: this.folders,
       ctx,
-      reads: acc.reads,
+      trace,
       locals,
       includes,
-      readConfig: (p, fallback) => this.readConfig(ctx, acc, p, fallback),
+      readConfig: (p, fallback) => this.readConfig(ctx, trace, p, fallback),
+      report: (message) => {
+        trace.unknowns.add(`${this.where.file}:${this.where.line}: ${message}`);
+      },
+      usesUnitDir: () => {
+        this.unitDependent = true;
+      },
     });
   }
+}
+
+/** An include's `merge_strategy` (default shallow), as pkg/config/include.go GetMergeStrategy. */
+function mergeStrategy(raw: unknown, scope: Scope): MergeStrategy {
+  if (raw === undefined) return 'shallow';
+  const v = evalJson(raw, scope);
+  if (typeof v === 'string' && (MERGE_STRATEGIES as readonly string[]).includes(v))
+    return v as MergeStrategy;
+  throw new HclEvalError(
+    `include merge_strategy must be one of ${MERGE_STRATEGIES.join(', ')} (got ${v === UNKNOWN ? 'an unknown value' : JSON.stringify(v)})`,
+  );
+}
+
+const keyPatterns = new Map<string, RegExp>();
+/** The line of a top-level attribute or block `key` (one RegExp per key: `line` memoizes by it). */
+function keyPattern(key: string): RegExp {
+  let re = keyPatterns.get(key);
+  if (!re) {
+    re = new RegExp(`^[ \\t]*${key.replace(/[^\w-]/g, '')}\\b`, 'm');
+    keyPatterns.set(key, re);
+  }
+  return re;
 }
 
 function plainValue(v: Value): Value {

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { HclEvalError, type Scope } from '../hcl/eval.js';
-import { LazyObject, UNKNOWN, type Value } from '../hcl/value.js';
+import { plain } from '../hcl/functions.js';
+import { isRecord, LazyObject, UNKNOWN, type Value } from '../hcl/value.js';
 import { dirOf, globToRegExp, relativeBetween, toAbs, toRel } from './paths.js';
 
 /** The evaluation context of one file (all paths relative to the repository root). */
@@ -9,7 +10,7 @@ export interface Ctx {
   file: string;
   /** Folder that get_terragrunt_dir(), find_in_parent_folders() and relative paths use. */
   tgDir: string;
-  /** The unit being evaluated (get_original_terragrunt_dir). */
+  /** The unit being evaluated (get_original_terragrunt_dir, the folder terragrunt runs in). */
   unitDir: string;
   /** When evaluating an included file: that file. */
   includeFile: string | undefined;
@@ -23,28 +24,108 @@ export interface FileResult {
   inputs: Value;
 }
 
+/** What evaluating a unit depends on, besides values: shared by a unit's files. */
+export interface Trace {
+  /** Files read (repository-relative). */
+  reads: Set<string>;
+  /** Paths whose existence was checked (found or not): adding or deleting one changes the answer. */
+  probes: Set<string>;
+  /** Globs (repository-relative) whose matches were read: a new match changes the answer. */
+  globs: Set<string>;
+  /** Why the reads are not exactly known ("file:line: …"); non-empty → always changed. */
+  unknowns: Set<string>;
+}
+
 export interface ScopeEnv {
   repoRoot: string;
   files: ReadonlySet<string>;
+  /** Every folder of the tree ('' is the repository root). */
+  folders: ReadonlySet<string>;
   ctx: Ctx;
-  /** Files the unit reads (repository-relative); functions add to it. */
-  reads: Set<string>;
+  trace: Trace;
   locals: () => LazyObject;
   includes: Map<string, FileResult>;
   readConfig: (p: string, fallback: Value | undefined) => Value;
+  /** Record a reason the unit's reads are not exactly known (located by the caller). */
+  report: (message: string) => void;
+  /** Called when a value depends on the unit being evaluated (not only on the file). */
+  usesUnitDir: () => void;
+}
+
+/** Static lists Terragrunt returns (pkg/config/config_helpers.go, TerraformCommandsNeed*). */
+const COMMAND_LISTS: Record<string, string[]> = {
+  get_terraform_commands_that_need_vars: [
+    'apply',
+    'console',
+    'destroy',
+    'import',
+    'plan',
+    'push',
+    'refresh',
+  ],
+  get_terraform_commands_that_need_locking: [
+    'apply',
+    'destroy',
+    'import',
+    'plan',
+    'refresh',
+    'taint',
+    'untaint',
+  ],
+  get_terraform_commands_that_need_input: ['apply', 'import', 'init', 'plan', 'refresh'],
+  get_terraform_commands_that_need_parallelism: ['apply', 'plan', 'destroy'],
+};
+
+/** Terragrunt functions whose value is only known at run time and which read no file. */
+const RUNTIME = new Set([
+  'get_aws_account_id',
+  'get_aws_account_alias',
+  'get_aws_caller_identity_arn',
+  'get_aws_caller_identity_user_id',
+  'get_terraform_command',
+  'get_terraform_cli_args',
+  'get_working_dir',
+  'get_platform',
+  'get_default_retryable_errors',
+  'timecmp',
+  'constraint_check',
+]);
+
+/** Terraform functions that read a file named by their first argument. */
+const FILE_READERS = new Set([
+  'file',
+  'filebase64',
+  'templatefile',
+  'filemd5',
+  'filesha1',
+  'filesha256',
+  'filesha512',
+  'filebase64sha256',
+  'filebase64sha512',
+]);
+
+function deepMerge(a: Value, b: Value): Value {
+  const pa = plain(a);
+  const pb = plain(b);
+  if (isRecord(pa) && isRecord(pb)) {
+    const out: { [k: string]: Value } = { ...pa };
+    for (const [k, v] of Object.entries(pb)) out[k] = k in out ? deepMerge(out[k] as Value, v) : v;
+    return out;
+  }
+  return pb;
 }
 
 /**
- * Variables and Terragrunt functions for one file, with Terragrunt's path semantics (see
- * README "Terragrunt path semantics").
+ * Variables and Terragrunt functions for one file, with Terragrunt's path semantics (README
+ * "Terragrunt surface"; pkg/config/config_helpers.go).
  */
 export function terragruntScope(env: ScopeEnv): Scope {
-  const { ctx, locals, includes } = env;
+  const { ctx, locals, includes, trace } = env;
   const abs = (rel: string): string => toAbs(env.repoRoot, rel);
   const rel = (p: string, base = ctx.tgDir): string => toRel(env.repoRoot, base, p);
   const record = (p: string, base?: string): string => {
     const r = rel(p, base);
-    env.reads.add(r);
+    trace.reads.add(r);
     return r;
   };
   const includeDir = (label: Value | undefined): string | undefined => {
@@ -59,6 +140,7 @@ export function terragruntScope(env: ScopeEnv): Scope {
       (k) => (k === 'locals' ? r.locals : r.inputs),
     );
   return {
+    report: env.report,
     variable: (name: string): Value | undefined => {
       if (name === 'local') return locals();
       if (name === 'include') {
@@ -72,33 +154,45 @@ export function terragruntScope(env: ScopeEnv): Scope {
           },
         );
       }
-      if (['dependency', 'feature', 'values', 'each', 'var', 'path'].includes(name)) return UNKNOWN;
+      if (['dependency', 'feature', 'values', 'each', 'var', 'path', 'terraform'].includes(name))
+        return UNKNOWN;
       return undefined;
     },
     call: (name: string, args: Value[]): Value | undefined => {
       const known = args.every((a) => a !== UNKNOWN);
       const s = (i: number): string => String(args[i] ?? '');
+      /** A path argument that is unknown: the unit's reads are not known. */
+      const unknownPath = (): Value => {
+        env.report(`${name}(): its path is not known statically`);
+        return UNKNOWN;
+      };
+      const list = COMMAND_LISTS[name];
+      if (list) return [...list];
+      if (RUNTIME.has(name)) return UNKNOWN;
+      if (FILE_READERS.has(name)) {
+        if (!known) return unknownPath();
+        record(s(0), dirOf(ctx.file));
+        return UNKNOWN;
+      }
       switch (name) {
-        case 'find_in_parent_folders': {
-          if (!known) return UNKNOWN;
-          const target = args.length > 0 ? s(0) : 'terragrunt.hcl';
-          let dir = ctx.tgDir;
-          while (dir !== '') {
-            dir = dirOf(dir);
-            const cand = dir === '' ? target : `${dir}/${target}`;
-            if (env.files.has(path.posix.normalize(cand))) return abs(path.posix.normalize(cand));
-          }
-          if (args.length > 1) return args[1] as Value;
-          throw new HclEvalError(
-            `find_in_parent_folders("${target}"): not found above ${ctx.tgDir}`,
-          );
-        }
+        case 'find_in_parent_folders':
+          return known ? findInParentFolders(env, args) : unknownPath();
         case 'get_terragrunt_dir':
           return abs(ctx.tgDir);
         case 'get_original_terragrunt_dir':
+          env.usesUnitDir();
           return abs(ctx.unitDir);
         case 'get_repo_root':
           return abs('');
+        case 'get_path_to_repo_root':
+          env.usesUnitDir();
+          return relativeBetween(ctx.unitDir, '');
+        case 'get_path_from_repo_root':
+          env.usesUnitDir();
+          return ctx.unitDir === '' ? '.' : ctx.unitDir;
+        case 'get_terragrunt_source_cli_flag':
+          // infra-ci runs terragrunt without --source (README "Terragrunt surface").
+          return '';
         case 'get_parent_terragrunt_dir':
           return abs(includeDir(args[0]) ?? ctx.tgDir);
         case 'path_relative_to_include': {
@@ -109,42 +203,71 @@ export function terragruntScope(env: ScopeEnv): Scope {
           const d = includeDir(args[0]);
           return d === undefined ? '.' : relativeBetween(ctx.unitDir, d);
         }
-        case 'dirname':
-          return known ? path.posix.dirname(s(0)) : UNKNOWN;
-        case 'basename':
-          return known ? path.posix.basename(s(0)) : UNKNOWN;
         case 'abspath':
           return known ? abs(rel(s(0))) : UNKNOWN;
+        case 'deep_merge':
+          return known ? args.reduce<Value>((a, b) => deepMerge(a, b), {}) : UNKNOWN;
         case 'read_terragrunt_config':
-          if (args[0] === UNKNOWN) return UNKNOWN;
+          if (args[0] === UNKNOWN) return unknownPath();
           return env.readConfig(s(0), args[1]);
         case 'read_tfvars_file':
         case 'sops_decrypt_file':
-          if (known) record(s(0));
+          if (!known) return unknownPath();
+          record(s(0));
           return UNKNOWN;
         case 'mark_as_read':
-          if (!known) return UNKNOWN;
+          if (!known) return unknownPath();
           record(s(0));
           return s(0);
-        case 'mark_glob_as_read': {
-          if (!known) return UNKNOWN;
-          const re = globToRegExp(rel(s(0)));
-          const hits = [...env.files].filter((f) => re.test(f));
-          for (const h of hits) env.reads.add(h);
-          return hits.map(abs);
+        case 'mark_glob_as_read':
+          return known ? readGlob(env, rel(s(0))) : unknownPath();
+        case 'fileset':
+          if (!known) return unknownPath();
+          return readGlob(env, rel(path.posix.join(s(0), s(1)), dirOf(ctx.file))).map((f) =>
+            path.posix.relative(abs(rel(s(0), dirOf(ctx.file))), f),
+          );
+        case 'fileexists': {
+          if (!known) return unknownPath();
+          const r = rel(s(0), dirOf(ctx.file));
+          trace.probes.add(r);
+          return env.files.has(r);
         }
-        case 'file':
-        case 'filebase64':
-        case 'templatefile':
-          if (known) record(s(0), dirOf(ctx.file));
-          return UNKNOWN;
-        case 'fileexists':
-          return known ? env.files.has(rel(s(0), dirOf(ctx.file))) : UNKNOWN;
         case 'get_env':
           return args.length > 1 ? (args[1] as Value) : UNKNOWN;
+        case 'run_cmd':
+          env.report('run_cmd(): the command may read any file');
+          return UNKNOWN;
         default:
           return undefined;
       }
     },
   };
+}
+
+/**
+ * find_in_parent_folders: from the parent of the file's folder up to the repository root, the
+ * first `dir/name` that exists, as a file **or a folder** (Terragrunt checks with
+ * util.FileExists, an os.Stat: pkg/config/config_helpers.go, parentFileExists). Every candidate
+ * looked at is a probe: adding or deleting a nearer one changes the answer.
+ */
+function findInParentFolders(env: ScopeEnv, args: Value[]): Value {
+  const target = args.length > 0 && args[0] !== '' ? String(args[0]) : 'terragrunt.hcl';
+  let dir = env.ctx.tgDir;
+  while (dir !== '') {
+    dir = dirOf(dir);
+    const cand = path.posix.normalize(dir === '' ? target : `${dir}/${target}`);
+    env.trace.probes.add(cand);
+    if (env.files.has(cand) || env.folders.has(cand)) return toAbs(env.repoRoot, cand);
+  }
+  if (args.length > 1) return args[1] as Value;
+  throw new HclEvalError(`find_in_parent_folders("${target}"): not found above ${env.ctx.tgDir}`);
+}
+
+/** Files matching a repository-relative glob, recorded as read; the glob itself too. */
+function readGlob(env: ScopeEnv, glob: string): string[] {
+  env.trace.globs.add(glob);
+  const re = globToRegExp(glob);
+  const hits = [...env.files].filter((f) => re.test(f)).sort();
+  for (const h of hits) env.trace.reads.add(h);
+  return hits.map((h) => toAbs(env.repoRoot, h));
 }

@@ -7,16 +7,42 @@ import { ModuleIndex } from './modules.js';
 import { dirOf } from './paths.js';
 import { foldersOf, type Tree } from './tree.js';
 
-function brokenUnit(id: string): UnitConfig {
+/** A unit whose config does not evaluate (lenient, at the base ref): its reads are unknown. */
+function brokenUnit(id: string, why: string): UnitConfig {
   const file = id === '' ? 'terragrunt.hcl' : `${id}/terragrunt.hcl`;
   return {
     id,
     dependencies: [],
     reads: [file],
+    probes: [],
+    globs: [],
+    unknowns: [`${why.startsWith(file) ? '' : `${file}:1: `}${why}`],
     moduleDir: undefined,
     source: undefined,
     inputs: undefined,
     exclude: undefined,
+    includes: [],
+  };
+}
+
+const STACK = 'terragrunt.stack.hcl';
+
+/**
+ * A folder holding `terragrunt.stack.hcl`: Terragrunt generates its units under
+ * `.terragrunt-stack/` at run time (Terragrunt >= 0.78, pkg/config/stack.go). infra-ci does not
+ * model the generation, so by the rule the stack is always treated as changed, with the reason.
+ */
+function stackUnit(id: string): Unit {
+  const file = id === '' ? STACK : `${id}/${STACK}`;
+  return {
+    id,
+    kind: 'stack',
+    dependencies: [],
+    reads: [file],
+    moduleDirs: [],
+    unknown: [
+      `${file}:1: terragrunt.stack.hcl generates units at run time, which infra-ci does not model`,
+    ],
   };
 }
 
@@ -33,26 +59,47 @@ export interface Unit {
   moduleDirs: string[];
   /** The unit's `exclude` block (merged over its includes); absent when it has none. */
   exclude?: ExcludeConfig;
+  /** Paths whose existence the unit's evaluation checked and which it does not read; absent when none. */
+  probes?: string[];
+  /** Globs whose matches the unit reads (repository-relative); absent when none. */
+  globs?: string[];
+  /** Why the unit's reads are not exactly known ("file:line: …"); such a unit is always changed. */
+  unknown?: string[];
+  /** `stack`: a folder with terragrunt.stack.hcl (its generated units are not modelled). */
+  kind?: 'stack';
 }
 
 /** Units by id (folder path relative to the repository root). */
 export interface UnitGraph {
   units: Record<string, Unit>;
+  /** Folders whose terragrunt.hcl is included by units: root configurations, not units. */
+  rootConfigs?: string[];
 }
 
 const IGNORED = /(^|\/)\.(terragrunt-cache|terraform)\//;
 
-/** Unit ids (folders relative to the repository root) under `root` in a tree. */
-export function discoverUnits(files: Iterable<string>, root: string): string[] {
+/** Folders (relative to the repository root) under `root` holding a file named `name`. */
+function foldersWith(files: Iterable<string>, root: string, name: string): string[] {
   const prefix = root === '' ? '' : `${root}/`;
   const ids: string[] = [];
   for (const f of files) {
     if (!f.startsWith(prefix) || IGNORED.test(f)) continue;
-    if (f === 'terragrunt.hcl' || f.endsWith('/terragrunt.hcl')) {
-      ids.push(f.slice(0, -'/terragrunt.hcl'.length));
-    }
+    if (f === name) ids.push('');
+    else if (f.endsWith(`/${name}`)) ids.push(f.slice(0, -name.length - 1));
   }
   return ids.sort();
+}
+
+/**
+ * Candidate unit ids under `root`: folders with a terragrunt.hcl, and folders with a
+ * terragrunt.stack.hcl (stacks), as Terragrunt's discovery finds them
+ * (internal/discovery/helpers.go DefaultConfigFilenames).
+ */
+export function discoverUnits(files: Iterable<string>, root: string): string[] {
+  const list = [...files];
+  return [
+    ...new Set([...foldersWith(list, root, 'terragrunt.hcl'), ...foldersWith(list, root, STACK)]),
+  ].sort();
 }
 
 /**
@@ -68,7 +115,14 @@ export async function loadUnits(
 ): Promise<{ graph: UnitGraph; configs: UnitConfig[] }> {
   const folders = foldersOf(tree.files);
   if (!folders.has(root)) throw new CliError('input', `root folder "${root}" does not exist`);
-  const ids = discoverUnits(tree.files, root);
+  const stackIds = new Set(foldersWith(tree.files, root, STACK));
+  const tgIds = foldersWith(tree.files, root, 'terragrunt.hcl');
+  for (const id of tgIds) {
+    if (stackIds.has(id)) {
+      // internal/discovery/helpers.go validateNoCoexistence: Terragrunt refuses this too.
+      throw new CliError('input', `${id}: both terragrunt.hcl and ${STACK} in one folder`);
+    }
+  }
   const parsed = new Map<string, HclJson>();
   const sources = new Map<string, string>();
   const load = async (file: string): Promise<void> => {
@@ -101,7 +155,7 @@ export async function loadUnits(
           });
         } else if (lenient && err instanceof CliError) {
           // A broken unit at the base ref: keep it (so it can be destroyed) without edges.
-          return brokenUnit(id);
+          return brokenUnit(id, err.message);
         } else {
           throw err;
         }
@@ -124,8 +178,8 @@ export async function loadUnits(
       ),
     );
   }
-  const cfgs = new Map<string, UnitConfig>();
-  for (const id of ids) cfgs.set(id, await evaluate(id));
+  const { cfgs, rootConfigs } = await evaluateAll(tgIds, evaluate);
+  const ids = [...cfgs.keys()];
 
   // Parse the .tf files of the units' module folders in one batch (ModuleIndex then finds them
   // parsed); a file that fails is left for ModuleIndex to report (or skip, lenient) as before.
@@ -144,6 +198,7 @@ export async function loadUnits(
   const modules = new ModuleIndex(tree, parser, lenient);
   const configs: UnitConfig[] = [];
   const units: Record<string, Unit> = {};
+  for (const id of stackIds) units[id] = stackUnit(id);
   for (const id of ids) {
     const cfg = cfgs.get(id) as UnitConfig;
     configs.push(cfg);
@@ -155,6 +210,9 @@ export async function loadUnits(
       dependencies: [...new Set(cfg.dependencies.map((d) => d.id))].sort(),
       reads: [...reads].sort(),
       moduleDirs,
+      ...(cfg.probes.length > 0 ? { probes: cfg.probes } : {}),
+      ...(cfg.globs.length > 0 ? { globs: cfg.globs } : {}),
+      ...(cfg.unknowns.length > 0 ? { unknown: cfg.unknowns } : {}),
       ...(cfg.exclude === undefined
         ? {}
         : {
@@ -167,5 +225,55 @@ export async function loadUnits(
           }),
     };
   }
-  return { graph: { units }, configs };
+  const sorted = Object.fromEntries(
+    Object.keys(units)
+      .sort()
+      .map((k) => [k, units[k] as Unit]),
+  );
+  return {
+    graph: { units: sorted, ...(rootConfigs.length > 0 ? { rootConfigs } : {}) },
+    configs,
+  };
+}
+
+/**
+ * Evaluate every folder holding a terragrunt.hcl. One that another unit includes is a root
+ * configuration (the legacy `find_in_parent_folders()` layout), not a unit: it is dropped, and
+ * an error evaluating it on its own does not matter. A terragrunt.hcl at the repository root
+ * that no unit includes would be a unit with an empty id: an input error.
+ */
+async function evaluateAll(
+  ids: string[],
+  evaluate: (id: string) => Promise<UnitConfig>,
+): Promise<{ cfgs: Map<string, UnitConfig>; rootConfigs: string[] }> {
+  const cfgs = new Map<string, UnitConfig>();
+  const errors = new Map<string, unknown>();
+  for (const id of ids) {
+    try {
+      cfgs.set(id, await evaluate(id));
+    } catch (err) {
+      if (!(err instanceof CliError)) throw err;
+      errors.set(id, err);
+    }
+  }
+  const included = new Set<string>();
+  for (const c of cfgs.values()) {
+    for (const f of c.includes)
+      if (f === 'terragrunt.hcl' || f.endsWith('/terragrunt.hcl')) included.add(dirOf(f));
+  }
+  for (const id of ids) {
+    if (included.has(id)) {
+      cfgs.delete(id);
+      continue;
+    }
+    const err = errors.get(id);
+    if (err !== undefined) throw err;
+    if (id === '') {
+      throw new CliError(
+        'input',
+        'terragrunt.hcl:1: a terragrunt.hcl at the repository root that no unit includes would be a unit with an empty id; move the unit into a folder (or name a root configuration root.hcl)',
+      );
+    }
+  }
+  return { cfgs, rootConfigs: ids.filter((id) => included.has(id)) };
 }

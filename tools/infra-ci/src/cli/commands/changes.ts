@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
 import { detectChanges } from '../../index.js';
-import { changesGithubOutput, changesJson, changesText } from '../format.js';
+import { changesGithubLog, changesGithubOutput, changesJson, changesText } from '../format.js';
 import type { Io } from '../io.js';
 import { addCacheOptions, cacheDirOption, choice, rootOption } from '../options.js';
 
@@ -41,6 +41,9 @@ export function register(program: Command, io: Io): void {
     });
     if (format === 'json') io.stdout(changesJson(result));
     else if (format === 'text') io.stdout(changesText(result));
-    else await io.appendFile(io.env.githubOutput as string, changesGithubOutput(result));
+    else {
+      await io.appendFile(io.env.githubOutput as string, changesGithubOutput(result));
+      io.stdout(changesGithubLog(result));
+    }
   });
 }
