@@ -37,6 +37,8 @@ export class ExprSyntaxError extends Error {}
 /** Parse a JSON string produced by hcl2json: plain text with `${...}` interpolations. */
 export function parseTemplate(text: string): Expr {
   const parts: Expr[] = [];
+  let hasDirective = false;
+  const code: string[] = [];
   let lit = '';
   let i = 0;
   while (i < text.length) {
@@ -48,6 +50,8 @@ export function parseTemplate(text: string): Expr {
       if (lit !== '') parts.push({ kind: 'lit', value: lit });
       lit = '';
       const inner = text.slice(i + 2, end);
+      if (text[i] === '%') hasDirective = true;
+      code.push(inner);
       parts.push(text[i] === '$' ? parseExpression(inner) : { kind: 'opaque', source: inner });
       i = end + 1;
     } else {
@@ -56,6 +60,9 @@ export function parseTemplate(text: string): Expr {
     }
   }
   if (lit !== '' || parts.length === 0) parts.push({ kind: 'lit', value: lit });
+  // A template with a directive is kept whole as opaque: its interpolations may use the
+  // directive's variables (`%{ for x in … }${x}%{ endfor }`). Its source is the code only.
+  if (hasDirective) return { kind: 'opaque', source: code.join(' ') };
   if (parts.length === 1 && parts[0]) return parts[0];
   return { kind: 'template', parts };
 }
