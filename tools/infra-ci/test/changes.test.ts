@@ -107,3 +107,35 @@ describe('detectChangesPure', () => {
     ]);
   });
 });
+
+describe('reads at the base, probes, globs and unknown reads (issue #12)', () => {
+  const a = unit(`${E}/a`, []);
+  it('a file the unit read only at the base changes it', () => {
+    const atBase = graph({ ...a, reads: [...a.reads, `${E}/old.hcl`] });
+    const r = run([{ status: 'M', path: `${E}/old.hcl` }], atBase, graph(a));
+    expect(r.changed).toEqual([a.id]);
+    expect(r.reasons).toEqual({ [a.id]: `read ${E}/old.hcl (modified) at the base` });
+  });
+  it('a probed path (looked for, not read) added at head changes it', () => {
+    const head = graph({ ...a, probes: [`${E}/x/region.hcl`] });
+    const r = run([{ status: 'A', path: `${E}/x/region.hcl` }], graph(a), head);
+    expect(r.reasons).toEqual({ [a.id]: `reads ${E}/x/region.hcl (added)` });
+  });
+  it('a new match of a glob the unit reads changes it', () => {
+    const head = graph({ ...a, globs: ['policies/**'] });
+    const r = run([{ status: 'A', path: 'policies/new/p.json' }], graph(a), head);
+    expect(r.reasons).toEqual({ [a.id]: 'reads policies/new/p.json (added)' });
+    expect(run([{ status: 'A', path: 'other/p.json' }], graph(a), head).changed).toEqual([]);
+  });
+  it('unknown reads at head (or only at the base) change it whatever the diff', () => {
+    const unknown = { ...a, unknown: ['x.hcl:3: run_cmd(): the command may read any file', 'y'] };
+    expect(run([], graph(a), graph(unknown)).reasons).toEqual({
+      [a.id]: 'reads not known: x.hcl:3: run_cmd(): the command may read any file (+1 more)',
+    });
+    expect(run([], graph(unknown), graph(a)).reasons).toEqual({
+      [a.id]:
+        'reads at the base not known: x.hcl:3: run_cmd(): the command may read any file (+1 more)',
+    });
+    expect(run([], graph(a), graph(a)).changed).toEqual([]);
+  });
+});
