@@ -161,6 +161,17 @@ export async function loadUnitGraph(opts: {
   return graph;
 }
 
+/** The repository root (absolute) and a --root folder relative to it. */
+export async function resolveRoot(opts: {
+  repoRoot: string;
+  root: string;
+}): Promise<{ repo: string; root: string }> {
+  const repo = await repoRootOf(path.resolve(opts.repoRoot)).catch(() =>
+    path.resolve(opts.repoRoot),
+  );
+  return { repo, root: rootRel(repo, opts.root) };
+}
+
 /** The working tree (or a ref's tree) and the root folder relative to the repository root. */
 export async function openTree(opts: {
   repoRoot: string;
