@@ -17,7 +17,7 @@ locals {
 
 # Versions are exact and match .github/actions/setup-infra (the CI installs exactly these).
 terraform_version_constraint  = "= 1.11.4"
-terragrunt_version_constraint = "= 0.83.2"
+terragrunt_version_constraint = "= 1.1.3"
 
 # One state bucket per account and region: a regional outage never takes the other region's state
 # with it. S3-native locking (use_lockfile, Terraform >= 1.10) replaces the DynamoDB lock table:
