@@ -1,33 +1,31 @@
 /**
- * Benchmark: `infra-ci changes` on a generated repository of 2,000 units against the bare
- * `git diff --name-status` floor. Run with `npm run bench -w tools/infra-ci` (after `npm run build`).
+ * Benchmark: `infra-ci changes` for a one-file edit on a generated tree shaped like a large live
+ * monorepo. Run with `npm run bench -w tools/infra-ci` (builds first).
  *
- * Shape: 2 environments × 5 regions × 200 units; every unit includes root.hcl and one of 10
- * _common files, uses one of 10 local modules, and depends on the previous unit of its group.
- * Unit files are identical across regions (as in this repository's infra/ tree), distinct within
- * a region. The head commit changes 50 files (unit configs, module files, region.hcl, _common).
+ * Shape (gruntwork's terragrunt-infrastructure-live-example, scaled): 4 environments × 5 regions
+ * × 200 units = 4,000 units. Every unit includes root.hcl (which reads account.hcl, region.hcl
+ * and env.hcl found above it) and one of 20 `_envcommon/<kind>.hcl` files (exposed; each names a
+ * local module and a dependency); 9 in 10 units also depend on the previous unit of their group;
+ * each of the 20 local modules calls a shared local module. The head commit edits one unit file.
  *
- * Prints, measured in the same run: the bare `git diff --name-status` (git floor), an empty Node
- * process (node floor), `infra-ci --help` (CLI load floor) and `changes` without cache, with an
- * empty cache (cold), with a cache filled from the base commit (as a CI cache restored from main:
- * the PR's changed blobs miss) and with a full cache (warm). `--before <main.js>` also times
- * another build of the CLI (e.g. an older commit's `dist/cli/main.js`) on the same tree.
+ * Goals (issue #12): ≤ 3 s without cache, ≤ 1 s with a warm cache, ≤ 300 MB resident memory.
+ * Prints medians of interleaved rounds (each round runs every variant once, so a change of load
+ * affects all alike), the load average, and, as a same-run baseline, `node -e 0` and
+ * `infra-ci --help`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI_MAIN } from '../test/helpers/cli.js';
 
-const MAIN = CLI_MAIN;
-const ENVS = ['prod', 'staging'];
-const REGIONS = ['eu-central-1', 'eu-west-2', 'us-east-1', 'us-west-2', 'ap-south-1'];
+const ENVS = ['prod', 'stage', 'dev', 'qa'];
+const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-1'];
 const UNITS = 200;
-const KINDS = 10;
-const RUNS = 5;
-const beforeAt = process.argv.indexOf('--before');
-const BEFORE = beforeAt > 0 ? process.argv[beforeAt + 1] : undefined;
-const E = 'infra/environments';
+const KINDS = 20;
+const RUNS = Number(process.env.BENCH_RUNS ?? 5);
+const L = 'live';
+const GOALS = { noCache: 3000, warm: 1000, rssMb: 300 };
 
 const dir = mkdtempSync(path.join(tmpdir(), 'infra-ci-bench-'));
 const git = (...args: string[]): string =>
@@ -36,25 +34,64 @@ const write = (file: string, content: string): void => {
   mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
   writeFileSync(path.join(dir, file), content);
 };
+const pad = (i: number): string => String(i).padStart(3, '0');
+
+const ROOT = `locals {
+  account_vars = read_terragrunt_config(find_in_parent_folders("account.hcl"))
+  region_vars  = read_terragrunt_config(find_in_parent_folders("region.hcl"))
+  env_vars     = read_terragrunt_config(find_in_parent_folders("env.hcl"))
+  account_name = local.account_vars.locals.account_name
+  aws_region   = local.region_vars.locals.aws_region
+}
+
+remote_state {
+  backend = "s3"
+  config = {
+    bucket = "\${local.account_name}-\${local.aws_region}-tfstate"
+    key    = "\${path_relative_to_include()}/terraform.tfstate"
+    region = local.aws_region
+  }
+}
+
+inputs = merge(local.account_vars.locals, local.region_vars.locals, local.env_vars.locals)
+`;
+
+function envcommon(k: number): string {
+  const dep =
+    k === 0
+      ? ''
+      : `\ndependency "base" {\n  config_path = "../unit-${pad(0)}"\n  mock_outputs = { id = "mock" }\n}\n`;
+  return `locals {
+  env_vars = read_terragrunt_config(find_in_parent_folders("env.hcl"))
+  env      = local.env_vars.locals.environment
+  kind     = "kind-${k}"
+}
+
+terraform {
+  source = "\${get_repo_root()}/modules//kind-${k}"
+}
+${dep}
+inputs = {
+  name = format("%s-%s", local.kind, local.env)
+}
+`;
+}
 
 function unitFile(i: number): string {
-  const kind = i % KINDS;
   const dep =
-    i % 10 === 0
-      ? ''
-      : `\ndependency "prev" {\n  config_path = "../unit-${String(i - 1).padStart(3, '0')}"\n}\n`;
+    i % 10 === 0 ? '' : `\ndependency "prev" {\n  config_path = "../unit-${pad(i - 1)}"\n}\n`;
   return `include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
-include "common" {
-  path   = "\${dirname(find_in_parent_folders("root.hcl"))}/_common/kind-${kind}.hcl"
+include "envcommon" {
+  path   = "\${dirname(find_in_parent_folders("root.hcl"))}/_envcommon/kind-${i % KINDS}.hcl"
   expose = true
 }
 ${dep}
 inputs = {
   index = ${i}
-  name  = "unit-${i}-\${include.common.locals.kind}"
+  label = "unit-${i}-\${include.envcommon.locals.kind}"
 }
 `;
 }
@@ -64,176 +101,115 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? 0;
 }
 
-function time(cmd: string, args: string[]): number {
+/** Peak resident memory of the child, printed by a preloaded exit hook. */
+const RSS_HOOK = `data:text/javascript,process.on("exit",()=>process.stderr.write("\\nmaxrss_kb="+process.resourceUsage().maxRSS+"\\n"))`;
+
+function time(cmd: string, args: string[]): { ms: number; rssMb: number } {
   const t = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
-  return ms;
+  const kb = /maxrss_kb=(\d+)/.exec(r.stderr)?.[1];
+  return { ms, rssMb: kb === undefined ? 0 : Number(kb) / 1024 };
 }
 
 try {
   git('init', '-q', '-b', 'main');
   git('config', 'user.email', 'bench@example.com');
   git('config', 'user.name', 'bench');
-  write(
-    `${E}/root.hcl`,
-    'locals {\n  region = read_terragrunt_config(find_in_parent_folders("region.hcl")).locals.region\n}\n',
-  );
+  write(`${L}/root.hcl`, ROOT);
+  write('modules/shared/main.tf', 'variable "name" {}\noutput "name" { value = var.name }\n');
   for (let k = 0; k < KINDS; k += 1) {
+    write(`${L}/_envcommon/kind-${k}.hcl`, envcommon(k));
     write(
-      `${E}/_common/kind-${k}.hcl`,
-      `locals {\n  kind = "kind-${k}"\n}\n\nterraform {\n  source = "\${get_repo_root()}/infra/modules//kind-${k}"\n}\n`,
+      `modules/kind-${k}/main.tf`,
+      `module "shared" {\n  source = "../shared"\n  name   = var.name\n}\nresource "null_resource" "k${k}" {}\n`,
     );
-    write(`infra/modules/kind-${k}/main.tf`, `resource "null_resource" "k${k}" {}\n`);
-    write(`infra/modules/kind-${k}/variables.tf`, 'variable "index" {\n  type = number\n}\n');
+    write(`modules/kind-${k}/variables.tf`, 'variable "name" {}\nvariable "index" {}\n');
   }
   for (const env of ENVS) {
-    write(`${E}/${env}/environment.hcl`, `locals {\n  env = "${env}"\n}\n`);
+    write(`${L}/${env}/account.hcl`, `locals {\n  account_name = "${env}"\n}\n`);
     for (const region of REGIONS) {
-      write(`${E}/${env}/${region}/region.hcl`, `locals {\n  region = "${region}"\n}\n`);
+      write(`${L}/${env}/${region}/region.hcl`, `locals {\n  aws_region = "${region}"\n}\n`);
+      write(`${L}/${env}/${region}/env.hcl`, `locals {\n  environment = "${env}"\n}\n`);
       for (let i = 0; i < UNITS; i += 1) {
-        write(
-          `${E}/${env}/${region}/unit-${String(i).padStart(3, '0')}/terragrunt.hcl`,
-          unitFile(i),
-        );
+        write(`${L}/${env}/${region}/unit-${pad(i)}/terragrunt.hcl`, unitFile(i));
       }
     }
   }
   git('add', '-A');
   git('commit', '-q', '-m', 'base');
   const base = git('rev-parse', 'HEAD').trim();
+  // The one-file edit: one unit's terragrunt.hcl.
+  const edited = `${L}/prod/eu-west-1/unit-${pad(57)}/terragrunt.hcl`;
+  write(edited, `${unitFile(57)}# edited\n`);
+  git('commit', '-q', '-am', 'one-file edit');
 
-  // 50 changed files: 40 unit configs, 5 module files, 3 region.hcl, 2 _common files.
-  for (let n = 0; n < 40; n += 1) {
-    const env = ENVS[n % 2] as string;
-    const region = REGIONS[n % REGIONS.length] as string;
-    const i = (n * 37) % UNITS;
-    write(
-      `${E}/${env}/${region}/unit-${String(i).padStart(3, '0')}/terragrunt.hcl`,
-      `${unitFile(i)}# change ${n}\n`,
-    );
-  }
-  for (let k = 0; k < 5; k += 1)
-    write(`infra/modules/kind-${k}/outputs.tf`, `output "k" {\n  value = ${k}\n}\n`);
-  for (let r = 0; r < 3; r += 1) {
-    write(
-      `${E}/prod/${REGIONS[r]}/region.hcl`,
-      `locals {\n  region = "${REGIONS[r]}"\n  tier = ${r}\n}\n`,
-    );
-  }
-  for (let k = 8; k < 10; k += 1) {
-    write(
-      `${E}/_common/kind-${k}.hcl`,
-      `locals {\n  kind = "kind-${k}"\n  v = 2\n}\n\nterraform {\n  source = "\${get_repo_root()}/infra/modules//kind-${k}"\n}\n`,
-    );
-  }
-  git('add', '-A');
-  git('commit', '-q', '-m', 'head');
-
-  const diffArgs = ['diff', '--name-status', '-M', base, 'HEAD'];
-  const files = git(...diffArgs)
-    .trim()
-    .split('\n').length;
   const cli = (...extra: string[]): string[] => [
-    MAIN,
+    CLI_MAIN,
     'changes',
     '--base',
     base,
     '--head',
     'HEAD',
     '--root',
-    E,
+    L,
     ...extra,
   ];
+  const withHook = (args: string[]): string[] => ['--import', RSS_HOOK, ...args];
   const answer = (args: string[]): string =>
     execFileSync(process.execPath, args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
   const caches = mkdtempSync(path.join(tmpdir(), 'infra-ci-bench-cache-'));
-  let fresh = 0;
-  const newCache = (): string => {
-    fresh += 1;
-    return path.join(caches, `c${fresh}`);
-  };
-  // Cache states: "warm" = filled by the same run (every blob a hit); "base-warm" = filled from
-  // the base commit only (as a CI cache restored from main), so the PR's changed blobs miss.
-  const warmDir = newCache();
+  const warmDir = path.join(caches, 'warm');
   const out = answer(cli('--cache-dir', warmDir));
-  const baseDir = newCache();
-  answer([MAIN, 'changes', '--base', base, '--head', base, '--root', E, '--cache-dir', baseDir]);
-  const same = (label: string, args: string[]): void => {
-    if (answer(args) !== out) throw new Error(`${label}: output differs from the first run`);
-  };
-  same('no cache', cli('--no-cache'));
-  if (BEFORE !== undefined) same('before', [BEFORE, ...cli().slice(1)]);
-  same('warm cache', cli('--cache-dir', warmDir));
-  const parsed = JSON.parse(out) as {
-    changed: string[];
-    dependents: string[];
-    applyWaves: string[][];
-  };
+  if (answer(cli('--no-cache')) !== out) throw new Error('no cache: output differs from cached');
+  const parsed = JSON.parse(out) as { changed: string[]; dependents: string[] };
+  if (parsed.changed.join() !== path.posix.dirname(edited)) {
+    throw new Error(`unexpected answer: changed ${JSON.stringify(parsed.changed)}`);
+  }
 
   const load = loadavg().map((l) => l.toFixed(2));
-  // Each round times every variant once, in turn, so that a change of machine load during the
-  // run affects all of them alike; each figure is the median over the rounds.
-  type Variant = { label: string; run: () => number };
+  type Variant = { label: string; args: string[]; goal?: number };
   const variants: Variant[] = [
-    { label: 'git diff --name-status (git floor)', run: () => time('git', diffArgs) },
-    { label: 'node -e 0 (node floor)', run: () => time(process.execPath, ['-e', '0']) },
-    {
-      label: 'infra-ci --help (CLI load floor)',
-      run: () => time(process.execPath, [MAIN, '--help']),
-    },
-    ...(BEFORE === undefined
-      ? []
-      : [
-          {
-            label: `before: ${BEFORE}`.slice(0, 44),
-            run: () => time(process.execPath, [BEFORE, ...cli().slice(1)]),
-          },
-        ]),
-    { label: 'changes --no-cache', run: () => time(process.execPath, cli('--no-cache')) },
-    {
-      label: 'changes, cold (empty cache)',
-      run: () => time(process.execPath, cli('--cache-dir', newCache())),
-    },
-    {
-      label: 'changes, cache from base (50 changed miss)',
-      run: () => {
-        const d = newCache();
-        cpSync(baseDir, d, { recursive: true });
-        return time(process.execPath, cli('--cache-dir', d));
-      },
-    },
-    {
-      label: 'changes, warm (every blob cached)',
-      run: () => time(process.execPath, cli('--cache-dir', warmDir)),
-    },
+    { label: 'node -e 0 (node floor)', args: ['-e', '0'] },
+    { label: 'infra-ci --help (CLI load floor)', args: [CLI_MAIN, '--help'] },
+    { label: 'changes --no-cache', args: cli('--no-cache'), goal: GOALS.noCache },
+    { label: 'changes, warm cache', args: cli('--cache-dir', warmDir), goal: GOALS.warm },
   ];
-  const samples = variants.map(() => [] as number[]);
+  const samples = variants.map(() => ({ ms: [] as number[], rss: [] as number[] }));
   for (let r = 0; r < RUNS; r += 1) {
     variants.forEach((v, i) => {
-      samples[i]?.push(v.run());
+      const t = time(process.execPath, withHook(v.args));
+      samples[i]?.ms.push(t.ms);
+      samples[i]?.rss.push(t.rssMb);
     });
   }
-  const figures = samples.map(median);
-  const [floor = 1, nodeStart = 1, help = 1] = figures;
   rmSync(caches, { recursive: true, force: true });
 
-  const row = (label: string, ms: number): string =>
-    `${label.padEnd(44)} ${ms.toFixed(1).padStart(8)} ms  ${(ms / floor).toFixed(1).padStart(6)}x git  ${(ms / nodeStart).toFixed(2).padStart(5)}x node  ${(ms / help).toFixed(2).padStart(5)}x --help`;
-  console.log(`units: ${ENVS.length * REGIONS.length * UNITS}, changed files: ${files}`);
   console.log(
-    `result: ${parsed.changed.length} changed, ${parsed.dependents.length} dependents, ${parsed.applyWaves.length} apply waves (same answer with and without cache)`,
+    `units: ${ENVS.length * REGIONS.length * UNITS} (${KINDS} _envcommon kinds, local modules, dependencies); edit: ${edited}`,
   );
   console.log(
-    `load average before timing (1/5/15 min): ${load.join(' ')}; medians of ${RUNS} interleaved rounds`,
+    `answer: ${parsed.changed.length} changed, ${parsed.dependents.length} dependents (same with and without cache)`,
   );
+  console.log(
+    `machine: ${cpus().length} cores, load average (1/5/15 min) ${load.join(' ')}; medians of ${RUNS} interleaved rounds`,
+  );
+  let ok = true;
   variants.forEach((v, i) => {
-    console.log(row(v.label, figures[i] ?? 0));
+    const ms = median(samples[i]?.ms ?? []);
+    const rss = Math.max(...(samples[i]?.rss ?? [0]));
+    const verdict =
+      v.goal === undefined
+        ? ''
+        : `  goal ≤ ${v.goal} ms: ${ms <= v.goal ? 'met' : 'MISSED'}; memory ≤ ${GOALS.rssMb} MB: ${rss <= GOALS.rssMb ? 'met' : 'MISSED'}`;
+    if (v.goal !== undefined && (ms > v.goal || rss > GOALS.rssMb)) ok = false;
+    console.log(
+      `${v.label.padEnd(34)} ${ms.toFixed(0).padStart(6)} ms  peak RSS ${rss.toFixed(0).padStart(4)} MB${verdict}`,
+    );
   });
-  console.log(
-    `goal: <= 5x git floor (${(5 * floor).toFixed(1)} ms) and <= 2000 ms; a Node process alone is ${(nodeStart / floor).toFixed(1)}x the git floor`,
-  );
+  console.log(ok ? 'all goals met' : 'some goal MISSED (see above; the machine may be loaded)');
 } finally {
-  rmSync(dir, { recursive: true, force: true });
+  if (process.env.BENCH_KEEP) console.log(`kept ${dir}`);
+  else rmSync(dir, { recursive: true, force: true });
 }

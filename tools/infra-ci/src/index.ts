@@ -3,8 +3,9 @@
  * (e.g. "infra/environments/prod/eu-central-1/vpc").
  */
 import path from 'node:path';
+import { EvalCache } from './cache/eval-cache.js';
 import { dirParseCache } from './cache/parse-cache.js';
-import { type ChangeSet, detectChangesPure } from './changes/detect.js';
+import { type ChangeSet, changedPaths, detectChangesPure, touched } from './changes/detect.js';
 import { CliError } from './errors.js';
 import { diffNameStatus, gitTree, mergeBase, repoRootOf, resolveCommit } from './git/git.js';
 import { assertAcyclic } from './graph/dag.js';
@@ -86,9 +87,18 @@ export async function detectChangesAndGraph(
   opts: ChangesOptions,
 ): Promise<{ changes: ChangeSet; graph: UnitGraph; baseGraph: UnitGraph }> {
   const parser = newParser(opts.cacheDir);
+  const evalCache =
+    opts.cacheDir === undefined
+      ? undefined
+      : (scope: string) => new EvalCache(opts.cacheDir as string, scope);
+  let cache: EvalCache | undefined;
   try {
-    return await changesWith(parser, opts);
+    return await changesWith(parser, opts, (scope) => {
+      cache = evalCache?.(scope);
+      return cache;
+    });
   } finally {
+    cache?.flush();
     await parser.flush(); // cache entries are whole or absent even when the run fails
   }
 }
@@ -96,6 +106,7 @@ export async function detectChangesAndGraph(
 async function changesWith(
   parser: HclParser,
   opts: ChangesOptions,
+  openCache: (scope: string) => EvalCache | undefined,
 ): Promise<{ changes: ChangeSet; graph: UnitGraph; baseGraph: UnitGraph }> {
   // git resolves refs from any folder inside the repository: no need to wait for its root.
   const refs = Promise.all([
@@ -107,14 +118,20 @@ async function changesWith(
   const [baseC, headC] = await refs;
   const mb = await mergeBase(repo, baseC, headC);
   const root = rootRel(repo, opts.root);
+  const cache = openCache(`${repo}\0${root}`);
   let prefetch: Promise<void> = Promise.resolve();
   const [changedFiles, baseTree, headTree] = await Promise.all([
     diffNameStatus(repo, mb, headC),
     gitTree(repo, mb, () => false), // its .hcl files are read in one batch by loadUnits
-    gitTree(repo, headC, isHcl, (blobs) => {
-      // Probe the parse cache while git reads the contents: a miss starts the WASM parser.
-      prefetch = parser.prefetch(hclUnder(blobs, root));
-    }),
+    gitTree(
+      repo,
+      headC,
+      () => false,
+      (blobs) => {
+        // Probe the parse cache while git reads the contents: a miss starts the WASM parser.
+        prefetch = parser.prefetch(hclUnder(blobs, root));
+      },
+    ),
   ]);
   await prefetch;
   // A --root folder deleted or renamed at head: its units are all destroyed (planned from the
@@ -127,15 +144,28 @@ async function changesWith(
     );
   }
   const head = headHasRoot
-    ? (await loadUnits(headTree, root, parser)).graph
+    ? (await loadUnits(headTree, root, parser, false, undefined, cache)).graph
     : ({ units: {} } satisfies UnitGraph);
   assertAcyclic(deps(head));
   // What each unit reads is evaluated at the base too (README "Change detection rules"): a file
   // read only at the base (a nearer region.hcl deleted) changes the unit as well. A base config
   // that no longer evaluates must not block the PR that fixes it: it is read leniently, and its
   // unit counts as changed (its base reads are unknown).
+  // A unit whose head evaluation read, probed and globbed no changed path evaluates the same at
+  // the base (evaluation is a function of exactly those): it is reused, not evaluated again.
+  const what = changedPaths(changedFiles);
+  const owners = new Set([...what.keys()].flatMap((p) => unitsHolding(p, head)));
+  const reusable = (id: string): boolean => {
+    const u = head.units[id];
+    return (
+      u !== undefined &&
+      u.unknown === undefined &&
+      !owners.has(id) &&
+      touched(u, what) === undefined
+    );
+  };
   const unitsAtBase = foldersOf(baseTree.files).has(root)
-    ? (await loadUnits(baseTree, root, parser, true)).graph
+    ? (await loadUnits(baseTree, root, parser, true, { graph: head, reusable }, cache)).graph
     : ({ units: {} } satisfies UnitGraph);
   const result = detectChangesPure({ changedFiles, unitsAtBase, unitsAtHead: head });
   if (result.destroyed.length > 0) assertAcyclic(deps(unitsAtBase));
@@ -156,9 +186,27 @@ export async function loadUnitGraph(opts: {
 }): Promise<UnitGraph> {
   const parser = newParser(opts.cacheDir);
   const { tree, root } = await openTree(opts);
-  const { graph } = await loadUnits(tree, root, parser).finally(() => parser.flush());
+  const cache =
+    opts.cacheDir === undefined
+      ? undefined
+      : new EvalCache(opts.cacheDir, `${tree.repoRoot}\0${root}`);
+  const { graph } = await loadUnits(tree, root, parser, false, undefined, cache).finally(() => {
+    cache?.flush();
+    return parser.flush();
+  });
   assertAcyclic(deps(graph));
   return graph;
+}
+
+/** Units of `g` whose folder holds `file` (any depth). */
+function unitsHolding(file: string, g: UnitGraph): string[] {
+  const out: string[] = [];
+  let d = file;
+  while (d.includes('/')) {
+    d = d.slice(0, d.lastIndexOf('/'));
+    if (d in g.units) out.push(d);
+  }
+  return out;
 }
 
 /** The repository root (absolute) and a --root folder relative to it. */

@@ -59,10 +59,17 @@ describe('infra-ci changes --cache-dir (spawned)', () => {
     for (const f of written) writeFileSync(path.join(dir, f), '{"tag": "x"');
     expect(changes('--cache-dir', dir)).toBe(plain);
     expect(entries(dir).sort()).toEqual([...written].sort());
-    for (const f of written) {
+    for (const f of written.filter((x) => x.startsWith('hcl'))) {
       const entry = JSON.parse(readFileSync(path.join(dir, f), 'utf8')) as { key?: string };
       expect(f.endsWith(`${entry.key}.json`)).toBe(true);
     }
+    // The cache of evaluated units (one file) was rewritten whole over the corrupted one.
+    const units = written.filter((x) => x.startsWith('units'));
+    expect(units).toHaveLength(1);
+    const data = JSON.parse(readFileSync(path.join(dir, units[0] as string), 'utf8')) as {
+      units: Record<string, unknown>;
+    };
+    expect(Object.keys(data.units).length).toBeGreaterThan(0);
   });
 
   it('takes the folder from $INFRA_CI_CACHE_DIR, else $XDG_CACHE_HOME/infra-ci; --cache-dir wins', () => {

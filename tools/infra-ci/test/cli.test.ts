@@ -41,6 +41,10 @@ describe('infra-ci changes (spawned)', () => {
       applyWaves: [[`${P}/eu-central-1/eks`, `${P}/eu-west-2/eks`]],
       destroyWaves: [],
       excluded: { plan: [], apply: [], destroy: [] },
+      reasons: {
+        [`${P}/eu-central-1/eks`]: `reads ${E}/_common/eks.hcl (modified)`,
+        [`${P}/eu-west-2/eks`]: `reads ${E}/_common/eks.hcl (modified)`,
+      },
     });
   });
 

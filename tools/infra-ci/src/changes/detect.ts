@@ -52,7 +52,7 @@ function owningUnit(file: string, ids: Set<string>): string | undefined {
   return ids.has('') ? '' : undefined;
 }
 
-const STATUS: Record<FileChange['status'], string> = {
+export const STATUS: Record<FileChange['status'], string> = {
   A: 'added',
   M: 'modified',
   D: 'deleted',
@@ -61,13 +61,28 @@ const STATUS: Record<FileChange['status'], string> = {
   T: 'type changed',
 };
 
+/** Each changed path (old paths of renames too) with what happened to it. */
+export function changedPaths(changedFiles: FileChange[]): Map<string, string> {
+  const what = new Map<string, string>();
+  for (const c of changedFiles) {
+    what.set(c.path, STATUS[c.status] ?? c.status);
+    if (c.from !== undefined)
+      what.set(c.from, c.status === 'R' ? `renamed to ${c.path}` : 'copied');
+  }
+  return what;
+}
+
 /** The first changed path a unit depends on (reads, module folders, probes, globs), if any. */
-function touched(u: Unit, paths: Map<string, string>): string | undefined {
-  const reads = new Set([...u.reads, ...(u.probes ?? [])]);
-  const prefixes = u.moduleDirs.map((d) => (d === '' ? '' : `${d}/`));
-  const globs = (u.globs ?? []).map(globToRegExp);
+export function touched(u: Unit, paths: Map<string, string>): string | undefined {
+  // Few changed paths, many units: scan the paths, allocate nothing per unit.
   for (const [p, what] of paths) {
-    if (reads.has(p) || prefixes.some((pre) => p.startsWith(pre)) || globs.some((g) => g.test(p)))
+    if (
+      u.reads.includes(p) ||
+      // A probe depends on existence only: an added, deleted or renamed path.
+      (what !== 'modified' && u.probes?.includes(p)) ||
+      u.moduleDirs.some((d) => d === '' || p.startsWith(`${d}/`)) ||
+      u.globs?.some((g) => globToRegExp(g).test(p))
+    )
       return `${p} (${what})`;
   }
   return undefined;

@@ -117,6 +117,7 @@ export class Evaluator {
   private where: Location = { file: '', line: 1 };
   /** Set when a value read the unit's folder (get_original_terragrunt_dir…). */
   private unitDependent = false;
+  private readonly found = new Map<string, { hit: string | undefined; probes: string[] }>();
 
   constructor(
     private readonly repoRoot: string,
@@ -141,7 +142,7 @@ export class Evaluator {
       unitIncludes: new Map(),
     };
     const { config } = this.evalFile(ctx, trace);
-    const dependencies = this.resolveDeps(id, config);
+    const dependencies = this.resolveDeps(id, config, trace);
     let source: UnitConfig['source'];
     let moduleDir: string | undefined;
     const s = config.source;
@@ -152,6 +153,7 @@ export class Evaluator {
       source = { value, at: s.at };
       if (isLocalSource(value)) {
         moduleDir = this.located(s.at, () => toRel(this.repoRoot, id, localModulePath(value)));
+        trace.probes.add(moduleDir);
         if (!this.folders.has(moduleDir)) {
           throw located(s.at, `terraform.source "${value}": folder ${moduleDir} does not exist`);
         }
@@ -173,7 +175,11 @@ export class Evaluator {
   }
 
   /** Edges of the merged `dependency` blocks (enabled ones) and `dependencies.paths`. */
-  private resolveDeps(id: string, config: FileConfig): { id: string; at: Location }[] {
+  private resolveDeps(
+    id: string,
+    config: FileConfig,
+    trace: Trace,
+  ): { id: string; at: Location }[] {
     const out = new Map<string, { id: string; at: Location }>();
     for (const [label, d] of config.deps) {
       // pkg/config/dependency.go: a disabled dependency is skipped before config_path is checked.
@@ -185,12 +191,12 @@ export class Evaluator {
         throw located(d.at, `dependency "${label}": config_path is not static`);
       }
       const target = this.located(d.at, () => this.rel(id, d.configPath as string));
-      this.checkUnit(target, d.at, `dependency "${label}" config_path`);
+      this.checkUnit(target, d.at, `dependency "${label}" config_path`, trace);
       out.set(`dependency:${label}`, { id: target, at: d.at });
     }
     for (const { path, at } of config.depPaths) {
       const target = this.located(at, () => this.rel(id, path));
-      this.checkUnit(target, at, 'dependencies.paths entry');
+      this.checkUnit(target, at, 'dependencies.paths entry', trace);
       out.set(`path:${target}`, { id: target, at });
     }
     return [...out.values()];
@@ -517,8 +523,9 @@ export class Evaluator {
     };
   }
 
-  private checkUnit(id: string, at: Location, what: string): void {
+  private checkUnit(id: string, at: Location, what: string, trace: Trace): void {
     const f = id === '' ? 'terragrunt.hcl' : `${id}/terragrunt.hcl`;
+    trace.probes.add(f);
     if (!this.files.has(f)) throw located(at, `${what}: ${id} is not a unit (no ${f})`);
   }
 
@@ -600,6 +607,7 @@ export class Evaluator {
       usesUnitDir: () => {
         this.unitDependent = true;
       },
+      found: this.found,
     });
   }
 }

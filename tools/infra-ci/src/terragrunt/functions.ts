@@ -50,6 +50,8 @@ export interface ScopeEnv {
   report: (message: string) => void;
   /** Called when a value depends on the unit being evaluated (not only on the file). */
   usesUnitDir: () => void;
+  /** find_in_parent_folders answers by folder and name, shared by every unit of a tree. */
+  found: Map<string, { hit: string | undefined; probes: string[] }>;
 }
 
 /** Static lists Terragrunt returns (pkg/config/config_helpers.go, TerraformCommandsNeed*). */
@@ -252,13 +254,23 @@ export function terragruntScope(env: ScopeEnv): Scope {
  */
 function findInParentFolders(env: ScopeEnv, args: Value[]): Value {
   const target = args.length > 0 && args[0] !== '' ? String(args[0]) : 'terragrunt.hcl';
-  let dir = env.ctx.tgDir;
-  while (dir !== '') {
-    dir = dirOf(dir);
-    const cand = path.posix.normalize(dir === '' ? target : `${dir}/${target}`);
-    env.trace.probes.add(cand);
-    if (env.files.has(cand) || env.folders.has(cand)) return toAbs(env.repoRoot, cand);
+  const key = `${env.ctx.tgDir}\0${target}`;
+  let r = env.found.get(key);
+  if (r === undefined) {
+    const probes: string[] = [];
+    let hit: string | undefined;
+    let dir = env.ctx.tgDir;
+    while (dir !== '' && hit === undefined) {
+      dir = dirOf(dir);
+      const cand = path.posix.normalize(dir === '' ? target : `${dir}/${target}`);
+      probes.push(cand);
+      if (env.files.has(cand) || env.folders.has(cand)) hit = cand;
+    }
+    r = { hit, probes };
+    env.found.set(key, r);
   }
+  for (const p of r.probes) env.trace.probes.add(p);
+  if (r.hit !== undefined) return toAbs(env.repoRoot, r.hit);
   if (args.length > 1) return args[1] as Value;
   throw new HclEvalError(`find_in_parent_folders("${target}"): not found above ${env.ctx.tgDir}`);
 }

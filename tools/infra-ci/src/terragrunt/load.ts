@@ -1,3 +1,4 @@
+import type { EvalCache } from '../cache/eval-cache.js';
 import { gitBlobId } from '../cache/parse-cache.js';
 import { CliError } from '../errors.js';
 import type { HclJson, HclParser } from '../hcl/parse.js';
@@ -107,11 +108,24 @@ export function discoverUnits(files: Iterable<string>, root: string): string[] {
  * the base ref) keeps a unit whose config no longer evaluates, with no dependencies, instead of failing.
  * Unit ids are folder paths relative to the repository root.
  */
+/**
+ * Units known without evaluating them at this tree: `reusable(id)` when the unit's evaluation at
+ * another tree (`graph`) read, probed and globbed only paths that are the same here — evaluation
+ * is a function of exactly those, so it would give the same unit. `graph.rootConfigs` stay root
+ * configurations.
+ */
+export interface Reuse {
+  graph: UnitGraph;
+  reusable: (id: string) => boolean;
+}
+
 export async function loadUnits(
   tree: Tree,
   root: string,
   parser: HclParser,
   lenient = false,
+  reuse?: Reuse,
+  evalCache?: EvalCache,
 ): Promise<{ graph: UnitGraph; configs: UnitConfig[] }> {
   const folders = foldersOf(tree.files);
   if (!folders.has(root)) throw new CliError('input', `root folder "${root}" does not exist`);
@@ -131,8 +145,19 @@ export async function loadUnits(
     parsed.set(file, await parser.parse(file, content, tree.blobId?.(file)));
   };
   const prefix = root === '' ? '' : `${root}/`;
+  const reused = new Set(reuse === undefined ? [] : tgIds.filter((id) => reuse.reusable(id)));
+  const knownRoots = new Set(reuse?.graph.rootConfigs ?? []);
+  const tgFile = (id: string): string => (id === '' ? 'terragrunt.hcl' : `${id}/terragrunt.hcl`);
+  const hits = new Map<string, UnitConfig>();
+  for (const id of tgIds) {
+    const hit = reused.has(id) ? undefined : evalCache?.lookup(id, tree, folders);
+    if (hit) hits.set(id, hit);
+  }
+  const skip = new Set([...reused, ...hits.keys()].map(tgFile));
+  const someMiss = tgIds.length > skip.size;
   const hcl = [...tree.files].filter(
-    (f) => f.startsWith(prefix) && f.endsWith('.hcl') && !IGNORED.test(f),
+    (f) =>
+      someMiss && f.startsWith(prefix) && f.endsWith('.hcl') && !IGNORED.test(f) && !skip.has(f),
   );
   const texts = tree.readMany
     ? await tree.readMany(hcl)
@@ -144,9 +169,13 @@ export async function loadUnits(
   for (const c of contents) sources.set(c.file, c.content);
   const evaluator = new Evaluator(tree.repoRoot, tree.files, parsed, sources, folders);
   const evaluate = async (id: string): Promise<UnitConfig> => {
+    const hit = hits.get(id);
+    if (hit) return hit;
     for (;;) {
       try {
-        return evaluator.evaluateUnit(id);
+        const cfg = evaluator.evaluateUnit(id);
+        evalCache?.store(cfg, tree, folders);
+        return cfg;
       } catch (err) {
         if (err instanceof NeedFile && !parsed.has(err.file)) {
           await load(err.file).catch((e: unknown) => {
@@ -178,7 +207,11 @@ export async function loadUnits(
       ),
     );
   }
-  const { cfgs, rootConfigs } = await evaluateAll(tgIds, evaluate);
+  const { cfgs, rootConfigs } = await evaluateAll(
+    tgIds.filter((id) => !reused.has(id)),
+    evaluate,
+    knownRoots,
+  );
   const ids = [...cfgs.keys()];
 
   // Parse the .tf files of the units' module folders in one batch (ModuleIndex then finds them
@@ -199,6 +232,10 @@ export async function loadUnits(
   const configs: UnitConfig[] = [];
   const units: Record<string, Unit> = {};
   for (const id of stackIds) units[id] = stackUnit(id);
+  for (const id of reused) {
+    const u = reuse?.graph.units[id];
+    if (u !== undefined) units[id] = u;
+  }
   for (const id of ids) {
     const cfg = cfgs.get(id) as UnitConfig;
     configs.push(cfg);
@@ -245,6 +282,7 @@ export async function loadUnits(
 async function evaluateAll(
   ids: string[],
   evaluate: (id: string) => Promise<UnitConfig>,
+  knownRoots: ReadonlySet<string> = new Set(),
 ): Promise<{ cfgs: Map<string, UnitConfig>; rootConfigs: string[] }> {
   const cfgs = new Map<string, UnitConfig>();
   const errors = new Map<string, unknown>();
@@ -256,7 +294,7 @@ async function evaluateAll(
       errors.set(id, err);
     }
   }
-  const included = new Set<string>();
+  const included = new Set<string>([...knownRoots].filter((id) => ids.includes(id)));
   for (const c of cfgs.values()) {
     for (const f of c.includes)
       if (f === 'terragrunt.hcl' || f.endsWith('/terragrunt.hcl')) included.add(dirOf(f));
