@@ -58,6 +58,18 @@ describe('infra-pr.yml', () => {
   const w = workflow('.github/workflows/infra-pr.yml');
   const job = w.jobs.plan as Job;
 
+  it('has the plan job and the read-only cross-check against terragrunt find (#12)', () => {
+    expect(Object.keys(w.jobs)).toEqual(['plan', 'crosscheck-terragrunt']);
+    const check = w.jobs['crosscheck-terragrunt'] as Job;
+    expect(check.permissions).toEqual({ contents: 'read' });
+    const find = stepRunning(check, 'terragrunt find --json --dag --dependencies --reading');
+    const compare = stepRunning(check, 'graph --root infra/environments');
+    expect(compare?.run).toContain('--compare-terragrunt "$RUNNER_TEMP/terragrunt-find.json"');
+    expect(find?.run).toContain('> "$RUNNER_TEMP/terragrunt-find.json"');
+    expect(check.steps.indexOf(compare as Step)).toBeGreaterThan(check.steps.indexOf(find as Step));
+    expect(stepUsing(check, 'aws-actions/configure-aws-credentials')).toBeUndefined();
+  });
+
   it('plans the PR head and uploads the bundle under the name apply looks for', () => {
     const checkout = stepUsing(job, 'actions/checkout');
     expect(checkout?.with?.ref).toBe(ghExpr('github.event.pull_request.head.sha'));

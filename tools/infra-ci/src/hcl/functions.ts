@@ -347,8 +347,14 @@ const PURE_OPAQUE = new Set([
 export function terraformFunction(name: string, args: Value[]): Value | undefined {
   const fn = FUNCTIONS[name];
   if (fn === undefined) return PURE_OPAQUE.has(name) ? UNKNOWN : undefined;
-  if (args.some((a) => a === UNKNOWN || containsUnknown(a))) return UNKNOWN;
-  return fn(args);
+  if (args.includes(UNKNOWN)) return UNKNOWN;
+  try {
+    return fn(args);
+  } catch (err) {
+    // An unknown nested in a list or object (checked only on failure: the common case is known).
+    if (args.some(containsUnknown)) return UNKNOWN;
+    throw err;
+  }
 }
 
 function containsUnknown(v: Value): boolean {

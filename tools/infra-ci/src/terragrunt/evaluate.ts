@@ -70,8 +70,19 @@ const HANDLED = new Set([
 
 type Block = { label: string; body: Record<string, unknown> };
 
+const blockMemo = new WeakMap<object, Block[]>();
 /** Blocks of a type as hcl2json returns them: `{label: [body]}` or `[body]` when unlabeled. */
 function blocks(v: unknown): Block[] {
+  if (typeof v !== 'object' || v === null) return [];
+  let hit = blockMemo.get(v);
+  if (!hit) {
+    hit = blocksOf(v);
+    blockMemo.set(v, hit);
+  }
+  return hit;
+}
+
+function blocksOf(v: unknown): Block[] {
   if (Array.isArray(v))
     return v.map((body) => ({ label: '', body: body as Record<string, unknown> }));
   if (typeof v === 'object' && v !== null) {
@@ -113,8 +124,8 @@ export class Evaluator {
   private readonly reading = new Set<string>();
   private readonly lines = new Map<string, Map<RegExp, number>>();
   private readonly rels = new Map<string, string>();
-  /** The attribute being evaluated (where a report points). */
-  private where: Location = { file: '', line: 1 };
+  /** The attribute being evaluated (where a report points), possibly not computed yet. */
+  private where: Location | (() => Location) = { file: '', line: 1 };
   /** Set when a value read the unit's folder (get_original_terragrunt_dir…). */
   private unitDependent = false;
   private readonly found = new Map<string, { hit: string | undefined; probes: string[] }>();
@@ -236,17 +247,19 @@ export class Evaluator {
     return r;
   }
 
-  private located<T>(at: Location, fn: () => T): T {
+  /** Run `fn`, its errors located at `at` (computed only when needed: lines cost a scan). */
+  private located<T>(at: Location | (() => Location), fn: () => T): T {
     const outer = this.where;
     this.where = at;
     try {
       return fn();
     } catch (err) {
-      if (err instanceof NeedFile) err.at ??= at;
+      const loc = typeof at === 'function' ? at() : at;
+      if (err instanceof NeedFile) err.at ??= loc;
       if (err instanceof HclEvalError || err instanceof ExprSyntaxError)
-        throw located(at, err.message);
+        throw located(loc, err.message);
       if (err instanceof CliError && !/^[^\s:]+:\d+: /.test(err.message)) {
-        throw located(at, err.message);
+        throw located(loc, err.message);
       }
       throw err;
     } finally {
@@ -278,15 +291,18 @@ export class Evaluator {
     const locals: LazyObject = new LazyObject(
       () => Object.keys(rawLocals),
       (k) =>
-        this.located(this.line(ctx.file, attributePattern(k)), () => {
-          if (inProgress.has(k)) throw new HclEvalError(`local.${k} refers to itself`);
-          inProgress.add(k);
-          try {
-            return evalJson(rawLocals[k], scope);
-          } finally {
-            inProgress.delete(k);
-          }
-        }),
+        this.located(
+          () => this.line(ctx.file, attributePattern(k)),
+          () => {
+            if (inProgress.has(k)) throw new HclEvalError(`local.${k} refers to itself`);
+            inProgress.add(k);
+            try {
+              return evalJson(rawLocals[k], scope);
+            } finally {
+              inProgress.delete(k);
+            }
+          },
+        ),
     );
 
     for (const { label, body } of blocks(json.include)) {
@@ -602,7 +618,8 @@ export class Evaluator {
       includes,
       readConfig: (p, fallback) => this.readConfig(ctx, trace, p, fallback),
       report: (message) => {
-        trace.unknowns.add(`${this.where.file}:${this.where.line}: ${message}`);
+        const w = typeof this.where === 'function' ? this.where() : this.where;
+        trace.unknowns.add(`${w.file}:${w.line}: ${message}`);
       },
       usesUnitDir: () => {
         this.unitDependent = true;

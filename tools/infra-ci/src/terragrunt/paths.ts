@@ -28,8 +28,16 @@ export function dirOf(rel: string): string {
   return d === '.' ? '' : d;
 }
 
+const relatives = new Map<string, string>();
+/** Relative path between two repository-relative folders (memoized: units repeat them). */
 export function relativeBetween(from: string, to: string): string {
-  return P.relative(from, to) || '.';
+  const key = `${from}\0${to}`;
+  let r = relatives.get(key);
+  if (r === undefined) {
+    r = P.relative(from, to) || '.';
+    relatives.set(key, r);
+  }
+  return r;
 }
 
 /** True when `source` is a local path (Terragrunt copies it) rather than a remote address. */
