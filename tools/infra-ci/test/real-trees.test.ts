@@ -424,3 +424,24 @@ describe('dependency { enabled = false } (pkg/config/dependency.go isEnabled; di
     expect(g.units[`${PROD}/app`]?.dependencies).toEqual([`${PROD}/vpc`]);
   });
 });
+
+describe('hooks: the files and folders a command names are read', () => {
+  it('a script and a policy folder named by before_hook', async () => {
+    const HOOK = `terraform {
+  before_hook "lint" {
+    commands = ["plan"]
+    execute  = ["\${get_repo_root()}/scripts/lint.sh", "--config", "\${get_repo_root()}/policies", "tflint"]
+  }
+}
+`;
+    const files = {
+      'scripts/lint.sh': '#!/bin/sh\n',
+      'policies/a.rego': 'package a\n',
+      [`${PROD}/app/terragrunt.hcl`]: unit(undefined, HOOK),
+    };
+    const r = await diff(files, { 'scripts/lint.sh': '#!/bin/sh\nexit 0\n' });
+    expect(r.reasons).toEqual({ [`${PROD}/app`]: 'reads scripts/lint.sh (modified)' });
+    const r2 = await diff({}, { 'policies/new/b.rego': 'package b\n' });
+    expect(r2.reasons).toEqual({ [`${PROD}/app`]: 'reads policies/new/b.rego (added)' });
+  });
+});

@@ -6,9 +6,11 @@
  * unit reads, so without the rule the answer would be `changed: []`.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../src/errors.js';
-import { detectChanges } from '../src/index.js';
+import { detectChanges, loadUnitGraph } from '../src/index.js';
 import { CLI_MAIN } from './helpers/cli.js';
 import { TempRepo } from './helpers/repo.js';
 
@@ -171,6 +173,21 @@ describe('the rule: a unit whose reads are not known is changed, with the reason
     expect(r2.reasons[U]).toBe(`reads ${L}/eu/region.hcl (modified)`);
   });
 
+  it('an unknown path in dependencies.paths, mark_glob_as_read or read_terragrunt_config', async () => {
+    const r = await detectWith({
+      [F]: unit(
+        'dependencies {\n  paths = [get_env("DEP")]\n}\nlocals {\n  g = mark_glob_as_read(get_env("GLOB"))\n  c = read_terragrunt_config(get_env("CFG"))\n}\n',
+      ),
+    });
+    expect(r.changed).toEqual([U]);
+    const g = await loadUnitGraph({ repoRoot: repo.dir, root: L });
+    expect(g.units[U]?.unknown).toEqual([
+      `${F}:4: a dependencies.paths entry is not static`,
+      `${F}:8: mark_glob_as_read(): its path is not known statically`,
+      `${F}:9: read_terragrunt_config(): its path is not known statically`,
+    ]);
+  });
+
   it('or exit 2 naming file:line: an include path that is not static', async () => {
     const err = await detectWith({
       [F]: 'include "root" {\n  path = get_env("ROOT_HCL")\n}\n',
@@ -178,6 +195,25 @@ describe('the rule: a unit whose reads are not known is changed, with the reason
     expect(err).toBeInstanceOf(CliError);
     expect((err as CliError).exitCode).toBe(2);
     expect((err as CliError).message).toBe(`${F}:1: include "root": path is not known statically`);
+  });
+
+  it('--format github: `reasons` in $GITHUB_OUTPUT, one log line per unit, a ::warning when not known', async () => {
+    await detectWith({ [F]: unit('locals {\n  x = brand_new_fn("a")\n}\n') });
+    repo.write({ [`${L}/eu/plain/terragrunt.hcl`]: `${unit()}# edited\n` });
+    repo.commit('plain');
+    const out = path.join(repo.dir, 'gh-out');
+    const r = spawnSync(
+      process.execPath,
+      [CLI_MAIN, 'changes', '--base', 'HEAD~2', '--root', L, '--format', 'github'],
+      { cwd: repo.dir, encoding: 'utf8', env: { ...process.env, GITHUB_OUTPUT: out } },
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      `::warning title=infra-ci: changed because its reads are not known::${U}: reads not known: ${F}:5: function brand_new_fn() is not supported by infra-ci\n${L}/eu/plain: changes ${L}/eu/plain/terragrunt.hcl (modified)\n`,
+    );
+    expect(readFileSync(out, 'utf8')).toContain(
+      `reasons={"${U}":"reads not known: ${F}:5: function brand_new_fn() is not supported by infra-ci","${L}/eu/plain":"changes ${L}/eu/plain/terragrunt.hcl (modified)"}\n`,
+    );
   });
 
   it('text and JSON output: one reason line per changed unit, `reasons` in JSON', async () => {

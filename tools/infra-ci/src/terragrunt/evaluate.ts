@@ -444,6 +444,13 @@ export class Evaluator {
         const { required_var_files: _r, optional_var_files: _o, arguments: _a, ...others } = arg;
         this.forReads(trace, at, `extra_arguments "${label}"`, others, scope);
       }
+      for (const hook of ['before_hook', 'after_hook', 'error_hook']) {
+        for (const { label, body: h } of blocks(rest[hook])) {
+          const at = this.line(ctx.file, blockPattern(hook, label));
+          const execute = this.located(at, () => plainValue(evalJson(h.execute, scope)));
+          this.hookReads(execute, ctx.unitDir, trace);
+        }
+      }
       this.forReads(
         trace,
         this.line(ctx.file, blockPattern('terraform')),
@@ -451,6 +458,25 @@ export class Evaluator {
         rest,
         scope,
       );
+    }
+  }
+
+  /**
+   * A hook's command: the repository files and folders it names (a script, a config folder) are
+   * read. What the command itself reads beyond them is not modelled (docs/terragrunt-surface.md).
+   */
+  private hookReads(execute: Value, unitDir: string, trace: Trace): void {
+    if (!Array.isArray(execute)) return;
+    for (const a of execute) {
+      if (typeof a !== 'string' || a === '' || a.startsWith('-')) continue;
+      let r: string;
+      try {
+        r = this.rel(unitDir, a);
+      } catch {
+        continue; // leaves the repository: not a file of ours
+      }
+      if (this.files.has(r)) trace.reads.add(r);
+      else if (r !== unitDir && r !== '' && this.folders.has(r)) trace.globs.add(`${r}/**`);
     }
   }
 
