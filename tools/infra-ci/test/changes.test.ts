@@ -121,6 +121,12 @@ describe('reads at the base, probes, globs and unknown reads (issue #12)', () =>
     const r = run([{ status: 'A', path: `${E}/x/region.hcl` }], graph(a), head);
     expect(r.reasons).toEqual({ [a.id]: `reads ${E}/x/region.hcl (added)` });
   });
+  it('a probed folder appearing (a file added under it) changes it; a modified probe does not', () => {
+    const head = graph({ ...a, probes: [`${E}/x/_envcommon`, `${E}/y/region.hcl`] });
+    const r = run([{ status: 'A', path: `${E}/x/_envcommon/vpc.hcl` }], graph(a), head);
+    expect(r.reasons).toEqual({ [a.id]: `reads ${E}/x/_envcommon/vpc.hcl (added)` });
+    expect(run([{ status: 'M', path: `${E}/y/region.hcl` }], graph(a), head).changed).toEqual([]);
+  });
   it('a new match of a glob the unit reads changes it', () => {
     const head = graph({ ...a, globs: ['policies/**'] });
     const r = run([{ status: 'A', path: 'policies/new/p.json' }], graph(a), head);

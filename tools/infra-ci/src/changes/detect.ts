@@ -78,8 +78,9 @@ export function touched(u: Unit, paths: Map<string, string>): string | undefined
   for (const [p, what] of paths) {
     if (
       u.reads.includes(p) ||
-      // A probe depends on existence only: an added, deleted or renamed path.
-      (what !== 'modified' && u.probes?.includes(p)) ||
+      // A probe depends on existence only: an added, deleted or renamed path, or a file added
+      // or deleted under a probed folder (the folder may appear or disappear with it).
+      (what !== 'modified' && u.probes?.some((q) => q === p || p.startsWith(`${q}/`))) ||
       u.moduleDirs.some((d) => d === '' || p.startsWith(`${d}/`)) ||
       u.globs?.some((g) => globToRegExp(g).test(p))
     )

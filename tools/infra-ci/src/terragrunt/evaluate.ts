@@ -477,6 +477,7 @@ export class Evaluator {
       }
       if (this.files.has(r)) trace.reads.add(r);
       else if (r !== unitDir && r !== '' && this.folders.has(r)) trace.globs.add(`${r}/**`);
+      else if (r !== unitDir && r !== '') trace.probes.add(r);
     }
   }
 

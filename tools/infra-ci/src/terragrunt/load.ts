@@ -150,7 +150,7 @@ export async function loadUnits(
   const tgFile = (id: string): string => (id === '' ? 'terragrunt.hcl' : `${id}/terragrunt.hcl`);
   const hits = new Map<string, UnitConfig>();
   for (const id of tgIds) {
-    const hit = reused.has(id) ? undefined : evalCache?.lookup(id, tree, folders);
+    const hit = reused.has(id) || lenient ? undefined : evalCache?.lookup(id, tree, folders);
     if (hit) hits.set(id, hit);
   }
   const skip = new Set([...reused, ...hits.keys()].map(tgFile));
@@ -174,7 +174,8 @@ export async function loadUnits(
     for (;;) {
       try {
         const cfg = evaluator.evaluateUnit(id);
-        evalCache?.store(cfg, tree, folders);
+        // Lenient runs read unparsable files as empty: such an answer is not cached.
+        if (!lenient) evalCache?.store(cfg, tree, folders);
         return cfg;
       } catch (err) {
         if (err instanceof NeedFile && !parsed.has(err.file)) {
