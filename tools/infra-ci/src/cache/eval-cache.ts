@@ -11,7 +11,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Location, UnitConfig } from '../terragrunt/evaluate.js';
+import type { Location } from '../terragrunt/blocks.js';
+import type { UnitConfig } from '../terragrunt/evaluate.js';
 import { globToRegExp } from '../terragrunt/paths.js';
 import type { Tree } from '../terragrunt/tree.js';
 

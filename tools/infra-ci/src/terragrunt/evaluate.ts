@@ -3,7 +3,18 @@ import { evalJson, HclEvalError, type Scope, toText } from '../hcl/eval.js';
 import { ExprSyntaxError } from '../hcl/expr.js';
 import { attributePattern, blockPattern, findLine, type HclJson } from '../hcl/parse.js';
 import { isRecord, LazyObject, UNKNOWN, type Value } from '../hcl/value.js';
-import type { ExcludeBlock, ExcludeConfig } from './exclude.js';
+import { dependencyBlocks, terraformBlocks } from './block-eval.js';
+import {
+  addTrace,
+  blocks,
+  type EvalHelpers,
+  keyPattern,
+  type Location,
+  located,
+  newTrace,
+} from './blocks.js';
+import type { ExcludeConfig } from './exclude.js';
+import { completeExclude, fileExclude } from './exclude-eval.js';
 import { type Ctx, type FileResult, type Trace, terragruntScope } from './functions.js';
 import {
   emptyConfig,
@@ -13,13 +24,9 @@ import {
   mergeInclude,
 } from './merge.js';
 import { dirOf, isLocalSource, localModulePath, toRel } from './paths.js';
-import { varFileReads } from './var-files.js';
 
-/** Where a value came from: repository-relative file and 1-based line. */
-export interface Location {
-  file: string;
-  line: number;
-}
+export type { Location } from './blocks.js';
+export { located } from './blocks.js';
 
 /** What evaluating one unit found. All paths are relative to the repository root. */
 export interface UnitConfig {
@@ -56,7 +63,6 @@ export class NeedFile extends Error {
   }
 }
 
-const EXCLUDE_ATTRS = ['if', 'actions', 'exclude_dependencies', 'no_run'];
 /** Top-level keys evaluated for their own meaning; every other key is evaluated for its reads. */
 const HANDLED = new Set([
   'locals',
@@ -68,47 +74,6 @@ const HANDLED = new Set([
   'inputs',
 ]);
 
-type Block = { label: string; body: Record<string, unknown> };
-
-const blockMemo = new WeakMap<object, Block[]>();
-/** Blocks of a type as hcl2json returns them: `{label: [body]}` or `[body]` when unlabeled. */
-function blocks(v: unknown): Block[] {
-  if (typeof v !== 'object' || v === null) return [];
-  let hit = blockMemo.get(v);
-  if (!hit) {
-    hit = blocksOf(v);
-    blockMemo.set(v, hit);
-  }
-  return hit;
-}
-
-function blocksOf(v: unknown): Block[] {
-  if (Array.isArray(v))
-    return v.map((body) => ({ label: '', body: body as Record<string, unknown> }));
-  if (typeof v === 'object' && v !== null) {
-    return Object.entries(v).flatMap(([label, bodies]) =>
-      (Array.isArray(bodies) ? bodies : [bodies]).map((body) => ({
-        label,
-        body: body as Record<string, unknown>,
-      })),
-    );
-  }
-  return [];
-}
-
-const newTrace = (): Trace => ({
-  reads: new Set(),
-  probes: new Set(),
-  globs: new Set(),
-  unknowns: new Set(),
-});
-
-function addTrace(to: Trace, from: Trace): void {
-  for (const k of ['reads', 'probes', 'globs', 'unknowns'] as const) {
-    for (const x of from[k]) to[k].add(x);
-  }
-}
-
 type ReadHit = { value: Value; trace: Trace; unitDependent: boolean };
 
 /**
@@ -118,8 +83,8 @@ type ReadHit = { value: Value; trace: Trace; unitDependent: boolean };
  * file's folder); a file read with read_terragrunt_config is evaluated in its own folder.
  * Whatever may read a file infra-ci cannot name is recorded in `unknowns` (README "The rule").
  */
-export class Evaluator {
-  private readonly folders: Set<string>;
+export class Evaluator implements EvalHelpers {
+  readonly folders: Set<string>;
   private readonly readCache = new Map<string, ReadHit>();
   private readonly reading = new Set<string>();
   private readonly lines = new Map<string, Map<RegExp, number>>();
@@ -132,9 +97,9 @@ export class Evaluator {
 
   constructor(
     private readonly repoRoot: string,
-    private readonly files: ReadonlySet<string>,
+    readonly files: ReadonlySet<string>,
     private readonly parsed: ReadonlyMap<string, HclJson>,
-    private readonly sources: ReadonlyMap<string, string>,
+    readonly sources: ReadonlyMap<string, string>,
     folders: Set<string>,
   ) {
     this.folders = folders;
@@ -220,7 +185,7 @@ export class Evaluator {
   }
 
   /** Line of `pattern` in `file`, memoized by content: identical files recur across regions. */
-  private line(file: string, pattern: RegExp): Location {
+  line(file: string, pattern: RegExp): Location {
     const source = this.sources.get(file) ?? '';
     let lines = this.lines.get(source);
     if (!lines) {
@@ -237,7 +202,7 @@ export class Evaluator {
 
   /** `toRel` from `baseDir`, memoized: the same absolute paths (from find_in_parent_folders,
    * get_repo_root) recur in every unit, and do not depend on `baseDir`. */
-  private rel(baseDir: string, p: string): string {
+  rel(baseDir: string, p: string): string {
     const key = p.startsWith('/') ? p : `${baseDir}\0${p}`;
     let r = this.rels.get(key);
     if (r === undefined) {
@@ -248,7 +213,7 @@ export class Evaluator {
   }
 
   /** Run `fn`, its errors located at `at` (computed only when needed: lines cost a scan). */
-  private located<T>(at: Location | (() => Location), fn: () => T): T {
+  located<T>(at: Location | (() => Location), fn: () => T): T {
     const outer = this.where;
     this.where = at;
     try {
@@ -271,7 +236,7 @@ export class Evaluator {
    * Evaluate `value` only for the files it reads (its value is not used): an error becomes a
    * reason the unit's reads are not known, never a silent gap.
    */
-  private forReads(trace: Trace, at: Location, what: string, value: unknown, scope: Scope): void {
+  forReads(trace: Trace, at: Location, what: string, value: unknown, scope: Scope): void {
     try {
       this.located(at, () => evalJson(value, scope));
     } catch (err) {
@@ -332,9 +297,9 @@ export class Evaluator {
 
     for (const k of Object.keys(rawLocals)) locals.get(k);
     const own = emptyConfig();
-    this.dependencyBlocks(ctx, json, scope, trace, own);
-    this.terraformBlocks(ctx, json, scope, trace, own);
-    own.exclude = this.fileExclude(ctx, json, scope);
+    dependencyBlocks(this, ctx, json, scope, trace, own);
+    terraformBlocks(this, ctx, json, scope, trace, own);
+    own.exclude = fileExclude(this, ctx, json, scope);
     let inputs: Value = {};
     if (json.inputs !== undefined) {
       const at = this.line(ctx.file, attributePattern('inputs'));
@@ -360,210 +325,6 @@ export class Evaluator {
       config = mergeInclude(m.config, config, m.strategy);
     }
     return { locals, inputs, config };
-  }
-
-  private dependencyBlocks(
-    ctx: Ctx,
-    json: HclJson,
-    scope: Scope,
-    trace: Trace,
-    own: FileConfig,
-  ): void {
-    for (const { label, body } of blocks(json.dependency)) {
-      const at = this.line(ctx.file, blockPattern('dependency', label));
-      const value = (name: string): Value | undefined =>
-        body[name] === undefined
-          ? undefined
-          : this.located(at, () => plainValue(evalJson(body[name], scope)));
-      const configPath = value('config_path');
-      const enabled = value('enabled');
-      const { config_path: _c, enabled: _e, ...rest } = body;
-      this.forReads(trace, at, `dependency "${label}"`, rest, scope);
-      own.deps.set(label, {
-        configPath:
-          configPath === undefined || configPath === UNKNOWN
-            ? configPath
-            : this.located(at, () => String(toText(configPath))),
-        enabled:
-          enabled === undefined || enabled === UNKNOWN
-            ? enabled
-            : enabled === true || enabled === 'true',
-        at,
-      });
-    }
-    for (const { body } of blocks(json.dependencies)) {
-      const at = this.line(ctx.file, blockPattern('dependencies'));
-      const paths = this.located(at, () => plainValue(evalJson(body.paths, scope)));
-      if (paths === UNKNOWN) {
-        trace.unknowns.add(`${at.file}:${at.line}: dependencies.paths is not known statically`);
-        continue;
-      }
-      if (!Array.isArray(paths)) continue;
-      for (const p of paths) {
-        const t = toText(p);
-        if (t === UNKNOWN) {
-          trace.unknowns.add(`${at.file}:${at.line}: a dependencies.paths entry is not static`);
-          continue;
-        }
-        own.depPaths.push({ path: t, at });
-      }
-    }
-  }
-
-  /** `terraform` blocks: the source, the var files of extra_arguments, the rest for its reads. */
-  private terraformBlocks(
-    ctx: Ctx,
-    json: HclJson,
-    scope: Scope,
-    trace: Trace,
-    own: FileConfig,
-  ): void {
-    for (const { body } of blocks(json.terraform)) {
-      const { source, extra_arguments: extra, ...rest } = body;
-      if (source !== undefined) {
-        const at = this.line(ctx.file, attributePattern('source'));
-        const v = this.located(at, () => toText(evalJson(source, scope)));
-        own.source = { value: v, at };
-      }
-      for (const { label, body: arg } of blocks(extra)) {
-        const at = this.line(ctx.file, blockPattern('extra_arguments', label));
-        const value = (name: string): Value | undefined =>
-          arg[name] === undefined
-            ? undefined
-            : this.located(at, () => plainValue(evalJson(arg[name], scope)));
-        varFileReads(
-          {
-            required: value('required_var_files'),
-            optional: value('optional_var_files'),
-            arguments: value('arguments'),
-          },
-          { unitDir: ctx.unitDir, files: this.files, rel: (p) => this.rel(ctx.unitDir, p) },
-          trace,
-          `${at.file}:${at.line}: extra_arguments "${label}"`,
-        );
-        const { required_var_files: _r, optional_var_files: _o, arguments: _a, ...others } = arg;
-        this.forReads(trace, at, `extra_arguments "${label}"`, others, scope);
-      }
-      for (const hook of ['before_hook', 'after_hook', 'error_hook']) {
-        for (const { label, body: h } of blocks(rest[hook])) {
-          const at = this.line(ctx.file, blockPattern(hook, label));
-          const execute = this.located(at, () => plainValue(evalJson(h.execute, scope)));
-          this.hookReads(execute, ctx.unitDir, trace);
-        }
-      }
-      this.forReads(
-        trace,
-        this.line(ctx.file, blockPattern('terraform')),
-        'terraform',
-        rest,
-        scope,
-      );
-    }
-  }
-
-  /**
-   * A hook's command: the repository files and folders it names (a script, a config folder) are
-   * read. What the command itself reads beyond them is not modelled (docs/terragrunt-surface.md).
-   */
-  private hookReads(execute: Value, unitDir: string, trace: Trace): void {
-    if (!Array.isArray(execute)) return;
-    for (const a of execute) {
-      if (typeof a !== 'string' || a === '' || a.startsWith('-')) continue;
-      let r: string;
-      try {
-        r = this.rel(unitDir, a);
-      } catch {
-        continue; // leaves the repository: not a file of ours
-      }
-      if (this.files.has(r)) trace.reads.add(r);
-      else if (r !== unitDir && r !== '' && this.folders.has(r)) trace.globs.add(`${r}/**`);
-      else if (r !== unitDir && r !== '') trace.probes.add(r);
-    }
-  }
-
-  private fileExclude(ctx: Ctx, json: HclJson, scope: Scope): ExcludeBlock | undefined {
-    const excludes = blocks(json.exclude);
-    if (excludes.length > 1) {
-      const headers = (this.sources.get(ctx.file) ?? '')
-        .split('\n')
-        .flatMap((l, i) => (/^[ \t]*exclude\s*\{/.test(l) ? [i] : []));
-      const second = headers[1] ?? 0;
-      throw located(
-        { file: ctx.file, line: second + 1 },
-        'only one exclude block is allowed in a file',
-      );
-    }
-    const only = excludes[0];
-    return only === undefined ? undefined : this.excludeBlock(ctx.file, only.body, scope);
-  }
-
-  /** Line of attribute `name` inside the block starting at `blockLine` of `file`. */
-  private attrLine(file: string, blockLine: number, name: string): Location {
-    const lines = (this.sources.get(file) ?? '').split('\n');
-    const re = attributePattern(name);
-    for (let i = blockLine - 1; i < lines.length; i++) {
-      if (re.test(lines[i] as string)) return { file, line: i + 1 };
-      if (i > blockLine - 1 && /^\}/.test(lines[i] as string)) break;
-    }
-    return { file, line: blockLine };
-  }
-
-  /** One file's `exclude` block, its attributes evaluated in the file's scope (locals allowed). */
-  private excludeBlock(file: string, body: Record<string, unknown>, scope: Scope): ExcludeBlock {
-    const at = this.line(file, blockPattern('exclude'));
-    for (const k of Object.keys(body)) {
-      if (!EXCLUDE_ATTRS.includes(k)) {
-        throw located(
-          this.attrLine(file, at.line, k),
-          `exclude: unsupported attribute "${k}" (expected ${EXCLUDE_ATTRS.join(', ')})`,
-        );
-      }
-    }
-    const value = (name: string): { v: Value; at: Location } | undefined => {
-      if (body[name] === undefined) return undefined;
-      const where = this.attrLine(file, at.line, name);
-      const v = this.located(where, () => {
-        try {
-          return plainValue(evalJson(body[name], scope));
-        } catch (err) {
-          if (err instanceof HclEvalError || err instanceof ExprSyntaxError)
-            throw new HclEvalError(`exclude.${name}: ${err.message}`);
-          throw err;
-        }
-      });
-      if (v === UNKNOWN) {
-        throw located(
-          where,
-          `exclude.${name} is not known statically (it may use literals, locals and the functions infra-ci evaluates, not dependency outputs, get_env without a default or feature flags)`,
-        );
-      }
-      return { v, at: where };
-    };
-    const bool = (name: string): boolean | undefined => {
-      const x = value(name);
-      if (x === undefined) return undefined;
-      if (typeof x.v === 'boolean') return x.v;
-      if (x.v === 'true' || x.v === 'false') return x.v === 'true';
-      throw located(x.at, `exclude.${name} must be a bool (got ${describe(x.v)})`);
-    };
-    const list = (name: string): string[] | undefined => {
-      const x = value(name);
-      if (x === undefined) return undefined;
-      if (!Array.isArray(x.v) || x.v.some((a) => typeof a !== 'string')) {
-        throw located(
-          x.at,
-          `exclude.${name} must be a list of strings such as ["apply", "destroy"] (got ${describe(x.v)})`,
-        );
-      }
-      return (x.v as string[]).map((a) => a.toLowerCase());
-    };
-    return {
-      if: bool('if'),
-      actions: list('actions'),
-      excludeDependencies: bool('exclude_dependencies'),
-      noRun: bool('no_run'),
-      at,
-    };
   }
 
   private checkUnit(id: string, at: Location, what: string, trace: Trace): void {
@@ -665,46 +426,4 @@ function mergeStrategy(raw: unknown, scope: Scope): MergeStrategy {
   throw new HclEvalError(
     `include merge_strategy must be one of ${MERGE_STRATEGIES.join(', ')} (got ${v === UNKNOWN ? 'an unknown value' : JSON.stringify(v)})`,
   );
-}
-
-const keyPatterns = new Map<string, RegExp>();
-/** The line of a top-level attribute or block `key` (one RegExp per key: `line` memoizes by it). */
-function keyPattern(key: string): RegExp {
-  let re = keyPatterns.get(key);
-  if (!re) {
-    re = new RegExp(`^[ \\t]*${key.replace(/[^\w-]/g, '')}\\b`, 'm');
-    keyPatterns.set(key, re);
-  }
-  return re;
-}
-
-function plainValue(v: Value): Value {
-  return v instanceof LazyObject ? Object.fromEntries(v.entries()) : v;
-}
-
-function describe(v: Value): string {
-  if (v === UNKNOWN) return 'an unknown value';
-  return JSON.stringify(v);
-}
-
-/** The merged block of a unit: `if` and `actions` are required (as in Terragrunt). */
-function completeExclude(e: ExcludeBlock): ExcludeConfig & { at: Location } {
-  if (e.if === undefined) throw located(e.at, 'exclude: the "if" attribute is required');
-  if (e.actions === undefined) {
-    throw located(
-      e.at,
-      'exclude: the "actions" attribute is required (e.g. ["apply", "destroy"], ["all"])',
-    );
-  }
-  return {
-    if: e.if,
-    actions: e.actions,
-    excludeDependencies: e.excludeDependencies ?? false,
-    noRun: e.noRun ?? false,
-    at: e.at,
-  };
-}
-
-export function located(at: Location, message: string): CliError {
-  return new CliError('input', `${at.file}:${at.line}: ${message}`);
 }
