@@ -304,6 +304,8 @@ include "envcommon" {
   });
 });
 
+// internal/discovery/helpers.go: DefaultConfigFilenames holds terragrunt.hcl and terragrunt.stack.hcl;
+// a stack's units are generated at run time (pkg/config/stack.go), which infra-ci does not model.
 describe('terragrunt.stack.hcl is not ignored', () => {
   it('a stack folder is listed (kind stack) and changed with its reason', async () => {
     repo.write({
@@ -340,6 +342,11 @@ describe('a --root folder deleted or renamed at head', () => {
   });
 });
 
+// Terragrunt v1.1.3 discovery lists every terragrunt.hcl as a unit (internal/discovery/helpers.go
+// createComponentFromPath) and guards find_in_parent_folders() without a name, the legacy way to
+// include a root terragrunt.hcl, behind the RootTerragruntHCL strict control
+// (pkg/config/config_helpers.go findInParentFoldersImpl): the layout is deprecated. infra-ci treats
+// an included terragrunt.hcl as what it is, a root configuration (the cross-check notes it).
 describe('a root configuration named terragrunt.hcl', () => {
   const LEGACY_UNIT = 'include {\n  path = find_in_parent_folders()\n}\n';
   it('is not a unit (its units include it); a change to it changes them all', async () => {
