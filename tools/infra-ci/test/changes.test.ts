@@ -114,17 +114,17 @@ describe('reads at the base, probes, globs and unknown reads (issue #12)', () =>
     const atBase = graph({ ...a, reads: [...a.reads, `${E}/old.hcl`] });
     const r = run([{ status: 'M', path: `${E}/old.hcl` }], atBase, graph(a));
     expect(r.changed).toEqual([a.id]);
-    expect(r.reasons).toEqual({ [a.id]: `read ${E}/old.hcl (modified) at the base` });
+    expect(r.reasons).toEqual({ [a.id]: `at the base: reads ${E}/old.hcl (modified)` });
   });
   it('a probed path (looked for, not read) added at head changes it', () => {
     const head = graph({ ...a, probes: [`${E}/x/region.hcl`] });
     const r = run([{ status: 'A', path: `${E}/x/region.hcl` }], graph(a), head);
-    expect(r.reasons).toEqual({ [a.id]: `reads ${E}/x/region.hcl (added)` });
+    expect(r.reasons).toEqual({ [a.id]: `looks for ${E}/x/region.hcl (added)` });
   });
   it('a probed folder appearing (a file added under it) changes it; a modified probe does not', () => {
     const head = graph({ ...a, probes: [`${E}/x/_envcommon`, `${E}/y/region.hcl`] });
     const r = run([{ status: 'A', path: `${E}/x/_envcommon/vpc.hcl` }], graph(a), head);
-    expect(r.reasons).toEqual({ [a.id]: `reads ${E}/x/_envcommon/vpc.hcl (added)` });
+    expect(r.reasons).toEqual({ [a.id]: `looks for ${E}/x/_envcommon/vpc.hcl (added)` });
     expect(run([{ status: 'M', path: `${E}/y/region.hcl` }], graph(a), head).changed).toEqual([]);
   });
   it('a new match of a glob the unit reads changes it', () => {

@@ -143,7 +143,7 @@ describe('var files of extra_arguments (pkg/config/config.go TerraformExtraArgum
     expect(added.reasons[`${PROD}/mysql`]).toBe(`reads ${PROD}/env.tfvars (added)`);
     const removed = await diff({}, { [`${PROD}/env.tfvars`]: null });
     expect(removed.changed).toEqual([`${PROD}/mysql`, `${PROD}/vpc`]);
-    expect(removed.reasons[`${PROD}/vpc`]).toBe(`reads ${PROD}/env.tfvars (deleted)`);
+    expect(removed.reasons[`${PROD}/vpc`]).toBe(`looks for ${PROD}/env.tfvars (deleted)`);
   });
 
   it('an unrelated tfvars file changes nothing', async () => {
@@ -161,7 +161,7 @@ describe('reads evaluated at the base and at head', () => {
     };
     const r = await diff(files, { [nearer]: null });
     expect(r.changed).toEqual([`${PROD}/net/vpc`]);
-    expect(r.reasons[`${PROD}/net/vpc`]).toBe(`reads ${nearer} (deleted)`);
+    expect(r.reasons[`${PROD}/net/vpc`]).toBe(`looks for ${nearer} (deleted)`);
     // A farther region.hcl that no unit reaches (a nearer one exists) changes nothing.
     const r2 = await diff({}, { [`${L}/prod/region.hcl`]: 'locals {\n  aws_region = "x"\n}\n' });
     expect(r2.changed).toEqual([]);
@@ -176,7 +176,7 @@ describe('reads evaluated at the base and at head', () => {
     };
     const r = await diff(files, { [nearer]: null });
     expect(r.changed).toEqual([`${PROD}/sub/app`, `${PROD}/sub/vpc`]);
-    expect(r.reasons[`${PROD}/sub/app`]).toBe(`reads ${nearer} (deleted)`);
+    expect(r.reasons[`${PROD}/sub/app`]).toBe(`looks for ${nearer} (deleted)`);
   });
 
   it('try(read_terragrunt_config(...), {}) and fileexists(): a file added at head', async () => {
@@ -195,7 +195,7 @@ describe('reads evaluated at the base and at head', () => {
     const r3 = await diff({}, { [`${PROD}/tags.json`]: '{"team": "web"}' });
     expect(r3.reasons).toEqual({ [`${PROD}/vpc`]: `reads ${PROD}/tags.json (modified)` });
     const r4 = await diff({}, { [`${PROD}/tags.json`]: null });
-    expect(r4.reasons).toEqual({ [`${PROD}/vpc`]: `reads ${PROD}/tags.json (deleted)` });
+    expect(r4.reasons).toEqual({ [`${PROD}/vpc`]: `looks for ${PROD}/tags.json (deleted)` });
   });
 });
 

@@ -78,13 +78,14 @@ export function touched(u: Unit, paths: Map<string, string>): string | undefined
   for (const [p, what] of paths) {
     if (
       u.reads.includes(p) ||
-      // A probe depends on existence only: an added, deleted or renamed path, or a file added
-      // or deleted under a probed folder (the folder may appear or disappear with it).
-      (what !== 'modified' && u.probes?.some((q) => q === p || p.startsWith(`${q}/`))) ||
       u.moduleDirs.some((d) => d === '' || p.startsWith(`${d}/`)) ||
       u.globs?.some((g) => globToRegExp(g).test(p))
     )
-      return `${p} (${what})`;
+      return `reads ${p} (${what})`;
+    // A probe depends on existence only: an added, deleted or renamed path, or a file added or
+    // deleted under a probed folder (the folder may appear or disappear with it).
+    if (what !== 'modified' && u.probes?.some((q) => q === p || p.startsWith(`${q}/`)))
+      return `looks for ${p} (${what})`;
   }
   return undefined;
 }
@@ -108,9 +109,9 @@ function reasonFor(
   const unknown = unknownWhy(u);
   if (unknown !== undefined) return `reads not known: ${unknown}`;
   const head = touched(u, paths);
-  if (head !== undefined) return `reads ${head}`;
+  if (head !== undefined) return head;
   const base = touched(b, paths);
-  if (base !== undefined) return `read ${base} at the base`;
+  if (base !== undefined) return `at the base: ${base}`;
   const baseUnknown = unknownWhy(b);
   if (baseUnknown !== undefined) return `reads at the base not known: ${baseUnknown}`;
   return undefined;
