@@ -89,7 +89,7 @@ function format(spec: string, args: Value[]): string {
   let i = 0;
   return spec.replace(
     /%([-+ 0#]*)(\d*)(?:\.(\d+))?([sdvqftx%])/g,
-    (_m, flags, width, prec, verb) => {
+    (_m: string, flags: string, width: string, prec: string | undefined, verb: string) => {
       if (verb === '%') return '%';
       if (i >= args.length) throw new HclEvalError(`format: not enough arguments for ${spec}`);
       const a = plain(args[i++] as Value);
@@ -102,8 +102,8 @@ function format(spec: string, args: Value[]): string {
       else out = str(a);
       const w = Number(width || 0);
       if (out.length >= w) return out;
-      if (String(flags).includes('-')) return out.padEnd(w);
-      return out.padStart(w, String(flags).includes('0') ? '0' : ' ');
+      if (flags.includes('-')) return out.padEnd(w);
+      return out.padStart(w, flags.includes('0') ? '0' : ' ');
     },
   );
 }
