@@ -55,6 +55,8 @@ export class EvalCache {
   private data: FileData | undefined;
   private dirty = false;
   private readonly stateIndex = new Map<string, number>();
+  /** Units looked up or stored by this run: the others (deleted units) are dropped on write. */
+  private readonly seen = new Set<string>();
 
   /**
    * @param dir cache folder (the parse cache's)
@@ -85,6 +87,7 @@ export class EvalCache {
   lookup(id: string, tree: Tree, folders: ReadonlySet<string>): UnitConfig | undefined {
     if (!tree.blobId) return undefined;
     const data = this.load();
+    this.seen.add(id);
     for (const e of data.units[id] ?? []) {
       const ok =
         e.s.every((i) => {
@@ -117,6 +120,7 @@ export class EvalCache {
       c: { ...cfg, inputs: cfg.inputs === undefined ? null : [...cfg.inputs] },
     };
     data.units[cfg.id] = [entry, ...(data.units[cfg.id] ?? [])].slice(0, KEEP);
+    this.seen.add(cfg.id);
     this.dirty = true;
   }
 
@@ -126,7 +130,7 @@ export class EvalCache {
     const tmp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(tmp, JSON.stringify(compact(this.data)));
+      writeFileSync(tmp, JSON.stringify(compact(this.data, this.seen)));
       renameSync(tmp, this.file);
       this.dirty = false;
     } catch {
@@ -135,12 +139,13 @@ export class EvalCache {
   }
 }
 
-/** Only the (path, state) pairs some entry still uses, renumbered. */
-function compact(data: FileData): FileData {
+/** The units seen, and only the (path, state) pairs their entries use, renumbered. */
+function compact(data: FileData, seen: ReadonlySet<string>): FileData {
   const used = new Map<number, number>();
   const states: [string, string][] = [];
   const units: Record<string, Entry[]> = {};
   for (const [id, entries] of Object.entries(data.units)) {
+    if (!seen.has(id)) continue;
     units[id] = entries.map((e) => ({
       ...e,
       s: e.s.map((i) => {
