@@ -92,22 +92,13 @@ function foldersWith(files: Iterable<string>, root: string, name: string): strin
 }
 
 /**
- * Candidate unit ids under `root`: folders with a terragrunt.hcl, and folders with a
- * terragrunt.stack.hcl (stacks), as Terragrunt's discovery finds them
- * (internal/discovery/helpers.go DefaultConfigFilenames).
+ * Folders under `root` holding a terragrunt.hcl (before root configurations are told apart).
+ * Stacks (terragrunt.stack.hcl) are found by `loadUnits` itself.
  */
 export function discoverUnits(files: Iterable<string>, root: string): string[] {
-  const list = [...files];
-  return [
-    ...new Set([...foldersWith(list, root, 'terragrunt.hcl'), ...foldersWith(list, root, STACK)]),
-  ].sort();
+  return foldersWith(files, root, 'terragrunt.hcl');
 }
 
-/**
- * Evaluate every unit under `root` (a folder relative to the repository root). `lenient` (used for
- * the base ref) keeps a unit whose config no longer evaluates, with no dependencies, instead of failing.
- * Unit ids are folder paths relative to the repository root.
- */
 /**
  * Units known without evaluating them at this tree: `reusable(id)` when the unit's evaluation at
  * another tree (`graph`) read, probed and globbed only paths that are the same here — evaluation
