@@ -160,12 +160,20 @@ describe('the OIDC trust policy', () => {
     ];
     for (const { file, key, roleVar } of images) {
       const job = onlyJob(workflow(`.github/workflows/${file}`));
-      const aws = stepUsing(job, 'aws-actions/configure-aws-credentials');
-      expect(aws?.with?.['role-to-assume'], file).toBe(ghExpr(`vars.${roleVar}`));
+      // The shared composite assumes the role it is given (.github/actions/publish-image).
+      const publish = job.steps.find((s) => s.uses === './.github/actions/publish-image');
+      expect(publish?.with?.['role-to-assume'], file).toBe(ghExpr(`vars.${roleVar}`));
       expect(publisher(key).subject, file).toBe(
         `environment:${environmentName(job)}:ref:refs/heads/main`,
       );
     }
+    const composite = parse(read('.github/actions/publish-image/action.yml')) as {
+      runs: { steps: Step[] };
+    };
+    const aws = composite.runs.steps.find((s) =>
+      s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+    );
+    expect(aws?.with?.['role-to-assume']).toBe(ghExpr('inputs.role-to-assume'));
     expect(new Set(subjects).size).toBe(images.length);
     expect(publisher('demo-app').push).toContain('local.env.ecr_repository_name');
     expect(publisher('failover-controller').push).toContain(
@@ -197,19 +205,22 @@ describe('environment trust subjects', () => {
     return Object.entries(w.jobs).map(([name, job]) => ({
       where: `${f}:${name}`,
       subject: `environment:${environmentName(job)}:ref:refs/heads/main`,
-      mintsToken: (job.permissions ?? w.permissions ?? {})['id-token'] === 'write',
+      mintsToken: (job.permissions ?? w.permissions)?.['id-token'] === 'write',
       roles: job.steps.map((s) => String(s.with?.['role-to-assume'] ?? '')),
     }));
   });
 
-  it.each(roles)('$roleVar is trusted by exactly the jobs that assume it', ({ roleVar, subjects }) => {
-    expect(subjects.length, roleVar).toBeGreaterThan(0);
-    const assuming = jobs.filter((j) => j.roles.includes(ghExpr(`vars.${roleVar}`)));
-    const able = jobs.filter((j) => j.mintsToken && subjects.includes(j.subject));
-    expect(assuming.length, roleVar).toBeGreaterThan(0);
-    expect(able.map((j) => j.where).sort()).toEqual(assuming.map((j) => j.where).sort());
-    expect([...new Set(assuming.map((j) => j.subject))].sort()).toEqual([...subjects].sort());
-  });
+  it.each(roles)(
+    '$roleVar is trusted by exactly the jobs that assume it',
+    ({ roleVar, subjects }) => {
+      expect(subjects.length, roleVar).toBeGreaterThan(0);
+      const assuming = jobs.filter((j) => j.roles.includes(ghExpr(`vars.${roleVar}`)));
+      const able = jobs.filter((j) => j.mintsToken && subjects.includes(j.subject));
+      expect(assuming.length, roleVar).toBeGreaterThan(0);
+      expect(able.map((j) => j.where).sort()).toEqual(assuming.map((j) => j.where).sort());
+      expect([...new Set(assuming.map((j) => j.subject))].sort()).toEqual([...subjects].sort());
+    },
+  );
 });
 
 describe('the HCL parse cache', () => {
