@@ -15,7 +15,9 @@ locals {
   aws_region     = local.region_vars.locals.aws_region
 }
 
-# Versions are exact and match .github/actions/setup-infra (the CI installs exactly these).
+# Versions are exact: those of infra/.terraform-version and infra/.terragrunt-version, which CI
+# installs (.github/actions/setup-infra); tools/infra-ci/test/tool-versions.test.ts fails when these
+# constraints and the files differ.
 terraform_version_constraint  = "= 1.11.4"
 terragrunt_version_constraint = "= 1.1.3"
 

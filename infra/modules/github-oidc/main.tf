@@ -23,6 +23,8 @@ locals {
     },
     # One role per image, each trusting exactly one subject (its own environment on main).
     { for k, p in var.publishers : "publish-${k}" => { test = "StringEquals", subjects = ["${local.subject_prefix}:${p.subject}"] } },
+    # release-read (release-read.tf): the release train's jobs, exact subjects.
+    local.release_read_trust,
   )
 }
 

@@ -18,6 +18,11 @@ output "publish_role_arns" {
   value       = { for k, r in aws_iam_role.publish : k => r.arn }
 }
 
+output "release_read_role_arn" {
+  description = "ARN of release-read (repository variable RELEASE_READ_ROLE_ARN); null without release_reader."
+  value       = one(aws_iam_role.release_read[*].arn)
+}
+
 output "infra_apply_policy_arns" {
   description = "ARNs of the two customer-managed policies attached to infra-apply (services, iam)."
   value       = { for k, p in aws_iam_policy.apply : k => p.arn }

@@ -156,6 +156,36 @@ variable "publishers" {
   }
 }
 
+variable "release_reader" {
+  type = object({
+    subjects            = list(string)
+    endpoint_group_arns = list(string)
+  })
+  description = "The release train's read-only role <role_name_prefix>release-read (repository variable RELEASE_READ_ROLE_ARN): globalaccelerator:DescribeEndpointGroup on endpoint_group_arns only, so the train can tell whether the platform is failed over. subjects: the exact OIDC `sub` (after the repository prefix) of each job that reads the dials, \"environment:<name>:ref:refs/heads/<branch>\"; endpoint_group_arns: the accelerator's endpoint groups (a \"*\" only as a whole id segment, e.g. while the accelerator does not exist yet). null: no role."
+  default     = null
+
+  validation {
+    condition = var.release_reader == null || (
+      length(try(var.release_reader.subjects, [])) > 0 &&
+      alltrue([for s in try(var.release_reader.subjects, []) : can(regex("^environment:[^:*?]+:ref:refs/heads/[^:*?]+$", s))])
+    )
+    error_message = "release_reader.subjects must be non-empty exact \"environment:<name>:ref:refs/heads/<branch>\" subjects (no wildcards, never pull_request)."
+  }
+
+  validation {
+    condition     = var.release_reader == null || length(setintersection(toset(try(var.release_reader.subjects, [])), toset(var.apply_subjects))) == 0
+    error_message = "release_reader.subjects must not share a subject with apply_subjects: the release train's jobs must not be able to assume infra-apply."
+  }
+
+  validation {
+    condition = var.release_reader == null || (
+      length(try(var.release_reader.endpoint_group_arns, [])) > 0 &&
+      alltrue([for a in try(var.release_reader.endpoint_group_arns, []) : can(regex("^arn:aws[a-z-]*:globalaccelerator::[0-9]{12}:accelerator/([A-Za-z0-9-]+|\\*)/listener/([A-Za-z0-9]+|\\*)/endpoint-group/([A-Za-z0-9]+|\\*)$", a))])
+    )
+    error_message = "release_reader.endpoint_group_arns must be non-empty Global Accelerator endpoint group ARNs (arn:aws:globalaccelerator::<account>:accelerator/<id>/listener/<id>/endpoint-group/<id>; \"*\" only as a whole id)."
+  }
+}
+
 variable "max_session_duration" {
   type        = number
   description = "Maximum session duration of the roles, in seconds."

@@ -2,20 +2,22 @@
  * No job keeps a push-capable token where the code it runs (npm ci scripts, builds, docker) can
  * read it: every checkout leaves no credentials in .git/config, the steps that push (the pin
  * commits) get the token in their own environment only, and no install or build step ever gets it
- * (issue #11).
+ * (issue #11). The steps of the local composite actions count as the steps of the job that uses
+ * them, with the inputs the job passes (src/credentials.ts).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import {
+  type CompositeAction,
+  expandSteps,
+  exposesToken,
+  holdsToken,
+  type Step,
+} from '../src/credentials.js';
 
-interface Step {
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, unknown>;
-}
 interface Job {
   env?: Record<string, unknown>;
   steps?: Step[];
@@ -34,17 +36,22 @@ const workflows = readdirSync(dir)
 const jobs = workflows.flatMap(({ file, w }) =>
   Object.entries(w.jobs).map(([name, job]) => ({ where: `${file}:${name}`, w, job })),
 );
-const TOKEN = /\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}/;
-const holdsToken = (env: Record<string, unknown> | undefined): boolean =>
-  Object.values(env ?? {}).some((v) => TOKEN.test(String(v)));
+// The local composite actions, by the key a `uses: ./.github/actions/<name>` step resolves to.
+const actionsDir = join(root, '.github/actions');
+const actions = new Map(
+  readdirSync(actionsDir).map((name) => [
+    `.github/actions/${name}`,
+    parse(readFileSync(join(actionsDir, name, 'action.yml'), 'utf8')) as CompositeAction,
+  ]),
+);
+// Every step that runs, the composites' own steps included (their inputs as the caller passes them).
+const steps = jobs.flatMap(({ where, job }) => expandSteps(where, job.steps ?? [], actions));
 
 describe('workflow credentials', () => {
   it('every actions/checkout sets persist-credentials: false', () => {
-    const checkouts = jobs.flatMap(({ where, job }) =>
-      (job.steps ?? [])
-        .filter((s) => s.uses?.startsWith('actions/checkout@'))
-        .map((s) => ({ where, persist: s.with?.['persist-credentials'] })),
-    );
+    const checkouts = steps
+      .filter(({ step }) => step.uses?.startsWith('actions/checkout@'))
+      .map(({ where, step }) => ({ where, persist: step.with?.['persist-credentials'] }));
     expect(checkouts.length).toBeGreaterThan(5);
     expect(checkouts.filter((c) => c.persist !== false).map((c) => c.where)).toEqual([]);
   });
@@ -58,24 +65,24 @@ describe('workflow credentials', () => {
   });
 
   it('every step that runs git push gets the token in its own env', () => {
-    const pushes = jobs.flatMap(({ where, job }) =>
-      (job.steps ?? [])
-        .filter((s) => /\bgit\b[^\n]*\bpush\b/.test(s.run ?? ''))
-        .map((s) => ({ where, s })),
-    );
+    const pushes = steps.filter(({ step }) => /\bgit\b[^\n]*\bpush\b/.test(step.run ?? ''));
     expect(pushes.length).toBeGreaterThanOrEqual(3);
-    expect(pushes.filter(({ s }) => !holdsToken(s.env)).map((p) => p.where)).toEqual([]);
+    expect(pushes.filter(({ step }) => !holdsToken(step.env)).map((p) => p.where)).toEqual([]);
   });
 
   // Installs and builds run third-party code (npm lifecycle scripts, Dockerfiles): never with the
   // token. Steps that call the project's own CLIs from the checkout may get it (GitHub API calls).
   it('no step that installs or builds (npm ci/install, a build, docker build, npx) gets the token', () => {
     const risky = /\bnpm (ci|install|i|run build)\b|\bdocker (build|buildx)\b|\bnpx\b/;
-    const leaks = jobs.flatMap(({ where, job }) =>
-      (job.steps ?? [])
-        .filter((s) => risky.test(s.run ?? '') && holdsToken(s.env))
-        .map((s) => `${where}: ${(s.run ?? '').split('\n')[0]}`),
-    );
+    const leaks = steps
+      .filter(({ step }) => risky.test(step.run ?? '') && exposesToken(step))
+      .map(({ where, step }) => `${where}: ${(step.run ?? '').split('\n')[0]}`);
     expect(leaks).toEqual([]);
+  });
+
+  // A token written into a script lands in the script file on the runner: env only.
+  it('no script has the token written into it', () => {
+    const inScript = steps.filter(({ step }) => exposesToken({ run: step.run ?? '' }));
+    expect(inScript.map(({ where }) => where)).toEqual([]);
   });
 });

@@ -172,18 +172,67 @@ describe('the OIDC trust policy', () => {
     ];
     for (const { file, key, roleVar } of images) {
       const job = onlyJob(workflow(`.github/workflows/${file}`));
-      const aws = stepUsing(job, 'aws-actions/configure-aws-credentials');
-      expect(aws?.with?.['role-to-assume'], file).toBe(ghExpr(`vars.${roleVar}`));
+      // The shared composite assumes the role it is given (.github/actions/publish-image).
+      const publish = job.steps.find((s) => s.uses === './.github/actions/publish-image');
+      expect(publish?.with?.['role-to-assume'], file).toBe(ghExpr(`vars.${roleVar}`));
       expect(publisher(key).subject, file).toBe(
         `environment:${environmentName(job)}:ref:refs/heads/main`,
       );
     }
+    const composite = parse(read('.github/actions/publish-image/action.yml')) as {
+      runs: { steps: Step[] };
+    };
+    const aws = composite.runs.steps.find((s) =>
+      s.uses?.startsWith('aws-actions/configure-aws-credentials@'),
+    );
+    expect(aws?.with?.['role-to-assume']).toBe(ghExpr('inputs.role-to-assume'));
     expect(new Set(subjects).size).toBe(images.length);
     expect(publisher('demo-app').push).toContain('local.env.ecr_repository_name');
     expect(publisher('failover-controller').push).toContain(
       'local.env.failover_ecr_repository_name',
     );
   });
+});
+
+// Which job can assume which environment-trusted role is decided by its environment alone (the
+// `sub` names the environment, not the job): for each such role, the jobs that could mint a token
+// with a trusted subject must be exactly the jobs that ask for the role. A job sharing another
+// job's environment (release-train's signal job in app-merge's `production`) could otherwise
+// assume that job's publish role.
+describe('environment trust subjects', () => {
+  const oidc = read('infra/environments/prod/global/github-oidc/terragrunt.hcl');
+  const block = (name: string): string =>
+    new RegExp(`\\n {2,4}${name} = \\{([\\s\\S]*?)\\n {2,4}\\}`).exec(oidc)?.[1] ?? '';
+  const publisherSubject = (key: string): string =>
+    /subject\s+= "([^"]+)"/.exec(block(key))?.[1] ?? '';
+  const roles: { roleVar: string; subjects: string[] }[] = [
+    { roleVar: 'INFRA_APPLY_ROLE_ARN', subjects: hclList(oidc, 'apply_subjects') },
+    { roleVar: 'APP_PUBLISH_ROLE_ARN', subjects: [publisherSubject('demo-app')] },
+    { roleVar: 'FAILOVER_PUBLISH_ROLE_ARN', subjects: [publisherSubject('failover-controller')] },
+    { roleVar: 'RELEASE_READ_ROLE_ARN', subjects: hclList(block('release_reader'), 'subjects') },
+  ];
+  const files = readdirSync(`${root}.github/workflows`).filter((f) => /\.ya?ml$/.test(f));
+  const jobs = files.flatMap((f) => {
+    const w = workflow(`.github/workflows/${f}`);
+    return Object.entries(w.jobs).map(([name, job]) => ({
+      where: `${f}:${name}`,
+      subject: `environment:${environmentName(job)}:ref:refs/heads/main`,
+      mintsToken: (job.permissions ?? w.permissions)?.['id-token'] === 'write',
+      roles: job.steps.map((s) => String(s.with?.['role-to-assume'] ?? '')),
+    }));
+  });
+
+  it.each(roles)(
+    '$roleVar is trusted by exactly the jobs that assume it',
+    ({ roleVar, subjects }) => {
+      expect(subjects.length, roleVar).toBeGreaterThan(0);
+      const assuming = jobs.filter((j) => j.roles.includes(ghExpr(`vars.${roleVar}`)));
+      const able = jobs.filter((j) => j.mintsToken && subjects.includes(j.subject));
+      expect(assuming.length, roleVar).toBeGreaterThan(0);
+      expect(able.map((j) => j.where).sort()).toEqual(assuming.map((j) => j.where).sort());
+      expect([...new Set(assuming.map((j) => j.subject))].sort()).toEqual([...subjects].sort());
+    },
+  );
 });
 
 describe('the HCL parse cache', () => {

@@ -84,4 +84,20 @@ inputs = {
       push_repository_arn = format(local.ecr_arn, local.env.standby_region, local.env.failover_ecr_repository_name)
     }
   }
+
+  # github-release-read (RELEASE_READ_ROLE_ARN): the release train reads the Global Accelerator
+  # dials to tell whether the platform is failed over (tools/release/docs/release-train.md,
+  # "Failover"). Trusted by exactly the two jobs that read them: app-merge's publish job (`stage`,
+  # environment production) and release-train's signal job (environment release-train, never a
+  # publisher's: that job cannot assume a publish role). Endpoint groups: every endpoint group of
+  # the account's accelerators, because this unit is applied before global-accelerator creates
+  # them and their ids are random; the account holds only this tree's accelerator. Once it exists,
+  # the exact ARNs (global-accelerator output endpoint_group_arns) may replace the pattern.
+  release_reader = {
+    subjects = [
+      "environment:production:ref:refs/heads/main",
+      "environment:release-train:ref:refs/heads/main",
+    ]
+    endpoint_group_arns = ["arn:aws:globalaccelerator::${local.env.aws_account_id}:accelerator/*/listener/*/endpoint-group/*"]
+  }
 }

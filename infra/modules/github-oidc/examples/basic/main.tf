@@ -15,4 +15,10 @@ module "github_oidc" {
       read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
     }
   }
+
+  # Optional: the release train's read-only role (RELEASE_READ_ROLE_ARN).
+  release_reader = {
+    subjects            = ["environment:release-train:ref:refs/heads/main"]
+    endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/*/listener/*/endpoint-group/*"]
+  }
 }
