@@ -1,3 +1,5 @@
+import { AppError } from './errors.js';
+
 /** Log levels pino understands, plus `silent`. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -8,6 +10,30 @@ export type LogLevel = (typeof LOG_LEVELS)[number];
  * behind the gateway a pod sees far fewer.
  */
 export const DEFAULT_MAX_CONNECTIONS = 1024;
+
+/**
+ * The value each variable takes when it is unset or empty, by variable name (`APP_VERSION` and
+ * `POD_NAME` default to the package version and the host name, see {@link ConfigDefaults}).
+ * Exported as `@demo-app/app/config` so other workspaces' tests (deploy-check's shutdown budget)
+ * import the app's defaults instead of copying them.
+ */
+export const ENV_DEFAULTS = {
+  PORT: 8080,
+  HOST: '0.0.0.0',
+  AWS_REGION: 'local',
+  IMAGE_NAME: 'dev',
+  GIT_COMMIT: 'unknown',
+  LOG_LEVEL: 'info',
+  ACCESS_LOG_LEVEL: 'info',
+  FAULT_ERROR_RATE: 0,
+  FAULT_LATENCY_MS: 0,
+  FAULT_LATENCY_RATE: 1,
+  SHUTDOWN_DELAY_MS: 5000,
+  SHUTDOWN_TIMEOUT_MS: 10000,
+  MAX_DELAY_MS: 10000,
+  MAX_CONNECTIONS: DEFAULT_MAX_CONNECTIONS,
+  OTEL_METRIC_EXPORT_INTERVAL: 15000,
+} as const;
 
 /** Validated service configuration. Every field comes from one environment variable. */
 export interface Config {
@@ -37,19 +63,6 @@ export interface Config {
 export interface ConfigDefaults {
   version: string;
   hostname: string;
-}
-
-/** Raised when an environment variable holds a value the service cannot use. */
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(
-    readonly variable: string,
-    readonly expected: string,
-    readonly received: string,
-  ) {
-    super(`invalid ${variable}=${JSON.stringify(received)}: expected ${expected}`);
-    this.name = 'ConfigError';
-  }
 }
 
 const INT = /^\d+$/;
@@ -130,12 +143,18 @@ type Name = keyof typeof FIELDS;
 type Env = Readonly<Record<string, string | undefined>>;
 type Output<N extends Name> = (typeof FIELDS)[N] extends Field<infer T> ? T : never;
 
-function read<N extends Name>(env: Env, name: N, fallback: string): Output<N> {
+function read<N extends Name>(env: Env, name: N, fallback: string | number): Output<N> {
   const raw = env[name];
-  const value = raw === undefined || raw === '' ? fallback : raw;
+  const value = raw === undefined || raw === '' ? String(fallback) : raw;
   const field = FIELDS[name] as Field<Output<N>>;
   const parsed = field.parse(value);
-  if (parsed === undefined) throw new ConfigError(name, field.expected, value);
+  if (parsed === undefined) {
+    throw new AppError(
+      'CONFIG_INVALID',
+      `invalid ${name}=${JSON.stringify(value)}: expected ${field.expected}`,
+      { variable: name, expected: field.expected, received: value },
+    );
+  }
   return parsed;
 }
 
@@ -147,31 +166,35 @@ function readOptional<N extends Name>(env: Env, name: N): Output<N> | undefined 
 
 /**
  * Builds the configuration from environment variables (pure: the caller passes the env record).
- * An empty variable counts as unset. Throws {@link ConfigError} naming the first bad variable.
+ * An empty variable counts as unset. Throws an {@link AppError} `CONFIG_INVALID` naming the first bad variable.
  */
 export function parseConfig(env: Env, defaults: ConfigDefaults): Config {
   // Both are validated: the exporter reads both (the metrics-specific one first).
   const otlpBase = readOptional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   const otlp = readOptional(env, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? otlpBase;
   return {
-    port: read(env, 'PORT', '8080'),
-    host: read(env, 'HOST', '0.0.0.0'),
-    awsRegion: read(env, 'AWS_REGION', 'local'),
-    image: read(env, 'IMAGE_NAME', 'dev'),
+    port: read(env, 'PORT', ENV_DEFAULTS.PORT),
+    host: read(env, 'HOST', ENV_DEFAULTS.HOST),
+    awsRegion: read(env, 'AWS_REGION', ENV_DEFAULTS.AWS_REGION),
+    image: read(env, 'IMAGE_NAME', ENV_DEFAULTS.IMAGE_NAME),
     version: read(env, 'APP_VERSION', defaults.version),
-    commit: read(env, 'GIT_COMMIT', 'unknown'),
+    commit: read(env, 'GIT_COMMIT', ENV_DEFAULTS.GIT_COMMIT),
     pod: read(env, 'POD_NAME', defaults.hostname),
-    logLevel: read(env, 'LOG_LEVEL', 'info'),
-    accessLogLevel: read(env, 'ACCESS_LOG_LEVEL', 'info'),
-    faultErrorRate: read(env, 'FAULT_ERROR_RATE', '0'),
-    faultLatencyMs: read(env, 'FAULT_LATENCY_MS', '0'),
-    faultLatencyRate: read(env, 'FAULT_LATENCY_RATE', '1'),
-    shutdownDelayMs: read(env, 'SHUTDOWN_DELAY_MS', '5000'),
-    shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS', '10000'),
-    maxDelayMs: read(env, 'MAX_DELAY_MS', '10000'),
-    maxConnections: read(env, 'MAX_CONNECTIONS', String(DEFAULT_MAX_CONNECTIONS)),
+    logLevel: read(env, 'LOG_LEVEL', ENV_DEFAULTS.LOG_LEVEL),
+    accessLogLevel: read(env, 'ACCESS_LOG_LEVEL', ENV_DEFAULTS.ACCESS_LOG_LEVEL),
+    faultErrorRate: read(env, 'FAULT_ERROR_RATE', ENV_DEFAULTS.FAULT_ERROR_RATE),
+    faultLatencyMs: read(env, 'FAULT_LATENCY_MS', ENV_DEFAULTS.FAULT_LATENCY_MS),
+    faultLatencyRate: read(env, 'FAULT_LATENCY_RATE', ENV_DEFAULTS.FAULT_LATENCY_RATE),
+    shutdownDelayMs: read(env, 'SHUTDOWN_DELAY_MS', ENV_DEFAULTS.SHUTDOWN_DELAY_MS),
+    shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS', ENV_DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+    maxDelayMs: read(env, 'MAX_DELAY_MS', ENV_DEFAULTS.MAX_DELAY_MS),
+    maxConnections: read(env, 'MAX_CONNECTIONS', ENV_DEFAULTS.MAX_CONNECTIONS),
     otlpEndpoint: otlp,
-    otlpIntervalMs: read(env, 'OTEL_METRIC_EXPORT_INTERVAL', '15000'),
+    otlpIntervalMs: read(
+      env,
+      'OTEL_METRIC_EXPORT_INTERVAL',
+      ENV_DEFAULTS.OTEL_METRIC_EXPORT_INTERVAL,
+    ),
   };
 }
 

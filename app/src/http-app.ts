@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { createAccessLog } from './access-log.js';
 import type { Config } from './config.js';
 import { parseDuration } from './duration.js';
-import { errorBody, HttpError } from './errors.js';
+import { AppError, errorBody } from './errors.js';
 import { decideFault, type Random } from './fault.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Logger } from './logger.js';
@@ -12,7 +12,7 @@ import { prefersHtml } from './negotiate.js';
 import { identityHtml, identityJson } from './pages.js';
 import { tokenBucket } from './rate-limit.js';
 import { requestIdFrom } from './request-id.js';
-import { matchRoute, metricMethod } from './routes.js';
+import { matchRoute, metricMethod, type RouteMatch } from './routes.js';
 
 /**
  * Most `/metrics` answers per second (bursts of as many): a scrape can be hundreds of KiB, so
@@ -51,8 +51,12 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
 const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+const HEALTH_BODY = '{"status":"ok"}';
+const READY_BODY = '{"status":"ready"}';
 const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
+type FoundRoute = Extract<RouteMatch, { kind: 'found' }>;
 
 /** Per-request state carried to the single place that writes the response and the access line. */
 interface Exchange {
@@ -67,63 +71,153 @@ interface Exchange {
   timer: NodeJS.Timeout | undefined;
 }
 
+/** An answer decided without I/O; {@link Io.send} writes it. */
+interface Answer {
+  status: number;
+  type: string;
+  body: string | Buffer;
+  extra?: Record<string, string> | undefined;
+}
+
+/** What to do with a request: answer (now or when a promise settles), or take `next` after `waitMs`. */
+type Step = Answer | Promise<Answer> | { waitMs: number; next: () => Step };
+
+const json = (status: number, body: string, extra?: Record<string, string>): Answer => ({
+  status,
+  type: JSON_TYPE,
+  body,
+  extra,
+});
+
+const INTERNAL = json(500, errorBody('INTERNAL', 'internal server error'));
+
+/** The answer to an {@link AppError}: its status, code and message, with the headers it calls for. */
+export function errorAnswer(error: AppError): Answer {
+  const extra: Record<string, string> | undefined =
+    error.status === 405
+      ? { allow: String(error.detail.allow ?? 'GET, HEAD') }
+      : error.status === 429
+        ? { 'retry-after': '1' }
+        : undefined;
+  return json(error.status, errorBody(error.code, error.message), extra);
+}
+
+/** The response headers every answer carries. */
+function headersFor(answer: Answer, requestId: string, close: boolean) {
+  const headers: Record<string, string | number> = {
+    'content-type': answer.type,
+    'content-length': Buffer.byteLength(answer.body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'content-security-policy': answer.type === HTML_TYPE ? HTML_CSP : JSON_CSP,
+    'x-request-id': requestId,
+  };
+  if (close) headers.connection = 'close';
+  if (answer.extra !== undefined) Object.assign(headers, answer.extra);
+  return headers;
+}
+
+/** Reads the request line into an {@link Exchange} and its route match. */
+function exchangeFor(req: IncomingMessage, res: ServerResponse) {
+  const start = performance.now();
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const method = req.method ?? 'GET';
+  const match = matchRoute(method, path);
+  const ex: Exchange = {
+    req,
+    res,
+    method: method.length <= 16 ? method : '_OTHER',
+    route: match.route,
+    path: path.length <= 256 ? path : `${path.slice(0, 256)}…`,
+    requestId: requestIdFrom(req.headers['x-request-id']),
+    start,
+    done: false,
+    timer: undefined,
+  };
+  return { ex, match };
+}
+
+/** The route to serve, or the {@link AppError} a request is refused with before routing. */
+function admit(req: IncomingMessage, ex: Exchange, match: RouteMatch): FoundRoute {
+  if (hasLargeBody(req)) {
+    ex.res.shouldKeepAlive = false;
+    throw new AppError(
+      'PAYLOAD_TOO_LARGE',
+      `request bodies are not accepted (max ${MAX_BODY_BYTES} bytes)`,
+    );
+  }
+  if (match.kind === 'not-found') throw new AppError('NOT_FOUND', 'no such route');
+  if (match.kind === 'method-not-allowed') {
+    throw new AppError('METHOD_NOT_ALLOWED', `method ${ex.method} is not allowed`, {
+      allow: match.allow,
+    });
+  }
+  return match;
+}
+
 /**
  * Builds the request handler: routing, content negotiation, fault injection, metrics and access
- * logs. Errors are thrown as {@link HttpError} and turned into JSON once, here.
+ * logs. The routes decide an {@link Answer} (or a wait); {@link runner} carries it out.
  */
 export function createHttpApp(deps: HttpAppDeps): RequestHandler {
-  const { config, lifecycle, logger, metrics, random } = deps;
-  // Bodies are strings, not Buffers: Node then joins the header block and the body into one
-  // string, so the socket's writev carries two chunks instead of three.
-  const rootJson = identityJson(config, `node ${process.version}`);
-  const rootHtml = identityHtml(config);
-  const healthBody = '{"status":"ok"}';
-  const readyBody = '{"status":"ready"}';
+  const { config, random } = deps;
   const fault = {
     errorRate: config.faultErrorRate,
     latencyMs: config.faultLatencyMs,
     latencyRate: config.faultLatencyRate,
   };
-  const accessLog = createAccessLog(logger, config.accessLogLevel);
+  const route = routes(deps);
+  const run = runner(deps);
+  return function handle(req, res) {
+    const { ex, match } = exchangeFor(req, res);
+    run(ex, () => {
+      const found = admit(req, ex, match);
+      const serve = () => route(ex, found.param);
+      if (!found.faultable || fault.errorRate + fault.latencyMs <= 0) return serve();
+      const decision = decideFault(fault, random);
+      const served = () => {
+        if (decision.fail) throw new AppError('FAULT_INJECTED', 'injected fault');
+        return serve();
+      };
+      return decision.extraLatencyMs > 0
+        ? { waitMs: decision.extraLatencyMs, next: served }
+        : served();
+    });
+  };
+}
+
+/** True when this answer is the last one its connection may carry (`max` ≤ 0: no limit). */
+function lastOnSocket(req: IncomingMessage, max: number): boolean {
+  if (max <= 0) return false;
+  const socket = req.socket as unknown as CountedSocket;
+  const served = (socket[SERVED] ?? 0) + 1;
+  socket[SERVED] = served;
+  return served >= max;
+}
+
+/**
+ * The I/O side: runs a request's steps, waits (a client going away first is logged as 499),
+ * turns {@link AppError}s into JSON once, in `fail`, and writes each response and its access line
+ * once, in `send`.
+ */
+function runner(deps: HttpAppDeps): (ex: Exchange, step: () => Step) => void {
+  const { lifecycle, logger, metrics } = deps;
+  const accessLog = createAccessLog(logger, deps.config.accessLogLevel);
   const maxPerSocket = deps.maxRequestsPerSocket ?? 0;
-  const scrapeTurn = tokenBucket(METRICS_PER_SECOND, METRICS_PER_SECOND, METRICS_MAX_WAIT_MS);
 
-  /** True when this answer is the last one its connection may carry. */
-  function lastOnSocket(req: IncomingMessage): boolean {
-    if (maxPerSocket <= 0) return false;
-    const socket = req.socket as unknown as CountedSocket;
-    const served = (socket[SERVED] ?? 0) + 1;
-    socket[SERVED] = served;
-    return served >= maxPerSocket;
-  }
-
-  function send(
-    ex: Exchange,
-    status: number,
-    type: string,
-    body: string | Buffer,
-    extra?: Record<string, string>,
-  ): void {
+  function send(ex: Exchange, answer: Answer): void {
     if (ex.done) return;
     ex.done = true;
-    const { res } = ex;
-    if (!res.destroyed) {
-      const headers: Record<string, string | number> = {
-        'content-type': type,
-        'content-length': Buffer.byteLength(body),
-        'cache-control': 'no-store',
-        'x-content-type-options': 'nosniff',
-        'x-frame-options': 'DENY',
-        'referrer-policy': 'no-referrer',
-        'content-security-policy': type === HTML_TYPE ? HTML_CSP : JSON_CSP,
-        'x-request-id': ex.requestId,
-      };
-      if (lifecycle.draining || lastOnSocket(ex.req)) headers.connection = 'close';
-      if (extra !== undefined) Object.assign(headers, extra);
-      res.writeHead(status, headers);
-      res.end(body);
+    if (!ex.res.destroyed) {
+      const close = lifecycle.draining || lastOnSocket(ex.req, maxPerSocket);
+      ex.res.writeHead(answer.status, headersFor(answer, ex.requestId, close));
+      ex.res.end(answer.body);
     }
-    finish(ex, status);
+    finish(ex, answer.status);
   }
 
   function finish(ex: Exchange, status: number): void {
@@ -139,30 +233,32 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
     });
   }
 
-  function sendError(ex: Exchange, error: unknown): void {
-    if (error instanceof HttpError) {
-      const extra: Record<string, string> | undefined =
-        error.status === 405
-          ? { allow: 'GET, HEAD' }
-          : error.status === 429
-            ? { 'retry-after': '1' }
-            : undefined;
-      send(ex, error.status, JSON_TYPE, errorBody(error.code, error.message), extra);
-      return;
+  function fail(ex: Exchange, error: unknown): void {
+    if (!(error instanceof AppError)) {
+      logger.error({ err: error, request_id: ex.requestId, route: ex.route }, 'unhandled error');
     }
-    logger.error({ err: error, request_id: ex.requestId, route: ex.route }, 'unhandled error');
-    send(ex, 500, JSON_TYPE, errorBody('INTERNAL', 'internal server error'));
+    send(ex, error instanceof AppError ? errorAnswer(error) : INTERNAL);
   }
 
-  /** Runs `fn` after `ms`, unless the client goes away first (logged as 499). */
-  function later(ex: Exchange, ms: number, fn: () => void): void {
+  function run(ex: Exchange, step: () => Step): void {
+    try {
+      const next = step();
+      if (next instanceof Promise) {
+        next.then(
+          (answer) => send(ex, answer),
+          (error: unknown) => fail(ex, error),
+        );
+      } else if ('waitMs' in next) later(ex, next.waitMs, next.next);
+      else send(ex, next);
+    } catch (error) {
+      fail(ex, error);
+    }
+  }
+
+  function later(ex: Exchange, ms: number, step: () => Step): void {
     ex.timer = setTimeout(() => {
       ex.timer = undefined;
-      try {
-        fn();
-      } catch (error) {
-        sendError(ex, error);
-      }
+      run(ex, step);
     }, ms);
     ex.res.once('close', () => {
       if (ex.timer === undefined || ex.done) return;
@@ -172,110 +268,64 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
     });
   }
 
-  function serveRoute(ex: Exchange, param: string): void {
+  return run;
+}
+
+/** The routes: each decides its answer (or a wait) from the request and the service's state. */
+function routes(deps: HttpAppDeps): (ex: Exchange, param: string) => Step {
+  const { config, lifecycle, metrics } = deps;
+  // Bodies are strings, not Buffers: Node then joins the header block and the body into one
+  // string, so the socket's writev carries two chunks instead of three.
+  const rootJson = identityJson(config, `node ${process.version}`);
+  const rootHtml = identityHtml(config);
+  const scrapeTurn = tokenBucket(METRICS_PER_SECOND, METRICS_PER_SECOND, METRICS_MAX_WAIT_MS);
+  const scrape = async (): Promise<Answer> => ({
+    status: 200,
+    type: METRICS_TYPE,
+    body: await metrics.render(),
+  });
+  return (ex, param) => {
     switch (ex.route) {
       case '/': {
         const html = prefersHtml(ex.req.headers.accept);
-        send(ex, 200, html ? HTML_TYPE : JSON_TYPE, html ? rootHtml : rootJson, { vary: 'Accept' });
-        return;
+        const type = html ? HTML_TYPE : JSON_TYPE;
+        return { status: 200, type, body: html ? rootHtml : rootJson, extra: { vary: 'Accept' } };
       }
       case '/delay/{duration}': {
         const ms = parseDuration(param, config.maxDelayMs);
         if (ms === undefined) {
-          throw new HttpError(
-            400,
+          throw new AppError(
             'BAD_REQUEST',
             `duration must look like 250ms, 1s or 250, at most ${config.maxDelayMs}ms`,
           );
         }
-        later(ex, ms, () =>
-          send(ex, 200, JSON_TYPE, JSON.stringify({ delay_ms: ms, pod: config.pod })),
-        );
-        return;
+        return {
+          waitMs: ms,
+          next: () => json(200, JSON.stringify({ delay_ms: ms, pod: config.pod })),
+        };
       }
       case '/error': {
         const code = errorCodeFrom(ex.req.url ?? '');
-        send(
-          ex,
-          code,
-          JSON_TYPE,
-          errorBody('REQUESTED_ERROR', `error requested with status ${code}`),
-        );
-        return;
+        return json(code, errorBody('REQUESTED_ERROR', `error requested with status ${code}`));
       }
       case '/healthz':
-        send(ex, 200, JSON_TYPE, healthBody);
-        return;
+        return json(200, HEALTH_BODY);
       case '/readyz':
-        if (lifecycle.ready) send(ex, 200, JSON_TYPE, readyBody);
-        else send(ex, 503, JSON_TYPE, JSON.stringify({ status: lifecycle.phase }));
-        return;
+        return lifecycle.ready
+          ? json(200, READY_BODY)
+          : json(503, JSON.stringify({ status: lifecycle.phase }));
       case '/metrics': {
         const waitMs = scrapeTurn();
         if (waitMs === undefined) {
-          throw new HttpError(
-            429,
+          throw new AppError(
             'TOO_MANY_REQUESTS',
             `at most ${METRICS_PER_SECOND} scrapes per second`,
           );
         }
-        const scrape = () =>
-          metrics.render().then(
-            (text) => send(ex, 200, METRICS_TYPE, text),
-            (error: unknown) => sendError(ex, error),
-          );
-        if (waitMs > 0) later(ex, waitMs, scrape);
-        else void scrape();
-        return;
+        return waitMs > 0 ? { waitMs, next: scrape } : scrape();
       }
     }
-  }
-
-  return function handle(req, res) {
-    const start = performance.now();
-    const url = req.url ?? '/';
-    const q = url.indexOf('?');
-    const path = q === -1 ? url : url.slice(0, q);
-    const method = req.method ?? 'GET';
-    const match = matchRoute(method, path);
-    const ex: Exchange = {
-      req,
-      res,
-      method: method.length <= 16 ? method : '_OTHER',
-      route: match.route,
-      path: path.length <= 256 ? path : `${path.slice(0, 256)}…`,
-      requestId: requestIdFrom(req.headers['x-request-id']),
-      start,
-      done: false,
-      timer: undefined,
-    };
-    try {
-      if (hasLargeBody(req)) {
-        res.shouldKeepAlive = false;
-        throw new HttpError(
-          413,
-          'PAYLOAD_TOO_LARGE',
-          `request bodies are not accepted (max ${MAX_BODY_BYTES} bytes)`,
-        );
-      }
-      if (match.kind === 'not-found') throw new HttpError(404, 'NOT_FOUND', 'no such route');
-      if (match.kind === 'method-not-allowed') {
-        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `method ${ex.method} is not allowed`);
-      }
-      if (match.faultable && fault.errorRate + fault.latencyMs > 0) {
-        const decision = decideFault(fault, random);
-        const run = () => {
-          if (decision.fail) throw new HttpError(500, 'FAULT_INJECTED', 'injected fault');
-          serveRoute(ex, match.param);
-        };
-        if (decision.extraLatencyMs > 0) later(ex, decision.extraLatencyMs, run);
-        else run();
-        return;
-      }
-      serveRoute(ex, match.param);
-    } catch (error) {
-      sendError(ex, error);
-    }
+    throw new Error(`no handler for route ${ex.route}`);
   };
 }
 
@@ -294,7 +344,7 @@ export function errorCodeFrom(url: string): number {
   const code = new URLSearchParams(url.slice(q + 1)).get('code');
   if (code === null) return 500;
   if (!STATUS_5XX.test(code)) {
-    throw new HttpError(400, 'BAD_REQUEST', 'code must be an HTTP status between 500 and 599');
+    throw new AppError('BAD_REQUEST', 'code must be an HTTP status between 500 and 599');
   }
   return Number(code);
 }

@@ -62,6 +62,31 @@ const countLines = (data: Uint8Array) => {
 };
 
 /**
+ * Writes `data` until done, pausing 1 ms at a time while the reader answers `EAGAIN`. Returns what
+ * the reader did not take within `maxWaitMs` (`left`), or `broken` and what was not written when
+ * another error says the reader is gone.
+ */
+function writeOut(
+  write: (data: Uint8Array) => number,
+  data: Uint8Array,
+  maxWaitMs: number,
+  pause: (ms: number) => void,
+): { left: Uint8Array | undefined; broken: false } | { left: Uint8Array; broken: true } {
+  let waitedMs = 0;
+  while (data.length > 0) {
+    try {
+      data = data.subarray(write(data));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') return { left: data, broken: true };
+      if (waitedMs >= maxWaitMs) return { left: data, broken: false };
+      pause(1);
+      waitedMs += 1;
+    }
+  }
+  return { left: undefined, broken: false };
+}
+
+/**
  * Collects log lines in memory and writes them with one `write(2)` per `bufferSize` characters
  * or per `flushIntervalMs`, whichever comes first.
  *
@@ -96,23 +121,12 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
     total += lines;
   };
 
-  /** Writes `data` until done; returns what the reader did not take within `maxWaitMs`. */
-  const writeOut = (data: Uint8Array, maxWaitMs: number): Uint8Array | undefined => {
-    let waitedMs = 0;
-    while (data.length > 0) {
-      try {
-        data = data.subarray(writer(options.fd, data));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') {
-          broken = true;
-          drop(countLines(data));
-          return undefined;
-        }
-        if (waitedMs >= maxWaitMs) return data;
-        pause(1);
-        waitedMs += 1;
-      }
-    }
+  /** Writes `data`; returns what the reader did not take in time. An error but EAGAIN breaks it. */
+  const out = (data: Uint8Array, maxWaitMs: number): Uint8Array | undefined => {
+    const result = writeOut((chunk) => writer(options.fd, chunk), data, maxWaitMs, pause);
+    if (!result.broken) return result.left;
+    broken = true;
+    drop(countLines(result.left));
     return undefined;
   };
 
@@ -122,7 +136,7 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
       return;
     }
     if (rest !== undefined) {
-      rest = writeOut(rest, maxWaitMs);
+      rest = out(rest, maxWaitMs);
       if (rest !== undefined || broken) {
         blocked = true;
         return;
@@ -140,7 +154,7 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
       text += droppedLine(unreported, total, lastReport);
       unreported = 0;
     }
-    rest = writeOut(Buffer.from(text, 'utf8'), maxWaitMs);
+    rest = out(Buffer.from(text, 'utf8'), maxWaitMs);
     blocked = rest !== undefined;
   };
 
@@ -149,11 +163,7 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
 
   return {
     write(line) {
-      if (broken) {
-        drop(1);
-        return;
-      }
-      if (held.length + (rest?.length ?? 0) + line.length > maxHeld) {
+      if (broken || held.length + (rest?.length ?? 0) + line.length > maxHeld) {
         drop(1);
         return;
       }

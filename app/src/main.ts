@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, loadConfig } from './config.js';
+import { AppError } from './errors.js';
 import { bufferedStdout, createLogger, LOG_EXIT_WAIT_MS } from './logger.js';
 import type { ExtraReaders } from './metrics.js';
-import { StartError } from './server.js';
 import { startService } from './service.js';
 
 // Entry point: only wiring. Validate config, build the service, hook signals.
@@ -18,7 +18,7 @@ function configOrExit(): Config {
   try {
     return loadConfig({ version: packageVersion(), hostname: hostname() });
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof AppError) {
       process.stderr.write(`demo-app: configuration error: ${error.message}\n`);
       process.exit(1);
     }
@@ -86,10 +86,9 @@ try {
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);
 } catch (error) {
-  if (error instanceof StartError) {
+  if (error instanceof AppError) {
     // An expected cause (address in use, unknown HOST...): what to fix, without a stack trace.
-    const { code, host, port, message } = error;
-    logger.fatal({ code, host, port, reason: message }, 'failed to start');
+    logger.fatal({ ...error.detail, reason: error.message }, 'failed to start');
   } else {
     logger.fatal({ err: error }, 'failed to start');
   }

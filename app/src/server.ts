@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { Socket } from 'node:net';
+import { AppError } from './errors.js';
 import type { RequestHandler } from './http-app.js';
 
 /** Limits of the HTTP listener (bounded headers, slow-client timeouts, keep-alive, connections). */
@@ -105,19 +106,6 @@ export class ConnectionGuard {
   }
 }
 
-/** A start-up failure with a known cause (the address), logged without a stack trace. */
-export class StartError extends Error {
-  constructor(
-    readonly code: string,
-    readonly host: string,
-    readonly port: number,
-    reason: string,
-  ) {
-    super(reason);
-    this.name = 'StartError';
-  }
-}
-
 /** What an expected `listen` failure means, naming the variable to fix; undefined if unexpected. */
 export function listenFailure(code: string, host: string, port: number): string | undefined {
   switch (code) {
@@ -138,13 +126,18 @@ export function listenFailure(code: string, host: string, port: number): string 
 
 /**
  * Starts listening; resolves with the bound port (useful when `port` is 0). An expected failure
- * (address in use, unknown host...) rejects with a {@link StartError}; others as they are.
+ * (address in use, unknown host...) rejects with an {@link AppError} `START_FAILED` (the errno `code`, `host` and `port` in its
+ * `detail`); others as they are.
  */
 export function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const reason = listenFailure(error.code ?? '', host, port);
-      reject(reason === undefined ? error : new StartError(error.code ?? '', host, port, reason));
+      reject(
+        reason === undefined
+          ? error
+          : new AppError('START_FAILED', reason, { code: error.code ?? '', host, port }),
+      );
     };
     server.once('error', onError);
     server.listen(port, host, () => {

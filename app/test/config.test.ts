@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../src/config.js';
+import { parseConfig } from '../src/config.js';
+import { AppError } from '../src/errors.js';
 
 const defaults = { version: '1.2.3', hostname: 'host-a' };
 
@@ -25,6 +26,19 @@ describe('parseConfig', () => {
       otlpEndpoint: undefined,
       otlpIntervalMs: 15000,
     });
+  });
+
+  it('exports the defaults it applies, for other workspaces as @demo-app/app/config', async () => {
+    const { ENV_DEFAULTS } = await import('@demo-app/app/config');
+    const spelledOut = Object.fromEntries(
+      Object.entries(ENV_DEFAULTS).map(([name, value]) => [name, String(value)]),
+    );
+    expect(parseConfig(spelledOut, defaults)).toEqual(parseConfig({}, defaults));
+    expect(ENV_DEFAULTS.SHUTDOWN_DELAY_MS).toBe(parseConfig({}, defaults).shutdownDelayMs);
+    expect(ENV_DEFAULTS.SHUTDOWN_TIMEOUT_MS).toBe(parseConfig({}, defaults).shutdownTimeoutMs);
+    expect(parseConfig({ SHUTDOWN_DELAY_MS: '1' }, defaults).shutdownDelayMs).not.toBe(
+      ENV_DEFAULTS.SHUTDOWN_DELAY_MS,
+    );
   });
 
   it('reads every variable', () => {
@@ -103,8 +117,8 @@ describe('parseConfig', () => {
     } catch (error) {
       caught = error;
     }
-    expect(caught).toBeInstanceOf(ConfigError);
-    const error = caught as ConfigError;
+    expect(caught).toBeInstanceOf(AppError);
+    const error = caught as AppError;
     expect(error.variable).toBe(name);
     expect(error.code).toBe('CONFIG_INVALID');
     expect(error.message).toContain(`${name}="${value}"`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseDuration } from '../src/duration.js';
-import { HttpError } from '../src/errors.js';
+import { AppError } from '../src/errors.js';
 import { decideFault } from '../src/fault.js';
 import { errorCodeFrom } from '../src/http-app.js';
 import { prefersHtml } from '../src/negotiate.js';
@@ -128,11 +128,11 @@ describe('errorCodeFrom', () => {
   });
 
   it.each(['404', '600', 'abc', '5000', '', '503.0'])('rejects code=%j with a 400', (code) => {
-    expect(() => errorCodeFrom(`/error?code=${code}`)).toThrow(HttpError);
+    expect(() => errorCodeFrom(`/error?code=${code}`)).toThrow(AppError);
     try {
       errorCodeFrom(`/error?code=${code}`);
     } catch (error) {
-      expect((error as HttpError).status).toBe(400);
+      expect((error as AppError).status).toBe(400);
     }
   });
 });
