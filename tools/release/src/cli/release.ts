@@ -72,101 +72,115 @@ interface StageOptions extends GaOptions {
   repo: string;
 }
 
+const withRepo = (c: Command) => c.option('--repo <dir>', 'repository checkout (root)', '.');
+const withGa = (c: Command) =>
+  c
+    .option('--ga-primary <file>', 'describe-endpoint-group JSON of the primary group')
+    .option('--ga-standby <file>', 'describe-endpoint-group JSON of the standby group');
+
 export function program(env: ReleaseEnv): Command {
   const cmd = new Command('release').description(
     `The release train: ${REGIONS.join(' first, then ')} (tools/release/README.md).`,
   );
-  const repo = ['--repo <dir>', 'repository checkout (root)', '.'] as const;
-  cmd
+  addTrainCommands(cmd, env);
+  addPinCommands(cmd, env);
+  return cmd;
+}
+
+/** The train's automatic steps: `on-signal` (the standby reported) and `stage` (a new image). */
+function addTrainCommands(cmd: Command, env: ReleaseEnv): void {
+  const onSignalCmd = cmd
     .command('on-signal')
     .description('Handle a commit status of the standby: verify it, then pin the primary or report')
     .requiredOption('--sha <sha>', 'commit the status event names')
     .requiredOption('--standby-context <context>', "exact context of the standby's apps status")
     .requiredOption('--flux-creator <login>', "GitHub login of the standby Flux Provider's token")
-    .option('--event-context <context>', "the event's own context (others are ignored)")
-    .option('--ga-primary <file>', 'describe-endpoint-group JSON of the primary group')
-    .option('--ga-standby <file>', 'describe-endpoint-group JSON of the standby group')
-    .option('--history <n>', 'first-parent commits of main searched for --sha', '200')
-    .option(...repo)
-    .action(async (o: OnSignalOptions) => {
-      const historyLimit = Number(o.history);
-      if (!Number.isInteger(historyLimit) || historyLimit < 1 || historyLimit > 5000) {
-        throw new ReleaseError(`--history: expected an integer 1..5000, got "${o.history}"`);
-      }
-      const decision = await onSignal(
-        { github: github(env), git: gitReader(o.repo) },
-        {
-          repo: o.repo,
-          sha: checkSha(o.sha, '--sha'),
-          eventContext: o.eventContext === '' ? undefined : o.eventContext,
-          expectedContext: o.standbyContext,
-          expectedCreator: o.fluxCreator,
-          failover: await failover(o),
-          historyLimit,
-        },
-      );
-      await emit(env, decision);
-      if (decision.kind === 'stop' || decision.kind === 'reject') process.exitCode = 1;
-    });
-  cmd
+    .option('--event-context <context>', "the event's own context (others are ignored)");
+  withRepo(
+    withGa(onSignalCmd).option(
+      '--history <n>',
+      'first-parent commits of main searched for --sha',
+      '200',
+    ),
+  ).action(async (o: OnSignalOptions) => {
+    const historyLimit = Number(o.history);
+    if (!Number.isInteger(historyLimit) || historyLimit < 1 || historyLimit > 5000) {
+      throw new ReleaseError(`--history: expected an integer 1..5000, got "${o.history}"`);
+    }
+    const decision = await onSignal(
+      { github: github(env), git: gitReader(o.repo) },
+      {
+        repo: o.repo,
+        sha: checkSha(o.sha, '--sha'),
+        eventContext: o.eventContext === '' ? undefined : o.eventContext,
+        expectedContext: o.standbyContext,
+        expectedCreator: o.fluxCreator,
+        failover: await failover(o),
+        historyLimit,
+      },
+    );
+    await emit(env, decision);
+    if (decision.kind === 'stop' || decision.kind === 'reject') process.exitCode = 1;
+  });
+  const stageCmd = cmd
     .command('stage')
     .description(
       'Pin a freshly pushed digest in the standby (app-merge), unless held or failed over',
     )
     .requiredOption('--digest <sha256:...>', 'the pushed image digest')
-    .requiredOption('--source-sha <sha>', 'the commit the image was built from')
-    .option('--ga-primary <file>', 'describe-endpoint-group JSON of the primary group')
-    .option('--ga-standby <file>', 'describe-endpoint-group JSON of the standby group')
-    .option('--no-report', 'do not comment on the release-train issue when paused')
-    .option(...repo)
-    .action(async (o: StageOptions) => {
-      const decision = await stage(o.report === false ? undefined : github(env), {
-        repo: o.repo,
-        digest: o.digest,
-        failover: await failover(o),
-        sourceSha: checkSha(o.sourceSha, '--source-sha'),
-      });
-      await emit(env, { ...decision, digest: o.digest });
+    .requiredOption('--source-sha <sha>', 'the commit the image was built from');
+  withRepo(
+    withGa(stageCmd).option('--no-report', 'do not comment on the release-train issue when paused'),
+  ).action(async (o: StageOptions) => {
+    const decision = await stage(o.report === false ? undefined : github(env), {
+      repo: o.repo,
+      digest: o.digest,
+      failover: await failover(o),
+      sourceSha: checkSha(o.sourceSha, '--source-sha'),
     });
-  cmd
-    .command('hold')
-    .description('Hold a region: the train leaves its pin alone until "release unhold"')
-    .requiredOption('--region <region>', REGIONS.join(' | '))
-    .requiredOption('--reason <text>', 'why (shown in the pin file and in reports)')
-    .option(...repo)
-    .action(async (o: { region: string; reason: string; repo: string }) => {
-      const r = await setHold(o.repo, o.region, o.reason);
-      await emit(env, { kind: r.changed ? 'held' : 'unchanged', digest: r.after.digest });
-    });
-  cmd
-    .command('unhold')
-    .description('Release the hold of a region')
-    .requiredOption('--region <region>', REGIONS.join(' | '))
-    .option(...repo)
-    .action(async (o: { region: string; repo: string }) => {
-      const r = await setHold(o.repo, o.region, null);
-      await emit(env, { kind: r.changed ? 'unheld' : 'unchanged', digest: r.after.digest });
-    });
-  cmd
-    .command('promote')
-    .description('Pin a region by hand (the manual override of the train)')
-    .requiredOption('--region <region>', REGIONS.join(' | '))
-    .requiredOption('--digest <sha256:...>', 'digest to pin')
-    .option('--override <reason>', 'allow a digest the standby never ran (recorded in the file)')
-    .option(...repo)
-    .action(async (o: { region: string; digest: string; override?: string; repo: string }) => {
-      const r = await manualPromote(o.repo, o.region, o.digest, o.override);
-      await emit(env, { kind: r.changed ? 'promoted' : 'unchanged', digest: r.after.digest });
-    });
-  cmd
-    .command('status')
-    .description('Print every region pin as JSON')
-    .option(...repo)
-    .action(async (o: { repo: string }) => {
+    await emit(env, { ...decision, digest: o.digest });
+  });
+}
+
+/** The manual commands over the pin files: `hold`, `unhold`, `promote`, `status`. */
+function addPinCommands(cmd: Command, env: ReleaseEnv): void {
+  const region = ['--region <region>', REGIONS.join(' | ')] as const;
+  withRepo(
+    cmd
+      .command('hold')
+      .description('Hold a region: the train leaves its pin alone until "release unhold"')
+      .requiredOption(...region)
+      .requiredOption('--reason <text>', 'why (shown in the pin file and in reports)'),
+  ).action(async (o: { region: string; reason: string; repo: string }) => {
+    const r = await setHold(o.repo, o.region, o.reason);
+    await emit(env, { kind: r.changed ? 'held' : 'unchanged', digest: r.after.digest });
+  });
+  withRepo(
+    cmd
+      .command('unhold')
+      .description('Release the hold of a region')
+      .requiredOption(...region),
+  ).action(async (o: { region: string; repo: string }) => {
+    const r = await setHold(o.repo, o.region, null);
+    await emit(env, { kind: r.changed ? 'unheld' : 'unchanged', digest: r.after.digest });
+  });
+  withRepo(
+    cmd
+      .command('promote')
+      .description('Pin a region by hand (the manual override of the train)')
+      .requiredOption(...region)
+      .requiredOption('--digest <sha256:...>', 'digest to pin')
+      .option('--override <reason>', 'allow a digest the standby never ran (recorded in the file)'),
+  ).action(async (o: { region: string; digest: string; override?: string; repo: string }) => {
+    const r = await manualPromote(o.repo, o.region, o.digest, o.override);
+    await emit(env, { kind: r.changed ? 'promoted' : 'unchanged', digest: r.after.digest });
+  });
+  withRepo(cmd.command('status').description('Print every region pin as JSON')).action(
+    async (o: { repo: string }) => {
       const pins = await Promise.all(REGIONS.map(async (r) => [r, await readRegionPin(o.repo, r)]));
       process.stdout.write(`${JSON.stringify(Object.fromEntries(pins), null, 2)}\n`);
-    });
-  return cmd;
+    },
+  );
 }
 
 const env = readEnv();

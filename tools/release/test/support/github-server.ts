@@ -1,4 +1,8 @@
 /**
+ * Why a second GitHub stand-in beside tools/infra-ci/test/support/github-server.ts: that one serves
+ * none of these endpoints (it has artifacts, pulls, runs, pagination); a shared one would tie two
+ * packages' tests together to save no logic.
+ *
  * A local stand-in for the few GitHub REST endpoints the release train uses, with the documented
  * JSON shapes (docs.github.com/rest/commits/statuses, /rest/issues/issues, /rest/issues/comments):
  *   GET  /repos/{o}/{r}/commits/{ref}/statuses   newest first, each with creator.login
