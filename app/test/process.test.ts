@@ -1,40 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, MAIN_JS, startAppProcess } from './support/app-process.js';
+import { type AppProcess, runToExit, startAppProcess } from './support/app-process.js';
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the service until it exits by itself; resolves once its output is complete. */
-function runWithEnv(env: Record<string, string>): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN_JS], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+/** Runs the service until it exits by itself. */
+const runWithEnv = (env: Record<string, string>) => runToExit(env, 10_000);
 
 /** Resolves when the child's stdout has ended (its 'exit' can come before the last output). */
 function outputDone(app: AppProcess): Promise<void> {

@@ -1,38 +1,12 @@
-import { spawn } from 'node:child_process';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { MAIN_JS, startAppProcess } from './support/app-process.js';
+import { runToExit, startAppProcess } from './support/app-process.js';
 import { sleep, timedRequest } from './support/load.js';
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs the service until it exits by itself (SIGKILL after `timeoutMs`). */
-function runWithEnv(env: Record<string, string>, timeoutMs = 5000): Promise<Outcome> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN_JS], {
-      env: { ...process.env, SHUTDOWN_DELAY_MS: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const runWithEnv = (env: Record<string, string>, timeoutMs = 5000) =>
+  runToExit({ SHUTDOWN_DELAY_MS: '0', ...env }, timeoutMs);
 
 const fatalLines = (stdout: string) =>
   stdout

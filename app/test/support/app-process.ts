@@ -136,3 +136,33 @@ export async function startAppProcess(options: AppProcessOptions = {}): Promise<
     },
   };
 }
+
+/** How a process run by {@link runToExit} ended, with all it wrote. */
+export interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node dist/main.js` with `env` over this process's until it exits (SIGKILL after `timeoutMs`). */
+export function runToExit(env: Record<string, string>, timeoutMs: number): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN_JS], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
