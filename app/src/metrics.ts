@@ -176,22 +176,22 @@ function registerRuntimeGauges(provider: MeterProvider, counters: ExternalCounte
     unit: 'By',
     description: 'Resident set size of the process.',
   });
-  const droppedLogLines = counters.droppedLogLines;
-  if (droppedLogLines !== undefined) {
+  const counter = (name: string, description: string, read: (() => number) | undefined) => {
+    if (read === undefined) return;
     meter
-      .createObservableCounter('log.lines.dropped', {
-        description: 'Log lines dropped because stdout was not read fast enough.',
-      })
-      .addCallback((result) => result.observe(droppedLogLines()));
-  }
-  const rejected = counters.rejectedConnections;
-  if (rejected !== undefined) {
-    meter
-      .createObservableCounter('http.server.connections.rejected', {
-        description: 'Connections closed because MAX_CONNECTIONS were open.',
-      })
-      .addCallback((result) => result.observe(rejected()));
-  }
+      .createObservableCounter(name, { description })
+      .addCallback((result) => result.observe(read()));
+  };
+  counter(
+    'log.lines.dropped',
+    'Log lines dropped because stdout was not read fast enough.',
+    counters.droppedLogLines,
+  );
+  counter(
+    'http.server.connections.rejected',
+    'Connections closed because MAX_CONNECTIONS were open.',
+    counters.rejectedConnections,
+  );
   meter.addBatchObservableCallback(
     (result) => {
       result.observe(delay, loop.percentile(50) / 1e9, { quantile: 'p50' });
