@@ -71,7 +71,7 @@ interface Exchange {
   timer: NodeJS.Timeout | undefined;
 }
 
-/** An answer decided without I/O; {@link Io.send} writes it. */
+/** An answer decided without I/O; the runner's `send` writes it. */
 interface Answer {
   status: number;
   type: string;
@@ -92,7 +92,7 @@ const json = (status: number, body: string, extra?: Record<string, string>): Ans
 const INTERNAL = json(500, errorBody('INTERNAL', 'internal server error'));
 
 /** The answer to an {@link AppError}: its status, code and message, with the headers it calls for. */
-export function errorAnswer(error: AppError): Answer {
+function errorAnswer(error: AppError): Answer {
   const extra: Record<string, string> | undefined =
     error.status === 405
       ? { allow: String(error.detail.allow ?? 'GET, HEAD') }
