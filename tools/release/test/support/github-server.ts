@@ -65,15 +65,89 @@ function readBody(req: IncomingMessage): Promise<unknown> {
   });
 }
 
+type Reply = [code: number, body: unknown];
+type Fields = Record<string, unknown>;
+interface Store {
+  statuses: Map<string, Status[]>;
+  issues: Issue[];
+  nextId: number;
+}
+
+const invalid = (field: string): Reply => [
+  422,
+  { message: 'Validation Failed', errors: [{ field }] },
+];
+
+/** POST /statuses/{sha}: newest first, `creator` is the token's login. */
+function createStatus(store: Store, sha: string, fields: Fields, login: string): Reply {
+  const { state, context, description } = fields;
+  if (!['error', 'failure', 'pending', 'success'].includes(String(state))) return invalid('state');
+  if (typeof description === 'string' && description.length > 140) return invalid('description');
+  const status: Status = {
+    id: store.nextId++,
+    state: String(state),
+    context: typeof context === 'string' ? context : 'default',
+    description: typeof description === 'string' ? description : '',
+    creator: { login },
+    created_at: new Date().toISOString(),
+  };
+  store.statuses.set(sha, [status, ...(store.statuses.get(sha) ?? [])]);
+  return [201, status];
+}
+
+/** POST /issues. */
+function createIssue(store: Store, fields: Fields): Reply {
+  if (typeof fields.title !== 'string') return invalid('title');
+  const issue: Issue = {
+    number: store.issues.length + 1,
+    title: fields.title,
+    body: typeof fields.body === 'string' ? fields.body : '',
+    labels: Array.isArray(fields.labels) ? fields.labels.map((l) => ({ name: String(l) })) : [],
+    state: 'open',
+    comments: [],
+  };
+  store.issues.push(issue);
+  return [201, issue];
+}
+
+/** Routes one request of `login` to `path` (below /repos/{o}/{r}) to the store. */
+function reply(
+  store: Store,
+  method: string,
+  path: string,
+  url: URL,
+  fields: Fields,
+  login: string,
+): Reply {
+  const route = (m: string, re: RegExp) => (method === m ? re.exec(path) : null);
+  const listStatuses = route('GET', /^\/commits\/([0-9a-f]{40})\/statuses$/);
+  if (listStatuses !== null) return [200, store.statuses.get(listStatuses[1] as string) ?? []];
+  const status = route('POST', /^\/statuses\/([0-9a-f]{40})$/);
+  if (status !== null) return createStatus(store, status[1] as string, fields, login);
+  if (method === 'GET' && path === '/issues') {
+    const label = url.searchParams.get('labels');
+    const state = url.searchParams.get('state') ?? 'open';
+    const labelled = (i: Issue) => label === null || i.labels.some((l) => l.name === label);
+    return [200, store.issues.filter((i) => i.state === state && labelled(i))];
+  }
+  if (method === 'POST' && path === '/issues') return createIssue(store, fields);
+  const comment = route('POST', /^\/issues\/(\d+)\/comments$/);
+  if (comment !== null) {
+    const issue = store.issues.find((i) => i.number === Number(comment[1]));
+    if (issue === undefined) return [404, { message: 'Not Found' }];
+    issue.comments.push(typeof fields.body === 'string' ? fields.body : '');
+    return [201, { id: store.nextId++, body: fields.body }];
+  }
+  return [404, { message: 'Not Found' }];
+}
+
 /** `tokens` maps each accepted token to the login it acts as. */
 export async function startGitHub(
   repository: string,
   tokens: Record<string, string>,
 ): Promise<GitHubStandIn> {
-  const statuses = new Map<string, Status[]>();
-  const issues: Issue[] = [];
-  let nextId = 1;
-  const send = (res: ServerResponse, code: number, body: unknown) => {
+  const store: Store = { statuses: new Map(), issues: [], nextId: 1 };
+  const send = (res: ServerResponse, [code, body]: Reply) => {
     res.writeHead(code, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(body));
   };
@@ -81,88 +155,23 @@ export async function startGitHub(
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '';
     const login = tokens[token];
-    if (login === undefined) return send(res, 401, { message: 'Bad credentials' });
+    if (login === undefined) return send(res, [401, { message: 'Bad credentials' }]);
     const prefix = `/repos/${repository}`;
-    const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : undefined;
+    if (!url.pathname.startsWith(prefix)) return send(res, [404, { message: 'Not Found' }]);
     const body = req.method === 'POST' ? await readBody(req) : undefined;
-    const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<
-      string,
-      unknown
-    >;
-    const route = (method: string, re: RegExp) =>
-      req.method === method && path !== undefined ? re.exec(path) : null;
-    const listStatuses = route('GET', /^\/commits\/([0-9a-f]{40})\/statuses$/);
-    if (listStatuses !== null) {
-      return send(res, 200, statuses.get(listStatuses[1] as string) ?? []);
-    }
-    const createStatus = route('POST', /^\/statuses\/([0-9a-f]{40})$/);
-    if (createStatus !== null) {
-      const { state, context, description } = fields;
-      if (!['error', 'failure', 'pending', 'success'].includes(String(state))) {
-        return send(res, 422, { message: 'Validation Failed', errors: [{ field: 'state' }] });
-      }
-      if (typeof description === 'string' && description.length > 140) {
-        return send(res, 422, { message: 'Validation Failed', errors: [{ field: 'description' }] });
-      }
-      const status: Status = {
-        id: nextId++,
-        state: String(state),
-        context: typeof context === 'string' ? context : 'default',
-        description: typeof description === 'string' ? description : '',
-        creator: { login },
-        created_at: new Date().toISOString(),
-      };
-      const sha = createStatus[1] as string;
-      statuses.set(sha, [status, ...(statuses.get(sha) ?? [])]);
-      return send(res, 201, status);
-    }
-    if (req.method === 'GET' && path === '/issues') {
-      const label = url.searchParams.get('labels');
-      const state = url.searchParams.get('state') ?? 'open';
-      return send(
-        res,
-        200,
-        issues.filter(
-          (i) => i.state === state && (label === null || i.labels.some((l) => l.name === label)),
-        ),
-      );
-    }
-    if (req.method === 'POST' && path === '/issues') {
-      if (typeof fields.title !== 'string') {
-        return send(res, 422, { message: 'Validation Failed', errors: [{ field: 'title' }] });
-      }
-      const labels = Array.isArray(fields.labels)
-        ? fields.labels.map((l) => ({ name: String(l) }))
-        : [];
-      const issue: Issue = {
-        number: issues.length + 1,
-        title: fields.title,
-        body: typeof fields.body === 'string' ? fields.body : '',
-        labels,
-        state: 'open',
-        comments: [],
-      };
-      issues.push(issue);
-      return send(res, 201, issue);
-    }
-    const comment = route('POST', /^\/issues\/(\d+)\/comments$/);
-    if (comment !== null) {
-      const issue = issues.find((i) => i.number === Number(comment[1]));
-      if (issue === undefined) return send(res, 404, { message: 'Not Found' });
-      issue.comments.push(typeof fields.body === 'string' ? fields.body : '');
-      return send(res, 201, { id: nextId++, body: fields.body });
-    }
-    return send(res, 404, { message: 'Not Found' });
+    const fields = (typeof body === 'object' && body !== null ? body : {}) as Fields;
+    const path = url.pathname.slice(prefix.length);
+    send(res, reply(store, req.method ?? 'GET', path, url, fields, login));
   };
   const server = createServer((req, res) => {
-    handle(req, res).catch(() => send(res, 500, { message: 'stand-in error' }));
+    handle(req, res).catch(() => send(res, [500, { message: 'stand-in error' }]));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
-    statuses,
-    issues,
+    statuses: store.statuses,
+    issues: store.issues,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
