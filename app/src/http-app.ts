@@ -51,8 +51,6 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 const JSON_TYPE = 'application/json; charset=utf-8';
 const HTML_TYPE = 'text/html; charset=utf-8';
 const METRICS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
-const HEALTH_BODY = '{"status":"ok"}';
-const READY_BODY = '{"status":"ready"}';
 const JSON_CSP = "default-src 'none'; frame-ancestors 'none'";
 const HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
 
@@ -89,7 +87,10 @@ const json = (status: number, body: string, extra?: Record<string, string>): Ans
   extra,
 });
 
+// Fixed answers, built once: the probes' hot path allocates no body.
 const INTERNAL = json(500, errorBody('INTERNAL', 'internal server error'));
+const HEALTHY = json(200, '{"status":"ok"}');
+const READY = json(200, '{"status":"ready"}');
 
 /** The answer to an {@link AppError}: its status, code and message, with the headers it calls for. */
 function errorAnswer(error: AppError): Answer {
@@ -309,11 +310,9 @@ function routes(deps: HttpAppDeps): (ex: Exchange, param: string) => Step {
         return json(code, errorBody('REQUESTED_ERROR', `error requested with status ${code}`));
       }
       case '/healthz':
-        return json(200, HEALTH_BODY);
+        return HEALTHY;
       case '/readyz':
-        return lifecycle.ready
-          ? json(200, READY_BODY)
-          : json(503, JSON.stringify({ status: lifecycle.phase }));
+        return lifecycle.ready ? READY : json(503, JSON.stringify({ status: lifecycle.phase }));
       case '/metrics': {
         const waitMs = scrapeTurn();
         if (waitMs === undefined) {
