@@ -86,6 +86,31 @@ function writeOut(
   return { left: undefined, broken: false };
 }
 
+/** Counts dropped lines; `report()` gives the warning line when one is due, else ''. */
+function dropCounter(options: BufferedOptions) {
+  const droppedLine = options.droppedLine ?? defaultDroppedLine;
+  const reportIntervalMs = options.reportIntervalMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  let lastReport = Number.NEGATIVE_INFINITY;
+  let unreported = 0;
+  let total = 0;
+  return {
+    drop(lines: number): void {
+      unreported += lines;
+      total += lines;
+    },
+    total: () => total,
+    /** At most one line per `reportIntervalMs`, for the drops since the last one. */
+    report(): string {
+      if (unreported === 0 || now() - lastReport < reportIntervalMs) return '';
+      lastReport = now();
+      const line = droppedLine(unreported, total, lastReport);
+      unreported = 0;
+      return line;
+    },
+  };
+}
+
 /**
  * Collects log lines in memory and writes them with one `write(2)` per `bufferSize` characters
  * or per `flushIntervalMs`, whichever comes first.
@@ -103,23 +128,14 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
   const pause = options.pause ?? sleepSync;
   const writer = options.writer ?? ((fd: number, data: Uint8Array) => writeSync(fd, data));
   const maxHeld = options.maxHeld ?? 512 * 1024;
-  const droppedLine = options.droppedLine ?? defaultDroppedLine;
-  const reportIntervalMs = options.reportIntervalMs ?? 10_000;
-  const now = options.now ?? Date.now;
-  let lastReport = Number.NEGATIVE_INFINITY;
+  const drops = dropCounter(options);
+  const drop = drops.drop;
   let held = '';
   /** Bytes of a batch the reader has not taken yet (may start mid-line): written first. */
   let rest: Uint8Array | undefined;
   /** The reader refused the last write: wait for the timer instead of retrying on every line. */
   let blocked = false;
   let broken = false;
-  let unreported = 0;
-  let total = 0;
-
-  const drop = (lines: number) => {
-    unreported += lines;
-    total += lines;
-  };
 
   /** Writes `data`; returns what the reader did not take in time. An error but EAGAIN breaks it. */
   const out = (data: Uint8Array, maxWaitMs: number): Uint8Array | undefined => {
@@ -142,17 +158,11 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
         return;
       }
     }
-    const report = unreported > 0 && now() - lastReport >= reportIntervalMs;
-    if (held.length === 0 && !report) {
+    const text = held + drops.report();
+    held = '';
+    if (text.length === 0) {
       blocked = false;
       return;
-    }
-    let text = held;
-    held = '';
-    if (report) {
-      lastReport = now();
-      text += droppedLine(unreported, total, lastReport);
-      unreported = 0;
     }
     rest = out(Buffer.from(text, 'utf8'), maxWaitMs);
     blocked = rest !== undefined;
@@ -184,6 +194,6 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
       }
     },
     pending: () => held.length + (rest?.length ?? 0),
-    dropped: () => total,
+    dropped: drops.total,
   };
 }
