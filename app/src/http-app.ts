@@ -61,6 +61,7 @@ interface Exchange {
   req: IncomingMessage;
   res: ServerResponse;
   method: string;
+  match: RouteMatch;
   route: string;
   path: string;
   requestId: string;
@@ -78,7 +79,7 @@ interface Answer {
 }
 
 /** What to do with a request: answer (now or when a promise settles), or take `next` after `waitMs`. */
-type Step = Answer | Promise<Answer> | { waitMs: number; next: () => Step };
+type Step = Answer | Promise<Answer> | { waitMs: number; next: (ex: Exchange) => Step };
 
 const json = (status: number, body: string, extra?: Record<string, string>): Answer => ({
   status,
@@ -120,18 +121,19 @@ function headersFor(answer: Answer, requestId: string, close: boolean) {
   return headers;
 }
 
-/** Reads the request line into an {@link Exchange} and its route match. */
-function exchangeFor(req: IncomingMessage, res: ServerResponse) {
+/** Reads the request line into an {@link Exchange}. */
+function exchangeFor(req: IncomingMessage, res: ServerResponse): Exchange {
   const start = performance.now();
   const url = req.url ?? '/';
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
   const method = req.method ?? 'GET';
   const match = matchRoute(method, path);
-  const ex: Exchange = {
+  return {
     req,
     res,
     method: method.length <= 16 ? method : '_OTHER',
+    match,
     route: match.route,
     path: path.length <= 256 ? path : `${path.slice(0, 256)}…`,
     requestId: requestIdFrom(req.headers['x-request-id']),
@@ -139,12 +141,12 @@ function exchangeFor(req: IncomingMessage, res: ServerResponse) {
     done: false,
     timer: undefined,
   };
-  return { ex, match };
 }
 
 /** The route to serve, or the {@link AppError} a request is refused with before routing. */
-function admit(req: IncomingMessage, ex: Exchange, match: RouteMatch): FoundRoute {
-  if (hasLargeBody(req)) {
+function admit(ex: Exchange): FoundRoute {
+  const { match } = ex;
+  if (hasLargeBody(ex.req)) {
     ex.res.shouldKeepAlive = false;
     throw new AppError(
       'PAYLOAD_TOO_LARGE',
@@ -173,21 +175,22 @@ export function createHttpApp(deps: HttpAppDeps): RequestHandler {
   };
   const route = routes(deps);
   const run = runner(deps);
+  const serve = (ex: Exchange): Step => route(ex, admit(ex).param);
+  const faulty = (ex: Exchange): Step => {
+    const found = admit(ex);
+    if (!found.faultable) return route(ex, found.param);
+    const decision = decideFault(fault, random);
+    const served = (ex: Exchange) => {
+      if (decision.fail) throw new AppError('FAULT_INJECTED', 'injected fault');
+      return route(ex, found.param);
+    };
+    return decision.extraLatencyMs > 0
+      ? { waitMs: decision.extraLatencyMs, next: served }
+      : served(ex);
+  };
+  const decide = fault.errorRate + fault.latencyMs > 0 ? faulty : serve;
   return function handle(req, res) {
-    const { ex, match } = exchangeFor(req, res);
-    run(ex, () => {
-      const found = admit(req, ex, match);
-      const serve = () => route(ex, found.param);
-      if (!found.faultable || fault.errorRate + fault.latencyMs <= 0) return serve();
-      const decision = decideFault(fault, random);
-      const served = () => {
-        if (decision.fail) throw new AppError('FAULT_INJECTED', 'injected fault');
-        return serve();
-      };
-      return decision.extraLatencyMs > 0
-        ? { waitMs: decision.extraLatencyMs, next: served }
-        : served();
-    });
+    run(exchangeFor(req, res), decide);
   };
 }
 
@@ -205,7 +208,7 @@ function lastOnSocket(req: IncomingMessage, max: number): boolean {
  * turns {@link AppError}s into JSON once, in `fail`, and writes each response and its access line
  * once, in `send`.
  */
-function runner(deps: HttpAppDeps): (ex: Exchange, step: () => Step) => void {
+function runner(deps: HttpAppDeps): (ex: Exchange, step: (ex: Exchange) => Step) => void {
   const { lifecycle, logger, metrics } = deps;
   const accessLog = createAccessLog(logger, deps.config.accessLogLevel);
   const maxPerSocket = deps.maxRequestsPerSocket ?? 0;
@@ -241,9 +244,9 @@ function runner(deps: HttpAppDeps): (ex: Exchange, step: () => Step) => void {
     send(ex, error instanceof AppError ? errorAnswer(error) : INTERNAL);
   }
 
-  function run(ex: Exchange, step: () => Step): void {
+  function run(ex: Exchange, step: (ex: Exchange) => Step): void {
     try {
-      const next = step();
+      const next = step(ex);
       if (next instanceof Promise) {
         next.then(
           (answer) => send(ex, answer),
@@ -256,7 +259,7 @@ function runner(deps: HttpAppDeps): (ex: Exchange, step: () => Step) => void {
     }
   }
 
-  function later(ex: Exchange, ms: number, step: () => Step): void {
+  function later(ex: Exchange, ms: number, step: (ex: Exchange) => Step): void {
     ex.timer = setTimeout(() => {
       ex.timer = undefined;
       run(ex, step);
