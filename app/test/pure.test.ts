@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { errorCodeFrom } from '../src/answers.js';
 import { parseDuration } from '../src/duration.js';
 import { AppError } from '../src/errors.js';
 import { decideFault } from '../src/fault.js';
-import { errorCodeFrom } from '../src/http-app.js';
 import { prefersHtml } from '../src/negotiate.js';
 import { escapeHtml, identityHtml, identityJson } from '../src/pages.js';
 import { rateLimited, tokenBucket } from '../src/rate-limit.js';
