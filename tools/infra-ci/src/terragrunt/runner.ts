@@ -3,9 +3,9 @@
  * folder, absolute plan paths, never interactive. Output is captured with a bound: stdout whole
  * only for `show -json` (up to SHOW_MAX), otherwise the last TAIL bytes of each stream.
  */
-import { spawn } from 'node:child_process';
 import { CliError } from '../errors.js';
 import { type Changes, changesFromPlanJson } from '../plan/bundle.js';
+import { runTool } from '../run-tool.js';
 
 export interface UnitCall {
   /** Unit id (repo-relative folder), for messages. */
@@ -48,38 +48,7 @@ export interface RunnerOptions {
   onCall?: (unit: string, commandLine: string, exitCode: number, ms: number) => void;
 }
 
-const TAIL = 64 * 1024;
 const SHOW_MAX = 256 * 1024 * 1024;
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Keeps the whole stream up to `max`, or only its last `max` bytes when `tail`. */
-class Capture {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  overflow = false;
-  constructor(
-    private readonly max: number,
-    private readonly tail: boolean,
-  ) {}
-  push(c: Buffer): void {
-    this.chunks.push(c);
-    this.size += c.length;
-    if (this.size <= this.max) return;
-    this.overflow = true;
-    if (!this.tail) return;
-    const all = Buffer.concat(this.chunks);
-    this.chunks = [all.subarray(all.length - this.max)];
-    this.size = this.max;
-  }
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-}
 
 /** Last lines of a stream, for error messages. Pure. */
 export function tailLines(text: string, lines = 15, chars = 2000): string {
@@ -87,7 +56,13 @@ export function tailLines(text: string, lines = 15, chars = 2000): string {
   return t.length > chars ? t.slice(-chars) : t;
 }
 
-function exec(
+interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function exec(
   file: string,
   args: string[],
   cwd: string | undefined,
@@ -95,39 +70,18 @@ function exec(
   wholeStdout: boolean,
   signal: AbortSignal | undefined,
 ): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(signal === undefined ? {} : { signal, killSignal: 'SIGINT' as const }),
-    });
-    const out = new Capture(wholeStdout ? SHOW_MAX : TAIL, !wholeStdout);
-    const err = new Capture(TAIL, true);
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      // Aborted: the child got SIGINT; 'close' reports how it ended.
-      if (e.name === 'AbortError') return;
-      if (e.code === 'ENOENT') {
-        reject(
-          new CliError(
-            'tool',
-            `${file} is not installed (not found on PATH${cwd === undefined ? '' : `, or ${cwd} does not exist`}); infra-ci plan/apply need terragrunt and terraform`,
-          ),
-        );
-      } else reject(new CliError('tool', `${file} could not be started: ${e.message}`));
-    });
-    child.on('close', (code, signal) => {
-      if (wholeStdout && out.overflow) {
-        reject(
-          new CliError('tool', `${file} ${args.join(' ')}: output larger than ${SHOW_MAX} bytes`),
-        );
-        return;
-      }
-      resolve({ code: code ?? (signal ? 128 : 1), stdout: out.text(), stderr: err.text() });
-    });
+  const r = await runTool(file, args, {
+    cwd,
+    env,
+    signal,
+    stdoutTail: !wholeStdout,
+    ...(wholeStdout ? { stdoutMax: SHOW_MAX } : {}),
+    neededFor: 'infra-ci plan/apply need terragrunt and terraform',
   });
+  if (wholeStdout && r.overflow) {
+    throw new CliError('tool', `${file} ${args.join(' ')}: output larger than ${SHOW_MAX} bytes`);
+  }
+  return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
 }
 
 export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
