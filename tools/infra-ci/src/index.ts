@@ -11,6 +11,7 @@ import { diffNameStatus, gitTree, mergeBase, repoRootOf, resolveCommit } from '.
 import { assertAcyclic } from './graph/dag.js';
 import { HclParser, parserTag, warmUpParser } from './hcl/parse.js';
 import { loadUnits, type UnitGraph } from './terragrunt/load.js';
+import { repoPath } from './terragrunt/paths.js';
 import { foldersOf, fsTree, type Tree } from './terragrunt/tree.js';
 
 export type { ParseCache } from './cache/parse-cache.js';
@@ -28,10 +29,8 @@ const deps = (g: UnitGraph): Record<string, string[]> =>
 
 /** Normalise a root option (absolute, or relative to the repository root) to a folder relative to the repository root. */
 function rootRel(repoRoot: string, root: string): string {
-  const r = path.isAbsolute(root) ? path.relative(repoRoot, root) : path.normalize(root);
-  const clean = r === '.' ? '' : r.split(path.sep).join('/').replace(/\/$/, '');
-  if (clean.startsWith('..'))
-    throw new CliError('input', `--root ${root} is outside the repository`);
+  const clean = repoPath(repoRoot, root);
+  if (clean === undefined) throw new CliError('input', `--root ${root} is outside the repository`);
   return clean;
 }
 

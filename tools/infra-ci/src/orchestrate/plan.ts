@@ -16,6 +16,7 @@ import {
   writeManifest,
 } from '../plan/bundle.js';
 import type { PlanReport, PlanRow } from '../plan/summary.js';
+import { repoPath } from '../terragrunt/paths.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
 import { treeHash, withCheckout, withWorktree } from './git.js';
 import { runBounded } from './pool.js';
@@ -49,9 +50,8 @@ export interface PlanResult {
 
 /** Repo-relative form of a folder option given absolute or repo-relative. */
 export function repoRelative(repo: string, dir: string, option: string): string {
-  const r = path.isAbsolute(dir) ? path.relative(repo, dir) : path.normalize(dir);
-  const clean = r.split(path.sep).join('/').replace(/\/$/, '');
-  if (clean === '' || clean === '.' || clean.startsWith('..')) {
+  const clean = repoPath(repo, dir);
+  if (clean === undefined || clean === '') {
     throw new CliError('input', `--${option} ${dir} must be a folder inside the repository`);
   }
   return clean;
