@@ -1,6 +1,7 @@
 /**
- * Library API of infra-ci. Unit ids are folder paths relative to the repository root
- * (e.g. "infra/environments/prod/eu-central-1/vpc").
+ * Change detection and tree loading over git, shared by the CLI commands and plan/apply (internal:
+ * package.json exports only the `infra-ci` CLI). Unit ids are folder paths relative to the
+ * repository root (e.g. "infra/environments/prod/eu-central-1/vpc").
  */
 import path from 'node:path';
 import { EvalCache } from './cache/eval-cache.js';
@@ -13,16 +14,6 @@ import { HclParser, parserTag, warmUpParser } from './hcl/parse.js';
 import { loadUnits, type UnitGraph } from './terragrunt/load.js';
 import { repoPath } from './terragrunt/paths.js';
 import { foldersOf, fsTree, type Tree } from './terragrunt/tree.js';
-
-export type { ParseCache } from './cache/parse-cache.js';
-export { dirParseCache, gitBlobId } from './cache/parse-cache.js';
-export type { ChangeSet, FileChange } from './changes/detect.js';
-export { detectChangesPure } from './changes/detect.js';
-export { CliError, EXIT_CODES } from './errors.js';
-export { applyWaves, destroyWaves, findCycle } from './graph/dag.js';
-export type { ExcludeConfig, QueueAction } from './terragrunt/exclude.js';
-export { excludedUnits, isActionListed } from './terragrunt/exclude.js';
-export type { Unit, UnitGraph } from './terragrunt/load.js';
 
 const deps = (g: UnitGraph): Record<string, string[]> =>
   Object.fromEntries(Object.values(g.units).map((u) => [u.id, u.dependencies]));
