@@ -137,7 +137,7 @@ async function changesWith(
     ? (await loadUnits(headTree, root, parser, false, undefined, cache)).graph
     : ({ units: {} } satisfies UnitGraph);
   assertAcyclic(deps(head));
-  // What each unit reads is evaluated at the base too (README "Change detection rules"): a file
+  // What each unit reads is evaluated at the base too (docs/change-detection.md): a file
   // read only at the base (a nearer region.hcl deleted) changes the unit as well. A base config
   // that no longer evaluates must not block the PR that fixes it: it is read leniently, and its
   // unit counts as changed (its base reads are unknown).

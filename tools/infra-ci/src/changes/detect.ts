@@ -120,7 +120,7 @@ function reasonFor(
 const depsOf = (g: UnitGraph): Record<string, string[]> =>
   Object.fromEntries(Object.values(g.units).map((u) => [u.id, u.dependencies]));
 
-/** Pure change detection (rules in README "Change detection"). */
+/** Pure change detection (rules in docs/change-detection.md). */
 export function detectChangesPure({
   changedFiles,
   unitsAtBase,

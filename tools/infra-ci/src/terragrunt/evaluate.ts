@@ -81,7 +81,7 @@ type ReadHit = { value: Value; trace: Trace; unitDependent: boolean };
  * are evaluated in the unit's context (relative paths, get_terragrunt_dir and
  * find_in_parent_folders resolve from the unit's folder; path_relative_to_include from the included
  * file's folder); a file read with read_terragrunt_config is evaluated in its own folder.
- * Whatever may read a file infra-ci cannot name is recorded in `unknowns` (README "The rule").
+ * Whatever may read a file infra-ci cannot name is recorded in `unknowns` (docs/change-detection.md, "The rule").
  */
 export class Evaluator implements EvalHelpers {
   readonly folders: Set<string>;

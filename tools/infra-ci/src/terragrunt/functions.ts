@@ -118,8 +118,8 @@ function deepMerge(a: Value, b: Value): Value {
 }
 
 /**
- * Variables and Terragrunt functions for one file, with Terragrunt's path semantics (README
- * "Terragrunt surface"; pkg/config/config_helpers.go).
+ * Variables and Terragrunt functions for one file, with Terragrunt's path semantics (docs/
+ * terragrunt-surface.md; pkg/config/config_helpers.go).
  */
 export function terragruntScope(env: ScopeEnv): Scope {
   const { ctx, locals, includes, trace } = env;
@@ -193,7 +193,7 @@ export function terragruntScope(env: ScopeEnv): Scope {
           env.usesUnitDir();
           return ctx.unitDir === '' ? '.' : ctx.unitDir;
         case 'get_terragrunt_source_cli_flag':
-          // infra-ci runs terragrunt without --source (README "Terragrunt surface").
+          // infra-ci runs terragrunt without --source (docs/terragrunt-surface.md).
           return '';
         case 'get_parent_terragrunt_dir':
           return abs(includeDir(args[0]) ?? ctx.tgDir);
