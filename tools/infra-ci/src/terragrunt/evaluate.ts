@@ -271,28 +271,9 @@ export class Evaluator implements EvalHelpers {
     );
 
     for (const { label, body } of blocks(json.include)) {
-      const at = this.line(ctx.file, blockPattern('include', label || undefined));
-      const target = this.located(at, () => {
-        const p = toText(evalJson(body.path, scope));
-        if (p === UNKNOWN)
-          throw new HclEvalError(`include "${label}": path is not known statically`);
-        return this.rel(ctx.tgDir, p);
-      });
-      if (!this.files.has(target)) {
-        throw located(at, `include "${label}": ${target} does not exist`);
-      }
-      const strategy = this.located(at, () => mergeStrategy(body.merge_strategy, scope));
-      trace.reads.add(target);
-      if (ctx.includeFile === undefined) ctx.unitIncludes.set(label, target);
-      const child: Ctx = { ...ctx, file: target, includeFile: target };
-      try {
-        const r = this.evalFile(child, trace);
-        includes.set(label, r);
-        merges.push({ config: r.config, strategy });
-      } catch (err) {
-        if (err instanceof NeedFile) err.at ??= at;
-        throw err;
-      }
+      const { result, strategy } = this.evalInclude(ctx, trace, scope, label, body);
+      includes.set(label, result);
+      merges.push({ config: result.config, strategy });
     }
 
     for (const k of Object.keys(rawLocals)) locals.get(k);
@@ -325,6 +306,35 @@ export class Evaluator implements EvalHelpers {
       config = mergeInclude(m.config, config, m.strategy);
     }
     return { locals, inputs, config };
+  }
+
+  /** An `include` block of `ctx.file`: the included file evaluated in the unit's context. */
+  private evalInclude(
+    ctx: Ctx,
+    trace: Trace,
+    scope: Scope,
+    label: string,
+    body: Record<string, unknown>,
+  ): { result: FileResult & { config: FileConfig }; strategy: MergeStrategy } {
+    const at = this.line(ctx.file, blockPattern('include', label || undefined));
+    const target = this.located(at, () => {
+      const p = toText(evalJson(body.path, scope));
+      if (p === UNKNOWN) throw new HclEvalError(`include "${label}": path is not known statically`);
+      return this.rel(ctx.tgDir, p);
+    });
+    if (!this.files.has(target)) {
+      throw located(at, `include "${label}": ${target} does not exist`);
+    }
+    const strategy = this.located(at, () => mergeStrategy(body.merge_strategy, scope));
+    trace.reads.add(target);
+    if (ctx.includeFile === undefined) ctx.unitIncludes.set(label, target);
+    const child: Ctx = { ...ctx, file: target, includeFile: target };
+    try {
+      return { result: this.evalFile(child, trace), strategy };
+    } catch (err) {
+      if (err instanceof NeedFile) err.at ??= at;
+      throw err;
+    }
   }
 
   private checkUnit(id: string, at: Location, what: string, trace: Trace): void {
