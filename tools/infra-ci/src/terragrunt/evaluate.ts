@@ -278,8 +278,9 @@ export class Evaluator implements EvalHelpers {
 
     for (const k of Object.keys(rawLocals)) locals.get(k);
     const own = emptyConfig();
-    dependencyBlocks(this, ctx, json, scope, trace, own);
-    terraformBlocks(this, ctx, json, scope, trace, own);
+    const file = { h: this, ctx, json, scope, trace, own };
+    dependencyBlocks(file);
+    terraformBlocks(file);
     own.exclude = fileExclude(this, ctx, json, scope);
     let inputs: Value = {};
     if (json.inputs !== undefined) {
