@@ -3,6 +3,7 @@
  * units run in which phase, what each unit's outcome does to its summary row, when the run stops
  * and what it reports.
  */
+import { errorMessage } from '../errors.js';
 import type { Changes, Manifest } from '../plan/bundle.js';
 import type { ApplyOutcome, ApplyRow, ApplyStep } from '../plan/summary.js';
 import type { Outcome } from './pool.js';
@@ -59,8 +60,6 @@ export function plannedRows(phases: Phase[], m: Manifest): ApplyRow[] {
   );
 }
 
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
-
 /** The row of a unit after its outcome; `freshSha256` of the plan made at merge, if one was. */
 export function settleRow(
   row: ApplyRow,
@@ -69,7 +68,7 @@ export function settleRow(
 ): ApplyRow {
   const r = { ...row, ...(freshSha256 === undefined ? {} : { freshSha256 }) };
   if (o.status === 'not started') return r;
-  if (o.status === 'failed') return { ...r, result: 'failed', error: message(o.error) };
+  if (o.status === 'failed') return { ...r, result: 'failed', error: errorMessage(o.error) };
   const v = o.value;
   if (v.kind === 'excluded') return { ...r, result: 'excluded', excludedBy: v.by };
   if (v.kind === 'differs') return { ...r, result: 'differs from review' };
@@ -78,7 +77,7 @@ export function settleRow(
 
 /** Whether a wave's outcomes stop the run: any failure, else the first unit differing from review. */
 export function haltOf(outcomes: Outcome<string, UnitResult>[]): Halt | undefined {
-  const errors = outcomes.flatMap((o) => (o.status === 'failed' ? [message(o.error)] : []));
+  const errors = outcomes.flatMap((o) => (o.status === 'failed' ? [errorMessage(o.error)] : []));
   if (errors.length > 0) return { kind: 'failed', errors };
   for (const o of outcomes) {
     if (o.status === 'ok' && o.value.kind === 'differs') {

@@ -5,7 +5,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CliError } from '../errors.js';
+import { CliError, errorMessage } from '../errors.js';
 import { sameResources, sha256File, slug } from '../plan/bundle.js';
 import {
   type ApplyReport,
@@ -27,8 +27,6 @@ import { runBounded } from './pool.js';
 import { type ApplyDeps, type ApplyOptions, type Verified, verifyBundle } from './verify.js';
 
 export type { ApplyDeps, ApplyOptions } from './verify.js';
-
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export async function applyPlans(opts: ApplyOptions, deps: ApplyDeps): Promise<ApplyReport> {
   const v = await verifyBundle(opts, deps);
@@ -145,6 +143,6 @@ async function postReplan(
     await deps.github.upsertComment(prNumber, REPLAN_MARKER, body);
     return ` The fresh plan was posted on PR #${prNumber}.`;
   } catch (error) {
-    return ` Posting the fresh plan on PR #${prNumber} failed (${message(error)}); it is in this job's log.`;
+    return ` Posting the fresh plan on PR #${prNumber} failed (${errorMessage(error)}); it is in this job's log.`;
   }
 }

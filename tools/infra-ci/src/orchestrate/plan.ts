@@ -4,7 +4,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CliError } from '../errors.js';
+import { CliError, errorMessage } from '../errors.js';
 import { mergeBase, repoRootOf, resolveCommit } from '../git/git.js';
 import { detectChangesAndGraph } from '../index.js';
 import {
@@ -56,8 +56,6 @@ export function repoRelative(repo: string, dir: string, option: string): string 
   }
   return clean;
 }
-
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export async function planChanges(
   opts: PlanOptions,
@@ -223,7 +221,7 @@ function recordOutcomes(
       row.changes = o.value.changes;
     } else {
       row.status = 'failed';
-      row.error = message(o.error);
+      row.error = errorMessage(o.error);
       failures.push(row.error);
     }
   }

@@ -56,33 +56,7 @@ export function tailLines(text: string, lines = 15, chars = 2000): string {
   return t.length > chars ? t.slice(-chars) : t;
 }
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function exec(
-  file: string,
-  args: string[],
-  cwd: string | undefined,
-  env: Record<string, string | undefined> | undefined,
-  wholeStdout: boolean,
-  signal: AbortSignal | undefined,
-): Promise<Ran> {
-  const r = await runTool(file, args, {
-    cwd,
-    env,
-    signal,
-    stdoutTail: !wholeStdout,
-    ...(wholeStdout ? { stdoutMax: SHOW_MAX } : {}),
-    neededFor: 'infra-ci plan/apply need terragrunt and terraform',
-  });
-  if (wholeStdout && r.overflow) {
-    throw new CliError('tool', `${file} ${args.join(' ')}: output larger than ${SHOW_MAX} bytes`);
-  }
-  return { code: r.code, stdout: r.stdout.toString('utf8'), stderr: r.stderr };
-}
+const NEEDED = 'infra-ci plan/apply need terragrunt and terraform';
 
 export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
   const tg = opts.terragrunt ?? 'terragrunt';
@@ -93,26 +67,36 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
       throw new CliError('failed', `${c.unit}: \`${line}\` not started: the run was cancelled`);
     }
     const started = performance.now();
-    const r = await exec(tg, args, c.cwd, opts.env, wholeStdout, opts.signal);
+    const r = await runTool(tg, args, {
+      cwd: c.cwd,
+      env: opts.env,
+      signal: opts.signal,
+      neededFor: NEEDED,
+      ...(wholeStdout ? { stdoutMax: SHOW_MAX } : { stdoutTail: true }),
+    });
+    if (wholeStdout && r.overflow) {
+      throw new CliError('tool', `${tg} ${args.join(' ')}: output larger than ${SHOW_MAX} bytes`);
+    }
+    const stdout = r.stdout.toString('utf8');
     opts.onCall?.(c.unit, line, r.code, performance.now() - started);
     if (r.code !== 0) {
-      const tail = tailLines(r.stderr) || tailLines(r.stdout);
+      const tail = tailLines(r.stderr) || tailLines(stdout);
       throw new CliError(
         'failed',
         `${c.unit}: \`${line}\` exited with code ${r.code}${tail ? `:\n${tail}` : ''}`,
       );
     }
-    return r.stdout;
+    return stdout;
   };
   const version = async (file: string, args: string[]): Promise<string> => {
-    const r = await exec(file, args, undefined, opts.env, false, undefined);
+    const r = await runTool(file, args, { env: opts.env, stdoutTail: true, neededFor: NEEDED });
     if (r.code !== 0) {
       throw new CliError(
         'tool',
         `\`${file} ${args.join(' ')}\` exited with code ${r.code}: ${tailLines(r.stderr)}`,
       );
     }
-    return r.stdout;
+    return r.stdout.toString('utf8');
   };
   return {
     async versions() {
