@@ -94,6 +94,9 @@ export function runTool(file: string, args: string[], call: ToolCall = {}): Prom
         overflow: out.overflow,
       });
     });
-    if (call.input !== undefined) child.stdin?.end(call.input);
+    if (call.input !== undefined) {
+      child.stdin?.on('error', () => undefined); // a child that exits early: 'close' says how
+      child.stdin?.end(call.input);
+    }
   });
 }
