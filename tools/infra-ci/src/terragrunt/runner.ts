@@ -118,16 +118,7 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
     },
     async show(c) {
       const out = await call(c, ['show', '-json', c.planFile, '--non-interactive'], true);
-      // terragrunt may print log lines before the JSON document: take from the first '{'.
-      const start = out.indexOf('{');
-      try {
-        return changesFromPlanJson(JSON.parse(start < 0 ? out : out.slice(start)));
-      } catch (e) {
-        throw new CliError(
-          'failed',
-          `${c.unit}: \`terragrunt show -json ${c.planFile}\` did not print a JSON plan (${(e as Error).message})`,
-        );
-      }
+      return showChanges(c.unit, c.planFile, out);
     },
     async apply(c) {
       await call(c, ['apply', '-input=false', '-lock-timeout=5m', '--non-interactive', c.planFile]);
@@ -139,6 +130,20 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
       await call(c, ['backend', 'delete', '--non-interactive', '--force']);
     },
   };
+}
+
+/** The resource changes of `terragrunt show -json` output. Pure. */
+export function showChanges(unit: string, planFile: string, out: string): Changes {
+  // terragrunt may print log lines before the JSON document: take from the first '{'.
+  const start = out.indexOf('{');
+  try {
+    return changesFromPlanJson(JSON.parse(start < 0 ? out : out.slice(start)));
+  } catch (e) {
+    throw new CliError(
+      'failed',
+      `${unit}: \`terragrunt show -json ${planFile}\` did not print a JSON plan (${(e as Error).message})`,
+    );
+  }
 }
 
 /** "terragrunt version v0.83.2" -> "0.83.2". Pure. */
