@@ -3,7 +3,7 @@
  * the manifests to it. deploy-check cannot import `app/` (another workspace), so the values are
  * copied here and `test/lifecycle.test.ts` reads `app/src/config.ts` to prove they still match.
  *
- * - Endpoints (BRIEF "The service"): readiness `GET /readyz` (503 while starting or draining),
+ * - Endpoints (app/README.md "Endpoints"): readiness `GET /readyz` (503 while starting or draining),
  *   liveness `GET /healthz`.
  * - Shutdown (`app/src/shutdown.ts`): at SIGTERM readiness turns 503 and the server keeps serving for
  *   `SHUTDOWN_DELAY_MS`, then closes the listener and drains for at most `SHUTDOWN_TIMEOUT_MS`

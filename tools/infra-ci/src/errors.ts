@@ -30,3 +30,6 @@ export class CliError extends Error {
     return EXIT_CODES[this.code];
   }
 }
+
+/** The message of anything thrown. */
+export const errorMessage = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -1,6 +1,7 @@
 /**
- * Library API of infra-ci. Unit ids are folder paths relative to the repository root
- * (e.g. "infra/environments/prod/eu-central-1/vpc").
+ * Change detection and tree loading over git, shared by the CLI commands and plan/apply (internal:
+ * package.json exports only the `infra-ci` CLI). Unit ids are folder paths relative to the
+ * repository root (e.g. "infra/environments/prod/eu-central-1/vpc").
  */
 import path from 'node:path';
 import { EvalCache } from './cache/eval-cache.js';
@@ -11,27 +12,16 @@ import { diffNameStatus, gitTree, mergeBase, repoRootOf, resolveCommit } from '.
 import { assertAcyclic } from './graph/dag.js';
 import { HclParser, parserTag, warmUpParser } from './hcl/parse.js';
 import { loadUnits, type UnitGraph } from './terragrunt/load.js';
+import { repoPath } from './terragrunt/paths.js';
 import { foldersOf, fsTree, type Tree } from './terragrunt/tree.js';
-
-export type { ParseCache } from './cache/parse-cache.js';
-export { dirParseCache, gitBlobId } from './cache/parse-cache.js';
-export type { ChangeSet, FileChange } from './changes/detect.js';
-export { detectChangesPure } from './changes/detect.js';
-export { CliError, EXIT_CODES } from './errors.js';
-export { applyWaves, destroyWaves, findCycle } from './graph/dag.js';
-export type { ExcludeConfig, QueueAction } from './terragrunt/exclude.js';
-export { excludedUnits, isActionListed } from './terragrunt/exclude.js';
-export type { Unit, UnitGraph } from './terragrunt/load.js';
 
 const deps = (g: UnitGraph): Record<string, string[]> =>
   Object.fromEntries(Object.values(g.units).map((u) => [u.id, u.dependencies]));
 
 /** Normalise a root option (absolute, or relative to the repository root) to a folder relative to the repository root. */
 function rootRel(repoRoot: string, root: string): string {
-  const r = path.isAbsolute(root) ? path.relative(repoRoot, root) : path.normalize(root);
-  const clean = r === '.' ? '' : r.split(path.sep).join('/').replace(/\/$/, '');
-  if (clean.startsWith('..'))
-    throw new CliError('input', `--root ${root} is outside the repository`);
+  const clean = repoPath(repoRoot, root);
+  if (clean === undefined) throw new CliError('input', `--root ${root} is outside the repository`);
   return clean;
 }
 
@@ -147,7 +137,7 @@ async function changesWith(
     ? (await loadUnits(headTree, root, parser, false, undefined, cache)).graph
     : ({ units: {} } satisfies UnitGraph);
   assertAcyclic(deps(head));
-  // What each unit reads is evaluated at the base too (README "Change detection rules"): a file
+  // What each unit reads is evaluated at the base too (docs/change-detection.md): a file
   // read only at the base (a nearer region.hcl deleted) changes the unit as well. A base config
   // that no longer evaluates must not block the PR that fixes it: it is read leniently, and its
   // unit counts as changed (its base reads are unknown).

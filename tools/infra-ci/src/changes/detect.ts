@@ -120,7 +120,7 @@ function reasonFor(
 const depsOf = (g: UnitGraph): Record<string, string[]> =>
   Object.fromEntries(Object.values(g.units).map((u) => [u.id, u.dependencies]));
 
-/** Pure change detection (rules in README "Change detection"). */
+/** Pure change detection (rules in docs/change-detection.md). */
 export function detectChangesPure({
   changedFiles,
   unitsAtBase,
@@ -134,12 +134,7 @@ export function detectChangesPure({
   const headIds = new Set(Object.keys(unitsAtHead.units));
   const baseIds = new Set(Object.keys(unitsAtBase.units));
 
-  const what = new Map<string, string>();
-  for (const c of changedFiles) {
-    what.set(c.path, STATUS[c.status] ?? c.status);
-    if (c.from !== undefined)
-      what.set(c.from, c.status === 'R' ? `renamed to ${c.path}` : 'copied');
-  }
+  const what = changedPaths(changedFiles);
   const owned = new Map<string, string>();
   for (const p of [...paths].sort()) {
     const owner = owningUnit(p, headIds);

@@ -1,32 +1,37 @@
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { FileChange } from '../changes/detect.js';
 import { CliError } from '../errors.js';
+import { runTool } from '../run-tool.js';
 import type { Tree } from '../terragrunt/tree.js';
 
-const run = promisify(execFile);
 const MAX = 512 * 1024 * 1024;
 
-async function git(repo: string, args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run('git', args, { cwd: repo, maxBuffer: MAX, encoding: 'utf8' });
-    return stdout;
-  } catch (err) {
-    const e = err as { code?: unknown; stderr?: string };
-    if (e.code === 'ENOENT') throw new CliError('tool', 'git is not installed (not found on PATH)');
-    throw new CliError('tool', `git ${args.join(' ')} failed: ${(e.stderr ?? String(err)).trim()}`);
+/** Output of `git args` run in `repo` (and `input` on its stdin); CliError('tool') when it fails. */
+export async function git(repo: string, args: string[], input?: string): Promise<Buffer> {
+  const r = await runTool('git', args, {
+    cwd: repo,
+    stdoutMax: MAX,
+    ...(input === undefined ? {} : { input }),
+  });
+  if (r.code !== 0 || r.overflow) {
+    const why = r.overflow ? `output larger than ${MAX} bytes` : r.stderr.trim();
+    throw new CliError('tool', `git ${args.join(' ')} failed: ${why}`);
   }
+  return r.stdout;
 }
+
+/** `git args` output as text, trimmed. */
+export const gitText = async (repo: string, args: string[]): Promise<string> =>
+  (await git(repo, args)).toString('utf8').trim();
 
 /** Absolute path of the repository containing `dir`. */
 export async function repoRootOf(dir: string): Promise<string> {
-  return (await git(dir, ['rev-parse', '--show-toplevel'])).trim();
+  return gitText(dir, ['rev-parse', '--show-toplevel']);
 }
 
 /** Commit id of `ref`; CliError('input') naming the ref when it does not resolve. */
 export async function resolveCommit(repo: string, ref: string): Promise<string> {
   try {
-    return (await git(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
+    return await gitText(repo, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
   } catch {
     throw new CliError('input', `unknown git ref "${ref}" (not a commit in ${repo})`);
   }
@@ -35,7 +40,7 @@ export async function resolveCommit(repo: string, ref: string): Promise<string> 
 /** Merge base of two commits, or `base` itself when they share no history. */
 export async function mergeBase(repo: string, base: string, head: string): Promise<string> {
   try {
-    return (await git(repo, ['merge-base', base, head])).trim() || base;
+    return (await gitText(repo, ['merge-base', base, head])) || base;
   } catch {
     return base;
   }
@@ -69,7 +74,9 @@ export async function diffNameStatus(
   base: string,
   head: string,
 ): Promise<FileChange[]> {
-  return parseNameStatus(await git(repo, ['diff', '--name-status', '-M', '-z', base, head]));
+  return parseNameStatus(
+    (await git(repo, ['diff', '--name-status', '-M', '-z', base, head])).toString('utf8'),
+  );
 }
 
 /**
@@ -83,7 +90,7 @@ export async function gitTree(
   preload: (file: string) => boolean,
   onListing?: (blobIds: ReadonlyMap<string, string>) => void,
 ): Promise<Tree> {
-  const listing = await git(repo, ['ls-tree', '-r', '-z', '--full-tree', commit]);
+  const listing = (await git(repo, ['ls-tree', '-r', '-z', '--full-tree', commit])).toString();
   const blobs = new Map<string, string>();
   for (const entry of listing.split('\0')) {
     const tab = entry.indexOf('\t');
@@ -123,37 +130,17 @@ export async function gitTree(
   };
 }
 
-function catFileBatch(repo: string, shas: string[]): Promise<string[]> {
-  if (shas.length === 0) return Promise.resolve([]);
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], {
-      cwd: repo,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    const chunks: Buffer[] = [];
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    child.on('error', (e) => reject(new CliError('tool', `git cat-file failed: ${e.message}`)));
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new CliError('tool', `git cat-file exited ${code}: ${stderr.trim()}`));
-        return;
-      }
-      const buf = Buffer.concat(chunks);
-      const out: string[] = [];
-      let pos = 0;
-      while (pos < buf.length) {
-        const nl = buf.indexOf(10, pos);
-        const header = buf.subarray(pos, nl).toString();
-        const size = Number(header.split(' ')[2]);
-        out.push(buf.subarray(nl + 1, nl + 1 + size).toString('utf8'));
-        pos = nl + 1 + size + 1;
-      }
-      resolve(out);
-    });
-    child.stdin.end(`${shas.join('\n')}\n`);
-  });
+/** Contents of the blobs `shas`, in order, from one `git cat-file --batch`. */
+async function catFileBatch(repo: string, shas: string[]): Promise<string[]> {
+  if (shas.length === 0) return [];
+  const buf = await git(repo, ['cat-file', '--batch'], `${shas.join('\n')}\n`);
+  const out: string[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    const nl = buf.indexOf(10, pos);
+    const size = Number(buf.subarray(pos, nl).toString().split(' ')[2]);
+    out.push(buf.subarray(nl + 1, nl + 1 + size).toString('utf8'));
+    pos = nl + 1 + size + 1;
+  }
+  return out;
 }

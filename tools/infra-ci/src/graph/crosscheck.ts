@@ -14,9 +14,9 @@
  * (a root configuration) is a unit to Terragrunt but not to infra-ci: noted, not a difference.
  * Pure functions over plain data.
  */
-import path from 'node:path';
 import { CliError } from '../errors.js';
 import type { UnitGraph } from '../terragrunt/load.js';
+import { repoPath } from '../terragrunt/paths.js';
 
 /** One entry of `terragrunt find --json`. */
 export interface FoundComponent {
@@ -83,11 +83,7 @@ export function compareWithTerragrunt(
   root: string,
   repoRoot: string,
 ): Comparison {
-  const id = (p: string): string => {
-    const abs = path.posix.isAbsolute(p) ? p : path.posix.join(repoRoot, root, p);
-    const r = path.posix.relative(repoRoot, path.posix.normalize(abs));
-    return r === '.' ? '' : r;
-  };
+  const id = (p: string): string => repoPath(repoRoot, p, root) ?? p;
   const differences: Difference[] = [];
   const notes: string[] = [];
   const rootConfigs = new Set(graph.rootConfigs ?? []);

@@ -158,106 +158,134 @@ const BINARY: [number, string[]][] = [
 
 /** Parse one HCL expression (the text between `${` and `}`). */
 export function parseExpression(src: string): Expr {
-  const toks = tokenize(src);
-  let p = 0;
-  const peek = (): Tok | undefined => toks[p];
-  const isOp = (v: string): boolean => peek()?.t === 'op' && peek()?.v === v;
-  const expect = (v: string): void => {
-    if (!isOp(v)) {
-      throw new ExprSyntaxError(`expected "${v}" at offset ${peek()?.pos ?? src.length} in ${src}`);
+  return new ExprParser(src).parse();
+}
+
+/** Recursive descent over the tokens of one expression. */
+class ExprParser {
+  private readonly toks: Tok[];
+  private p = 0;
+  constructor(private readonly src: string) {
+    this.toks = tokenize(src);
+  }
+
+  parse(): Expr {
+    const e = this.expr();
+    if (this.p < this.toks.length) {
+      throw new ExprSyntaxError(
+        `unexpected "${this.toks[this.p]?.v}" in ${JSON.stringify(this.src)}`,
+      );
     }
-    p += 1;
-  };
-  function ident(): string {
-    const t = peek();
-    if (t?.t !== 'id') throw new ExprSyntaxError(`expected a name in ${src}`);
-    p += 1;
+    return e;
+  }
+
+  private peek(): Tok | undefined {
+    return this.toks[this.p];
+  }
+
+  private isOp(v: string): boolean {
+    return this.peek()?.t === 'op' && this.peek()?.v === v;
+  }
+
+  private expect(v: string): void {
+    if (!this.isOp(v)) {
+      throw new ExprSyntaxError(
+        `expected "${v}" at offset ${this.peek()?.pos ?? this.src.length} in ${this.src}`,
+      );
+    }
+    this.p += 1;
+  }
+
+  private ident(): string {
+    const t = this.peek();
+    if (t?.t !== 'id') throw new ExprSyntaxError(`expected a name in ${this.src}`);
+    this.p += 1;
     return t.v;
   }
 
   /** `[for k, v in coll : value if cond]` or `{for k, v in coll : key => value... if cond}`. */
-  function forExpr(close: ']' | '}'): Expr {
-    p += 1; // "for"
+  private forExpr(close: ']' | '}'): Expr {
+    this.p += 1; // "for"
     let keyVar: string | undefined;
-    let valVar = ident();
-    if (isOp(',')) {
-      p += 1;
+    let valVar = this.ident();
+    if (this.isOp(',')) {
+      this.p += 1;
       keyVar = valVar;
-      valVar = ident();
+      valVar = this.ident();
     }
-    if (ident() !== 'in') throw new ExprSyntaxError(`expected "in" in ${src}`);
-    const coll = expr();
-    expect(':');
+    if (this.ident() !== 'in') throw new ExprSyntaxError(`expected "in" in ${this.src}`);
+    const coll = this.expr();
+    this.expect(':');
     let key: Expr | undefined;
-    let value = expr();
+    let value = this.expr();
     let group = false;
     if (close === '}') {
-      expect('=>');
+      this.expect('=>');
       key = value;
-      value = expr();
-      if (isOp('...')) {
-        p += 1;
+      value = this.expr();
+      if (this.isOp('...')) {
+        this.p += 1;
         group = true;
       }
     }
     let cond: Expr | undefined;
-    if (peek()?.t === 'id' && peek()?.v === 'if') {
-      p += 1;
-      cond = expr();
+    if (this.peek()?.t === 'id' && this.peek()?.v === 'if') {
+      this.p += 1;
+      cond = this.expr();
     }
-    expect(close);
+    this.expect(close);
     return { kind: 'for', keyVar, valVar, coll, key, value, cond, group };
   }
 
-  function expr(): Expr {
-    const test = binary(1);
-    if (isOp('?')) {
-      p += 1;
-      const a = expr();
-      expect(':');
-      const b = expr();
+  private expr(): Expr {
+    const test = this.binary(1);
+    if (this.isOp('?')) {
+      this.p += 1;
+      const a = this.expr();
+      this.expect(':');
+      const b = this.expr();
       return { kind: 'cond', test, ifTrue: a, ifFalse: b };
     }
     return test;
   }
 
-  function binary(level: number): Expr {
-    if (level > BINARY.length) return unary();
-    let left = binary(level + 1);
+  private binary(level: number): Expr {
+    if (level > BINARY.length) return this.unary();
+    let left = this.binary(level + 1);
     const ops = BINARY[level - 1]?.[1] ?? [];
-    while (peek()?.t === 'op' && ops.includes(peek()?.v ?? '')) {
-      const op = peek()?.v ?? '';
-      p += 1;
-      left = { kind: 'binary', op, left, right: binary(level + 1) };
+    while (this.peek()?.t === 'op' && ops.includes(this.peek()?.v ?? '')) {
+      const op = this.peek()?.v ?? '';
+      this.p += 1;
+      left = { kind: 'binary', op, left, right: this.binary(level + 1) };
     }
     return left;
   }
 
-  function unary(): Expr {
-    if (isOp('!') || isOp('-')) {
-      const op = peek()?.v === '!' ? '!' : '-';
-      p += 1;
-      return { kind: 'unary', op, operand: unary() };
+  private unary(): Expr {
+    if (this.isOp('!') || this.isOp('-')) {
+      const op = this.peek()?.v === '!' ? '!' : '-';
+      this.p += 1;
+      return { kind: 'unary', op, operand: this.unary() };
     }
-    return postfix(primary());
+    return this.postfix(this.primary());
   }
 
-  function postfix(e: Expr): Expr {
+  private postfix(e: Expr): Expr {
     for (;;) {
-      if (isOp('.')) {
-        p += 1;
-        const t = peek();
+      if (this.isOp('.')) {
+        this.p += 1;
+        const t = this.peek();
         if (!t || (t.t !== 'id' && t.t !== 'num'))
-          throw new ExprSyntaxError(`bad attribute in ${src}`);
-        p += 1;
+          throw new ExprSyntaxError(`bad attribute in ${this.src}`);
+        this.p += 1;
         e = { kind: 'attr', target: e, name: t.v };
-      } else if (isOp('.*') || isOp('[*]')) {
-        p += 1;
+      } else if (this.isOp('.*') || this.isOp('[*]')) {
+        this.p += 1;
         e = { kind: 'splat', target: e };
-      } else if (isOp('[')) {
-        p += 1;
-        const key = expr();
-        expect(']');
+      } else if (this.isOp('[')) {
+        this.p += 1;
+        const key = this.expr();
+        this.expect(']');
         e = { kind: 'index', target: e, key };
       } else {
         return e;
@@ -265,10 +293,11 @@ export function parseExpression(src: string): Expr {
     }
   }
 
-  function primary(): Expr {
-    const t = peek();
-    if (!t) throw new ExprSyntaxError(`unexpected end of expression in ${JSON.stringify(src)}`);
-    p += 1;
+  private primary(): Expr {
+    const t = this.peek();
+    if (!t)
+      throw new ExprSyntaxError(`unexpected end of expression in ${JSON.stringify(this.src)}`);
+    this.p += 1;
     if (t.t === 'num') return { kind: 'lit', value: Number(t.v) };
     if (t.t === 'str') {
       const inner = parseTemplate(t.v);
@@ -277,64 +306,73 @@ export function parseExpression(src: string): Expr {
     if (t.t === 'id') {
       if (t.v === 'true' || t.v === 'false') return { kind: 'lit', value: t.v === 'true' };
       if (t.v === 'null') return { kind: 'lit', value: null };
-      if (isOp('(')) {
-        p += 1;
-        const args: Expr[] = [];
-        while (!isOp(')')) {
-          args.push(expr());
-          if (isOp('...')) p += 1;
-          if (isOp(',')) p += 1;
-          else if (!isOp(')')) throw new ExprSyntaxError(`expected "," or ")" in ${src}`);
-        }
-        p += 1;
-        return { kind: 'call', name: t.v, args };
-      }
+      if (this.isOp('(')) return this.call(t.v);
       return { kind: 'var', name: t.v };
     }
     if (t.v === '(') {
-      const e = expr();
-      expect(')');
+      const e = this.expr();
+      this.expect(')');
       return e;
     }
     if (t.v === '[') {
-      if (peek()?.t === 'id' && peek()?.v === 'for') return forExpr(']');
-      const items: Expr[] = [];
-      while (!isOp(']')) {
-        items.push(expr());
-        if (isOp(',')) p += 1;
-        else if (!isOp(']')) throw new ExprSyntaxError(`expected "," or "]" in ${src}`);
-      }
-      p += 1;
-      return { kind: 'tuple', items };
+      if (this.peek()?.t === 'id' && this.peek()?.v === 'for') return this.forExpr(']');
+      return this.tuple();
     }
     if (t.v === '{') {
-      if (peek()?.t === 'id' && peek()?.v === 'for') return forExpr('}');
-      const entries: { key: Expr; value: Expr }[] = [];
-      while (!isOp('}')) {
-        const k = peek();
-        let key: Expr;
-        if (k?.t === 'id' && (toks[p + 1]?.v === '=' || toks[p + 1]?.v === ':')) {
-          p += 1;
-          key = { kind: 'lit', value: k.v };
-        } else {
-          key = expr();
-        }
-        if (isOp('=') || isOp(':')) p += 1;
-        else throw new ExprSyntaxError(`expected "=" in object in ${src}`);
-        entries.push({ key, value: expr() });
-        if (isOp(',')) p += 1;
-      }
-      p += 1;
-      return { kind: 'object', entries };
+      if (this.peek()?.t === 'id' && this.peek()?.v === 'for') return this.forExpr('}');
+      return this.object();
     }
-    throw new ExprSyntaxError(`unexpected "${t.v}" at offset ${t.pos} in ${JSON.stringify(src)}`);
+    throw new ExprSyntaxError(
+      `unexpected "${t.v}" at offset ${t.pos} in ${JSON.stringify(this.src)}`,
+    );
   }
 
-  const e = expr();
-  if (p < toks.length) {
-    throw new ExprSyntaxError(`unexpected "${toks[p]?.v}" in ${JSON.stringify(src)}`);
+  /** A call's arguments, after its name and "(". */
+  private call(name: string): Expr {
+    this.p += 1;
+    const args: Expr[] = [];
+    while (!this.isOp(')')) {
+      args.push(this.expr());
+      if (this.isOp('...')) this.p += 1;
+      if (this.isOp(',')) this.p += 1;
+      else if (!this.isOp(')')) throw new ExprSyntaxError(`expected "," or ")" in ${this.src}`);
+    }
+    this.p += 1;
+    return { kind: 'call', name, args };
   }
-  return e;
+
+  /** A tuple's items, after "[". */
+  private tuple(): Expr {
+    const items: Expr[] = [];
+    while (!this.isOp(']')) {
+      items.push(this.expr());
+      if (this.isOp(',')) this.p += 1;
+      else if (!this.isOp(']')) throw new ExprSyntaxError(`expected "," or "]" in ${this.src}`);
+    }
+    this.p += 1;
+    return { kind: 'tuple', items };
+  }
+
+  /** An object's entries, after "{". */
+  private object(): Expr {
+    const entries: { key: Expr; value: Expr }[] = [];
+    while (!this.isOp('}')) {
+      const k = this.peek();
+      let key: Expr;
+      if (k?.t === 'id' && (this.toks[this.p + 1]?.v === '=' || this.toks[this.p + 1]?.v === ':')) {
+        this.p += 1;
+        key = { kind: 'lit', value: k.v };
+      } else {
+        key = this.expr();
+      }
+      if (this.isOp('=') || this.isOp(':')) this.p += 1;
+      else throw new ExprSyntaxError(`expected "=" in object in ${this.src}`);
+      entries.push({ key, value: this.expr() });
+      if (this.isOp(',')) this.p += 1;
+    }
+    this.p += 1;
+    return { kind: 'object', entries };
+  }
 }
 
 function unescapeLits(e: Expr): Expr {

@@ -3,8 +3,8 @@
  * follow Terraform's function reference (developer.hashicorp.com/terraform/language/functions).
  * A name listed in PURE_OPAQUE is a Terraform function that reads no file but whose value
  * infra-ci does not compute: it evaluates to unknown (harmless unless it ends up in a path, which
- * the caller reports). Any other name is not supported: the caller reports it (README
- * "Terragrunt surface").
+ * the caller reports). Any other name is not supported: the caller reports it (docs/
+ * terragrunt-surface.md).
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -364,5 +364,5 @@ function containsUnknown(v: Value): boolean {
   return false;
 }
 
-/** Names of the Terraform functions evaluated exactly (README lists them). */
+/** Names of the Terraform functions evaluated exactly (docs/terragrunt-surface.md lists them). */
 export const SUPPORTED_TERRAFORM_FUNCTIONS = Object.keys(FUNCTIONS).sort();

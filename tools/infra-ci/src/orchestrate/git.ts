@@ -1,23 +1,9 @@
 /** The git operations plan/apply need beyond src/git/git.ts: tree hashes and worktrees. */
-import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { CliError } from '../errors.js';
-
-const run = promisify(execFile);
-
-async function git(repo: string, args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run('git', args, { cwd: repo, encoding: 'utf8' });
-    return stdout.trim();
-  } catch (err) {
-    const e = err as { code?: unknown; stderr?: string };
-    if (e.code === 'ENOENT') throw new CliError('tool', 'git is not installed (not found on PATH)');
-    throw new CliError('tool', `git ${args.join(' ')} failed: ${(e.stderr ?? String(err)).trim()}`);
-  }
-}
+import { gitText as git } from '../git/git.js';
 
 /** Tree object id of folder `tree` (repo-relative) at `commit`. */
 export async function treeHash(repo: string, commit: string, tree: string): Promise<string> {

@@ -4,7 +4,7 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CliError } from '../errors.js';
+import { CliError, errorMessage } from '../errors.js';
 import { mergeBase, repoRootOf, resolveCommit } from '../git/git.js';
 import { detectChangesAndGraph } from '../index.js';
 import {
@@ -16,10 +16,11 @@ import {
   writeManifest,
 } from '../plan/bundle.js';
 import type { PlanReport, PlanRow } from '../plan/summary.js';
+import { repoPath } from '../terragrunt/paths.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
 import { treeHash, withCheckout, withWorktree } from './git.js';
-import { runBounded } from './pool.js';
-import { workList } from './worklist.js';
+import { type Outcome, runBounded } from './pool.js';
+import { type WorkList, workList } from './worklist.js';
 
 export interface PlanOptions {
   /** Any folder inside the repository. */
@@ -49,15 +50,12 @@ export interface PlanResult {
 
 /** Repo-relative form of a folder option given absolute or repo-relative. */
 export function repoRelative(repo: string, dir: string, option: string): string {
-  const r = path.isAbsolute(dir) ? path.relative(repo, dir) : path.normalize(dir);
-  const clean = r.split(path.sep).join('/').replace(/\/$/, '');
-  if (clean === '' || clean === '.' || clean.startsWith('..')) {
+  const clean = repoPath(repo, dir);
+  if (clean === undefined || clean === '') {
     throw new CliError('input', `--${option} ${dir} must be a folder inside the repository`);
   }
   return clean;
 }
-
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 export async function planChanges(
   opts: PlanOptions,
@@ -81,87 +79,27 @@ export async function planChanges(
       cacheDir: opts.cacheDir,
     }),
   ]);
-  await rm(path.join(opts.out, MANIFEST), { force: true });
-  await rm(path.join(opts.out, 'units'), { recursive: true, force: true });
-  await mkdir(path.join(opts.out, 'units'), { recursive: true });
+  await clearBundle(opts.out);
   const versions = await runner.versions();
 
   // The same work list the merge recomputes from git (orchestrate/worklist.ts).
-  const { applyWaves, destroyWaves, upstreamChanged, notPlanned, byHand } = workList(
-    changes,
-    graph,
-    baseGraph,
-  );
-
-  const planRows = (kind: 'apply' | 'destroy', waves: string[][]): PlanRow[] =>
-    waves.flatMap((w, i) =>
-      w.map((unit) => {
-        const by = byHand[kind].get(unit);
-        return {
+  const work = workList(changes, graph, baseGraph);
+  const { applyWaves, destroyWaves } = work;
+  const rows = planRowsOf(work);
+  const units: Record<string, UnitPlan> = {};
+  const failures: string[] = [];
+  const planWaves = async (kind: Kind, waves: string[][], checkout: string): Promise<void> => {
+    for (const [i, wave] of waves.entries()) {
+      const outcomes = await runBounded(wave, opts.parallelism, (unit) =>
+        planUnit(runner, opts.out, path.join(checkout, unit), {
           kind,
           wave: i + 1,
           unit,
-          status: 'not started' as const,
-          upstreamChanged: kind === 'apply' ? (upstreamChanged[unit] ?? []) : [],
-          ...(by === undefined ? {} : { excluded: { action: kind, by } }),
-        };
-      }),
-    );
-  const excludedRows = (kind: 'apply' | 'destroy'): PlanRow[] =>
-    [...notPlanned[kind]].map(([unit, by]) => ({
-      kind,
-      wave: 0,
-      unit,
-      status: 'excluded' as const,
-      upstreamChanged: [],
-      excluded: { action: 'plan' as const, by },
-    }));
-  const rows: PlanRow[] = [
-    ...planRows('apply', applyWaves),
-    ...planRows('destroy', destroyWaves),
-    ...excludedRows('apply').sort((a, b) => a.unit.localeCompare(b.unit)),
-    ...excludedRows('destroy').sort((a, b) => a.unit.localeCompare(b.unit)),
-  ];
-  const rowOf = (kind: 'apply' | 'destroy', unit: string): PlanRow =>
-    rows.find((r) => r.kind === kind && r.unit === unit && r.status !== 'excluded') as PlanRow;
-  const units: Record<string, UnitPlan> = {};
-  const failures: string[] = [];
-
-  const planWaves = async (
-    kind: 'apply' | 'destroy',
-    waves: string[][],
-    checkout: string,
-  ): Promise<void> => {
-    for (const [i, wave] of waves.entries()) {
-      const outcomes = await runBounded(wave, opts.parallelism, async (unit) => {
-        const file = planFileOf(unit);
-        const abs = path.join(opts.out, file);
-        const cwd = path.join(checkout, unit);
-        await runner.plan({ unit, cwd, out: abs, destroy: kind === 'destroy' });
-        const planChanges = await runner.show({ unit, cwd, planFile: abs });
-        const entry: UnitPlan = {
-          kind,
-          wave: i + 1,
-          file,
-          sha256: await sha256File(abs),
-          upstreamChanged: rowOf(kind, unit).upstreamChanged,
-          changes: planChanges,
-          ...(byHand[kind].has(unit) ? { excluded: { by: byHand[kind].get(unit) as string } } : {}),
-        };
-        return entry;
-      });
-      for (const o of outcomes) {
-        const row = rowOf(kind, o.item);
-        if (o.status === 'ok') {
-          units[o.item] = o.value;
-          row.status = 'planned';
-          row.changes = o.value.changes;
-        } else if (o.status === 'failed') {
-          row.status = 'failed';
-          row.error = message(o.error);
-          failures.push(row.error);
-        }
-      }
+          upstreamChanged: kind === 'apply' ? (work.upstreamChanged[unit] ?? []) : [],
+          by: work.byHand[kind].get(unit),
+        }),
+      );
+      failures.push(...recordOutcomes(rows, units, kind, outcomes));
       if (failures.length > 0) return;
     }
   };
@@ -198,4 +136,94 @@ export async function planChanges(
   };
   await writeManifest(opts.out, manifest);
   return { report, manifest };
+}
+
+type Kind = 'apply' | 'destroy';
+
+/** Empties the bundle folder: an earlier run's manifest must never survive a failed plan. */
+async function clearBundle(out: string): Promise<void> {
+  await rm(path.join(out, MANIFEST), { force: true });
+  await rm(path.join(out, 'units'), { recursive: true, force: true });
+  await mkdir(path.join(out, 'units'), { recursive: true });
+}
+
+/** A `not started` row per unit to plan, in wave order, then the units excluded from plan. Pure. */
+export function planRowsOf(work: WorkList): PlanRow[] {
+  const planRows = (kind: Kind, waves: string[][]): PlanRow[] =>
+    waves.flatMap((w, i) =>
+      w.map((unit) => {
+        const by = work.byHand[kind].get(unit);
+        return {
+          kind,
+          wave: i + 1,
+          unit,
+          status: 'not started' as const,
+          upstreamChanged: kind === 'apply' ? (work.upstreamChanged[unit] ?? []) : [],
+          ...(by === undefined ? {} : { excluded: { action: kind, by } }),
+        };
+      }),
+    );
+  const excludedRows = (kind: Kind): PlanRow[] =>
+    [...work.notPlanned[kind]]
+      .map(([unit, by]) => ({
+        kind,
+        wave: 0,
+        unit,
+        status: 'excluded' as const,
+        upstreamChanged: [],
+        excluded: { action: 'plan' as const, by },
+      }))
+      .sort((a, b) => a.unit.localeCompare(b.unit));
+  return [
+    ...planRows('apply', work.applyWaves),
+    ...planRows('destroy', work.destroyWaves),
+    ...excludedRows('apply'),
+    ...excludedRows('destroy'),
+  ];
+}
+
+/** Plans one unit in `cwd` into the bundle folder `out`; its manifest entry. */
+async function planUnit(
+  runner: TerragruntRunner,
+  out: string,
+  cwd: string,
+  u: { kind: Kind; wave: number; unit: string; upstreamChanged: string[]; by: string | undefined },
+): Promise<UnitPlan> {
+  const file = planFileOf(u.unit);
+  const abs = path.join(out, file);
+  await runner.plan({ unit: u.unit, cwd, out: abs, destroy: u.kind === 'destroy' });
+  const changes = await runner.show({ unit: u.unit, cwd, planFile: abs });
+  return {
+    kind: u.kind,
+    wave: u.wave,
+    file,
+    sha256: await sha256File(abs),
+    upstreamChanged: u.upstreamChanged,
+    changes,
+    ...(u.by === undefined ? {} : { excluded: { by: u.by } }),
+  };
+}
+
+/** Records a wave's outcomes in its rows and the manifest's units; the failures' messages. */
+function recordOutcomes(
+  rows: PlanRow[],
+  units: Record<string, UnitPlan>,
+  kind: Kind,
+  outcomes: Outcome<string, UnitPlan>[],
+): string[] {
+  const failures: string[] = [];
+  for (const o of outcomes) {
+    const row = rows.find((r) => r.kind === kind && r.unit === o.item && r.status !== 'excluded');
+    if (row === undefined || o.status === 'not started') continue;
+    if (o.status === 'ok') {
+      units[o.item] = o.value;
+      row.status = 'planned';
+      row.changes = o.value.changes;
+    } else {
+      row.status = 'failed';
+      row.error = errorMessage(o.error);
+      failures.push(row.error);
+    }
+  }
+  return failures;
 }

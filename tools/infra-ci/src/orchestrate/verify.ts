@@ -11,7 +11,7 @@ import type { GitHubPort, PullRequestRef } from '../github/port.js';
 import { detectChangesAndGraph } from '../index.js';
 import { artifactName, type Manifest, readManifest, verifyChecksums } from '../plan/bundle.js';
 import type { ApplyReport } from '../plan/summary.js';
-import type { TerragruntRunner } from '../terragrunt/runner.js';
+import type { TerragruntRunner, Versions } from '../terragrunt/runner.js';
 import {
   type Binding,
   manifestPrProblem,
@@ -93,36 +93,11 @@ export async function verifyBundle(opts: ApplyOptions, deps: ApplyDeps): Promise
       rows: [],
     },
   });
-
-  // 1a. One apply at a time.
+  // 1. One apply at a time, in merge order.
   if (gh !== undefined && opts.runId !== undefined) {
-    const runs = await gh.earlierActiveRuns(opts.runId);
-    if (runs.length > 0) {
-      return refuse(
-        `another apply is running: ${runs.map((r) => r.htmlUrl).join(', ')}. Re-run this one after it finished (applies run one at a time, oldest first).`,
-      );
-    }
+    const busy = await runOrderProblem(gh, opts.runId, repo, merge, tree);
+    if (busy !== undefined) return refuse(busy);
   }
-  // 1b. Applies go in merge order. GitHub keeps one run waiting per concurrency group and cancels
-  // the older waiting one, so an earlier merge's apply may never have run: while the previous
-  // infra change has runs and none of them got past waiting, refuse.
-  if (gh !== undefined && opts.runId !== undefined) {
-    const previous = await previousChange(repo, merge, tree);
-    const runs = previous === undefined ? [] : await gh.runsForCommit(opts.runId, previous);
-    const ranToAnEnd = runs.some(
-      (r) => r.status === 'completed' && !NOT_RUN.has(r.conclusion ?? ''),
-    );
-    if (previous !== undefined && runs.length > 0 && !ranToAnEnd) {
-      return refuse(
-        `the previous infra change ${previous} was never applied: its run ${runs.map((r) => `${r.htmlUrl} (${r.conclusion ?? r.status})`).join(', ')} did not run to an end. Re-run it first, then this one: applies go in merge order.`,
-      );
-    }
-  }
-  const binding = (n: number): Binding => ({
-    pr: n,
-    baseBranch: opts.baseBranch ?? 'main',
-    workflowPath: opts.planWorkflowPath ?? PLAN_WORKFLOW,
-  });
   // 2. The merged PR, into the base branch.
   if (gh !== undefined) {
     pr = await gh.pullRequestForMergeCommit(merge);
@@ -131,66 +106,19 @@ export async function verifyBundle(opts: ApplyOptions, deps: ApplyDeps): Promise
         `no merged pull request for ${merge}: infra changes reach main only through a reviewed PR; apply nothing (push the change as a PR).`,
       );
     }
-    const wrongBase = pullRequestProblem(pr, binding(pr.number));
+    const wrongBase = pullRequestProblem(pr, bindingOf(opts, pr.number));
     if (wrongBase !== undefined) return refuse(`wrong base branch: ${wrongBase}.`);
   }
-  // 3. The artifact.
-  let bundle = opts.plansDir;
-  if (bundle === undefined) {
-    if (gh === undefined || pr === undefined) {
-      throw new CliError(
-        'input',
-        'apply needs GitHub to find the plans (GITHUB_TOKEN and GITHUB_REPOSITORY), or --plans DIR',
-      );
-    }
-    const name = artifactName(pr.headSha);
-    const candidates = await gh.planArtifacts(name, pr.headSha);
-    if (candidates.length === 0) {
-      return refuse(
-        `missing artifact: no unexpired ${name} for PR #${pr.number} head ${pr.headSha}; ${RE_PLAN}.`,
-      );
-    }
-    // 3b. Bound to this PR: a pull_request run of infra-pr for PR #n into main.
-    const picked = pickArtifact(candidates, binding(pr.number));
-    if ('problems' in picked) {
-      return refuse(
-        `artifact not bound to PR #${pr.number}: ${picked.problems.join('; ')}; only a pull_request run of ${binding(pr.number).workflowPath} for this PR into ${binding(pr.number).baseBranch} makes plans that may be applied; ${RE_PLAN}.`,
-      );
-    }
-    bundle = path.join(opts.work, 'plans');
-    await rm(bundle, { recursive: true, force: true });
-    await gh.downloadArtifact(picked.artifact, bundle);
-  }
+  // 3. The artifact, bound to this PR.
+  const bundle = opts.plansDir ?? (await downloadBundle(opts, gh, pr));
+  if (typeof bundle !== 'string') return refuse(bundle.refused);
   const read = await readManifest(bundle);
   if (!read.ok) return refuse(`not a usable plan bundle: ${read.problem}; ${RE_PLAN}.`);
   const m = read.manifest;
   const root = repoRelative(repo, opts.root, 'root');
-  const outside = Object.keys(m.units).filter((u) => !u.startsWith(`${root}/`));
-  if (outside.length > 0) {
-    return refuse(`not a usable plan bundle: units outside ${root}: ${outside.join(', ')}.`, m);
-  }
-  // 4. The manifest's PR and head SHA.
-  const otherPr = pr === undefined ? undefined : manifestPrProblem(m, pr);
-  if (otherPr !== undefined) return refuse(`PR mismatch: ${otherPr}; ${RE_PLAN}.`, m);
-  if (pr !== undefined && m.headSha !== pr.headSha) {
-    return refuse(
-      `head SHA mismatch: the plans are for ${m.headSha} but PR #${pr.number} was merged at head ${pr.headSha}; ${RE_PLAN}.`,
-      m,
-    );
-  }
-  // 5. Checksums.
-  const bad = await verifyChecksums(bundle, m);
-  if (bad.length > 0) {
-    const list = bad
-      .map(
-        (b) => `${b.unit} (${b.file}: expected ${b.expected}, got ${b.actual ?? 'missing file'})`,
-      )
-      .join('; ');
-    return refuse(
-      `checksum mismatch: ${list}; the plan files are not the reviewed ones; ${RE_PLAN}.`,
-      m,
-    );
-  }
+  // 4. The manifest's units, PR and head SHA; 5. checksums.
+  const wrong = manifestProblem(m, root, pr) ?? checksumProblem(await verifyChecksums(bundle, m));
+  if (wrong !== undefined) return refuse(wrong, m);
   // 6. Stale plan.
   const mergedTree = await treeHash(repo, merge, tree);
   if (mergedTree !== m.infraTree) {
@@ -210,21 +138,109 @@ export async function verifyBundle(opts: ApplyOptions, deps: ApplyDeps): Promise
     root,
   });
   const work = workList(changes, graph, baseGraph);
-  const differ = workListProblems(m, work);
-  if (differ.length > 0) {
-    return refuse(
-      `work list mismatch: the bundle does not hold exactly the units the merge ${parent.slice(0, 12)}..${merge.slice(0, 12)} changes (recomputed from git): ${differ.join('; ')}; ${RE_PLAN}.`,
-      m,
-    );
-  }
-  // 8. Versions.
-  const versions = await deps.runner.versions();
-  if (versions.terraform !== m.terraformVersion || versions.terragrunt !== m.terragruntVersion) {
-    return refuse(
-      `version mismatch: planned with terraform ${m.terraformVersion} / terragrunt ${m.terragruntVersion}, this runner has terraform ${versions.terraform} / terragrunt ${versions.terragrunt}; pin the same versions in both workflows, then ${RE_PLAN}.`,
-      m,
-    );
-  }
-
+  const late =
+    workListProblem(m, work, parent, merge) ?? versionProblem(m, await deps.runner.versions());
+  if (late !== undefined) return refuse(late, m);
   return { kind: 'ok', repo, merge, base: parent, bundle, manifest: m, work, pr };
+}
+
+const bindingOf = (opts: ApplyOptions, n: number): Binding => ({
+  pr: n,
+  baseBranch: opts.baseBranch ?? 'main',
+  workflowPath: opts.planWorkflowPath ?? PLAN_WORKFLOW,
+});
+
+/**
+ * 1a. Another run of this workflow, created earlier, is queued or running. 1b. Applies go in merge
+ * order: GitHub keeps one run waiting per concurrency group and cancels the older waiting one, so
+ * an earlier merge's apply may never have run: while the previous infra change has runs and none
+ * of them got past waiting, refuse.
+ */
+async function runOrderProblem(
+  gh: GitHubPort,
+  runId: number,
+  repo: string,
+  merge: string,
+  tree: string,
+): Promise<string | undefined> {
+  const active = await gh.earlierActiveRuns(runId);
+  if (active.length > 0) {
+    return `another apply is running: ${active.map((r) => r.htmlUrl).join(', ')}. Re-run this one after it finished (applies run one at a time, oldest first).`;
+  }
+  const previous = await previousChange(repo, merge, tree);
+  const runs = previous === undefined ? [] : await gh.runsForCommit(runId, previous);
+  const ranToAnEnd = runs.some((r) => r.status === 'completed' && !NOT_RUN.has(r.conclusion ?? ''));
+  if (previous === undefined || runs.length === 0 || ranToAnEnd) return undefined;
+  return `the previous infra change ${previous} was never applied: its run ${runs.map((r) => `${r.htmlUrl} (${r.conclusion ?? r.status})`).join(', ')} did not run to an end. Re-run it first, then this one: applies go in merge order.`;
+}
+
+/** 3. The PR's plan artifact, uploaded by a pull_request run of infra-pr for PR #n into main. */
+async function downloadBundle(
+  opts: ApplyOptions,
+  gh: GitHubPort | undefined,
+  pr: PullRequestRef | undefined,
+): Promise<string | { refused: string }> {
+  if (gh === undefined || pr === undefined) {
+    throw new CliError(
+      'input',
+      'apply needs GitHub to find the plans (GITHUB_TOKEN and GITHUB_REPOSITORY), or --plans DIR',
+    );
+  }
+  const name = artifactName(pr.headSha);
+  const candidates = await gh.planArtifacts(name, pr.headSha);
+  if (candidates.length === 0) {
+    return {
+      refused: `missing artifact: no unexpired ${name} for PR #${pr.number} head ${pr.headSha}; ${RE_PLAN}.`,
+    };
+  }
+  const b = bindingOf(opts, pr.number);
+  const picked = pickArtifact(candidates, b);
+  if ('problems' in picked) {
+    return {
+      refused: `artifact not bound to PR #${pr.number}: ${picked.problems.join('; ')}; only a pull_request run of ${b.workflowPath} for this PR into ${b.baseBranch} makes plans that may be applied; ${RE_PLAN}.`,
+    };
+  }
+  const bundle = path.join(opts.work, 'plans');
+  await rm(bundle, { recursive: true, force: true });
+  await gh.downloadArtifact(picked.artifact, bundle);
+  return bundle;
+}
+
+/** Units outside `root`, another PR, or another head SHA than the merged PR's. Pure. */
+function manifestProblem(
+  m: Manifest,
+  root: string,
+  pr: PullRequestRef | undefined,
+): string | undefined {
+  const outside = Object.keys(m.units).filter((u) => !u.startsWith(`${root}/`));
+  if (outside.length > 0) {
+    return `not a usable plan bundle: units outside ${root}: ${outside.join(', ')}.`;
+  }
+  if (pr === undefined) return undefined;
+  const otherPr = manifestPrProblem(m, pr);
+  if (otherPr !== undefined) return `PR mismatch: ${otherPr}; ${RE_PLAN}.`;
+  if (m.headSha === pr.headSha) return undefined;
+  return `head SHA mismatch: the plans are for ${m.headSha} but PR #${pr.number} was merged at head ${pr.headSha}; ${RE_PLAN}.`;
+}
+
+/** 5. Plan files whose sha256 is not the manifest's. Pure. */
+function checksumProblem(bad: Awaited<ReturnType<typeof verifyChecksums>>): string | undefined {
+  if (bad.length === 0) return undefined;
+  const list = bad
+    .map((b) => `${b.unit} (${b.file}: expected ${b.expected}, got ${b.actual ?? 'missing file'})`)
+    .join('; ');
+  return `checksum mismatch: ${list}; the plan files are not the reviewed ones; ${RE_PLAN}.`;
+}
+
+/** 7. The bundle's units differ from the work list recomputed from git. Pure. */
+function workListProblem(m: Manifest, work: WorkList, parent: string, merge: string) {
+  const differ = workListProblems(m, work);
+  if (differ.length === 0) return undefined;
+  return `work list mismatch: the bundle does not hold exactly the units the merge ${parent.slice(0, 12)}..${merge.slice(0, 12)} changes (recomputed from git): ${differ.join('; ')}; ${RE_PLAN}.`;
+}
+
+/** 8. The runner's terraform/terragrunt versions are not the plan's. Pure. */
+function versionProblem(m: Manifest, v: Versions): string | undefined {
+  if (v.terraform === m.terraformVersion && v.terragrunt === m.terragruntVersion) return undefined;
+  return `version mismatch: planned with terraform ${m.terraformVersion} / terragrunt ${m.terragruntVersion}, this runner has terraform ${v.terraform} / terragrunt ${v.terragrunt}; pin the same versions in both workflows, then ${RE_PLAN}.`;
 }

@@ -147,42 +147,61 @@ export function renderPlanSummary(r: PlanReport, maxChars = Number.POSITIVE_INFI
     '| wave | unit | kind | + | ~ | - | notes |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   );
-  for (const x of r.rows) {
-    const notes: string[] = [];
-    const from = movedTo.get(x.unit);
-    const to = movedFrom.get(x.unit);
-    if (from !== undefined) notes.push(`moved from ${code(from)} (create)`);
-    if (to !== undefined) notes.push(`moved to ${code(to)} (destroyed first on merge)`);
-    if (x.upstreamChanged.length > 0) {
-      notes.push(
-        `upstream changed (${x.upstreamChanged.map(code).join(', ')}): re-planned at merge, applied only if identical`,
-      );
-    }
-    if (x.excluded !== undefined) notes.push(excludedNote(x.unit, x.excluded));
-    if (x.status === 'failed') notes.push(`**failed**: ${cell(brief(x.error ?? ''))}`);
-    if (x.status === 'not started') notes.push('not started');
-    lines.push(
-      `| ${x.status === 'excluded' ? '–' : `${x.kind} ${x.wave}`} | ${code(x.unit)} | ${x.kind} | ${counts(x.changes)} | ${notes.join('; ')} |`,
+  for (const x of r.rows) lines.push(planRowLine(x, movedTo, movedFrom));
+  const details = resourceDetails(planned);
+  return fitPlanSummary(lines, details, maxChars, r.rows.length);
+}
+
+/** One table row: wave, unit, kind, counts and the notes (moved, upstream changed, excluded, failed). */
+function planRowLine(
+  x: PlanRow,
+  movedTo: Map<string, string>,
+  movedFrom: Map<string, string>,
+): string {
+  const notes: string[] = [];
+  const from = movedTo.get(x.unit);
+  const to = movedFrom.get(x.unit);
+  if (from !== undefined) notes.push(`moved from ${code(from)} (create)`);
+  if (to !== undefined) notes.push(`moved to ${code(to)} (destroyed first on merge)`);
+  if (x.upstreamChanged.length > 0) {
+    notes.push(
+      `upstream changed (${x.upstreamChanged.map(code).join(', ')}): re-planned at merge, applied only if identical`,
     );
   }
-  const details: string[] = [];
+  if (x.excluded !== undefined) notes.push(excludedNote(x.unit, x.excluded));
+  if (x.status === 'failed') notes.push(`**failed**: ${cell(brief(x.error ?? ''))}`);
+  if (x.status === 'not started') notes.push('not started');
+  return `| ${x.status === 'excluded' ? '–' : `${x.kind} ${x.wave}`} | ${code(x.unit)} | ${x.kind} | ${counts(x.changes)} | ${notes.join('; ')} |`;
+}
+
+/** The folded list of resource changes of the planned units (none when no unit has any). */
+function resourceDetails(planned: PlanRow[]): string[] {
   const withResources = planned.filter((x) => (x.changes?.resources.length ?? 0) > 0);
-  if (withResources.length > 0) {
-    details.push('', '<details><summary>Resource changes</summary>', '');
-    for (const x of withResources) {
-      details.push(`**${cell(x.unit)}** (${x.kind})`, '');
-      for (const res of x.changes?.resources ?? []) {
-        details.push(`- ${code(res.address)}: ${res.actions.join(', ')}`);
-      }
-      details.push('');
+  if (withResources.length === 0) return [];
+  const details = ['', '<details><summary>Resource changes</summary>', ''];
+  for (const x of withResources) {
+    details.push(`**${cell(x.unit)}** (${x.kind})`, '');
+    for (const res of x.changes?.resources ?? []) {
+      details.push(`- ${code(res.address)}: ${res.actions.join(', ')}`);
     }
-    details.push('</details>');
+    details.push('');
   }
+  details.push('</details>');
+  return details;
+}
+
+/** The summary within `maxChars`: without the resource list, then without the rows beyond it. */
+function fitPlanSummary(
+  lines: string[],
+  details: string[],
+  maxChars: number,
+  units: number,
+): string {
   const full = [...lines, ...details, ''].join('\n');
   if (full.length <= maxChars) return full;
   const note = (more: number) =>
     `\n_${more > 0 ? `…and ${more} more unit(s); t` : 'T'}he resource list is left out to fit; the job summary of the plan run has it all._\n`;
-  const budget = maxChars - note(r.rows.length).length;
+  const budget = maxChars - note(units).length;
   let kept = 0;
   for (let len = 0; kept < lines.length; kept++) {
     len += (lines[kept] as string).length + 1;

@@ -7,14 +7,18 @@ import type { Ctx, Trace } from './functions.js';
 import type { FileConfig } from './merge.js';
 import { varFileReads } from './var-files.js';
 
-export function dependencyBlocks(
-  h: EvalHelpers,
-  ctx: Ctx,
-  json: HclJson,
-  scope: Scope,
-  trace: Trace,
-  own: FileConfig,
-): void {
+/** One file being evaluated: its parsed JSON, scope and context, and the config it fills in. */
+export interface FileEval {
+  h: EvalHelpers;
+  ctx: Ctx;
+  json: HclJson;
+  scope: Scope;
+  trace: Trace;
+  own: FileConfig;
+}
+
+/** `dependency` blocks (edges, unless disabled) and `dependencies.paths`. */
+export function dependencyBlocks({ h, ctx, json, scope, trace, own }: FileEval): void {
   for (const { label, body } of blocks(json.dependency)) {
     const at = h.line(ctx.file, blockPattern('dependency', label));
     const value = (name: string): Value | undefined =>
@@ -57,14 +61,7 @@ export function dependencyBlocks(
 }
 
 /** `terraform` blocks: the source, the var files of extra_arguments, the rest for its reads. */
-export function terraformBlocks(
-  h: EvalHelpers,
-  ctx: Ctx,
-  json: HclJson,
-  scope: Scope,
-  trace: Trace,
-  own: FileConfig,
-): void {
+export function terraformBlocks({ h, ctx, json, scope, trace, own }: FileEval): void {
   for (const { body } of blocks(json.terraform)) {
     const { source, extra_arguments: extra, ...rest } = body;
     if (source !== undefined) {

@@ -81,7 +81,7 @@ type ReadHit = { value: Value; trace: Trace; unitDependent: boolean };
  * are evaluated in the unit's context (relative paths, get_terragrunt_dir and
  * find_in_parent_folders resolve from the unit's folder; path_relative_to_include from the included
  * file's folder); a file read with read_terragrunt_config is evaluated in its own folder.
- * Whatever may read a file infra-ci cannot name is recorded in `unknowns` (README "The rule").
+ * Whatever may read a file infra-ci cannot name is recorded in `unknowns` (docs/change-detection.md, "The rule").
  */
 export class Evaluator implements EvalHelpers {
   readonly folders: Set<string>;
@@ -271,34 +271,16 @@ export class Evaluator implements EvalHelpers {
     );
 
     for (const { label, body } of blocks(json.include)) {
-      const at = this.line(ctx.file, blockPattern('include', label || undefined));
-      const target = this.located(at, () => {
-        const p = toText(evalJson(body.path, scope));
-        if (p === UNKNOWN)
-          throw new HclEvalError(`include "${label}": path is not known statically`);
-        return this.rel(ctx.tgDir, p);
-      });
-      if (!this.files.has(target)) {
-        throw located(at, `include "${label}": ${target} does not exist`);
-      }
-      const strategy = this.located(at, () => mergeStrategy(body.merge_strategy, scope));
-      trace.reads.add(target);
-      if (ctx.includeFile === undefined) ctx.unitIncludes.set(label, target);
-      const child: Ctx = { ...ctx, file: target, includeFile: target };
-      try {
-        const r = this.evalFile(child, trace);
-        includes.set(label, r);
-        merges.push({ config: r.config, strategy });
-      } catch (err) {
-        if (err instanceof NeedFile) err.at ??= at;
-        throw err;
-      }
+      const { result, strategy } = this.evalInclude(ctx, trace, scope, label, body);
+      includes.set(label, result);
+      merges.push({ config: result.config, strategy });
     }
 
     for (const k of Object.keys(rawLocals)) locals.get(k);
     const own = emptyConfig();
-    dependencyBlocks(this, ctx, json, scope, trace, own);
-    terraformBlocks(this, ctx, json, scope, trace, own);
+    const file = { h: this, ctx, json, scope, trace, own };
+    dependencyBlocks(file);
+    terraformBlocks(file);
     own.exclude = fileExclude(this, ctx, json, scope);
     let inputs: Value = {};
     if (json.inputs !== undefined) {
@@ -325,6 +307,35 @@ export class Evaluator implements EvalHelpers {
       config = mergeInclude(m.config, config, m.strategy);
     }
     return { locals, inputs, config };
+  }
+
+  /** An `include` block of `ctx.file`: the included file evaluated in the unit's context. */
+  private evalInclude(
+    ctx: Ctx,
+    trace: Trace,
+    scope: Scope,
+    label: string,
+    body: Record<string, unknown>,
+  ): { result: FileResult & { config: FileConfig }; strategy: MergeStrategy } {
+    const at = this.line(ctx.file, blockPattern('include', label || undefined));
+    const target = this.located(at, () => {
+      const p = toText(evalJson(body.path, scope));
+      if (p === UNKNOWN) throw new HclEvalError(`include "${label}": path is not known statically`);
+      return this.rel(ctx.tgDir, p);
+    });
+    if (!this.files.has(target)) {
+      throw located(at, `include "${label}": ${target} does not exist`);
+    }
+    const strategy = this.located(at, () => mergeStrategy(body.merge_strategy, scope));
+    trace.reads.add(target);
+    if (ctx.includeFile === undefined) ctx.unitIncludes.set(label, target);
+    const child: Ctx = { ...ctx, file: target, includeFile: target };
+    try {
+      return { result: this.evalFile(child, trace), strategy };
+    } catch (err) {
+      if (err instanceof NeedFile) err.at ??= at;
+      throw err;
+    }
   }
 
   private checkUnit(id: string, at: Location, what: string, trace: Trace): void {

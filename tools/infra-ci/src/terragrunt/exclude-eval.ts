@@ -1,4 +1,4 @@
-/** The `exclude` block of a file, evaluated with the file's scope (README "Exclude blocks"). */
+/** The `exclude` block of a file, evaluated with the file's scope (docs/exclude-blocks.md). */
 import { evalJson, HclEvalError, type Scope } from '../hcl/eval.js';
 import { ExprSyntaxError } from '../hcl/expr.js';
 import { attributePattern, blockPattern, type HclJson } from '../hcl/parse.js';

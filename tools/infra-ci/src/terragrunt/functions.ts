@@ -118,133 +118,152 @@ function deepMerge(a: Value, b: Value): Value {
 }
 
 /**
- * Variables and Terragrunt functions for one file, with Terragrunt's path semantics (README
- * "Terragrunt surface"; pkg/config/config_helpers.go).
+ * Variables and Terragrunt functions for one file, with Terragrunt's path semantics (docs/
+ * terragrunt-surface.md; pkg/config/config_helpers.go).
  */
 export function terragruntScope(env: ScopeEnv): Scope {
-  const { ctx, locals, includes, trace } = env;
-  const abs = (rel: string): string => toAbs(env.repoRoot, rel);
-  const rel = (p: string, base = ctx.tgDir): string => toRel(env.repoRoot, base, p);
-  const record = (p: string, base?: string): string => {
-    const r = rel(p, base);
-    trace.reads.add(r);
-    return r;
-  };
-  const includeDir = (label: Value | undefined): string | undefined => {
-    if (ctx.includeFile !== undefined) return dirOf(ctx.includeFile);
-    const f =
-      label === undefined ? [...ctx.unitIncludes.values()][0] : ctx.unitIncludes.get(String(label));
-    return f === undefined ? undefined : dirOf(f);
-  };
-  const includeObject = (r: FileResult): LazyObject =>
-    new LazyObject(
-      () => ['locals', 'inputs'],
-      (k) => (k === 'locals' ? r.locals : r.inputs),
-    );
   return {
     report: env.report,
-    variable: (name: string): Value | undefined => {
-      if (name === 'local') return locals();
-      if (name === 'include') {
-        const only = includes.get('');
-        if (only && includes.size === 1) return includeObject(only);
-        return new LazyObject(
-          () => [...includes.keys()],
-          (k) => {
-            const r = includes.get(k);
-            return r ? includeObject(r) : UNKNOWN;
-          },
-        );
-      }
-      if (['dependency', 'feature', 'values', 'each', 'var', 'path', 'terraform'].includes(name))
-        return UNKNOWN;
-      return undefined;
-    },
-    call: (name: string, args: Value[]): Value | undefined => {
-      const known = args.every((a) => a !== UNKNOWN);
-      const s = (i: number): string => String(args[i] ?? '');
-      /** A path argument that is unknown: the unit's reads are not known. */
-      const unknownPath = (): Value => {
-        env.report(`${name}(): its path is not known statically`);
-        return UNKNOWN;
-      };
+    variable: (name) => variableOf(env, name),
+    call: (name, args) => {
       const list = COMMAND_LISTS[name];
       if (list) return [...list];
       if (RUNTIME.has(name)) return UNKNOWN;
+      const c = new Call(env, name, args);
       if (FILE_READERS.has(name)) {
-        if (!known) return unknownPath();
-        record(s(0), dirOf(ctx.file));
+        if (!c.known) return c.unknownPath();
+        c.record(c.s(0), dirOf(env.ctx.file));
         return UNKNOWN;
       }
-      switch (name) {
-        case 'find_in_parent_folders':
-          return known ? findInParentFolders(env, args) : unknownPath();
-        case 'get_terragrunt_dir':
-          return abs(ctx.tgDir);
-        case 'get_original_terragrunt_dir':
-          env.usesUnitDir();
-          return abs(ctx.unitDir);
-        case 'get_repo_root':
-          return abs('');
-        case 'get_path_to_repo_root':
-          env.usesUnitDir();
-          return relativeBetween(ctx.unitDir, '');
-        case 'get_path_from_repo_root':
-          env.usesUnitDir();
-          return ctx.unitDir === '' ? '.' : ctx.unitDir;
-        case 'get_terragrunt_source_cli_flag':
-          // infra-ci runs terragrunt without --source (README "Terragrunt surface").
-          return '';
-        case 'get_parent_terragrunt_dir':
-          return abs(includeDir(args[0]) ?? ctx.tgDir);
-        case 'path_relative_to_include': {
-          const d = includeDir(args[0]);
-          return d === undefined ? '.' : relativeBetween(d, ctx.unitDir);
-        }
-        case 'path_relative_from_include': {
-          const d = includeDir(args[0]);
-          return d === undefined ? '.' : relativeBetween(ctx.unitDir, d);
-        }
-        case 'abspath':
-          return known ? abs(rel(s(0))) : UNKNOWN;
-        case 'deep_merge':
-          return known ? args.reduce<Value>((a, b) => deepMerge(a, b), {}) : UNKNOWN;
-        case 'read_terragrunt_config':
-          if (args[0] === UNKNOWN) return unknownPath();
-          return env.readConfig(s(0), args[1]);
-        case 'read_tfvars_file':
-        case 'sops_decrypt_file':
-          if (!known) return unknownPath();
-          record(s(0));
-          return UNKNOWN;
-        case 'mark_as_read':
-          if (!known) return unknownPath();
-          record(s(0));
-          return s(0);
-        case 'mark_glob_as_read':
-          return known ? readGlob(env, rel(s(0))) : unknownPath();
-        case 'fileset':
-          if (!known) return unknownPath();
-          return readGlob(env, rel(path.posix.join(s(0), s(1)), dirOf(ctx.file))).map((f) =>
-            path.posix.relative(abs(rel(s(0), dirOf(ctx.file))), f),
-          );
-        case 'fileexists': {
-          if (!known) return unknownPath();
-          const r = rel(s(0), dirOf(ctx.file));
-          trace.probes.add(r);
-          return env.files.has(r);
-        }
-        case 'get_env':
-          return args.length > 1 ? (args[1] as Value) : UNKNOWN;
-        case 'run_cmd':
-          env.report('run_cmd(): the command may read any file');
-          return UNKNOWN;
-        default:
-          return undefined;
-      }
+      return FUNCTIONS[name]?.(c);
     },
   };
 }
+
+function variableOf(env: ScopeEnv, name: string): Value | undefined {
+  const { includes } = env;
+  if (name === 'local') return env.locals();
+  if (name === 'include') {
+    const only = includes.get('');
+    if (only && includes.size === 1) return includeObject(only);
+    return new LazyObject(
+      () => [...includes.keys()],
+      (k) => {
+        const r = includes.get(k);
+        return r ? includeObject(r) : UNKNOWN;
+      },
+    );
+  }
+  if (['dependency', 'feature', 'values', 'each', 'var', 'path', 'terraform'].includes(name))
+    return UNKNOWN;
+  return undefined;
+}
+
+const includeObject = (r: FileResult): LazyObject =>
+  new LazyObject(
+    () => ['locals', 'inputs'],
+    (k) => (k === 'locals' ? r.locals : r.inputs),
+  );
+
+/** One call of a Terragrunt function: its arguments and the path helpers of its file. */
+class Call {
+  readonly known: boolean;
+  constructor(
+    readonly env: ScopeEnv,
+    readonly name: string,
+    readonly args: Value[],
+  ) {
+    this.known = args.every((a) => a !== UNKNOWN);
+  }
+  s(i: number): string {
+    return String(this.args[i] ?? '');
+  }
+  abs(rel: string): string {
+    return toAbs(this.env.repoRoot, rel);
+  }
+  rel(p: string, base = this.env.ctx.tgDir): string {
+    return toRel(this.env.repoRoot, base, p);
+  }
+  /** Records `p` (from `base`) as read. */
+  record(p: string, base?: string): string {
+    const r = this.rel(p, base);
+    this.env.trace.reads.add(r);
+    return r;
+  }
+  /** A path argument that is unknown: the unit's reads are not known. */
+  unknownPath(): Value {
+    this.env.report(`${this.name}(): its path is not known statically`);
+    return UNKNOWN;
+  }
+  /** Folder of the include named by the argument (the only one without), or of the included file. */
+  includeDir(): string | undefined {
+    const { ctx } = this.env;
+    if (ctx.includeFile !== undefined) return dirOf(ctx.includeFile);
+    const label = this.args[0];
+    const f =
+      label === undefined ? [...ctx.unitIncludes.values()][0] : ctx.unitIncludes.get(String(label));
+    return f === undefined ? undefined : dirOf(f);
+  }
+  /** The unit's folder: the value depends on the unit, not only on the file. */
+  unitDir(): string {
+    this.env.usesUnitDir();
+    return this.env.ctx.unitDir;
+  }
+}
+
+/** Records the file named by the first argument as read (from the unit's folder); `value`. */
+function readFile(c: Call, value: Value): Value {
+  if (!c.known) return c.unknownPath();
+  c.record(c.s(0));
+  return value;
+}
+
+/** Terragrunt functions by name, beyond the command lists, run-time values and plain file readers. */
+const FUNCTIONS: Record<string, (c: Call) => Value> = {
+  find_in_parent_folders: (c) => (c.known ? findInParentFolders(c.env, c.args) : c.unknownPath()),
+  get_terragrunt_dir: (c) => c.abs(c.env.ctx.tgDir),
+  get_original_terragrunt_dir: (c) => c.abs(c.unitDir()),
+  get_repo_root: (c) => c.abs(''),
+  get_path_to_repo_root: (c) => relativeBetween(c.unitDir(), ''),
+  get_path_from_repo_root: (c) => c.unitDir() || '.',
+  // infra-ci runs terragrunt without --source (docs/terragrunt-surface.md).
+  get_terragrunt_source_cli_flag: () => '',
+  get_parent_terragrunt_dir: (c) => c.abs(c.includeDir() ?? c.env.ctx.tgDir),
+  path_relative_to_include: (c) => {
+    const d = c.includeDir();
+    return d === undefined ? '.' : relativeBetween(d, c.env.ctx.unitDir);
+  },
+  path_relative_from_include: (c) => {
+    const d = c.includeDir();
+    return d === undefined ? '.' : relativeBetween(c.env.ctx.unitDir, d);
+  },
+  abspath: (c) => (c.known ? c.abs(c.rel(c.s(0))) : UNKNOWN),
+  deep_merge: (c) => (c.known ? c.args.reduce<Value>((a, b) => deepMerge(a, b), {}) : UNKNOWN),
+  read_terragrunt_config: (c) =>
+    c.args[0] === UNKNOWN ? c.unknownPath() : c.env.readConfig(c.s(0), c.args[1]),
+  read_tfvars_file: (c) => readFile(c, UNKNOWN),
+  sops_decrypt_file: (c) => readFile(c, UNKNOWN),
+  mark_as_read: (c) => readFile(c, c.s(0)),
+  mark_glob_as_read: (c) => (c.known ? readGlob(c.env, c.rel(c.s(0))) : c.unknownPath()),
+  fileset: (c) => {
+    if (!c.known) return c.unknownPath();
+    const from = dirOf(c.env.ctx.file);
+    return readGlob(c.env, c.rel(path.posix.join(c.s(0), c.s(1)), from)).map((f) =>
+      path.posix.relative(c.abs(c.rel(c.s(0), from)), f),
+    );
+  },
+  fileexists: (c) => {
+    if (!c.known) return c.unknownPath();
+    const r = c.rel(c.s(0), dirOf(c.env.ctx.file));
+    c.env.trace.probes.add(r);
+    return c.env.files.has(r);
+  },
+  get_env: (c) => (c.args.length > 1 ? (c.args[1] as Value) : UNKNOWN),
+  run_cmd: (c) => {
+    c.env.report('run_cmd(): the command may read any file');
+    return UNKNOWN;
+  },
+};
 
 /**
  * find_in_parent_folders: from the parent of the file's folder up to the repository root, the

@@ -118,16 +118,7 @@ export async function loadUnits(
   reuse?: Reuse,
   evalCache?: EvalCache,
 ): Promise<{ graph: UnitGraph; configs: UnitConfig[] }> {
-  const folders = foldersOf(tree.files);
-  if (!folders.has(root)) throw new CliError('input', `root folder "${root}" does not exist`);
-  const stackIds = new Set(foldersWith(tree.files, root, STACK));
-  const tgIds = foldersWith(tree.files, root, 'terragrunt.hcl');
-  for (const id of tgIds) {
-    if (stackIds.has(id)) {
-      // internal/discovery/helpers.go validateNoCoexistence: Terragrunt refuses this too.
-      throw new CliError('input', `${id}: both terragrunt.hcl and ${STACK} in one folder`);
-    }
-  }
+  const { folders, stackIds, tgIds } = unitFolders(tree, root);
   const parsed = new Map<string, HclJson>();
   const sources = new Map<string, string>();
   const load = async (file: string): Promise<void> => {
@@ -150,32 +141,69 @@ export async function loadUnits(
     (f) =>
       someMiss && f.startsWith(prefix) && f.endsWith('.hcl') && !IGNORED.test(f) && !skip.has(f),
   );
-  const texts = tree.readMany
-    ? await tree.readMany(hcl)
-    : await Promise.all(hcl.map((file) => tree.read(file)));
+  const texts = await readAll(tree, hcl);
   const contents = hcl.map((file, i) => {
     const content = texts[i] ?? '';
     return { file, content, key: tree.blobId?.(file) ?? gitBlobId(content) };
   });
   for (const c of contents) sources.set(c.file, c.content);
   const evaluator = new Evaluator(tree.repoRoot, tree.files, parsed, sources, folders);
-  const evaluate = async (id: string): Promise<UnitConfig> => {
-    const hit = hits.get(id);
-    if (hit) return hit;
+  // Lenient runs read unparsable files as empty: such an answer is not cached.
+  const store = lenient ? undefined : (cfg: UnitConfig) => evalCache?.store(cfg, tree, folders);
+  const run = unitEvaluator(evaluator, parsed, load, lenient, store);
+  const evaluate = async (id: string): Promise<UnitConfig> => hits.get(id) ?? (await run(id));
+
+  const all = await parser.parseMany(contents).catch(() => undefined);
+  if (all) for (const [i, f] of hcl.entries()) parsed.set(f, all[i] as HclJson);
+  // Some file does not parse: one by one, so the error names its file (or, lenient, is skipped).
+  else await Promise.all(hcl.map((f) => load(f).catch((e: unknown) => lenientOr(lenient, e))));
+  const { cfgs, rootConfigs } = await evaluateAll(
+    tgIds.filter((id) => !reused.has(id)),
+    evaluate,
+    knownRoots,
+  );
+  const reusedUnits = [...reused].flatMap((id) => reuse?.graph.units[id] ?? []);
+  await parseModuleFiles(tree, parser, [...cfgs.values()]);
+  const modules = new ModuleIndex(tree, parser, lenient);
+  const units: Unit[] = [...[...stackIds].map(stackUnit), ...reusedUnits];
+  for (const cfg of cfgs.values()) {
+    const moduleDirs = cfg.moduleDir === undefined ? [] : await modules.closure(cfg.moduleDir);
+    units.push(unitOf(cfg, moduleDirs, modules));
+  }
+  const sorted = Object.fromEntries(
+    units.map((u) => [u.id, u] as const).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)),
+  );
+  return {
+    graph: { units: sorted, ...(rootConfigs.length > 0 ? { rootConfigs } : {}) },
+    configs: [...cfgs.values()],
+  };
+}
+
+/**
+ * Evaluates a unit, loading (and parsing) each file the evaluator finds it needs, until it has
+ * them all. Lenient (a base ref), a file that does not parse reads as empty and a unit that does
+ * not evaluate is kept without edges, so it can still be destroyed.
+ */
+function unitEvaluator(
+  evaluator: Evaluator,
+  parsed: Map<string, HclJson>,
+  load: (file: string) => Promise<void>,
+  lenient: boolean,
+  store: ((cfg: UnitConfig) => void) | undefined,
+): (id: string) => Promise<UnitConfig> {
+  return async (id) => {
     for (;;) {
       try {
         const cfg = evaluator.evaluateUnit(id);
-        // Lenient runs read unparsable files as empty: such an answer is not cached.
-        if (!lenient) evalCache?.store(cfg, tree, folders);
+        store?.(cfg);
         return cfg;
       } catch (err) {
         if (err instanceof NeedFile && !parsed.has(err.file)) {
           await load(err.file).catch((e: unknown) => {
-            if (!lenient) throw e;
+            lenientOr(lenient, e);
             parsed.set(err.file, {});
           });
         } else if (lenient && err instanceof CliError) {
-          // A broken unit at the base ref: keep it (so it can be destroyed) without edges.
           return brokenUnit(id, err.message);
         } else {
           throw err;
@@ -183,85 +211,68 @@ export async function loadUnits(
       }
     }
   };
+}
 
-  const all = await parser.parseMany(contents).catch(() => undefined);
-  if (all) {
-    hcl.forEach((f, i) => {
-      parsed.set(f, all[i] as HclJson);
-    });
-  } else {
-    // Some file does not parse: one by one, so the error names its file (or, lenient, is skipped).
-    await Promise.all(
-      hcl.map((f) =>
-        load(f).catch((err: unknown) => {
-          if (!lenient) throw err;
-        }),
-      ),
-    );
+/** Rethrows `e` unless the run is lenient. */
+function lenientOr(lenient: boolean, e: unknown): void {
+  if (!lenient) throw e;
+}
+
+/** The folders under `root` holding a unit (`terragrunt.hcl`) or a stack; input errors as Terragrunt's. */
+function unitFolders(tree: Tree, root: string) {
+  const folders = foldersOf(tree.files);
+  if (!folders.has(root)) throw new CliError('input', `root folder "${root}" does not exist`);
+  const stackIds = new Set(foldersWith(tree.files, root, STACK));
+  const tgIds = foldersWith(tree.files, root, 'terragrunt.hcl');
+  for (const id of tgIds) {
+    if (stackIds.has(id)) {
+      // internal/discovery/helpers.go validateNoCoexistence: Terragrunt refuses this too.
+      throw new CliError('input', `${id}: both terragrunt.hcl and ${STACK} in one folder`);
+    }
   }
-  const { cfgs, rootConfigs } = await evaluateAll(
-    tgIds.filter((id) => !reused.has(id)),
-    evaluate,
-    knownRoots,
-  );
-  const ids = [...cfgs.keys()];
+  return { folders, stackIds, tgIds };
+}
 
-  // Parse the .tf files of the units' module folders in one batch (ModuleIndex then finds them
-  // parsed); a file that fails is left for ModuleIndex to report (or skip, lenient) as before.
-  const moduleDirs = new Set([...cfgs.values()].flatMap((c) => c.moduleDir ?? []));
+const readAll = (tree: Tree, files: string[]): Promise<string[]> =>
+  tree.readMany ? tree.readMany(files) : Promise.all(files.map((f) => tree.read(f)));
+
+/**
+ * Parses the .tf files of the units' module folders in one batch (ModuleIndex then finds them
+ * parsed); a file that fails is left for ModuleIndex to report (or skip, lenient).
+ */
+async function parseModuleFiles(tree: Tree, parser: HclParser, cfgs: UnitConfig[]): Promise<void> {
+  const moduleDirs = new Set(cfgs.flatMap((c) => c.moduleDir ?? []));
   const tfs = [...tree.files].filter((f) => f.endsWith('.tf') && moduleDirs.has(dirOf(f)));
-  if (tfs.length > 0) {
-    const tfTexts = tree.readMany
-      ? await tree.readMany(tfs)
-      : await Promise.all(tfs.map((f) => tree.read(f)));
-    await parser
-      .parseMany(
-        tfs.map((file, i) => ({ file, content: tfTexts[i] ?? '', key: tree.blobId?.(file) })),
-      )
-      .catch(() => undefined);
-  }
-  const modules = new ModuleIndex(tree, parser, lenient);
-  const configs: UnitConfig[] = [];
-  const units: Record<string, Unit> = {};
-  for (const id of stackIds) units[id] = stackUnit(id);
-  for (const id of reused) {
-    const u = reuse?.graph.units[id];
-    if (u !== undefined) units[id] = u;
-  }
-  for (const id of ids) {
-    const cfg = cfgs.get(id) as UnitConfig;
-    configs.push(cfg);
-    const reads = new Set(cfg.reads);
-    const moduleDirs = cfg.moduleDir === undefined ? [] : await modules.closure(cfg.moduleDir);
-    for (const dir of moduleDirs) for (const f of modules.filesUnder(dir)) reads.add(f);
-    units[id] = {
-      id,
-      dependencies: [...new Set(cfg.dependencies.map((d) => d.id))].sort(),
-      reads: [...reads].sort(),
-      moduleDirs,
-      ...(cfg.probes.length > 0 ? { probes: cfg.probes } : {}),
-      ...(cfg.globs.length > 0 ? { globs: cfg.globs } : {}),
-      ...(cfg.unknowns.length > 0 ? { unknown: cfg.unknowns } : {}),
-      ...(cfg.exclude === undefined
-        ? {}
-        : {
-            exclude: {
-              if: cfg.exclude.if,
-              actions: cfg.exclude.actions,
-              excludeDependencies: cfg.exclude.excludeDependencies,
-              noRun: cfg.exclude.noRun,
-            },
-          }),
-    };
-  }
-  const sorted = Object.fromEntries(
-    Object.keys(units)
-      .sort()
-      .map((k) => [k, units[k] as Unit]),
-  );
+  if (tfs.length === 0) return;
+  const texts = await readAll(tree, tfs);
+  await parser
+    .parseMany(tfs.map((file, i) => ({ file, content: texts[i] ?? '', key: tree.blobId?.(file) })))
+    .catch(() => undefined);
+}
+
+/** The graph's view of an evaluated unit: its reads include every file of its module closure. Pure. */
+function unitOf(cfg: UnitConfig, moduleDirs: string[], modules: ModuleIndex): Unit {
+  const reads = new Set(cfg.reads);
+  for (const dir of moduleDirs) for (const f of modules.filesUnder(dir)) reads.add(f);
+  const x = cfg.exclude;
   return {
-    graph: { units: sorted, ...(rootConfigs.length > 0 ? { rootConfigs } : {}) },
-    configs,
+    id: cfg.id,
+    dependencies: [...new Set(cfg.dependencies.map((d) => d.id))].sort(),
+    reads: [...reads].sort(),
+    moduleDirs,
+    ...(cfg.probes.length > 0 ? { probes: cfg.probes } : {}),
+    ...(cfg.globs.length > 0 ? { globs: cfg.globs } : {}),
+    ...(cfg.unknowns.length > 0 ? { unknown: cfg.unknowns } : {}),
+    ...(x === undefined
+      ? {}
+      : {
+          exclude: {
+            if: x.if,
+            actions: x.actions,
+            excludeDependencies: x.excludeDependencies,
+            noRun: x.noRun,
+          },
+        }),
   };
 }
 

@@ -9,18 +9,26 @@ export function toAbs(repoRoot: string, rel: string): string {
 }
 
 /**
- * Repository-relative form of `p`: absolute paths are taken relative to `repoRoot`, relative
- * ones are resolved from `baseDir` (itself repository-relative). '' is the repository root.
+ * Repository-relative form of `p` ('' is the repository root): absolute paths are taken relative
+ * to `repoRoot`, relative ones are resolved from `baseDir` (itself repository-relative).
+ * Undefined when `p` is outside the repository. Pure.
  */
-export function toRel(repoRoot: string, baseDir: string, p: string): string {
-  const rel = P.isAbsolute(p)
-    ? P.relative(repoRoot, P.normalize(p))
-    : P.normalize(P.join(baseDir, p));
+export function repoPath(repoRoot: string, p: string, baseDir = ''): string | undefined {
+  const q = p.split(path.sep).join('/');
+  const rel = P.isAbsolute(q)
+    ? P.relative(repoRoot, P.normalize(q))
+    : P.normalize(P.join(baseDir, q));
   const clean = rel === '.' ? '' : rel.replace(/\/$/, '');
-  if (clean === '..' || clean.startsWith('../')) {
+  return clean === '..' || clean.startsWith('../') ? undefined : clean;
+}
+
+/** `repoPath`, or CliError('input') when `p` leaves the repository. */
+export function toRel(repoRoot: string, baseDir: string, p: string): string {
+  const rel = repoPath(repoRoot, p, baseDir);
+  if (rel === undefined) {
     throw new CliError('input', `path "${p}" (from "${baseDir}") leaves the repository`);
   }
-  return clean;
+  return rel;
 }
 
 export function dirOf(rel: string): string {

@@ -3,9 +3,9 @@
  * folder, absolute plan paths, never interactive. Output is captured with a bound: stdout whole
  * only for `show -json` (up to SHOW_MAX), otherwise the last TAIL bytes of each stream.
  */
-import { spawn } from 'node:child_process';
 import { CliError } from '../errors.js';
 import { type Changes, changesFromPlanJson } from '../plan/bundle.js';
+import { runTool } from '../run-tool.js';
 
 export interface UnitCall {
   /** Unit id (repo-relative folder), for messages. */
@@ -48,38 +48,7 @@ export interface RunnerOptions {
   onCall?: (unit: string, commandLine: string, exitCode: number, ms: number) => void;
 }
 
-const TAIL = 64 * 1024;
 const SHOW_MAX = 256 * 1024 * 1024;
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Keeps the whole stream up to `max`, or only its last `max` bytes when `tail`. */
-class Capture {
-  private chunks: Buffer[] = [];
-  private size = 0;
-  overflow = false;
-  constructor(
-    private readonly max: number,
-    private readonly tail: boolean,
-  ) {}
-  push(c: Buffer): void {
-    this.chunks.push(c);
-    this.size += c.length;
-    if (this.size <= this.max) return;
-    this.overflow = true;
-    if (!this.tail) return;
-    const all = Buffer.concat(this.chunks);
-    this.chunks = [all.subarray(all.length - this.max)];
-    this.size = this.max;
-  }
-  text(): string {
-    return Buffer.concat(this.chunks).toString('utf8');
-  }
-}
 
 /** Last lines of a stream, for error messages. Pure. */
 export function tailLines(text: string, lines = 15, chars = 2000): string {
@@ -87,48 +56,7 @@ export function tailLines(text: string, lines = 15, chars = 2000): string {
   return t.length > chars ? t.slice(-chars) : t;
 }
 
-function exec(
-  file: string,
-  args: string[],
-  cwd: string | undefined,
-  env: Record<string, string | undefined> | undefined,
-  wholeStdout: boolean,
-  signal: AbortSignal | undefined,
-): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(signal === undefined ? {} : { signal, killSignal: 'SIGINT' as const }),
-    });
-    const out = new Capture(wholeStdout ? SHOW_MAX : TAIL, !wholeStdout);
-    const err = new Capture(TAIL, true);
-    child.stdout.on('data', (c: Buffer) => out.push(c));
-    child.stderr.on('data', (c: Buffer) => err.push(c));
-    child.on('error', (e: NodeJS.ErrnoException) => {
-      // Aborted: the child got SIGINT; 'close' reports how it ended.
-      if (e.name === 'AbortError') return;
-      if (e.code === 'ENOENT') {
-        reject(
-          new CliError(
-            'tool',
-            `${file} is not installed (not found on PATH${cwd === undefined ? '' : `, or ${cwd} does not exist`}); infra-ci plan/apply need terragrunt and terraform`,
-          ),
-        );
-      } else reject(new CliError('tool', `${file} could not be started: ${e.message}`));
-    });
-    child.on('close', (code, signal) => {
-      if (wholeStdout && out.overflow) {
-        reject(
-          new CliError('tool', `${file} ${args.join(' ')}: output larger than ${SHOW_MAX} bytes`),
-        );
-        return;
-      }
-      resolve({ code: code ?? (signal ? 128 : 1), stdout: out.text(), stderr: err.text() });
-    });
-  });
-}
+const NEEDED = 'infra-ci plan/apply need terragrunt and terraform';
 
 export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
   const tg = opts.terragrunt ?? 'terragrunt';
@@ -139,26 +67,36 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
       throw new CliError('failed', `${c.unit}: \`${line}\` not started: the run was cancelled`);
     }
     const started = performance.now();
-    const r = await exec(tg, args, c.cwd, opts.env, wholeStdout, opts.signal);
+    const r = await runTool(tg, args, {
+      cwd: c.cwd,
+      env: opts.env,
+      signal: opts.signal,
+      neededFor: NEEDED,
+      ...(wholeStdout ? { stdoutMax: SHOW_MAX } : { stdoutTail: true }),
+    });
+    if (wholeStdout && r.overflow) {
+      throw new CliError('tool', `${tg} ${args.join(' ')}: output larger than ${SHOW_MAX} bytes`);
+    }
+    const stdout = r.stdout.toString('utf8');
     opts.onCall?.(c.unit, line, r.code, performance.now() - started);
     if (r.code !== 0) {
-      const tail = tailLines(r.stderr) || tailLines(r.stdout);
+      const tail = tailLines(r.stderr) || tailLines(stdout);
       throw new CliError(
         'failed',
         `${c.unit}: \`${line}\` exited with code ${r.code}${tail ? `:\n${tail}` : ''}`,
       );
     }
-    return r.stdout;
+    return stdout;
   };
   const version = async (file: string, args: string[]): Promise<string> => {
-    const r = await exec(file, args, undefined, opts.env, false, undefined);
+    const r = await runTool(file, args, { env: opts.env, stdoutTail: true, neededFor: NEEDED });
     if (r.code !== 0) {
       throw new CliError(
         'tool',
         `\`${file} ${args.join(' ')}\` exited with code ${r.code}: ${tailLines(r.stderr)}`,
       );
     }
-    return r.stdout;
+    return r.stdout.toString('utf8');
   };
   return {
     async versions() {
@@ -180,16 +118,7 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
     },
     async show(c) {
       const out = await call(c, ['show', '-json', c.planFile, '--non-interactive'], true);
-      // terragrunt may print log lines before the JSON document: take from the first '{'.
-      const start = out.indexOf('{');
-      try {
-        return changesFromPlanJson(JSON.parse(start < 0 ? out : out.slice(start)));
-      } catch (e) {
-        throw new CliError(
-          'failed',
-          `${c.unit}: \`terragrunt show -json ${c.planFile}\` did not print a JSON plan (${(e as Error).message})`,
-        );
-      }
+      return showChanges(c.unit, c.planFile, out);
     },
     async apply(c) {
       await call(c, ['apply', '-input=false', '-lock-timeout=5m', '--non-interactive', c.planFile]);
@@ -201,6 +130,20 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
       await call(c, ['backend', 'delete', '--non-interactive', '--force']);
     },
   };
+}
+
+/** The resource changes of `terragrunt show -json` output. Pure. */
+export function showChanges(unit: string, planFile: string, out: string): Changes {
+  // terragrunt may print log lines before the JSON document: take from the first '{'.
+  const start = out.indexOf('{');
+  try {
+    return changesFromPlanJson(JSON.parse(start < 0 ? out : out.slice(start)));
+  } catch (e) {
+    throw new CliError(
+      'failed',
+      `${unit}: \`terragrunt show -json ${planFile}\` did not print a JSON plan (${(e as Error).message})`,
+    );
+  }
 }
 
 /** "terragrunt version v0.83.2" -> "0.83.2". Pure. */

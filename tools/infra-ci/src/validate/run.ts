@@ -37,32 +37,50 @@ export async function validateTree(
   deps: ValidateDeps,
   options: ValidateOptions = {},
 ): Promise<Finding[]> {
-  const findings: Finding[] = [];
   const prefix = root === '' ? '' : `${root}/`;
   const inRoot = [...tree.files].filter((f) => f.startsWith(prefix)).sort();
   if (inRoot.length === 0) throw new CliError('input', `root folder "${root}" has no files`);
+  const fmt = fmtFindings(root, await deps.fmtCheck(path.join(tree.repoRoot, root)));
+  const hclFiles = inRoot.filter((f) => f.endsWith('.hcl') || f.endsWith('.tf'));
+  const { parsed, findings: parseErrors } = await parseFiles(tree, hclFiles);
+  const pins = [...parsed.values()].flatMap((f) =>
+    f.file.endsWith('.tf') ? checkVersionPins(f) : [],
+  );
+  const { units, findings: unitErrors } = evaluateUnits(tree, root, parsed);
+  return distinctSorted([
+    ...fmt,
+    ...parseErrors,
+    ...pins,
+    ...unitErrors,
+    ...cycleFindings(units),
+    ...units.flatMap((u) => unitFindings(u, parsed, tree.files, options)),
+  ]);
+}
 
-  const fmt = await deps.fmtCheck(path.join(tree.repoRoot, root));
-  if (fmt.failure !== undefined) {
-    findings.push({ file: root, line: 1, message: `terraform fmt -check failed: ${fmt.failure}` });
-  }
-  for (const f of fmt.unformatted) {
-    // fmtCheck paths are relative to the checked folder, `root`.
-    findings.push({
+/** `terraform fmt -check`'s answer as findings (its paths are relative to the checked `root`). Pure. */
+function fmtFindings(root: string, fmt: FmtResult): Finding[] {
+  return [
+    ...(fmt.failure === undefined
+      ? []
+      : [{ file: root, line: 1, message: `terraform fmt -check failed: ${fmt.failure}` }]),
+    ...fmt.unformatted.map((f) => ({
       file: path.posix.join(root, f),
       line: 1,
       message: 'not formatted (terraform fmt -check)',
-    });
-  }
+    })),
+  ];
+}
 
+/** Reads and parses `files`; one that does not parse is a finding at its line. */
+async function parseFiles(tree: Tree, files: string[]) {
   const parser = new HclParser();
-  const parsedMap = new Map<string, ParsedFile>();
-  const hclFiles = inRoot.filter((f) => f.endsWith('.hcl') || f.endsWith('.tf'));
+  const parsed = new Map<string, ParsedFile>();
+  const findings: Finding[] = [];
   await Promise.all(
-    hclFiles.map(async (file) => {
+    files.map(async (file) => {
       const source = await tree.read(file);
       try {
-        parsedMap.set(file, { file, source, json: await parser.parse(file, source) });
+        parsed.set(file, { file, source, json: await parser.parse(file, source) });
       } catch (err) {
         if (!(err instanceof CliError)) throw err;
         const m = /^invalid HCL: ([^:]+):(\d+): (.*)$/s.exec(err.message);
@@ -74,18 +92,20 @@ export async function validateTree(
       }
     }),
   );
+  return { parsed, findings };
+}
 
-  for (const f of parsedMap.values())
-    if (f.file.endsWith('.tf')) findings.push(...checkVersionPins(f));
-
+/** Evaluates every unit under `root` from the parsed files; one that does not evaluate is a finding. */
+function evaluateUnits(tree: Tree, root: string, parsed: Map<string, ParsedFile>) {
   const evaluator = new Evaluator(
     tree.repoRoot,
     tree.files,
-    new Map([...parsedMap].map(([k, v]) => [k, v.json])),
-    new Map([...parsedMap].map(([k, v]) => [k, v.source])),
+    new Map([...parsed].map(([k, v]) => [k, v.json])),
+    new Map([...parsed].map(([k, v]) => [k, v.source])),
     foldersOf(tree.files),
   );
   const units: UnitConfig[] = [];
+  const findings: Finding[] = [];
   for (const id of discoverUnits(tree.files, root)) {
     try {
       units.push(evaluator.evaluateUnit(id));
@@ -108,34 +128,46 @@ export async function validateTree(
       }
     }
   }
+  return { units, findings };
+}
 
+/** A dependency cycle, at the dependency block (maybe in an included file) of its first edge. Pure. */
+function cycleFindings(units: UnitConfig[]): Finding[] {
   const cycle = findCycle(
     Object.fromEntries(units.map((u) => [u.id, u.dependencies.map((d) => d.id)])),
   );
-  if (cycle) {
-    // At the dependency block (possibly in an included file) that closes the first edge.
-    const first = units.find((u) => u.id === cycle[0]);
-    const edge = first?.dependencies.find((d) => d.id === cycle[1]);
-    findings.push({
+  if (!cycle) return [];
+  const first = units.find((u) => u.id === cycle[0]);
+  const edge = first?.dependencies.find((d) => d.id === cycle[1]);
+  return [
+    {
       ...(edge?.at ?? { file: `${cycle[0]}/terragrunt.hcl`, line: 1 }),
       message: `dependency cycle: ${cycle.join(' -> ')}`,
-    });
-  }
+    },
+  ];
+}
 
-  for (const u of units) {
-    findings.push(...checkTfrSource(u));
-    if (options.requireLockFiles) findings.push(...checkLockFiles(u, tree.files));
-    if (u.moduleDir === undefined) continue;
-    const modPrefix = u.moduleDir === '' ? '' : `${u.moduleDir}/`;
-    const tfs = [...parsedMap.values()].filter(
-      (f) =>
-        f.file.startsWith(modPrefix) &&
-        f.file.endsWith('.tf') &&
-        !f.file.slice(modPrefix.length).includes('/'),
-    );
-    findings.push(...checkInputs(u, moduleVariables(tfs), missingInputsAt(u, parsedMap)));
-  }
+/** A unit's tfr:// pin, lock file and inputs against its local module's variables. Pure. */
+function unitFindings(
+  u: UnitConfig,
+  parsed: Map<string, ParsedFile>,
+  files: ReadonlySet<string>,
+  options: ValidateOptions,
+): Finding[] {
+  const out = [...checkTfrSource(u), ...(options.requireLockFiles ? checkLockFiles(u, files) : [])];
+  if (u.moduleDir === undefined) return out;
+  const modPrefix = u.moduleDir === '' ? '' : `${u.moduleDir}/`;
+  const tfs = [...parsed.values()].filter(
+    (f) =>
+      f.file.startsWith(modPrefix) &&
+      f.file.endsWith('.tf') &&
+      !f.file.slice(modPrefix.length).includes('/'),
+  );
+  return [...out, ...checkInputs(u, moduleVariables(tfs), missingInputsAt(u, parsed))];
+}
 
+/** Findings without repeats, by file then line. Pure. */
+function distinctSorted(findings: Finding[]): Finding[] {
   const seen = new Set<string>();
   return findings
     .filter((f) => {

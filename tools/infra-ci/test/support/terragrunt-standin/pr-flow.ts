@@ -1,5 +1,5 @@
 /**
- * A PR's life in a temp repository, for apply tests: branch from main, change, plan (library API
+ * A PR's life in a temp repository, for apply tests: branch from main, change, plan (`planChanges`
  * with the stand-in), merge with --no-ff; plus a FakeGitHub knowing the PR and its artifact.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
