@@ -38,6 +38,11 @@ export interface State {
   firstFailedAt: number | null;
   /** Since when every round saw the primary healthy (null when the last round did not). */
   primaryHealthySince: number | null;
+  /**
+   * Since when the standby's own probes have called for a failover that no independent signal
+   * confirmed (null otherwise): the alert is raised once per such episode.
+   */
+  isolatedSince: number | null;
   /** Why the last transition happened. */
   reason: string | null;
 }
@@ -51,6 +56,7 @@ export const initialState: State = {
   failedRounds: 0,
   firstFailedAt: null,
   primaryHealthySince: null,
+  isolatedSince: null,
   reason: null,
 };
 
@@ -60,9 +66,31 @@ export interface RoundEvent {
   probes: readonly boolean[];
   /** The prober's own connectivity check (false = the prober may be the isolated one). */
   reference: boolean;
-  /** GA's view of the primary endpoint group (advisory only; null when unknown). */
+  /**
+   * The independent witnesses, null when unknown (call failed or timed out, or not configured):
+   * Global Accelerator's own endpoint health of the primary group, and the Route 53 health check
+   * of the primary's endpoint (checkers in several AWS regions). A failover needs one of them to
+   * agree with the standby's probes.
+   */
   gaPrimaryHealthy: boolean | null;
+  r53PrimaryHealthy?: boolean | null;
 }
+
+/** What the independent witnesses say about the primary. */
+export type Confirmation = 'confirmed' | 'contradicted' | 'unknown';
+
+/** Pure: any witness seeing the primary unhealthy confirms; otherwise any healthy one contradicts. */
+export function confirmation(round: RoundEvent): Confirmation {
+  const witnesses = [round.gaPrimaryHealthy, round.r53PrimaryHealthy ?? null].filter(
+    (w): w is boolean => w !== null,
+  );
+  if (witnesses.includes(false)) return 'confirmed';
+  if (witnesses.includes(true)) return 'contradicted';
+  return 'unknown';
+}
+
+/** The Event text when only the standby sees the primary fail (the issue's wording). */
+export const isolationMessage = 'standby isolated or primary unreachable from standby only';
 
 export type Event =
   | RoundEvent
@@ -77,7 +105,13 @@ export type Action =
   | { type: 'scale'; minReplicas: number }
   | { type: 'wait-ready'; minReplicas: number; deadline: number }
   | { type: 'set-dials'; dials: readonly { group: 'primary' | 'standby'; percent: number }[] }
-  | { type: 'emit-event'; reason: string; message: string };
+  | {
+      type: 'emit-event';
+      reason: string;
+      message: string;
+      /** An alert: Warning Event, error-level log line and the isolation metric. */
+      alert?: boolean;
+    };
 
 export interface Result {
   state: State;
@@ -177,9 +211,19 @@ function onRound(state: State, round: RoundEvent, now: number, policy: Policy): 
   const failed = round.probes.filter((ok) => !ok).length;
   const ga =
     round.gaPrimaryHealthy === null ? 'unknown' : round.gaPrimaryHealthy ? 'healthy' : 'unhealthy';
-  const summary = `round ${verdict}: ${failed}/${round.probes.length} probes failed, reference ${round.reference ? 'ok' : 'failed'}, GA primary ${ga}`;
+  const r53 =
+    round.r53PrimaryHealthy === undefined || round.r53PrimaryHealthy === null
+      ? 'unknown'
+      : round.r53PrimaryHealthy
+        ? 'healthy'
+        : 'unhealthy';
+  const summary = `round ${verdict}: ${failed}/${round.probes.length} probes failed, reference ${round.reference ? 'ok' : 'failed'}, GA primary ${ga}, Route 53 primary ${r53}`;
   const healthySince = verdict === 'healthy' ? (state.primaryHealthySince ?? now) : null;
-  let next: State = { ...state, primaryHealthySince: healthySince };
+  let next: State = {
+    ...state,
+    primaryHealthySince: healthySince,
+    isolatedSince: verdict === 'failed' ? state.isolatedSince : null,
+  };
 
   if (state.mode !== 'standby') {
     next = { ...next, failedRounds: 0, firstFailedAt: null };
@@ -204,10 +248,45 @@ function onRound(state: State, round: RoundEvent, now: number, policy: Policy): 
   const progress = `${count}/${policy.failedRounds} consecutive failed rounds within ${policy.windowMs} ms`;
   if (count < policy.failedRounds)
     return { state: next, actions: [], reasons: [summary, progress] };
-  return withReasons(
-    transition(next, 'failing-over', `primary unreachable: ${progress}`, now, policy),
-    [summary],
-  );
+  const witness = confirmation(round);
+  if (witness === 'confirmed') {
+    return withReasons(
+      transition(
+        { ...next, isolatedSince: null },
+        'failing-over',
+        `primary unreachable: ${progress}, confirmed by ${round.gaPrimaryHealthy === false ? 'Global Accelerator' : 'Route 53'}`,
+        now,
+        policy,
+      ),
+      [summary],
+    );
+  }
+  return unconfirmed(next, witness, now, [summary, progress]);
+}
+
+/**
+ * The standby's probes call for a failover but no independent witness agrees: no failover. Raised
+ * once per episode as an alert; GA's own health-based failover still moves traffic if the primary
+ * really is down and GA sees it.
+ */
+function unconfirmed(state: State, witness: Confirmation, now: number, before: string[]): Result {
+  const why =
+    witness === 'contradicted'
+      ? `${isolationMessage}: Global Accelerator / Route 53 see the primary healthy; not failing over`
+      : `${isolationMessage}? no independent signal available (GA and Route 53 unknown); not failing over`;
+  if (state.isolatedSince !== null) return { state, actions: [], reasons: [...before, why] };
+  return {
+    state: { ...state, isolatedSince: now },
+    actions: [
+      {
+        type: 'emit-event',
+        reason: witness === 'contradicted' ? 'DRPartitionSuspected' : 'DRUnconfirmed',
+        message: why,
+        alert: true,
+      },
+    ],
+    reasons: [...before, why],
+  };
 }
 
 function withReasons(result: Result, before: string[]): Result {
