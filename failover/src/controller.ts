@@ -1,4 +1,4 @@
-import { bounded, describeError, FailoverError, isCode } from './errors.js';
+import { bounded, callSignal, describeError, FailoverError, isCode } from './errors.js';
 import type { Dial } from './ga.js';
 import type { LoadedState, PendingRequest } from './kube.js';
 import {
@@ -100,7 +100,7 @@ export class Controller {
 
   /** One cycle, bounded by the round deadline; rejects when the cycle failed (see /healthz). */
   async cycle(): Promise<void> {
-    const round = AbortSignal.timeout(this.d.roundTimeoutMs);
+    const round = callSignal(undefined, this.d.roundTimeoutMs);
     await bounded(this.cycleWithin(round), round, 'round');
   }
 
@@ -125,7 +125,7 @@ export class Controller {
 
   /** Probes and witnesses in parallel; witnesses are advisory: null when slow or failing. */
   private async observe(signal: AbortSignal): Promise<RoundEvent> {
-    const advisory = AbortSignal.any([signal, AbortSignal.timeout(this.d.advisoryTimeoutMs)]);
+    const advisory = callSignal(signal, this.d.advisoryTimeoutMs);
     const witness = async (name: string, call: () => Promise<boolean | null>) => {
       try {
         return await bounded(call(), advisory, name);

@@ -34,10 +34,20 @@ export function isCode(error: unknown, code: ErrorCode): boolean {
   return error instanceof FailoverError && error.code === code;
 }
 
-/** `signal` combined with a per-call timeout: every remote call gets both. */
+/**
+ * `signal` combined with a per-call timeout: every remote call gets both. The timeout is a timer
+ * of our own, not AbortSignal.timeout: Node 20 drops a garbage-collected AbortSignal.timeout()
+ * source of AbortSignal.any(), which then never aborts (measured: after gc() it stays
+ * un-aborted); the pending timer's closure keeps this controller alive until it fires.
+ */
 export function callSignal(signal: AbortSignal | undefined, timeoutMs: number): AbortSignal {
-  const timeout = AbortSignal.timeout(timeoutMs);
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+  const own = new AbortController();
+  const timer = setTimeout(() => {
+    own.abort(new FailoverError('TIMEOUT', `no answer within ${timeoutMs} ms`, true));
+  }, timeoutMs);
+  timer.unref?.();
+  own.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
+  return signal ? AbortSignal.any([signal, own.signal]) : own.signal;
 }
 
 /**

@@ -40,6 +40,8 @@ export interface GaOptions {
   callTimeoutMs: number;
   /** Returns [0, 1); full jitter. */
   random: () => number;
+  /** Backoff sleep (tests record it); ends early when the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface Dial {
@@ -119,7 +121,7 @@ export class GaAdapter {
           );
         }
         const cap = this.opts.baseDelayMs * 2 ** (attempt - 1);
-        await sleep(Math.floor(this.opts.random() * cap), signal);
+        await (this.opts.sleep ?? sleep)(Math.floor(this.opts.random() * cap), signal);
       }
     }
   }

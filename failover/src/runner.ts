@@ -1,6 +1,6 @@
 import type { Controller } from './controller.js';
 import type { LeaderElector } from './elector.js';
-import { describeError, sleep } from './errors.js';
+import { callSignal, describeError, sleep } from './errors.js';
 import type { LoopHealth } from './metrics.js';
 
 export interface ReplicaOptions {
@@ -30,9 +30,7 @@ export function startReplica(o: ReplicaOptions): Replica {
   const elect = (async () => {
     while (!stopping.signal.aborted) {
       const started = now();
-      await o.elector.tryAcquireOrRenew(
-        AbortSignal.any([stopping.signal, AbortSignal.timeout(o.retryPeriodMs)]),
-      );
+      await o.elector.tryAcquireOrRenew(callSignal(stopping.signal, o.retryPeriodMs));
       await sleep(Math.max(0, o.retryPeriodMs - (now() - started)), stopping.signal).catch(
         () => {},
       );
