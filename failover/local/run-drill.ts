@@ -8,7 +8,14 @@
  */
 import type { ControlResult } from '../src/kube.js';
 import type { Policy } from '../src/policy.js';
-import { type CapacityChange, startLocalEnv, type Transition } from './local-env.js';
+import {
+  type CapacityChange,
+  defaultLease,
+  type LeaseTimings,
+  STATE,
+  startLocalEnv,
+  type Transition,
+} from './local-env.js';
 
 export interface DrillOptions {
   policy: Policy;
@@ -18,6 +25,12 @@ export interface DrillOptions {
   flapEvery?: number;
   /** Near-miss cycles after the flapping: failedRounds − 1 failed rounds, then one that passes. */
   nearMissCycles?: number;
+  /** One-sided partition: every probe of the standby fails while the edge serves (≥ 60 s). */
+  partitionMs: number;
+  /** How long GA's DescribeEndpointGroup hangs (no answer) while the primary is healthy. */
+  hangMs: number;
+  /** Lease timings of the two replicas. */
+  lease?: LeaseTimings;
   /** Concurrent clients, each sending GET / through the stand-in every 50 ms. */
   clients?: number;
   /** Hard upper bound of the whole drill. */
@@ -40,6 +53,10 @@ export interface Marks {
   flapStart: number | null;
   flapEnd: number | null;
   nearMissEnd: number | null;
+  partitionStart: number | null;
+  partitionEnd: number | null;
+  hangEnd: number | null;
+  corruptEnd: number | null;
   kill: number | null;
   restored: number | null;
   failbackCommand: number | null;
@@ -58,6 +75,14 @@ export interface Observed {
   nearMissProbes: { requests: number; failed: number };
   refusedWhileDown: ControlResult | null;
   failback: ControlResult | null;
+  /** Alert Events seen during the partition; probe rounds the leader ran while GA hung. */
+  partitionAlerts: number;
+  hangRounds: number;
+  /** The corrupt-state phase: Warning Events seen, rejected request answered, state repaired. */
+  corrupt: { stateEvent: boolean; requestRejected: boolean; repaired: boolean };
+  /** The replica killed mid-failover, and in which mode it was. */
+  killedLeader: { identity: string; mode: string } | null;
+  splitBrainWrites: number;
   dials: { primary: number; standby: number };
   finalMode: string;
   drMode: string | undefined;
@@ -72,6 +97,8 @@ export interface DrillFigures {
   failedRequests: number;
   totalRequests: number;
   falseFailovers: number;
+  splitBrainWrites: number;
+  partitionFailovers: number;
 }
 
 export interface DrillReport {
@@ -154,6 +181,18 @@ export function summarize(o: Observed): DrillReport {
     falseFailovers: leftStandby(flapEnd, kill),
   };
 
+  const partitionFailovers =
+    marks.partitionStart === null
+      ? 0
+      : leftStandby(
+          marks.partitionStart,
+          Math.min((marks.partitionEnd ?? marks.end) + policy.windowMs, kill),
+        );
+  const hangFailovers =
+    marks.partitionEnd === null ? 0 : leftStandby(marks.partitionEnd, marks.hangEnd ?? marks.end);
+  const afterKill = transitions.filter((t) => t.at >= kill);
+  const failoversAfterKill = afterKill.filter((t) => t.to === 'failing-over').length;
+  const completedAfterKill = afterKill.filter((t) => t.to === 'failed-over').length;
   const pinnedBackAt = transitions.find((t) => t.to === 'failing-back')?.at ?? null;
   const scaledDownAt =
     pinnedBackAt === null
@@ -185,7 +224,38 @@ export function summarize(o: Observed): DrillReport {
     failedRequests: failed.length,
     totalRequests: samples.length,
     falseFailovers,
+    splitBrainWrites: o.splitBrainWrites,
+    partitionFailovers,
   };
+  const hangExpected =
+    marks.hangEnd === null || marks.partitionEnd === null
+      ? 0
+      : Math.floor((marks.hangEnd - marks.partitionEnd) / policy.intervalMs / 2);
+  if (marks.partitionStart === null) problems.push('the partition phase did not run');
+  if (partitionFailovers > 0)
+    problems.push(`${partitionFailovers} failover(s) during the one-sided partition`);
+  if (marks.partitionStart !== null && o.partitionAlerts === 0) {
+    problems.push('no DRPartitionSuspected alert during the one-sided partition');
+  }
+  if (hangFailovers > 0) problems.push(`${hangFailovers} failover(s) while GA describe hung`);
+  if (marks.hangEnd !== null && o.hangRounds < hangExpected) {
+    problems.push(
+      `only ${o.hangRounds} probe rounds while GA describe hung, expected ≥ ${hangExpected}`,
+    );
+  }
+  if (
+    marks.corruptEnd !== null &&
+    !(o.corrupt.stateEvent && o.corrupt.requestRejected && o.corrupt.repaired)
+  ) {
+    problems.push(`corrupt state phase: ${JSON.stringify(o.corrupt)}`);
+  }
+  if (o.killedLeader === null) problems.push('no leader was killed mid-failover');
+  if (failoversAfterKill !== 1 || completedAfterKill !== 1) {
+    problems.push(
+      `failover after the kill: ${failoversAfterKill} started, ${completedAfterKill} completed, expected exactly 1`,
+    );
+  }
+  if (o.splitBrainWrites > 0) problems.push(`${o.splitBrainWrites} split-brain write(s)`);
 
   if (falseFailovers > 0) problems.push(`${falseFailovers} false failover(s) before the kill`);
   if (flapping.failed === 0 || flapping.failed < Math.floor(flapping.probes / o.flapEvery)) {
@@ -223,6 +293,10 @@ export function summarize(o: Observed): DrillReport {
     `drill: policy interval=${policy.intervalMs}ms quorum=${policy.probeQuorum}/${policy.probesPerRound} failed_rounds=${policy.failedRounds} window=${policy.windowMs}ms failback_healthy=${policy.failbackHealthyMs}ms cooldown=${policy.failbackCooldownMs}ms`,
     `drill: flapping=${f(flapping.seconds)}s probes=${flapping.probes} failed=${flapping.failed} (1 in ${o.flapEvery}: 503 or dropped) false_failovers=${flapping.falseFailovers}`,
     `drill: near_miss=${f(nearMiss.seconds)}s probes=${nearMiss.probes} failed=${nearMiss.failed} (${policy.failedRounds - 1} failed rounds, then one passing) false_failovers=${nearMiss.falseFailovers}`,
+    `drill: partition=${f(marks.partitionStart === null ? null : secs((marks.partitionEnd ?? marks.end) - marks.partitionStart))}s (every standby probe fails, the edge serves) alerts=${o.partitionAlerts} partition_failovers=${partitionFailovers}`,
+    `drill: ga_describe_hang=${f(marks.hangEnd === null || marks.partitionEnd === null ? null : secs(marks.hangEnd - marks.partitionEnd))}s probe_rounds=${o.hangRounds} failovers=${hangFailovers}`,
+    `drill: corrupt_state state_event=${o.corrupt.stateEvent ? 'yes' : 'no'} request_rejected=${o.corrupt.requestRejected ? 'yes' : 'no'} repaired=${o.corrupt.repaired ? 'yes' : 'no'}`,
+    `drill: leader_killed=${o.killedLeader ? `${o.killedLeader.identity} in ${o.killedLeader.mode}` : 'none'} failovers_started=${failoversAfterKill} completed=${completedAfterKill} split_brain_writes=${o.splitBrainWrites}`,
     `drill: failover detect=${f(figures.detectS)}s traffic=${f(trafficS)}s scaled=${f(figures.scaledS)}s failed_requests_outside_detection=${failedOutsideDetection}`,
     `drill: failback refused_while_down=${failback.refusedWhileDown ? 'yes' : 'no'}${o.refusedWhileDown ? ` (${o.refusedWhileDown.reasons.join('; ')})` : ''}`,
     `drill: failback=${f(failback.trafficS)}s dials=primary:${o.dials.primary}/standby:${o.dials.standby} scaled_down=${f(failback.scaledDownS)}s after pin (cool-down ${f(secs(policy.failbackCooldownMs))}s) failed_requests=${failback.failedRequests} mode=${o.finalMode}`,
@@ -233,7 +307,7 @@ export function summarize(o: Observed): DrillReport {
 
 export function formatDrill(f: DrillFigures): string {
   const s = (v: number | null) => (v === null ? 'NaN' : v.toFixed(1));
-  return `drill: detect=${s(f.detectS)}s traffic=${s(f.trafficS)}s scaled=${s(f.scaledS)}s failed_requests=${f.failedRequests} total_requests=${f.totalRequests} false_failovers=${f.falseFailovers}`;
+  return `drill: detect=${s(f.detectS)}s traffic=${s(f.trafficS)}s scaled=${s(f.scaledS)}s failed_requests=${f.failedRequests} total_requests=${f.totalRequests} false_failovers=${f.falseFailovers} split_brain_writes=${f.splitBrainWrites} partition_failovers=${f.partitionFailovers}`;
 }
 
 /** Runs the drill (bounded by `timeoutMs`) and returns its report. */
@@ -242,13 +316,17 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   const flapEvery = opts.flapEvery ?? 3;
   const log = opts.log ?? (() => {});
   const deadline = Date.now() + opts.timeoutMs;
-  const env = await startLocalEnv(log, policy);
+  const env = await startLocalEnv(log, policy, opts.lease ?? defaultLease);
   const samples: Sample[] = [];
   const errors: string[] = [];
   const marks: Marks = {
     flapStart: null,
     flapEnd: null,
     nearMissEnd: null,
+    partitionStart: null,
+    partitionEnd: null,
+    hangEnd: null,
+    corruptEnd: null,
     kill: null,
     restored: null,
     failbackCommand: null,
@@ -258,6 +336,10 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   let nearMissProbes = { requests: 0, failed: 0 };
   let refusedWhileDown: ControlResult | null = null;
   let failback: ControlResult | null = null;
+  let partitionAlerts = 0;
+  let hangRounds = 0;
+  const corrupt = { stateEvent: false, requestRejected: false, repaired: false };
+  let killedLeader: { identity: string; mode: string } | null = null;
   let stopped = false;
 
   const client = async () => {
@@ -315,9 +397,78 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     await waitFor(() => false, policy.failedRounds * policy.intervalMs);
     if (stopped) return;
 
+    // One-sided partition: the standby's probes all fail, the edge (GA) still reaches the primary.
+    const alertsBefore = env.events().filter((e) => e === 'DRPartitionSuspected').length;
+    marks.partitionStart = Date.now();
+    env.flaky.flap(1);
+    await waitFor(() => false, opts.partitionMs);
+    env.flaky.flap(0);
+    marks.partitionEnd = Date.now();
+    partitionAlerts =
+      env.events().filter((e) => e === 'DRPartitionSuspected').length - alertsBefore;
+    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
+    if (stopped) return;
+
+    // GA's describe hangs: the loop must keep probing (deadlines), and nothing may fail over.
+    const hangFrom = Date.now();
+    env.flaky.flap(0); // resets the request count
+    env.ga.hangDescribe(true);
+    await waitFor(() => false, opts.hangMs);
+    env.ga.hangDescribe(false);
+    hangRounds = Math.floor(env.flaky.stats().requests / policy.probesPerRound);
+    marks.hangEnd = Date.now();
+    log(`ga describe hung ${Date.now() - hangFrom} ms: ${hangRounds} probe rounds`);
+    if (stopped) return;
+
+    // A corrupt state value and an invalid request, written behind the controller's back.
+    const eventsBefore = env.events().length;
+    const cm = env.objects.get(STATE) as {
+      data?: Record<string, string>;
+      metadata?: Record<string, unknown>;
+    };
+    env.objects.set(STATE, {
+      ...cm,
+      metadata: { ...cm.metadata, resourceVersion: `${Date.now()}` },
+      data: { ...cm.data, state: '{"mode":"sideways"', request: '{"id":"bad-1","type":"explode"}' },
+    });
+    await waitFor(() => false, 4 * policy.intervalMs);
+    const newEvents = env.events().slice(eventsBefore);
+    const after = (env.objects.get(STATE) as { data?: Record<string, string> }).data ?? {};
+    corrupt.stateEvent = newEvents.includes('DRStateInvalid');
+    corrupt.requestRejected =
+      newEvents.includes('DRRequestRejected') && after.request === undefined;
+    corrupt.repaired = (() => {
+      try {
+        return (JSON.parse(after.state ?? '') as { mode?: string }).mode === 'standby';
+      } catch {
+        return false;
+      }
+    })();
+    marks.corruptEnd = Date.now();
+    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
+    if (stopped) return;
+
+    // The primary dies; the leader is killed (SIGKILL, no Lease release) mid-failover, and the
+    // other replica must take over and complete the failover exactly once.
     marks.kill = Date.now();
     await env.killPrimary();
-    if (!(await waitFor(() => mode() === 'failed-over', 60_000))) return;
+    if (
+      !(await waitFor(
+        () => env.transitions.some((t) => t.at >= (marks.kill ?? 0) && t.to === 'failing-over'),
+        30_000,
+      ))
+    )
+      return;
+    const victim = env.leader();
+    if (victim) {
+      killedLeader = {
+        identity: victim.identity,
+        mode: victim.controller.current?.mode ?? 'unknown',
+      };
+      await victim.kill();
+      log(`killed ${victim.identity} in ${killedLeader.mode}`);
+    }
+    if (!(await waitFor(() => mode() === 'failed-over', 90_000))) return;
 
     refusedWhileDown = await failbackVia();
     if (stopped) return;
@@ -375,6 +526,11 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       nearMissProbes,
       refusedWhileDown,
       failback,
+      partitionAlerts,
+      hangRounds,
+      corrupt,
+      killedLeader,
+      splitBrainWrites: env.splitBrainWrites(),
       dials: { primary: env.ga.groups.primary.dial, standby: env.ga.groups.standby.dial },
       finalMode: mode(),
       drMode: env.drMode(),

@@ -6,7 +6,11 @@ import {
   InternalServiceErrorException,
   UpdateEndpointGroupCommand,
 } from '@aws-sdk/client-global-accelerator';
-import { GetHealthCheckStatusCommand, Route53Client } from '@aws-sdk/client-route-53';
+import {
+  GetHealthCheckStatusCommand,
+  type HealthCheckRegion,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FailoverError } from '../src/errors.js';
@@ -134,7 +138,7 @@ describe('Route53Adapter', () => {
   // GetHealthCheckStatus response shape from the API reference:
   // HealthCheckObservations[] { Region, IPAddress, StatusReport { Status, CheckedTime } }
   // https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetHealthCheckStatus.html
-  const obs = (region: string, status: string) => ({
+  const obs = (region: HealthCheckRegion, status: string) => ({
     Region: region,
     IPAddress: '15.177.0.1',
     StatusReport: { Status: status, CheckedTime: new Date(0) },
