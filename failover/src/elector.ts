@@ -43,6 +43,7 @@ export class LeaderElector {
   private term = 0;
   private fenceTimer: NodeJS.Timeout | undefined;
   private fence = new AbortController();
+  private stopped = false;
 
   constructor(private readonly o: ElectorOptions) {
     if (o.renewDeadlineMs >= o.leaseDurationMs) {
@@ -69,6 +70,7 @@ export class LeaderElector {
 
   /** One election round. Returns whether this replica leads afterwards. */
   async tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
+    if (this.stopped) return false;
     const started = this.o.monotonic();
     const stamp = microTime(this.o.wall());
     const durationSeconds = Math.ceil(this.o.leaseDurationMs / 1000);
@@ -112,16 +114,18 @@ export class LeaderElector {
     } catch {
       ok = false;
     }
-    if (ok) this.renewed(started);
+    if (ok && !this.stopped) this.renewed(started);
     else if (!this.leading()) this.lapse();
     return this.leading();
   }
 
-  /** Gives the Lease up (SIGTERM), so the other replica need not wait for it to expire. */
+  /**
+   * Gives the Lease up (SIGTERM), so the other replica need not wait for it to expire: stops
+   * acting first, then clears the holder only if the record still names us (resourceVersion
+   * precondition, so a Lease someone else took meanwhile is left alone).
+   */
   async release(signal: AbortSignal): Promise<void> {
-    const wasLeading = this.leading();
-    this.lapse();
-    if (!wasLeading) return;
+    this.stop();
     const record = await this.o.lease.readLease(signal);
     if (record?.holder !== this.o.identity) return;
     await this.o.lease.replaceLease(
@@ -137,7 +141,9 @@ export class LeaderElector {
     );
   }
 
+  /** Stops acting at once (the fence aborts in-flight writes) and never renews again. */
   stop(): void {
+    this.stopped = true;
     this.lapse();
   }
 

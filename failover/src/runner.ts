@@ -56,7 +56,10 @@ export function startReplica(o: ReplicaOptions): Replica {
     health: () => ({ ...health }),
     stop: async ({ release }) => {
       stopping.abort();
-      await Promise.all([elect, cycles]);
+      // Stop acting first: the fence aborts in-flight writes, so the running cycle ends quickly;
+      // bounded anyway, to release within the pod's termination grace period.
+      o.elector.stop();
+      await Promise.race([Promise.all([elect, cycles]), sleep(3000)]);
       if (release) {
         await o.elector.release(AbortSignal.timeout(2000)).catch((error: unknown) => {
           o.log.warn({ err: describeError(error) }, 'could not release the Lease');
