@@ -14,6 +14,7 @@ import { LeaderElector } from '../src/elector.js';
 import { readEnv } from '../src/env.js';
 import { GaAdapter, gaClient } from '../src/ga.js';
 import { KubeAdapter } from '../src/kube.js';
+import { KubeLease } from '../src/kube-lease.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
 import { probe, probeRound } from '../src/prober.js';
 import { type Replica, startReplica } from '../src/runner.js';
@@ -222,7 +223,11 @@ export async function startLocalEnv(
       () => dead,
     );
     const elector = new LeaderElector({
-      lease: kubeAdapter,
+      lease: guardCalls(
+        new KubeLease(kubeConfigFor(kube.url, '/nonexistent', '/nonexistent'), 2000),
+        identity,
+        () => dead,
+      ),
       identity,
       leaseDurationMs: lease.durationMs,
       renewDeadlineMs: lease.renewDeadlineMs,

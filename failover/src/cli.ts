@@ -10,6 +10,7 @@ import type { Env } from './env.js';
 import { FailoverError, sleep } from './errors.js';
 import { GaAdapter, gaClient } from './ga.js';
 import { type ControlRequest, KubeAdapter } from './kube.js';
+import { KubeLease } from './kube-lease.js';
 import { initialState, step } from './machine.js';
 import { createMetrics, healthOf, startHttp } from './metrics.js';
 import type { Policy } from './policy.js';
@@ -102,7 +103,10 @@ async function run(env: Env, dryRun: boolean): Promise<void> {
       ? new Route53Adapter(route53Client(env.ROUTE53_ENDPOINT), ids, env.AWS_TIMEOUT_MS)
       : null;
   const elector = new LeaderElector({
-    lease: kube,
+    lease: new KubeLease(
+      kubeConfigFor(env.KUBE_API_SERVER, env.KUBE_TOKEN_FILE, env.KUBE_CA_FILE),
+      env.KUBE_TIMEOUT_MS,
+    ),
     identity: env.POD_NAME,
     leaseDurationMs: env.LEASE_SECONDS * 1000,
     renewDeadlineMs: env.RENEW_DEADLINE_SECONDS * 1000,

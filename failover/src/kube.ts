@@ -1,18 +1,12 @@
 import {
-  ApiException,
   AppsV1Api,
   AutoscalingV2Api,
   type ConfigurationOptions,
-  CoordinationV1Api,
   CoreV1Api,
   type KubeConfig,
-  Observable,
-  type ObservableMiddleware,
-  type V1Lease,
 } from '@kubernetes/client-node';
-import type { LeaseApi, LeaseSpecWrite } from './elector.js';
-import { bounded, callSignal, describeError, FailoverError } from './errors.js';
-import type { LeaseRecord } from './lease.js';
+import { FailoverError } from './errors.js';
+import { isStatus, kubeCall } from './kube-call.js';
 import type { State } from './machine.js';
 import {
   type ControlRequest,
@@ -61,16 +55,13 @@ export type PendingRequest =
   | { ok: false; id: string; error: string };
 
 /**
- * Kubernetes adapter over @kubernetes/client-node: one method per call the controller makes. Every
- * call carries an AbortSignal (the caller's, e.g. the round deadline or the leadership fence,
- * combined with `timeoutMs`), set on the request through client-node's per-call middleware
- * (RequestContext.setSignal; the default undici fetch honours it).
+ * Kubernetes adapter over @kubernetes/client-node: one method per call the controller makes, each
+ * with a deadline (kube-call.ts). The Lease calls of leader election are in kube-lease.ts.
  */
-export class KubeAdapter implements LeaseApi {
+export class KubeAdapter {
   private readonly core: CoreV1Api;
   private readonly apps: AppsV1Api;
   private readonly autoscaling: AutoscalingV2Api;
-  private readonly coordination: CoordinationV1Api;
 
   constructor(
     config: KubeConfig,
@@ -80,36 +71,15 @@ export class KubeAdapter implements LeaseApi {
     this.core = config.makeApiClient(CoreV1Api);
     this.apps = config.makeApiClient(AppsV1Api);
     this.autoscaling = config.makeApiClient(AutoscalingV2Api);
-    this.coordination = config.makeApiClient(CoordinationV1Api);
   }
 
-  /** Runs one call with a deadline; maps client-node's ApiException to FailoverError. */
-  private async call<T>(
+  private call<T>(
     what: string,
     signal: AbortSignal | undefined,
     run: (opts: ConfigurationOptions) => Promise<T>,
     contentType?: string,
   ): Promise<T> {
-    const limit = callSignal(signal, this.timeoutMs);
-    const middleware: ObservableMiddleware = {
-      pre: (ctx) => {
-        ctx.setSignal(limit);
-        if (contentType) ctx.setHeaderParam('Content-Type', contentType);
-        return new Observable(Promise.resolve(ctx));
-      },
-      post: (res) => new Observable(Promise.resolve(res)),
-    };
-    try {
-      // client-node 1.x: the object API hands options to the Observable API
-      // (dist/gen/types/ObjectParamAPI.js), so per-call middleware is Observable middleware.
-      const options: ConfigurationOptions = {
-        middleware: [middleware],
-        middlewareMergeStrategy: 'append',
-      };
-      return await bounded(run(options), limit, what);
-    } catch (error) {
-      throw toFailoverError(what, error);
-    }
+    return kubeCall(this.timeoutMs, what, signal, run, contentType);
   }
 
   /**
@@ -275,59 +245,6 @@ export class KubeAdapter implements LeaseApi {
     }
   }
 
-  async readLease(signal: AbortSignal): Promise<LeaseRecord | null> {
-    const { namespace, lease: name } = this.names.self;
-    try {
-      const l = await this.call(`get lease ${namespace}/${name}`, signal, (o) =>
-        this.coordination.readNamespacedLease({ name, namespace }, o),
-      );
-      const s = l.spec ?? {};
-      return {
-        holder: s.holderIdentity ?? null,
-        durationSeconds: s.leaseDurationSeconds ?? 0,
-        renewTime: s.renewTime ? String(s.renewTime) : null,
-        acquireTime: s.acquireTime ? String(s.acquireTime) : null,
-        transitions: s.leaseTransitions ?? 0,
-        version: l.metadata?.resourceVersion ?? '',
-      };
-    } catch (error) {
-      if (isStatus(error, 404)) return null;
-      throw error;
-    }
-  }
-
-  async createLease(spec: LeaseSpecWrite, signal: AbortSignal): Promise<boolean> {
-    const { namespace, lease: name } = this.names.self;
-    try {
-      await this.call(`create lease ${namespace}/${name}`, signal, (o) =>
-        this.coordination.createNamespacedLease(
-          { namespace, body: leaseBody(name, namespace, spec) },
-          o,
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isStatus(error, 409)) return false;
-      throw error;
-    }
-  }
-
-  async replaceLease(spec: LeaseSpecWrite, version: string, signal: AbortSignal): Promise<boolean> {
-    const { namespace, lease: name } = this.names.self;
-    try {
-      await this.call(`update lease ${namespace}/${name}`, signal, (o) =>
-        this.coordination.replaceNamespacedLease(
-          { name, namespace, body: leaseBody(name, namespace, spec, version) },
-          o,
-        ),
-      );
-      return true;
-    } catch (error) {
-      if (isStatus(error, 409)) return false;
-      throw error;
-    }
-  }
-
   /** A core/v1 Event on the state ConfigMap, so `kubectl get events -n failover-system` shows transitions. */
   async emitEvent(
     reason: string,
@@ -364,60 +281,8 @@ export class KubeAdapter implements LeaseApi {
   }
 }
 
-function leaseBody(name: string, namespace: string, s: LeaseSpecWrite, version?: string): V1Lease {
-  return {
-    apiVersion: 'coordination.k8s.io/v1',
-    kind: 'Lease',
-    metadata: { name, namespace, ...(version ? { resourceVersion: version } : {}) },
-    spec: {
-      holderIdentity: s.holder,
-      leaseDurationSeconds: s.durationSeconds,
-      // client-node models MicroTime as Date and serializes it with toISOString
-      renewTime: new Date(s.renewTime),
-      ...(s.acquireTime ? { acquireTime: new Date(s.acquireTime) } : {}),
-      leaseTransitions: s.transitions,
-    },
-  };
-}
-
 function dropNulls(data: Record<string, string | null>): Record<string, string> {
   return Object.fromEntries(
     Object.entries(data).filter((e): e is [string, string] => e[1] !== null),
   );
-}
-
-function isStatus(error: unknown, code: number): boolean {
-  return (
-    (error instanceof FailoverError && error.message.includes(`HTTP ${code}`)) ||
-    (error instanceof ApiException && error.code === code)
-  );
-}
-
-function toFailoverError(what: string, error: unknown): FailoverError {
-  if (error instanceof FailoverError) return error;
-  if (error instanceof ApiException) {
-    const body = error.body as unknown;
-    const message =
-      typeof body === 'object' && body !== null && 'message' in body
-        ? String((body as { message: unknown }).message)
-        : typeof body === 'string'
-          ? (tryMessage(body) ?? body.slice(0, 200))
-          : '';
-    const e = new FailoverError(
-      'KUBE',
-      `${what}: HTTP ${error.code} ${message}`,
-      error.code >= 500,
-    );
-    return e;
-  }
-  return new FailoverError('KUBE', `${what} failed: ${describeError(error)}`, true);
-}
-
-function tryMessage(text: string): string | null {
-  try {
-    const m = (JSON.parse(text) as { message?: unknown }).message;
-    return typeof m === 'string' ? m : null;
-  } catch {
-    return null;
-  }
 }

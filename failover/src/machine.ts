@@ -1,4 +1,7 @@
+import { confirmation, unconfirmed } from './confirm.js';
 import type { Policy } from './policy.js';
+
+export { type Confirmation, confirmation, isolationMessage } from './confirm.js';
 
 /**
  * The failover state machine: a pure function (state, event, now) → {state, actions, reasons}.
@@ -75,22 +78,6 @@ export interface RoundEvent {
   gaPrimaryHealthy: boolean | null;
   r53PrimaryHealthy?: boolean | null;
 }
-
-/** What the independent witnesses say about the primary. */
-export type Confirmation = 'confirmed' | 'contradicted' | 'unknown';
-
-/** Pure: any witness seeing the primary unhealthy confirms; otherwise any healthy one contradicts. */
-export function confirmation(round: RoundEvent): Confirmation {
-  const witnesses = [round.gaPrimaryHealthy, round.r53PrimaryHealthy ?? null].filter(
-    (w): w is boolean => w !== null,
-  );
-  if (witnesses.includes(false)) return 'confirmed';
-  if (witnesses.includes(true)) return 'contradicted';
-  return 'unknown';
-}
-
-/** The Event text when only the standby sees the primary fail (the issue's wording). */
-export const isolationMessage = 'standby isolated or primary unreachable from standby only';
 
 export type Event =
   | RoundEvent
@@ -262,31 +249,6 @@ function onRound(state: State, round: RoundEvent, now: number, policy: Policy): 
     );
   }
   return unconfirmed(next, witness, now, [summary, progress]);
-}
-
-/**
- * The standby's probes call for a failover but no independent witness agrees: no failover. Raised
- * once per episode as an alert; GA's own health-based failover still moves traffic if the primary
- * really is down and GA sees it.
- */
-function unconfirmed(state: State, witness: Confirmation, now: number, before: string[]): Result {
-  const why =
-    witness === 'contradicted'
-      ? `${isolationMessage}: Global Accelerator / Route 53 see the primary healthy; not failing over`
-      : `${isolationMessage}? no independent signal available (GA and Route 53 unknown); not failing over`;
-  if (state.isolatedSince !== null) return { state, actions: [], reasons: [...before, why] };
-  return {
-    state: { ...state, isolatedSince: now },
-    actions: [
-      {
-        type: 'emit-event',
-        reason: witness === 'contradicted' ? 'DRPartitionSuspected' : 'DRUnconfirmed',
-        message: why,
-        alert: true,
-      },
-    ],
-    reasons: [...before, why],
-  };
 }
 
 function withReasons(result: Result, before: string[]): Result {

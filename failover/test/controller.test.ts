@@ -63,7 +63,7 @@ function world(opts: Opts) {
     ga: {
       setDials: async (dials) =>
         void calls.push(`dials ${dials.map((d) => `${d.group}=${d.percent}`).join(',')}`),
-      primaryHealthy: opts.gaHealthy ?? (async () => (!opts.primaryUp() ? false : true)),
+      primaryHealthy: opts.gaHealthy ?? (async () => opts.primaryUp()),
     },
     route53: opts.r53Healthy ? { primaryHealthy: opts.r53Healthy } : null,
     leadership: {

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { kubeConfigFor } from '../src/cli.js';
 import { LeaderElector } from '../src/elector.js';
 import { KubeAdapter } from '../src/kube.js';
+import { KubeLease } from '../src/kube-lease.js';
 import { initialState } from '../src/machine.js';
 import { startFakeKube } from './support/fake-kube.js';
 
@@ -173,12 +174,12 @@ describe('KubeAdapter validation and deadlines (issue #14)', () => {
 
 describe('Lease election through the adapter (issue #14)', () => {
   it('a contender whose clock is 20 s ahead does not take a live Lease', async () => {
-    const { fake, adapter } = await setup();
+    const { fake } = await setup();
     let mono = 0;
     const t0 = Date.parse('2026-01-01T00:00:00Z');
     const mk = (identity: string, skewMs: number) =>
       new LeaderElector({
-        lease: adapter,
+        lease: new KubeLease(kubeConfigFor(fake.url, '/nonexistent', '/nonexistent'), 2000),
         identity,
         leaseDurationMs: 15_000,
         renewDeadlineMs: 10_000,
@@ -211,11 +212,11 @@ describe('Lease election through the adapter (issue #14)', () => {
   });
 
   it('releases the Lease on shutdown so the other replica takes over at once', async () => {
-    const { fake, adapter } = await setup();
+    const { fake } = await setup();
     let mono = 0;
     const mk = (identity: string) =>
       new LeaderElector({
-        lease: adapter,
+        lease: new KubeLease(kubeConfigFor(fake.url, '/nonexistent', '/nonexistent'), 2000),
         identity,
         leaseDurationMs: 15_000,
         renewDeadlineMs: 10_000,
