@@ -55,6 +55,7 @@ export interface Marks {
   nearMissEnd: number | null;
   partitionStart: number | null;
   partitionEnd: number | null;
+  hangStart: number | null;
   hangEnd: number | null;
   corruptEnd: number | null;
   kill: number | null;
@@ -81,7 +82,7 @@ export interface Observed {
   /** The corrupt-state phase: Warning Events seen, rejected request answered, state repaired. */
   corrupt: { stateEvent: boolean; requestRejected: boolean; repaired: boolean };
   /** The replica killed mid-failover, and in which mode it was. */
-  killedLeader: { identity: string; mode: string } | null;
+  killedLeader: { identity: string; mode: string; at: number } | null;
   splitBrainWrites: number;
   dials: { primary: number; standby: number };
   finalMode: string;
@@ -193,6 +194,9 @@ export function summarize(o: Observed): DrillReport {
   const afterKill = transitions.filter((t) => t.at >= kill);
   const failoversAfterKill = afterKill.filter((t) => t.to === 'failing-over').length;
   const completedAfterKill = afterKill.filter((t) => t.to === 'failed-over').length;
+  const completedAt = afterKill.find((t) => t.to === 'failed-over')?.at ?? null;
+  const takeoverS =
+    o.killedLeader === null || completedAt === null ? null : secs(completedAt - o.killedLeader.at);
   const pinnedBackAt = transitions.find((t) => t.to === 'failing-back')?.at ?? null;
   const scaledDownAt =
     pinnedBackAt === null
@@ -294,9 +298,9 @@ export function summarize(o: Observed): DrillReport {
     `drill: flapping=${f(flapping.seconds)}s probes=${flapping.probes} failed=${flapping.failed} (1 in ${o.flapEvery}: 503 or dropped) false_failovers=${flapping.falseFailovers}`,
     `drill: near_miss=${f(nearMiss.seconds)}s probes=${nearMiss.probes} failed=${nearMiss.failed} (${policy.failedRounds - 1} failed rounds, then one passing) false_failovers=${nearMiss.falseFailovers}`,
     `drill: partition=${f(marks.partitionStart === null ? null : secs((marks.partitionEnd ?? marks.end) - marks.partitionStart))}s (every standby probe fails, the edge serves) alerts=${o.partitionAlerts} partition_failovers=${partitionFailovers}`,
-    `drill: ga_describe_hang=${f(marks.hangEnd === null || marks.partitionEnd === null ? null : secs(marks.hangEnd - marks.partitionEnd))}s probe_rounds=${o.hangRounds} failovers=${hangFailovers}`,
+    `drill: ga_describe_hang=${f(marks.hangEnd === null || marks.hangStart === null ? null : secs(marks.hangEnd - marks.hangStart))}s probe_rounds=${o.hangRounds} (both replicas) failovers=${hangFailovers}`,
     `drill: corrupt_state state_event=${o.corrupt.stateEvent ? 'yes' : 'no'} request_rejected=${o.corrupt.requestRejected ? 'yes' : 'no'} repaired=${o.corrupt.repaired ? 'yes' : 'no'}`,
-    `drill: leader_killed=${o.killedLeader ? `${o.killedLeader.identity} in ${o.killedLeader.mode}` : 'none'} failovers_started=${failoversAfterKill} completed=${completedAfterKill} split_brain_writes=${o.splitBrainWrites}`,
+    `drill: leader_killed=${o.killedLeader ? `${o.killedLeader.identity} in ${o.killedLeader.mode}` : 'none'} failovers_started=${failoversAfterKill} completed=${completedAfterKill} takeover=${f(takeoverS)}s (kill → failed-over by the other replica) split_brain_writes=${o.splitBrainWrites}`,
     `drill: failover detect=${f(figures.detectS)}s traffic=${f(trafficS)}s scaled=${f(figures.scaledS)}s failed_requests_outside_detection=${failedOutsideDetection}`,
     `drill: failback refused_while_down=${failback.refusedWhileDown ? 'yes' : 'no'}${o.refusedWhileDown ? ` (${o.refusedWhileDown.reasons.join('; ')})` : ''}`,
     `drill: failback=${f(failback.trafficS)}s dials=primary:${o.dials.primary}/standby:${o.dials.standby} scaled_down=${f(failback.scaledDownS)}s after pin (cool-down ${f(secs(policy.failbackCooldownMs))}s) failed_requests=${failback.failedRequests} mode=${o.finalMode}`,
@@ -325,6 +329,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     nearMissEnd: null,
     partitionStart: null,
     partitionEnd: null,
+    hangStart: null,
     hangEnd: null,
     corruptEnd: null,
     kill: null,
@@ -339,7 +344,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   let partitionAlerts = 0;
   let hangRounds = 0;
   const corrupt = { stateEvent: false, requestRejected: false, repaired: false };
-  let killedLeader: { identity: string; mode: string } | null = null;
+  let killedLeader: { identity: string; mode: string; at: number } | null = null;
   let stopped = false;
 
   const client = async () => {
@@ -410,14 +415,14 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     if (stopped) return;
 
     // GA's describe hangs: the loop must keep probing (deadlines), and nothing may fail over.
-    const hangFrom = Date.now();
+    marks.hangStart = Date.now();
     env.flaky.flap(0); // resets the request count
     env.ga.hangDescribe(true);
     await waitFor(() => false, opts.hangMs);
     env.ga.hangDescribe(false);
     hangRounds = Math.floor(env.flaky.stats().requests / policy.probesPerRound);
     marks.hangEnd = Date.now();
-    log(`ga describe hung ${Date.now() - hangFrom} ms: ${hangRounds} probe rounds`);
+    log(`ga describe hung ${Date.now() - marks.hangStart} ms: ${hangRounds} probe rounds`);
     if (stopped) return;
 
     // A corrupt state value and an invalid request, written behind the controller's back.
@@ -464,6 +469,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       killedLeader = {
         identity: victim.identity,
         mode: victim.controller.current?.mode ?? 'unknown',
+        at: Date.now(),
       };
       await victim.kill();
       log(`killed ${victim.identity} in ${killedLeader.mode}`);
