@@ -1,6 +1,6 @@
 /**
  * `npm run drill`: the scripted drill with the default detection thresholds and a 60 s flapping
- * phase, a 60 s one-sided partition, a 10 s hang of GA's describe call, a corrupt state value, and
+ * phase, a 60 s one-sided partition, a 20 s hang of GA's describe call, a corrupt state value, and
  * the leader killed mid-failover (two replicas, 15 s Lease). The failback waits are shortened (primary healthy 20 s, cool-down 10 s instead of the
  * production 10 min / 5 min) so the drill takes ~5 min. Exits 1 when a goal is missed; the last
  * line is the figures.
@@ -18,7 +18,7 @@ const report = await runDrill({
   baselineMs: 8000,
   flappingMs: 60_000,
   partitionMs: 60_000,
-  hangMs: 10_000,
+  hangMs: 20_000,
   timeoutMs: 480_000,
 });
 process.stdout.write(`${[...report.lines, formatDrill(report.figures)].join('\n')}\n`);

@@ -79,6 +79,8 @@ export interface Observed {
   /** Alert Events seen during the partition; probe rounds the leader ran while GA hung. */
   partitionAlerts: number;
   hangRounds: number;
+  /** DRUnconfirmed alerts while GA hung (the standby's probes failing, no witness). */
+  hangAlerts: number;
   /** The corrupt-state phase: Warning Events seen, rejected request answered, state repaired. */
   corrupt: { stateEvent: boolean; requestRejected: boolean; repaired: boolean };
   /** The replica killed mid-failover, and in which mode it was. */
@@ -190,7 +192,12 @@ export function summarize(o: Observed): DrillReport {
           Math.min((marks.partitionEnd ?? marks.end) + policy.windowMs, kill),
         );
   const hangFailovers =
-    marks.partitionEnd === null ? 0 : leftStandby(marks.partitionEnd, marks.hangEnd ?? marks.end);
+    marks.hangStart === null
+      ? 0
+      : leftStandby(
+          marks.hangStart,
+          Math.min((marks.hangEnd ?? marks.end) + policy.windowMs, kill),
+        );
   const afterKill = transitions.filter((t) => t.at >= kill);
   const failoversAfterKill = afterKill.filter((t) => t.to === 'failing-over').length;
   const completedAfterKill = afterKill.filter((t) => t.to === 'failed-over').length;
@@ -242,6 +249,9 @@ export function summarize(o: Observed): DrillReport {
     problems.push('no DRPartitionSuspected alert during the one-sided partition');
   }
   if (hangFailovers > 0) problems.push(`${hangFailovers} failover(s) while GA describe hung`);
+  if (marks.hangEnd !== null && o.hangAlerts === 0) {
+    problems.push('no DRUnconfirmed alert while GA describe hung and the probes failed');
+  }
   if (marks.hangEnd !== null && o.hangRounds < hangExpected) {
     problems.push(
       `only ${o.hangRounds} probe rounds while GA describe hung, expected ≥ ${hangExpected}`,
@@ -298,7 +308,7 @@ export function summarize(o: Observed): DrillReport {
     `drill: flapping=${f(flapping.seconds)}s probes=${flapping.probes} failed=${flapping.failed} (1 in ${o.flapEvery}: 503 or dropped) false_failovers=${flapping.falseFailovers}`,
     `drill: near_miss=${f(nearMiss.seconds)}s probes=${nearMiss.probes} failed=${nearMiss.failed} (${policy.failedRounds - 1} failed rounds, then one passing) false_failovers=${nearMiss.falseFailovers}`,
     `drill: partition=${f(marks.partitionStart === null ? null : secs((marks.partitionEnd ?? marks.end) - marks.partitionStart))}s (every standby probe fails, the edge serves) alerts=${o.partitionAlerts} partition_failovers=${partitionFailovers}`,
-    `drill: ga_describe_hang=${f(marks.hangEnd === null || marks.hangStart === null ? null : secs(marks.hangEnd - marks.hangStart))}s probe_rounds=${o.hangRounds} (both replicas) failovers=${hangFailovers}`,
+    `drill: ga_describe_hang=${f(marks.hangEnd === null || marks.hangStart === null ? null : secs(marks.hangEnd - marks.hangStart))}s (every standby probe fails too) probe_rounds=${o.hangRounds} (both replicas) alerts=${o.hangAlerts} failovers=${hangFailovers}`,
     `drill: corrupt_state state_event=${o.corrupt.stateEvent ? 'yes' : 'no'} request_rejected=${o.corrupt.requestRejected ? 'yes' : 'no'} repaired=${o.corrupt.repaired ? 'yes' : 'no'}`,
     `drill: leader_killed=${o.killedLeader ? `${o.killedLeader.identity} in ${o.killedLeader.mode}` : 'none'} failovers_started=${failoversAfterKill} completed=${completedAfterKill} takeover=${f(takeoverS)}s (kill → failed-over by the other replica) split_brain_writes=${o.splitBrainWrites}`,
     `drill: failover detect=${f(figures.detectS)}s traffic=${f(trafficS)}s scaled=${f(figures.scaledS)}s failed_requests_outside_detection=${failedOutsideDetection}`,
@@ -343,6 +353,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   let failback: ControlResult | null = null;
   let partitionAlerts = 0;
   let hangRounds = 0;
+  let hangAlerts = 0;
   const corrupt = { stateEvent: false, requestRejected: false, repaired: false };
   let killedLeader: { identity: string; mode: string; at: number } | null = null;
   let stopped = false;
@@ -414,15 +425,20 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     await waitFor(() => false, policy.failedRounds * policy.intervalMs);
     if (stopped) return;
 
-    // GA's describe hangs: the loop must keep probing (deadlines), and nothing may fail over.
+    // An outage as the standby sees it (every probe fails) while GA's describe hangs: the loop must
+    // keep probing every round (deadlines), and with no witness nothing may fail over.
+    const unconfirmedBefore = env.events().filter((e) => e === 'DRUnconfirmed').length;
     marks.hangStart = Date.now();
-    env.flaky.flap(0); // resets the request count
+    env.flaky.flap(1); // resets the request count
     env.ga.hangDescribe(true);
     await waitFor(() => false, opts.hangMs);
-    env.ga.hangDescribe(false);
     hangRounds = Math.floor(env.flaky.stats().requests / policy.probesPerRound);
+    env.flaky.flap(0);
+    env.ga.hangDescribe(false);
     marks.hangEnd = Date.now();
-    log(`ga describe hung ${Date.now() - marks.hangStart} ms: ${hangRounds} probe rounds`);
+    hangAlerts = env.events().filter((e) => e === 'DRUnconfirmed').length - unconfirmedBefore;
+    log(`ga describe hung ${marks.hangEnd - marks.hangStart} ms: ${hangRounds} probe rounds`);
+    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
     if (stopped) return;
 
     // A corrupt state value and an invalid request, written behind the controller's back.
@@ -534,6 +550,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       failback,
       partitionAlerts,
       hangRounds,
+      hangAlerts,
       corrupt,
       killedLeader,
       splitBrainWrites: env.splitBrainWrites(),

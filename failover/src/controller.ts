@@ -3,6 +3,7 @@ import type { Dial } from './ga.js';
 import type { LoadedState, PendingRequest } from './kube.js';
 import {
   type Action,
+  classifyRound,
   type Event,
   initialState,
   type Result,
@@ -91,6 +92,7 @@ export class Controller {
   private version: string | null = null;
   private epoch = -1;
   private dryRunHandled: string | null = null;
+  private lastRoundFailed = false;
 
   constructor(private readonly d: ControllerDeps) {}
 
@@ -123,10 +125,17 @@ export class Controller {
     }
   }
 
-  /** Probes and witnesses in parallel; witnesses are advisory: null when slow or failing. */
+  /**
+   * Probes, and the witnesses in parallel with them; witnesses are advisory: null when slow or
+   * failing. They are asked only by the leader and only while the previous round failed: the
+   * machine needs them at the FAILED_ROUNDS-th failed round, never on a healthy primary, and
+   * GetHealthCheckStatus is not meant for high query rates (Route 53 API reference).
+   */
   private async observe(signal: AbortSignal): Promise<RoundEvent> {
     const advisory = callSignal(signal, this.d.advisoryTimeoutMs);
+    const ask = this.lastRoundFailed && this.d.leadership.leading();
     const witness = async (name: string, call: () => Promise<boolean | null>) => {
+      if (!ask) return null;
       try {
         return await bounded(call(), advisory, name);
       } catch (error) {
@@ -141,7 +150,14 @@ export class Controller {
       r53 ? witness('Route 53', () => r53.primaryHealthy(advisory)) : Promise.resolve(null),
     ]);
     this.d.metrics.probes(probes);
-    return { type: 'round', ...probes, gaPrimaryHealthy: ga, r53PrimaryHealthy: route53 };
+    const round: RoundEvent = {
+      type: 'round',
+      ...probes,
+      gaPrimaryHealthy: ga,
+      r53PrimaryHealthy: route53,
+    };
+    this.lastRoundFailed = classifyRound(round, this.d.policy) === 'failed';
+    return round;
   }
 
   /** Signal for a write: throws FENCED unless leadership is provable, aborts when it lapses. */

@@ -211,6 +211,23 @@ describe('Controller faults (issue #14)', () => {
     );
   });
 
+  it('asks no witness while the primary is healthy (GetHealthCheckStatus is not for high rates)', async () => {
+    let asked = 0;
+    const w = world({
+      primaryUp: () => true,
+      gaHealthy: async () => {
+        asked += 1;
+        return true;
+      },
+      r53Healthy: async () => {
+        asked += 1;
+        return true;
+      },
+    });
+    await w.cycles(30);
+    expect(asked).toBe(0);
+  });
+
   it('a hanging GA describe neither stalls the loop nor blocks detection (Route 53 confirms)', async () => {
     const w = world({
       primaryUp: () => false,

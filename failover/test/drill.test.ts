@@ -26,7 +26,7 @@ describe('shortened drill (500 ms rounds): flapping, kill → failover, restore 
       baselineMs: 1000,
       flappingMs: 5000, // 10 rounds: twice the failed rounds needed, longer than the window
       partitionMs: 4000, // 8 rounds of a one-sided partition: a failover's worth, and more
-      hangMs: 2000,
+      hangMs: 4000, // 8 rounds: past FAILED_ROUNDS, so the missing witness is what holds the failover
       lease: { durationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 },
       clients: 2,
       timeoutMs: 100_000,
@@ -112,6 +112,7 @@ const clean: Observed = {
   failback: { id: 'b', mode: 'failing-back', reasons: ['manual failback'] },
   partitionAlerts: 1,
   hangRounds: 0,
+  hangAlerts: 1,
   corrupt: { stateEvent: true, requestRejected: true, repaired: true },
   killedLeader: { identity: 'replica-a', mode: 'failing-over', at: at(14.2) },
   splitBrainWrites: 0,
