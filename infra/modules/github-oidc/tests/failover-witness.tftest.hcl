@@ -5,10 +5,15 @@ mock_provider "aws" {
 }
 
 variables {
-  github_repository        = "example-org/demo-app"
-  state_bucket_arns        = ["arn:aws:s3:::tfstate-111111111111-eu-central-1"]
-  ecr_push_repository_arns = ["arn:aws:ecr:eu-central-1:111111111111:repository/demo-app"]
-  ecr_read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
+  github_repository = "example-org/demo-app"
+  state_bucket_arns = ["arn:aws:s3:::tfstate-111111111111-eu-central-1"]
+  publishers = {
+    demo-app = {
+      subject              = "environment:production:ref:refs/heads/main"
+      push_repository_arn  = "arn:aws:ecr:eu-central-1:111111111111:repository/demo-app"
+      read_repository_arns = ["arn:aws:ecr:eu-west-2:111111111111:repository/demo-app"]
+    }
+  }
 }
 
 run "route53_health_checks_for_the_failover_witness" {
