@@ -46,7 +46,12 @@ export interface ControllerDeps {
     readControl(
       signal: AbortSignal,
     ): Promise<{ request: PendingRequest | null; result: ControlResult | null }>;
-    completeRequest(result: ControlResult, signal: AbortSignal): Promise<void>;
+    /** Removes the request and stores its result, if still at `version`; returns the new one. */
+    completeRequest(
+      result: ControlResult,
+      version: string | null,
+      signal: AbortSignal,
+    ): Promise<string>;
   };
   ga: {
     setDials(dials: readonly Dial[], signal: AbortSignal): Promise<void>;
@@ -203,9 +208,14 @@ export class Controller {
       this.d.log.error({ id: request.id, err: request.error }, 'invalid control request rejected');
       this.d.metrics.alert('DRRequestRejected');
       if (this.d.dryRun) return;
-      await this.d.kube.completeRequest(
-        { id: request.id, mode: this.state?.mode ?? 'unknown', reasons: [message] },
-        this.writeSignal(signal),
+      await this.write(
+        (v, s) =>
+          this.d.kube.completeRequest(
+            { id: request.id, mode: this.state?.mode ?? 'unknown', reasons: [message] },
+            v,
+            s,
+          ),
+        signal,
       );
       await this.event('DRRequestRejected', message, 'Warning', signal);
       return;
@@ -227,7 +237,10 @@ export class Controller {
       return;
     }
     const mode = this.state?.mode ?? 'unknown';
-    await this.d.kube.completeRequest({ id: r.id, mode, reasons }, this.writeSignal(signal));
+    await this.write(
+      (v, s) => this.d.kube.completeRequest({ id: r.id, mode, reasons }, v, s),
+      signal,
+    );
   }
 
   /** Steps the machine with `event` and performs the resulting actions. Returns the reasons. */
@@ -259,9 +272,20 @@ export class Controller {
   }
 
   /** Persists before acting: a replica whose write lost its precondition stops and re-reads. */
-  private async save(state: State, signal: AbortSignal): Promise<void> {
+  private save(state: State, signal: AbortSignal): Promise<void> {
+    return this.write((v, s) => this.d.kube.saveState(state, v, s), signal);
+  }
+
+  /**
+   * A write to the state ConfigMap, preconditioned on the version this leader last read or wrote
+   * (so its own writes chain, and anyone else's write in between is a conflict: stop, re-read).
+   */
+  private async write(
+    run: (version: string | null, signal: AbortSignal) => Promise<string>,
+    signal: AbortSignal,
+  ): Promise<void> {
     try {
-      this.version = await this.d.kube.saveState(state, this.version, this.writeSignal(signal));
+      this.version = await run(this.version, this.writeSignal(signal));
     } catch (error) {
       if (!isCode(error, 'CONFLICT') && !isCode(error, 'FENCED')) throw error;
       this.d.log.warn({ err: describeError(error) }, 'state write rejected: re-reading next cycle');

@@ -198,9 +198,20 @@ export class KubeAdapter {
     return { request, result: result?.ok ? result.value : null };
   }
 
-  /** Marks the request handled: removes it and stores its outcome. */
-  async completeRequest(result: ControlResult, signal?: AbortSignal): Promise<void> {
-    await this.patchSelf({ request: null, result: JSON.stringify(result) }, undefined, signal);
+  /**
+   * Marks the request handled: removes it and stores its outcome, if the ConfigMap is still at
+   * `version` (null: no precondition). Returns the new resourceVersion.
+   */
+  completeRequest(
+    result: ControlResult,
+    version: string | null = null,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    return this.patchSelf(
+      { request: null, result: JSON.stringify(result) },
+      version ?? undefined,
+      signal,
+    );
   }
 
   /** `version`: precondition (null = the ConfigMap must not exist yet; undefined = none). */

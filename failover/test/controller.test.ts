@@ -56,8 +56,13 @@ function world(opts: Opts) {
       emitEvent: async (reason, _m, type) =>
         void calls.push(`event ${reason}${type === 'Warning' ? ' (warning)' : ''}`),
       readControl: async () => control,
-      completeRequest: async (result) => {
+      completeRequest: async (result, v) => {
+        if (v !== null && v !== String(version)) {
+          throw new FailoverError('CONFLICT', `version ${v} is stale`);
+        }
         control = { request: null, result };
+        version += 1;
+        return String(version);
       },
     },
     ga: {
@@ -110,8 +115,10 @@ function world(opts: Opts) {
     newEpoch: () => {
       epoch += 1;
     },
+    /** The CLI writes a request: the ConfigMap's version moves, as on a real API server. */
     request: (r: PendingRequest) => {
       control = { ...control, request: r };
+      version += 1;
     },
     result: () => control.result,
     async cycles(n: number) {
@@ -284,6 +291,18 @@ describe('Controller faults (issue #14)', () => {
     expect(w.controller.current).toBeNull();
     await w.cycles(1); // re-read: continues from the newer state, never overwrites it backwards
     expect(w.controller.current?.mode).toBe('failing-back');
+  });
+
+  it("answers a request with its own version chained: the next round's write does not conflict", async () => {
+    const warnings: string[] = [];
+    const w = world({ primaryUp: () => true, log: { warn: (_o, msg) => void warnings.push(msg) } });
+    await w.cycles(1);
+    w.request({ ok: true, request: { id: 'r2', type: 'failover', reason: 'drill', at: '' } });
+    await w.cycles(3);
+    expect(w.result()).toMatchObject({ id: 'r2', mode: 'failed-over' });
+    expect(w.controller.current?.mode).toBe('failed-over');
+    // the CLI's own write is someone else's: one re-read; our completion of it is not
+    expect(warnings).toEqual(['state write rejected: re-reading next cycle']);
   });
 
   it('rejects an invalid control request: removed, answered, Warning Event', async () => {
