@@ -14,7 +14,7 @@ import {
 } from './machine.js';
 import type { Policy } from './policy.js';
 import type { ProbeRound } from './prober.js';
-import type { ControlResult } from './schema.js';
+import { type ControlResult, recoverState } from './schema.js';
 
 /** Proof of leadership (LeaderElector): `guard()` throws FENCED when it cannot be proven. */
 export interface Leadership {
@@ -34,6 +34,8 @@ export interface ControllerDeps {
     scale(minReplicas: number, signal: AbortSignal): Promise<void>;
     readyReplicas(signal: AbortSignal): Promise<number>;
     loadState(signal: AbortSignal): Promise<LoadedState>;
+    /** DR_MODE in the overrides ConfigMap: where an invalid state is recovered from. */
+    recordedMode(signal: AbortSignal): Promise<'failed-over' | 'standby' | null>;
     /** Saves if the state ConfigMap is still at `version`; throws CONFLICT otherwise. */
     saveState(state: State, version: string | null, signal: AbortSignal): Promise<string>;
     emitEvent(
@@ -183,15 +185,16 @@ export class Controller {
     this.version = loaded.version;
     let base = loaded.state ?? initialState;
     if (loaded.invalid !== null) {
-      base = {
-        ...initialState,
-        reason: `persisted state was invalid and was reset: ${loaded.invalid}`,
-      };
-      this.d.log.error({ err: loaded.invalid }, 'persisted state invalid: starting from standby');
+      const recorded = await this.d.kube.recordedMode(signal).catch(() => null);
+      base = recoverState(recorded, loaded.invalid);
+      this.d.log.error(
+        { err: loaded.invalid, recovered: base.mode },
+        'persisted state invalid: recovered from DR_MODE',
+      );
       this.d.metrics.alert('DRStateInvalid');
       await this.event(
         'DRStateInvalid',
-        `${loaded.invalid}; reset to standby, probing continues`,
+        `${loaded.invalid}; recovered as ${base.mode} from DR_MODE, probing continues`,
         'Warning',
         signal,
       );

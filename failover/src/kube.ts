@@ -116,6 +116,21 @@ export class KubeAdapter {
     }
   }
 
+  /** DR_MODE as last recorded in the overrides ConfigMap (null when absent or unknown). */
+  async recordedMode(signal?: AbortSignal): Promise<'failed-over' | 'standby' | null> {
+    const { namespace, name } = this.names.overrides;
+    try {
+      const cm = await this.call(`get configmap ${namespace}/${name}`, signal, (o) =>
+        this.core.readNamespacedConfigMap({ name, namespace }, o),
+      );
+      const mode = cm.data?.DR_MODE;
+      return mode === 'failed-over' || mode === 'standby' ? mode : null;
+    } catch (error) {
+      if (isStatus(error, 404)) return null;
+      throw error;
+    }
+  }
+
   /** Raises (or lowers) the floor of Flagger's -primary HPA so capacity changes now. */
   async scale(minReplicas: number, signal?: AbortSignal): Promise<void> {
     const { namespace, hpa } = this.names.workload;

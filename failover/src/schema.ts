@@ -3,7 +3,7 @@
  * manual requests the CLI writes. Parsed, never cast: an invalid value is reported, not obeyed.
  */
 import { z } from 'zod';
-import { failbackSteps, failoverSteps, type State, type Step } from './machine.js';
+import { failbackSteps, failoverSteps, initialState, type State, type Step } from './machine.js';
 
 const ms = z.number().int().nonnegative();
 const stepNames = [
@@ -90,4 +90,18 @@ export function salvageId(raw: string): string {
   } catch {
     return 'invalid';
   }
+}
+
+/**
+ * Pure: the state to continue from when the persisted one is invalid. The mode comes from DR_MODE
+ * in the overrides ConfigMap (what the last completed failover or failback recorded), so a
+ * failed-over platform is not mistaken for a standby one; anything else starts from standby.
+ */
+export function recoverState(recordedMode: string | null, why: string): State {
+  const mode = recordedMode === 'failed-over' ? 'failed-over' : 'standby';
+  return {
+    ...initialState,
+    mode,
+    reason: `persisted state was invalid (${why}); recovered as ${mode} from DR_MODE`,
+  };
 }

@@ -16,6 +16,8 @@ interface Opts {
   gaHealthy?: () => Promise<boolean>;
   r53Healthy?: () => Promise<boolean | null>;
   scale?: () => Promise<void>;
+  /** DR_MODE in the overrides ConfigMap. */
+  recorded?: 'failed-over' | 'standby' | null;
 }
 
 function world(opts: Opts) {
@@ -41,6 +43,7 @@ function world(opts: Opts) {
         ready = min;
       },
       readyReplicas: async () => ready,
+      recordedMode: async () => opts.recorded ?? 'standby',
       loadState: async () =>
         opts.savedRaw && saved === null
           ? opts.savedRaw
@@ -258,6 +261,18 @@ describe('Controller faults (issue #14)', () => {
     expect(w.calls[0]).toBe('event DRStateInvalid (warning)');
     expect(w.alerts).toContain('DRStateInvalid');
     expect(w.saved()?.mode).toBe('failed-over');
+  });
+
+  it('recovers a corrupt state as failed-over when DR_MODE says so (no forgotten failover)', async () => {
+    const w = world({
+      primaryUp: () => true,
+      recorded: 'failed-over',
+      savedRaw: { state: null, invalid: 'data.state is not JSON', version: '1' },
+    });
+    await w.cycles(1);
+    expect(w.controller.current?.mode).toBe('failed-over');
+    expect(w.saved()?.reason).toContain('recovered as failed-over from DR_MODE');
+    expect(w.calls).toEqual(['event DRStateInvalid (warning)']);
   });
 
   it('stops writing the moment leadership cannot be proven, even mid-failover', async () => {

@@ -52,9 +52,10 @@ describe('KubeAdapter against a local API server', () => {
     expect(fake.objects.get(OVERRIDES)).toMatchObject({
       data: { DR_MODE: 'failed-over', HPA_MIN_REPLICAS: '3' },
     });
+    expect(await adapter.recordedMode()).toBe('failed-over');
     await adapter.recordMode('standby', 1);
     expect((fake.objects.get(OVERRIDES) as { data: unknown }).data).toEqual({ DR_MODE: 'standby' });
-    expect(fake.requests.map((r) => r.contentType)).toEqual([
+    expect(fake.requests.filter((r) => r.method === 'PATCH').map((r) => r.contentType)).toEqual([
       'application/merge-patch+json',
       'application/merge-patch+json',
     ]);
