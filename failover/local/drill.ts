@@ -1,7 +1,8 @@
 /**
  * `npm run drill`: the scripted drill with the default detection thresholds and a 60 s flapping
- * phase. The failback waits are shortened (primary healthy 20 s, cool-down 10 s instead of the
- * production 10 min / 5 min) so the drill takes ~2 min. Exits 1 when a goal is missed; the last
+ * phase, a 60 s one-sided partition, a 20 s hang of GA's describe call, a corrupt state value, and
+ * the leader killed mid-failover (two replicas, 15 s Lease). The failback waits are shortened (primary healthy 20 s, cool-down 10 s instead of the
+ * production 10 min / 5 min) so the drill takes ~5 min. Exits 1 when a goal is missed; the last
  * line is the figures.
  */
 import { defaultPolicy } from '../src/policy.js';
@@ -16,7 +17,9 @@ const report = await runDrill({
   policy: { ...defaultPolicy, failbackHealthyMs: 20_000, failbackCooldownMs: 10_000 },
   baselineMs: 8000,
   flappingMs: 60_000,
-  timeoutMs: 300_000,
+  partitionMs: 60_000,
+  hangMs: 20_000,
+  timeoutMs: 480_000,
 });
 process.stdout.write(`${[...report.lines, formatDrill(report.figures)].join('\n')}\n`);
 process.exitCode = report.problems.length > 0 ? 1 : 0;

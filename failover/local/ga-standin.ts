@@ -21,6 +21,10 @@ export interface StandIn {
   proxyUrl: string;
   apiUrl: string;
   groups: { primary: Group; standby: Group };
+  /** While on, DescribeEndpointGroup calls get no answer at all (a hung control plane). */
+  hangDescribe(on: boolean): void;
+  /** UpdateEndpointGroup calls received. */
+  updates: { arn: string; dial: number; at: number }[];
   close(): Promise<void>;
 }
 
@@ -88,7 +92,12 @@ export async function startGaStandIn(
         res.end('{"error":"endpoint unreachable"}');
       });
   });
+  let hanging = false;
+  const updates: StandIn['updates'] = [];
   const api = http.createServer((req, res) => {
+    if (hanging && String(req.headers['x-amz-target'] ?? '').endsWith('.DescribeEndpointGroup')) {
+      return; // never answered: the caller's deadline must end it
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -106,7 +115,11 @@ export async function startGaStandIn(
         return send(400, { __type: 'EndpointGroupNotFoundException', message: 'no group' });
       if (op === 'UpdateEndpointGroup' && body.TrafficDialPercentage !== undefined) {
         group.dial = body.TrafficDialPercentage;
+        updates.push({ arn: group.arn, dial: group.dial, at: Date.now() });
       }
+      // The documented response shape (DescribeEndpointGroup / UpdateEndpointGroup both return
+      // EndpointGroup with EndpointDescriptions[].HealthState INITIAL | HEALTHY | UNHEALTHY):
+      // https://docs.aws.amazon.com/global-accelerator/latest/api/API_DescribeEndpointGroup.html
       send(200, {
         EndpointGroup: {
           EndpointGroupArn: group.arn,
@@ -123,9 +136,14 @@ export async function startGaStandIn(
     proxyUrl,
     apiUrl,
     groups,
+    updates,
+    hangDescribe: (on) => {
+      hanging = on;
+    },
     close: async () => {
       clearInterval(timer);
       proxy.closeAllConnections();
+      api.closeAllConnections();
       await Promise.all(
         [proxy, api].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))),
       );

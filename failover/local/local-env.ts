@@ -6,16 +6,18 @@
  * until it matches the HPA floor. The controller probes the primary through a flaky proxy (a test
  * device, transparent unless the drill turns flapping on). `cli()` runs the real CLI against it.
  */
-import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
+import { performance } from 'node:perf_hooks';
 import { type AppProcess, startAppProcess } from '@demo-app/app/testing';
-import { buildCli } from '../src/cli.js';
+import { buildCli, kubeConfigFor } from '../src/cli.js';
 import { Controller } from '../src/controller.js';
+import { LeaderElector } from '../src/elector.js';
 import { readEnv } from '../src/env.js';
-import { GaAdapter } from '../src/ga.js';
+import { GaAdapter, gaClient } from '../src/ga.js';
 import { KubeAdapter } from '../src/kube.js';
-import { httpTransport } from '../src/kube-http.js';
+import { KubeLease } from '../src/kube-lease.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
 import { probe, probeRound } from '../src/prober.js';
+import { type Replica, startReplica } from '../src/runner.js';
 import { startFakeKube } from '../test/support/fake-kube.js';
 import { type FlakyProxy, startFlakyProxy } from './flaky-proxy.js';
 import { type StandIn, startGaStandIn } from './ga-standin.js';
@@ -23,6 +25,29 @@ import { type StandIn, startGaStandIn } from './ga-standin.js';
 const HPA = '/apis/autoscaling/v2/namespaces/demo-app/horizontalpodautoscalers/demo-app-primary';
 const DEPLOYMENT = '/apis/apps/v1/namespaces/demo-app/deployments/demo-app-primary';
 const OVERRIDES = '/api/v1/namespaces/flux-system/configmaps/demo-app-dr-overrides';
+const LEASE = '/apis/coordination.k8s.io/v1/namespaces/failover-system/leases/failover-controller';
+export const STATE = '/api/v1/namespaces/failover-system/configmaps/failover-controller-state';
+
+/** Lease timings (client-go's defaults 15 s / 10 s / 2 s; the test form shortens them). */
+export interface LeaseTimings {
+  durationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+}
+export const defaultLease: LeaseTimings = {
+  durationMs: 15_000,
+  renewDeadlineMs: 10_000,
+  retryPeriodMs: 2000,
+};
+
+/** One in-process controller replica; `kill()` is a SIGKILL: no more calls of any kind. */
+export interface LocalReplica {
+  identity: string;
+  controller: Controller;
+  elector: LeaderElector;
+  killed: boolean;
+  kill(): Promise<void>;
+}
 
 export interface Transition {
   at: number;
@@ -46,7 +71,17 @@ export interface LocalEnv {
   flaky: FlakyProxy;
   /** The local Kubernetes API stand-in's URL. */
   kubeUrl: string;
-  controller: Controller;
+  /** The leading live replica's controller (the first live one when none leads). */
+  readonly controller: Controller;
+  replicas: LocalReplica[];
+  /** The leading live replica, if any. */
+  leader(): LocalReplica | null;
+  /** Writes to AWS or Kubernetes by a replica that was not the Lease holder at that moment. */
+  splitBrainWrites(): number;
+  /** Kubernetes Events the replicas created (reason list, in order). */
+  events(): string[];
+  /** The local Kubernetes API stand-in's objects (test device: the drill corrupts the state). */
+  objects: Map<string, Record<string, unknown>>;
   transitions: Transition[];
   capacity: CapacityChange[];
   /** DR_MODE in the Flux overrides ConfigMap. */
@@ -68,6 +103,7 @@ const primaryEnv = { AWS_REGION: 'eu-central-1', ACCESS_LOG_LEVEL: 'silent' };
 export async function startLocalEnv(
   log: (line: string) => void,
   policy: Policy = defaultPolicy,
+  lease: LeaseTimings = defaultLease,
 ): Promise<LocalEnv> {
   // Whatever started is stopped again if a later part fails: no app process outlives a failed start.
   const started: (() => Promise<unknown>)[] = [];
@@ -138,56 +174,121 @@ export async function startLocalEnv(
     POD_NAME: 'local-cli',
   };
   const transitions: Transition[] = [];
-  const gaAdapter = new GaAdapter({
-    client: new GlobalAcceleratorClient({
-      region: 'us-west-2',
-      endpoint: ga.apiUrl,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
-    groups: { primary: ga.groups.primary.arn, standby: ga.groups.standby.arn },
-    maxAttempts: 4,
-    baseDelayMs: 100,
-    sleep,
-    random: Math.random,
-  });
   const probeTimeoutMs = Math.max(1000, Math.min(1500, policy.intervalMs * 0.75));
-  const controller = new Controller({
-    kube: new KubeAdapter(
-      httpTransport({ server: kube.url, token: null, ca: null, timeoutMs: 5000 }),
-    ),
-    ga: gaAdapter,
-    probeRound: () =>
-      probeRound({
-        targets: primaryUrls,
-        reference: cliEnv.REFERENCE_URL as string,
-        timeoutMs: probeTimeoutMs,
+  let splitBrain = 0;
+  const holder = () =>
+    (kube.objects.get(LEASE) as { spec?: { holderIdentity?: string } } | undefined)?.spec
+      ?.holderIdentity;
+  const writes = new Set([
+    'recordMode',
+    'scale',
+    'saveState',
+    'completeRequest',
+    'emitEvent',
+    'setDials',
+  ]);
+  /** Wraps an adapter: refuses everything once killed; counts writes by a non-holder. */
+  const guardCalls = <T extends object>(target: T, identity: string, dead: () => boolean): T =>
+    new Proxy(target, {
+      get(obj, key, receiver) {
+        const value = Reflect.get(obj, key, receiver) as unknown;
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          if (dead()) return Promise.reject(new Error(`${identity} was killed`));
+          if (writes.has(String(key)) && holder() !== identity) splitBrain += 1;
+          return (value as (...a: unknown[]) => unknown).apply(obj, args);
+        };
+      },
+    });
+  const makeReplica = (identity: string): LocalReplica & { runner: Replica } => {
+    let dead = false;
+    const kubeAdapter = guardCalls(
+      new KubeAdapter(kubeConfigFor(kube.url, '/nonexistent', '/nonexistent'), 2000),
+      identity,
+      () => dead,
+    );
+    const gaAdapter = guardCalls(
+      new GaAdapter({
+        client: gaClient('us-west-2', ga.apiUrl, {
+          accessKeyId: 'local',
+          secretAccessKey: 'local',
+        }),
+        groups: { primary: ga.groups.primary.arn, standby: ga.groups.standby.arn },
+        maxAttempts: 4,
+        baseDelayMs: 100,
+        callTimeoutMs: 2000,
+        random: Math.random,
       }),
-    primaryCapacityReady: () => probe(`${primary.url}/readyz`, probeTimeoutMs),
-    log: {
-      info: (obj, msg) => log(JSON.stringify({ msg, ...obj })),
-      warn: (obj, msg) => log(JSON.stringify({ level: 'warn', msg, ...obj })),
-    },
-    metrics: {
-      mode: () => {},
-      probes: () => {},
-      transition: (from, to) => transitions.push({ at: Date.now(), from, to }),
-      stepDuration: () => {},
-    },
-    now: Date.now,
-    policy,
-    identity: 'local-controller',
-    leaseSeconds: 15,
-    dryRun: false,
-  });
-  let running = true;
+      identity,
+      () => dead,
+    );
+    const elector = new LeaderElector({
+      lease: guardCalls(
+        new KubeLease(kubeConfigFor(kube.url, '/nonexistent', '/nonexistent'), 2000),
+        identity,
+        () => dead,
+      ),
+      identity,
+      leaseDurationMs: lease.durationMs,
+      renewDeadlineMs: lease.renewDeadlineMs,
+      monotonic: () => performance.now(),
+      wall: () => new Date(),
+    });
+    const line = (level: string) => (obj: object, msg: string) =>
+      log(JSON.stringify({ level, replica: identity, msg, ...obj }));
+    const controller = new Controller({
+      kube: kubeAdapter,
+      ga: gaAdapter,
+      route53: null,
+      leadership: elector,
+      probeRound: () =>
+        probeRound({
+          targets: primaryUrls,
+          reference: cliEnv.REFERENCE_URL as string,
+          timeoutMs: probeTimeoutMs,
+        }),
+      primaryCapacityReady: () => probe(`${env.primary.url}/readyz`, probeTimeoutMs),
+      log: { info: line('info'), warn: line('warn'), error: line('error') },
+      metrics: {
+        mode: () => {},
+        probes: () => {},
+        transition: (from, to) => transitions.push({ at: Date.now(), from, to }),
+        stepDuration: () => {},
+        alert: () => {},
+      },
+      now: Date.now,
+      policy,
+      roundTimeoutMs: Math.max(4 * policy.intervalMs, 5000),
+      advisoryTimeoutMs: Math.max(300, Math.min(1500, policy.intervalMs * 0.75)),
+      dryRun: false,
+    });
+    const runner = startReplica({
+      controller,
+      elector,
+      intervalMs: policy.intervalMs,
+      retryPeriodMs: lease.retryPeriodMs,
+      log: { info: line('info'), warn: line('warn') },
+    });
+    const replica = {
+      identity,
+      controller,
+      elector,
+      runner,
+      killed: false,
+      kill: async () => {
+        dead = true;
+        replica.killed = true;
+        await runner.stop({ release: false });
+      },
+    };
+    return replica;
+  };
   let closed = false;
-  const loop = (async () => {
-    while (running) {
-      const started = Date.now();
-      await controller.cycle().catch((e: unknown) => log(`cycle failed: ${String(e)}`));
-      await sleep(Math.max(0, policy.intervalMs - (Date.now() - started)));
-    }
-  })();
+  const replicas = [makeReplica('replica-a')];
+  // b starts a moment later, so a leads first (the drill kills the leader, whichever it is)
+  await sleep(Math.min(1000, lease.retryPeriodMs));
+  replicas.push(makeReplica('replica-b'));
+  const leader = () => replicas.find((r) => !r.killed && r.elector.leading()) ?? null;
 
   const env: LocalEnv = {
     primary,
@@ -195,7 +296,18 @@ export async function startLocalEnv(
     ga,
     flaky,
     kubeUrl: kube.url,
-    controller,
+    get controller() {
+      return (leader() ?? replicas.find((r) => !r.killed) ?? (replicas[0] as LocalReplica))
+        .controller;
+    },
+    replicas,
+    leader,
+    splitBrainWrites: () => splitBrain,
+    events: () =>
+      [...kube.objects.entries()]
+        .filter(([path]) => path.startsWith('/api/v1/namespaces/failover-system/events/'))
+        .map(([, o]) => String(o.reason)),
+    objects: kube.objects as Map<string, Record<string, unknown>>,
     transitions,
     capacity,
     drMode: () => (kube.objects.get(OVERRIDES)?.data as { DR_MODE?: string } | undefined)?.DR_MODE,
@@ -228,10 +340,11 @@ export async function startLocalEnv(
       }
     },
     stop: async () => {
-      running = false;
       closed = true;
       clearInterval(ramp);
-      await loop;
+      await Promise.all(
+        replicas.filter((r) => !r.killed).map((r) => r.runner.stop({ release: true })),
+      );
       await Promise.all([ga.close(), flaky.close(), kube.close()]);
       await Promise.all([env.primary.stop(), standby.stop()]);
     },

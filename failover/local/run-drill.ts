@@ -1,14 +1,28 @@
 /**
- * The scripted drill over the local two-region environment, in phases under a steady client load
- * through the GA stand-in: baseline → flapping (every n-th probe of the primary fails) → near
- * misses (failedRounds − 1 whole rounds fail, then one passes) → a settle pause → SIGKILL of
- * the primary → failover → failback refused while the primary is down → primary restarted on the
- * same port → failback through the CLI once the pre-checks pass → cool-down and scale-down.
- * Bounded by `timeoutMs`; everything is stopped in `finally`. Pure figures come from `summarize`.
+ * The scripted drill over the local two-region environment (two controller replicas), in phases
+ * under a steady client load through the GA stand-in: baseline → flapping (every n-th probe of the
+ * primary fails) → near misses (failedRounds − 1 whole rounds fail, then one passes) → a settle
+ * pause → one-sided partition (every standby probe fails, the edge serves) → GA describe hangs while
+ * the probes fail → corrupt state value and invalid request → SIGKILL of the primary → the leader
+ * killed as it starts the failover, the other replica completes it → failback refused while the
+ * primary is down → primary restarted on the same port → failback through the CLI once the
+ * pre-checks pass → cool-down and scale-down. Bounded by `timeoutMs`; everything is stopped in
+ * `finally`. Pure figures and goal checks: drill-summary.ts.
  */
 import type { ControlResult } from '../src/kube.js';
 import type { Policy } from '../src/policy.js';
-import { type CapacityChange, startLocalEnv, type Transition } from './local-env.js';
+import { type DrillReport, type Marks, type Sample, summarize } from './drill-summary.js';
+import { defaultLease, type LeaseTimings, STATE, startLocalEnv } from './local-env.js';
+
+export {
+  type DrillFigures,
+  type DrillReport,
+  formatDrill,
+  type Observed,
+  type Sample,
+  settledAfter,
+  summarize,
+} from './drill-summary.js';
 
 export interface DrillOptions {
   policy: Policy;
@@ -18,6 +32,12 @@ export interface DrillOptions {
   flapEvery?: number;
   /** Near-miss cycles after the flapping: failedRounds − 1 failed rounds, then one that passes. */
   nearMissCycles?: number;
+  /** One-sided partition: every probe of the standby fails while the edge serves (≥ 60 s). */
+  partitionMs: number;
+  /** How long GA's DescribeEndpointGroup hangs (no answer) while the primary is healthy. */
+  hangMs: number;
+  /** Lease timings of the two replicas. */
+  lease?: LeaseTimings;
   /** Concurrent clients, each sending GET / through the stand-in every 50 ms. */
   clients?: number;
   /** Hard upper bound of the whole drill. */
@@ -27,214 +47,7 @@ export interface DrillOptions {
   log?: (line: string) => void;
 }
 
-/** One client request: when it started and ended, whether it got a 200, which region answered. */
-export interface Sample {
-  at: number;
-  done: number;
-  ok: boolean;
-  region: string;
-}
-
-/** Times (ms since epoch) at which the drill's phases began; null when not reached. */
-export interface Marks {
-  flapStart: number | null;
-  flapEnd: number | null;
-  nearMissEnd: number | null;
-  kill: number | null;
-  restored: number | null;
-  failbackCommand: number | null;
-  end: number;
-}
-
-/** What the drill observed; `summarize` turns it into figures and goal checks. */
-export interface Observed {
-  policy: Policy;
-  flapEvery: number;
-  marks: Marks;
-  samples: readonly Sample[];
-  transitions: readonly Transition[];
-  capacity: readonly CapacityChange[];
-  flapProbes: { requests: number; failed: number };
-  nearMissProbes: { requests: number; failed: number };
-  refusedWhileDown: ControlResult | null;
-  failback: ControlResult | null;
-  dials: { primary: number; standby: number };
-  finalMode: string;
-  drMode: string | undefined;
-  errors: string[];
-}
-
-/** The figures of the last report line. */
-export interface DrillFigures {
-  detectS: number | null;
-  trafficS: number | null;
-  scaledS: number | null;
-  failedRequests: number;
-  totalRequests: number;
-  falseFailovers: number;
-}
-
-export interface DrillReport {
-  figures: DrillFigures;
-  flapping: { seconds: number; probes: number; failed: number; falseFailovers: number };
-  nearMiss: { seconds: number; probes: number; failed: number; falseFailovers: number };
-  failedOutsideDetection: number;
-  failback: {
-    refusedWhileDown: boolean;
-    accepted: boolean;
-    /** From the failback command until every request is answered by eu-central-1. */
-    trafficS: number | null;
-    /** From pinning traffic back to the primary until the standby's floor is lowered. */
-    scaledDownS: number | null;
-    failedRequests: number;
-  };
-  /** Report lines before the last one. */
-  lines: string[];
-  /** Goals missed or steps that did not happen; empty when the drill passed. */
-  problems: string[];
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const secs = (ms: number) => ms / 1000;
-
-/**
- * Seconds from `from` to the latest start of a sample that is not `good`, when a good sample
- * started after it; null when there is no evidence (no samples, or none good after the last bad).
- */
-export function settledAfter(
-  samples: readonly Sample[],
-  from: number,
-  good: (s: Sample) => boolean,
-): number | null {
-  const lastBadAt = Math.max(from, ...samples.filter((s) => !good(s)).map((s) => s.at));
-  if (!samples.some((s) => good(s) && s.at > lastBadAt)) {
-    return samples.length > 0 && samples.every(good) ? 0 : null;
-  }
-  return secs(lastBadAt - from);
-}
-
-/** Pure: figures and goal checks from what the drill observed. */
-export function summarize(o: Observed): DrillReport {
-  const { policy, marks, samples, transitions, capacity } = o;
-  const kill = marks.kill ?? marks.end;
-  const problems = [...o.errors];
-  const leftStandby = (from: number, to: number) =>
-    transitions.filter((t) => t.from === 'standby' && t.at >= from && t.at < to).length;
-  const falseFailovers = leftStandby(0, kill);
-  const detectAt = transitions.find((t) => t.to === 'failing-over' && t.at >= kill)?.at ?? null;
-  const failedOver = transitions.some((t) => t.to === 'failed-over' && t.at >= kill);
-  const trafficWindow = samples.filter(
-    (s) => s.at >= kill && s.at < (marks.failbackCommand ?? marks.end),
-  );
-  const trafficS =
-    marks.kill === null
-      ? null
-      : settledAfter(trafficWindow, kill, (s) => s.ok && s.region === 'eu-west-2');
-  const scaledAt = capacity.find(
-    (c) => c.at >= kill && c.ready >= policy.failedOverMinReplicas,
-  )?.at;
-  const failed = samples.filter((s) => !s.ok);
-  const failedOutsideDetection = failed.filter(
-    (s) => s.done < kill || detectAt === null || s.done > detectAt,
-  ).length;
-
-  const flapStart = marks.flapStart ?? marks.end;
-  const flapEnd = marks.flapEnd ?? marks.end;
-  const flapping = {
-    seconds: secs(flapEnd - flapStart),
-    probes: o.flapProbes.requests,
-    failed: o.flapProbes.failed,
-    falseFailovers: leftStandby(flapStart, flapEnd),
-  };
-  const nearMissEnd = marks.nearMissEnd ?? marks.end;
-  const nearMiss = {
-    seconds: secs(nearMissEnd - flapEnd),
-    probes: o.nearMissProbes.requests,
-    failed: o.nearMissProbes.failed,
-    falseFailovers: leftStandby(flapEnd, kill),
-  };
-
-  const pinnedBackAt = transitions.find((t) => t.to === 'failing-back')?.at ?? null;
-  const scaledDownAt =
-    pinnedBackAt === null
-      ? undefined
-      : capacity.find((c) => c.at >= pinnedBackAt && c.floor <= policy.standbyMinReplicas)?.at;
-  const afterCommand = samples.filter((s) => s.at >= (marks.failbackCommand ?? marks.end));
-  const failback = {
-    refusedWhileDown: o.refusedWhileDown?.mode === 'failed-over',
-    accepted: o.failback !== null && o.failback.mode !== 'failed-over',
-    trafficS:
-      marks.failbackCommand === null
-        ? null
-        : settledAfter(
-            afterCommand,
-            marks.failbackCommand,
-            (s) => s.ok && s.region === 'eu-central-1',
-          ),
-    scaledDownS:
-      pinnedBackAt === null || scaledDownAt === undefined
-        ? null
-        : secs(scaledDownAt - pinnedBackAt),
-    failedRequests: failed.filter((s) => marks.restored !== null && s.done >= marks.restored)
-      .length,
-  };
-  const figures: DrillFigures = {
-    detectS: detectAt === null ? null : secs(detectAt - kill),
-    trafficS,
-    scaledS: scaledAt === undefined ? null : secs(scaledAt - kill),
-    failedRequests: failed.length,
-    totalRequests: samples.length,
-    falseFailovers,
-  };
-
-  if (falseFailovers > 0) problems.push(`${falseFailovers} false failover(s) before the kill`);
-  if (flapping.failed === 0 || flapping.failed < Math.floor(flapping.probes / o.flapEvery)) {
-    problems.push(
-      `flapping failed ${flapping.failed} of ${flapping.probes} probes, expected 1 in ${o.flapEvery}`,
-    );
-  }
-  if (nearMiss.probes > 0 && nearMiss.failed === 0) {
-    problems.push('the near-miss phase failed no probe');
-  }
-  if (!failedOver) problems.push('the controller did not reach failed-over after the kill');
-  if (figures.detectS === null || figures.detectS > 15) problems.push('detect > 15 s');
-  if (trafficS === null || trafficS > 20) problems.push('traffic not on the standby within 20 s');
-  if (failedOutsideDetection > 0) {
-    problems.push(`${failedOutsideDetection} failed request(s) outside the detection window`);
-  }
-  if (!failback.refusedWhileDown)
-    problems.push('failback was not refused while the primary was down');
-  if (!failback.accepted) problems.push('failback was not accepted after the pre-checks passed');
-  if (o.dials.primary !== 100 || o.dials.standby !== 0) {
-    problems.push(
-      `dials after failback: primary ${o.dials.primary} standby ${o.dials.standby}, expected 100/0`,
-    );
-  }
-  if (failback.trafficS === null) problems.push('traffic not back on eu-central-1 after failback');
-  if (failback.scaledDownS === null || failback.scaledDownS * 1000 < policy.failbackCooldownMs) {
-    problems.push('standby not scaled down, or scaled down before the cool-down elapsed');
-  }
-  if (o.finalMode !== 'standby' || o.drMode !== 'standby') {
-    problems.push(`ended in mode ${o.finalMode} (DR_MODE ${o.drMode}), expected standby`);
-  }
-
-  const f = (v: number | null) => (v === null ? 'NaN' : v.toFixed(1));
-  const lines = [
-    `drill: policy interval=${policy.intervalMs}ms quorum=${policy.probeQuorum}/${policy.probesPerRound} failed_rounds=${policy.failedRounds} window=${policy.windowMs}ms failback_healthy=${policy.failbackHealthyMs}ms cooldown=${policy.failbackCooldownMs}ms`,
-    `drill: flapping=${f(flapping.seconds)}s probes=${flapping.probes} failed=${flapping.failed} (1 in ${o.flapEvery}: 503 or dropped) false_failovers=${flapping.falseFailovers}`,
-    `drill: near_miss=${f(nearMiss.seconds)}s probes=${nearMiss.probes} failed=${nearMiss.failed} (${policy.failedRounds - 1} failed rounds, then one passing) false_failovers=${nearMiss.falseFailovers}`,
-    `drill: failover detect=${f(figures.detectS)}s traffic=${f(trafficS)}s scaled=${f(figures.scaledS)}s failed_requests_outside_detection=${failedOutsideDetection}`,
-    `drill: failback refused_while_down=${failback.refusedWhileDown ? 'yes' : 'no'}${o.refusedWhileDown ? ` (${o.refusedWhileDown.reasons.join('; ')})` : ''}`,
-    `drill: failback=${f(failback.trafficS)}s dials=primary:${o.dials.primary}/standby:${o.dials.standby} scaled_down=${f(failback.scaledDownS)}s after pin (cool-down ${f(secs(policy.failbackCooldownMs))}s) failed_requests=${failback.failedRequests} mode=${o.finalMode}`,
-    ...problems.map((p) => `drill: GOAL MISSED: ${p}`),
-  ];
-  return { figures, flapping, nearMiss, failedOutsideDetection, failback, lines, problems };
-}
-
-export function formatDrill(f: DrillFigures): string {
-  const s = (v: number | null) => (v === null ? 'NaN' : v.toFixed(1));
-  return `drill: detect=${s(f.detectS)}s traffic=${s(f.trafficS)}s scaled=${s(f.scaledS)}s failed_requests=${f.failedRequests} total_requests=${f.totalRequests} false_failovers=${f.falseFailovers}`;
-}
 
 /** Runs the drill (bounded by `timeoutMs`) and returns its report. */
 export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
@@ -242,13 +55,18 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   const flapEvery = opts.flapEvery ?? 3;
   const log = opts.log ?? (() => {});
   const deadline = Date.now() + opts.timeoutMs;
-  const env = await startLocalEnv(log, policy);
+  const env = await startLocalEnv(log, policy, opts.lease ?? defaultLease);
   const samples: Sample[] = [];
   const errors: string[] = [];
   const marks: Marks = {
     flapStart: null,
     flapEnd: null,
     nearMissEnd: null,
+    partitionStart: null,
+    partitionEnd: null,
+    hangStart: null,
+    hangEnd: null,
+    corruptEnd: null,
     kill: null,
     restored: null,
     failbackCommand: null,
@@ -258,6 +76,11 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   let nearMissProbes = { requests: 0, failed: 0 };
   let refusedWhileDown: ControlResult | null = null;
   let failback: ControlResult | null = null;
+  let partitionAlerts = 0;
+  let hangRounds = 0;
+  let hangAlerts = 0;
+  const corrupt = { stateEvent: false, requestRejected: false, repaired: false };
+  let killedLeader: { identity: string; mode: string; at: number } | null = null;
   let stopped = false;
 
   const client = async () => {
@@ -315,9 +138,84 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     await waitFor(() => false, policy.failedRounds * policy.intervalMs);
     if (stopped) return;
 
+    // One-sided partition: the standby's probes all fail, the edge (GA) still reaches the primary.
+    const alertsBefore = env.events().filter((e) => e === 'DRPartitionSuspected').length;
+    marks.partitionStart = Date.now();
+    env.flaky.flap(1);
+    await waitFor(() => false, opts.partitionMs);
+    env.flaky.flap(0);
+    marks.partitionEnd = Date.now();
+    partitionAlerts =
+      env.events().filter((e) => e === 'DRPartitionSuspected').length - alertsBefore;
+    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
+    if (stopped) return;
+
+    // An outage as the standby sees it (every probe fails) while GA's describe hangs: the loop must
+    // keep probing every round (deadlines), and with no witness nothing may fail over.
+    const unconfirmedBefore = env.events().filter((e) => e === 'DRUnconfirmed').length;
+    marks.hangStart = Date.now();
+    env.flaky.flap(1); // resets the request count
+    env.ga.hangDescribe(true);
+    await waitFor(() => false, opts.hangMs);
+    hangRounds = Math.floor(env.flaky.stats().requests / policy.probesPerRound);
+    env.flaky.flap(0);
+    env.ga.hangDescribe(false);
+    marks.hangEnd = Date.now();
+    hangAlerts = env.events().filter((e) => e === 'DRUnconfirmed').length - unconfirmedBefore;
+    log(`ga describe hung ${marks.hangEnd - marks.hangStart} ms: ${hangRounds} probe rounds`);
+    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
+    if (stopped) return;
+
+    // A corrupt state value and an invalid request, written behind the controller's back.
+    const eventsBefore = env.events().length;
+    const cm = env.objects.get(STATE) as {
+      data?: Record<string, string>;
+      metadata?: Record<string, unknown>;
+    };
+    env.objects.set(STATE, {
+      ...cm,
+      metadata: { ...cm.metadata, resourceVersion: `${Date.now()}` },
+      data: { ...cm.data, state: '{"mode":"sideways"', request: '{"id":"bad-1","type":"explode"}' },
+    });
+    await waitFor(() => false, 4 * policy.intervalMs);
+    const newEvents = env.events().slice(eventsBefore);
+    const after = (env.objects.get(STATE) as { data?: Record<string, string> }).data ?? {};
+    corrupt.stateEvent = newEvents.includes('DRStateInvalid');
+    corrupt.requestRejected =
+      newEvents.includes('DRRequestRejected') && after.request === undefined;
+    corrupt.repaired = (() => {
+      try {
+        return (JSON.parse(after.state ?? '') as { mode?: string }).mode === 'standby';
+      } catch {
+        return false;
+      }
+    })();
+    marks.corruptEnd = Date.now();
+    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
+    if (stopped) return;
+
+    // The primary dies; the leader is killed (SIGKILL, no Lease release) mid-failover, and the
+    // other replica must take over and complete the failover exactly once.
     marks.kill = Date.now();
     await env.killPrimary();
-    if (!(await waitFor(() => mode() === 'failed-over', 60_000))) return;
+    if (
+      !(await waitFor(
+        () => env.transitions.some((t) => t.at >= (marks.kill ?? 0) && t.to === 'failing-over'),
+        30_000,
+      ))
+    )
+      return;
+    const victim = env.leader();
+    if (victim) {
+      killedLeader = {
+        identity: victim.identity,
+        mode: victim.controller.current?.mode ?? 'unknown',
+        at: Date.now(),
+      };
+      await victim.kill();
+      log(`killed ${victim.identity} in ${killedLeader.mode}`);
+    }
+    if (!(await waitFor(() => mode() === 'failed-over', 90_000))) return;
 
     refusedWhileDown = await failbackVia();
     if (stopped) return;
@@ -375,6 +273,12 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       nearMissProbes,
       refusedWhileDown,
       failback,
+      partitionAlerts,
+      hangRounds,
+      hangAlerts,
+      corrupt,
+      killedLeader,
+      splitBrainWrites: env.splitBrainWrites(),
       dials: { primary: env.ga.groups.primary.dial, standby: env.ga.groups.standby.dial },
       finalMode: mode(),
       drMode: env.drMode(),

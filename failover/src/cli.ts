@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
+import { existsSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { KubeConfig } from '@kubernetes/client-node';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { Controller } from './controller.js';
+import { LeaderElector } from './elector.js';
 import type { Env } from './env.js';
-import { describeError, FailoverError } from './errors.js';
-import { GaAdapter } from './ga.js';
+import { FailoverError, sleep } from './errors.js';
+import { GaAdapter, gaClient } from './ga.js';
 import { type ControlRequest, KubeAdapter } from './kube.js';
-import { httpTransport } from './kube-http.js';
+import { KubeLease } from './kube-lease.js';
 import { initialState, step } from './machine.js';
-import { createMetrics, startHttp } from './metrics.js';
+import { createMetrics, healthOf, startHttp } from './metrics.js';
 import type { Policy } from './policy.js';
 import { probe, probeRound } from './prober.js';
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+import { Route53Adapter, route53Client } from './route53.js';
+import { startReplica } from './runner.js';
 
 export function policyFrom(env: Env): Policy {
   return {
@@ -33,22 +35,39 @@ export function policyFrom(env: Env): Policy {
   };
 }
 
-function readOptional(path: string): string | null {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return null;
-  }
+/**
+ * A KubeConfig for one API server: the in-cluster ServiceAccount token (re-read from its file as
+ * kubelet rotates it, client-node's tokenFile auth provider) and CA when those files exist.
+ */
+export function kubeConfigFor(server: string, tokenFile: string, caFile: string): KubeConfig {
+  const kc = new KubeConfig();
+  const hasToken = existsSync(tokenFile);
+  kc.loadFromOptions({
+    clusters: [
+      {
+        name: 'cluster',
+        server,
+        ...(existsSync(caFile) ? { caFile } : {}),
+        // client-node refuses plain http unless this is set; it only applies to http:// servers
+        // (the local stand-ins): an https server is always verified.
+        skipTLSVerify: server.startsWith('http:'),
+      },
+    ],
+    users: [
+      hasToken
+        ? { name: 'sa', authProvider: { name: 'tokenFile', config: { tokenFile } } }
+        : { name: 'sa' },
+    ],
+    contexts: [{ name: 'ctx', cluster: 'cluster', user: 'sa' }],
+    currentContext: 'ctx',
+  });
+  return kc;
 }
 
 function kubeFrom(env: Env): KubeAdapter {
   return new KubeAdapter(
-    httpTransport({
-      server: env.KUBE_API_SERVER,
-      token: readOptional(env.KUBE_TOKEN_FILE),
-      ca: readOptional(env.KUBE_CA_FILE),
-      timeoutMs: 5000,
-    }),
+    kubeConfigFor(env.KUBE_API_SERVER, env.KUBE_TOKEN_FILE, env.KUBE_CA_FILE),
+    env.KUBE_TIMEOUT_MS,
   );
 }
 
@@ -68,30 +87,40 @@ async function run(env: Env, dryRun: boolean): Promise<void> {
   const log = pino({ level: env.LOG_LEVEL, base: { service: 'failover-controller' } });
   const kube = kubeFrom(env);
   const ga = new GaAdapter({
-    client: new GlobalAcceleratorClient({
-      region: env.GA_API_REGION,
-      ...(env.GA_ENDPOINT ? { endpoint: env.GA_ENDPOINT } : {}),
-    }),
+    client: gaClient(env.GA_API_REGION, env.GA_ENDPOINT),
     groups: {
       primary: env.GA_PRIMARY_ENDPOINT_GROUP_ARN,
       standby: env.GA_STANDBY_ENDPOINT_GROUP_ARN,
     },
     maxAttempts: 4,
     baseDelayMs: 200,
-    sleep,
+    callTimeoutMs: env.AWS_TIMEOUT_MS,
     random: Math.random,
   });
+  const ids = env.ROUTE53_HEALTH_CHECK_IDS;
+  const route53 =
+    ids && ids.length > 0
+      ? new Route53Adapter(route53Client(env.ROUTE53_ENDPOINT), ids, env.AWS_TIMEOUT_MS)
+      : null;
+  const elector = new LeaderElector({
+    lease: new KubeLease(
+      kubeConfigFor(env.KUBE_API_SERVER, env.KUBE_TOKEN_FILE, env.KUBE_CA_FILE),
+      env.KUBE_TIMEOUT_MS,
+    ),
+    identity: env.POD_NAME,
+    leaseDurationMs: env.LEASE_SECONDS * 1000,
+    renewDeadlineMs: env.RENEW_DEADLINE_SECONDS * 1000,
+    monotonic: () => performance.now(),
+    wall: () => new Date(),
+  });
   const { metrics, exporter } = createMetrics();
-  let lastCycle = Date.now();
-  const http = await startHttp(
-    exporter,
-    env.METRICS_PORT,
-    () => Date.now() - lastCycle < 10 * env.PROBE_INTERVAL_MS,
-  );
+  const policy = policyFrom(env);
   const capacityUrl = env.PRIMARY_CAPACITY_URL;
   const controller = new Controller({
     kube,
     ga,
+    route53,
+    leadership: elector,
     probeRound: () =>
       probeRound({
         targets: env.PRIMARY_PROBE_URLS,
@@ -103,32 +132,30 @@ async function run(env: Env, dryRun: boolean): Promise<void> {
     log,
     metrics,
     now: Date.now,
-    policy: policyFrom(env),
-    identity: env.POD_NAME,
-    leaseSeconds: env.LEASE_SECONDS,
+    policy,
+    roundTimeoutMs: env.ROUND_TIMEOUT_MS,
+    advisoryTimeoutMs: env.ADVISORY_TIMEOUT_MS,
     dryRun,
   });
-  log.info({ dryRun, metricsPort: http.port, policy: policyFrom(env) }, 'controller started');
-  let stopping = false;
-  const stop = () => {
-    stopping = true;
-  };
-  process.once('SIGTERM', stop);
-  process.once('SIGINT', stop);
-  while (!stopping) {
-    const started = Date.now();
-    try {
-      await controller.cycle();
-    } catch (error) {
-      log.warn({ err: describeError(error) }, 'cycle failed; retrying next interval');
-    } finally {
-      // liveness = the loop turns; an unreachable API server is logged, not a reason to restart
-      lastCycle = Date.now();
-    }
-    await sleep(Math.max(0, env.PROBE_INTERVAL_MS - (Date.now() - started)));
-  }
+  const replica = startReplica({
+    controller,
+    elector,
+    intervalMs: env.PROBE_INTERVAL_MS,
+    retryPeriodMs: env.RETRY_PERIOD_MS,
+    log,
+  });
+  const http = await startHttp(exporter, env.METRICS_PORT, () =>
+    healthOf(replica.health(), Date.now(), 10 * env.PROBE_INTERVAL_MS + env.ROUND_TIMEOUT_MS, 5),
+  );
+  log.info({ dryRun, metricsPort: http.port, policy, route53: ids ?? [] }, 'controller started');
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  // SIGTERM: stop acting, then give the Lease up so the other replica takes over at once.
+  await replica.stop({ release: true });
   await http.close();
-  log.info({}, 'controller stopped');
+  log.info({}, 'controller stopped, Lease released');
 }
 
 /** Builds the CLI; `loadEnv` is called lazily so `--help` works without configuration. */
@@ -143,8 +170,19 @@ export function buildCli(loadEnv: () => Env, print: (line: string) => void): Com
     .description('print the persisted mode, step and the last manual request outcome')
     .action(async () => {
       const kube = kubeFrom(loadEnv());
-      const [state, control] = await Promise.all([kube.loadState(), kube.readControl()]);
-      print(JSON.stringify({ state: state ?? initialState, ...control }, null, 2));
+      const [loaded, control] = await Promise.all([kube.loadState(), kube.readControl()]);
+      print(
+        JSON.stringify(
+          {
+            state: loaded.state ?? initialState,
+            ...(loaded.invalid ? { invalidState: loaded.invalid } : {}),
+            request: control.request?.ok ? control.request.request : (control.request ?? null),
+            result: control.result,
+          },
+          null,
+          2,
+        ),
+      );
     });
   program
     .command('failover')
@@ -154,7 +192,7 @@ export function buildCli(loadEnv: () => Env, print: (line: string) => void): Com
       const env = loadEnv();
       const kube = kubeFrom(env);
       if (dryRun()) {
-        const state = (await kube.loadState()) ?? initialState;
+        const state = (await kube.loadState()).state ?? initialState;
         const r = step(
           state,
           { type: 'manual-failover', reason: opts.reason },
@@ -173,7 +211,7 @@ export function buildCli(loadEnv: () => Env, print: (line: string) => void): Com
       const env = loadEnv();
       const kube = kubeFrom(env);
       if (dryRun()) {
-        const state = (await kube.loadState()) ?? initialState;
+        const state = (await kube.loadState()).state ?? initialState;
         const r = step(
           state,
           { type: 'manual-failback', primaryCapacityReady: true },

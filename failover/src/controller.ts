@@ -1,59 +1,35 @@
-import { describeError } from './errors.js';
-import type { Dial } from './ga.js';
-import type { ControlRequest, ControlResult } from './kube.js';
+import type { ControllerDeps } from './controller-deps.js';
+import { bounded, callSignal, describeError, FailoverError, isCode } from './errors.js';
 import {
   type Action,
+  classifyRound,
   type Event,
   initialState,
   type Result,
+  type RoundEvent,
   resume,
   type State,
   step,
 } from './machine.js';
-import type { Policy } from './policy.js';
-import type { ProbeRound } from './prober.js';
+import { recoverState } from './schema.js';
 
-/** Everything the loop touches, as small interfaces (fakes in tests, real adapters in main). */
-export interface ControllerDeps {
-  kube: {
-    recordMode(mode: 'failed-over' | 'standby', minReplicas: number): Promise<void>;
-    scale(minReplicas: number): Promise<void>;
-    readyReplicas(): Promise<number>;
-    loadState(): Promise<State | null>;
-    saveState(state: State): Promise<void>;
-    acquireLease(identity: string, durationSeconds: number, now: Date): Promise<boolean>;
-    emitEvent(reason: string, message: string, now: Date): Promise<void>;
-    readControl(): Promise<{ request: ControlRequest | null; result: ControlResult | null }>;
-    completeRequest(result: ControlResult): Promise<void>;
-  };
-  ga: { setDials(dials: readonly Dial[]): Promise<void>; primaryHealthy(): Promise<boolean> };
-  probeRound(): Promise<ProbeRound>;
-  /** Whether the primary region reports its capacity ready (failback pre-check). */
-  primaryCapacityReady(): Promise<boolean>;
-  log: {
-    info(obj: object, msg: string): void;
-    warn(obj: object, msg: string): void;
-  };
-  metrics: {
-    mode(mode: string): void;
-    probes(round: ProbeRound): void;
-    transition(from: string, to: string): void;
-    stepDuration(step: string, outcome: 'ok' | 'error' | 'dry-run', seconds: number): void;
-  };
-  now(): number;
-  policy: Policy;
-  identity: string;
-  leaseSeconds: number;
-  dryRun: boolean;
-}
+export type { ControllerDeps, Leadership } from './controller-deps.js';
+
+/** Stop acting: leadership lost or the state moved under us; the next cycle re-reads. */
+class Stop extends Error {}
 
 /**
- * The controller loop, one `cycle()` per probe interval: hold the Lease, pick up a CLI request,
- * probe, step the pure machine, perform its actions (feeding outcomes back), persist the state.
+ * The controller loop, one `cycle()` per probe interval: probe and ask the witnesses (always, even
+ * when the state is unreadable), and if this replica provably leads: (re)load the validated state,
+ * pick up a CLI request, step the pure machine, persist the state (resourceVersion precondition)
+ * and perform its actions. Every write is guarded by the leadership fence and every call bounded.
  */
 export class Controller {
   private state: State | null = null;
+  private version: string | null = null;
+  private epoch = -1;
   private dryRunHandled: string | null = null;
+  private lastRoundFailed = false;
 
   constructor(private readonly d: ControllerDeps) {}
 
@@ -61,83 +37,166 @@ export class Controller {
     return this.state;
   }
 
+  /** One cycle, bounded by the round deadline; rejects when the cycle failed (see /healthz). */
   async cycle(): Promise<void> {
-    const now = this.d.now();
-    const leader = await this.d.kube.acquireLease(
-      this.d.identity,
-      this.d.leaseSeconds,
-      new Date(now),
-    );
-    if (!leader) {
-      if (this.state !== null) this.d.log.info({ identity: this.d.identity }, 'lost leadership');
-      this.state = null;
-      return;
-    }
-    if (this.state === null) {
-      const loaded = (await this.d.kube.loadState()) ?? initialState;
-      await this.apply(resume(loaded, this.d.policy), loaded);
-    }
-    const control = await this.d.kube.readControl();
-    // A dry run writes nothing, so the request stays in the ConfigMap: remember it in memory
-    // instead, or every later cycle would handle it again.
-    if (control.request && control.request.id !== this.dryRunHandled) {
-      await this.handleRequest(control.request);
-      if (this.d.dryRun) this.dryRunHandled = control.request.id;
-    }
-
-    const round = await this.d.probeRound();
-    this.d.metrics.probes(round);
-    let gaPrimaryHealthy: boolean | null = null;
-    try {
-      gaPrimaryHealthy = await this.d.ga.primaryHealthy();
-    } catch (error) {
-      this.d.log.warn({ err: describeError(error) }, 'GA health unavailable (advisory only)');
-    }
-    await this.dispatch({ type: 'round', ...round, gaPrimaryHealthy });
+    const round = callSignal(undefined, this.d.roundTimeoutMs);
+    await bounded(this.cycleWithin(round), round, 'round');
   }
 
-  private async handleRequest(request: ControlRequest): Promise<void> {
+  private async cycleWithin(signal: AbortSignal): Promise<void> {
+    const observed = this.observe(signal);
+    if (!this.d.leadership.leading()) {
+      if (this.state !== null) this.d.log.warn({}, 'not leading: stopped acting');
+      this.state = null;
+      await observed;
+      return;
+    }
+    try {
+      if (this.state === null || this.epoch !== this.d.leadership.epoch) await this.load(signal);
+      await this.handleControl(signal);
+      const round = await observed;
+      await this.dispatch(round, signal);
+    } catch (error) {
+      await observed.catch(() => null);
+      if (!(error instanceof Stop)) throw error;
+    }
+  }
+
+  /**
+   * Probes, and the witnesses in parallel with them; witnesses are advisory: null when slow or
+   * failing. They are asked only by the leader and only while the previous round failed: the
+   * machine needs them at the FAILED_ROUNDS-th failed round, never on a healthy primary, and
+   * GetHealthCheckStatus is not meant for high query rates (Route 53 API reference).
+   */
+  private async observe(signal: AbortSignal): Promise<RoundEvent> {
+    const advisory = callSignal(signal, this.d.advisoryTimeoutMs);
+    const ask = this.lastRoundFailed && this.d.leadership.leading();
+    const witness = async (name: string, call: () => Promise<boolean | null>) => {
+      if (!ask) return null;
+      try {
+        return await bounded(call(), advisory, name);
+      } catch (error) {
+        this.d.log.warn({ err: describeError(error) }, `${name} health unavailable (advisory)`);
+        return null;
+      }
+    };
+    const r53 = this.d.route53;
+    const [probes, ga, route53] = await Promise.all([
+      this.d.probeRound(signal),
+      witness('GA', () => this.d.ga.primaryHealthy(advisory)),
+      r53 ? witness('Route 53', () => r53.primaryHealthy(advisory)) : Promise.resolve(null),
+    ]);
+    this.d.metrics.probes(probes);
+    const round: RoundEvent = {
+      type: 'round',
+      ...probes,
+      gaPrimaryHealthy: ga,
+      r53PrimaryHealthy: route53,
+    };
+    this.lastRoundFailed = classifyRound(round, this.d.policy) === 'failed';
+    return round;
+  }
+
+  /** Signal for a write: throws FENCED unless leadership is provable, aborts when it lapses. */
+  private writeSignal(signal: AbortSignal): AbortSignal {
+    try {
+      return AbortSignal.any([signal, this.d.leadership.guard()]);
+    } catch (error) {
+      this.state = null;
+      this.d.log.warn({ err: describeError(error) }, 'leadership not provable: no write');
+      throw new Stop();
+    }
+  }
+
+  /** (Re)reads the state after gaining leadership or a conflict; invalid state never stops probing. */
+  private async load(signal: AbortSignal): Promise<void> {
+    const loaded = await this.d.kube.loadState(signal);
+    this.epoch = this.d.leadership.epoch;
+    this.version = loaded.version;
+    let base = loaded.state ?? initialState;
+    if (loaded.invalid !== null) {
+      const recorded = await this.d.kube.recordedMode(signal).catch(() => null);
+      base = recoverState(recorded, loaded.invalid);
+      this.d.log.error(
+        { err: loaded.invalid, recovered: base.mode },
+        'persisted state invalid: recovered from DR_MODE',
+      );
+      this.d.metrics.alert('DRStateInvalid');
+      await this.event(
+        'DRStateInvalid',
+        `${loaded.invalid}; recovered as ${base.mode} from DR_MODE, probing continues`,
+        'Warning',
+        signal,
+      );
+    }
+    this.state = base;
+    await this.apply(resume(base, this.d.policy), base, signal);
+  }
+
+  private async handleControl(signal: AbortSignal): Promise<void> {
+    const { request } = await this.d.kube.readControl(signal);
+    if (request === null) return;
+    if (!request.ok) {
+      const message = `request rejected: ${request.error}`;
+      this.d.log.error({ id: request.id, err: request.error }, 'invalid control request rejected');
+      this.d.metrics.alert('DRRequestRejected');
+      if (this.d.dryRun) return;
+      await this.write(
+        (v, s) =>
+          this.d.kube.completeRequest(
+            { id: request.id, mode: this.state?.mode ?? 'unknown', reasons: [message] },
+            v,
+            s,
+          ),
+        signal,
+      );
+      await this.event('DRRequestRejected', message, 'Warning', signal);
+      return;
+    }
+    // A dry run writes nothing, so the request stays in the ConfigMap: remember it in memory
+    // instead, or every later cycle would handle it again.
+    const r = request.request;
+    if (r.id === this.dryRunHandled) return;
     const event: Event =
-      request.type === 'failover'
-        ? { type: 'manual-failover', reason: request.reason }
-        : { type: 'manual-failback', primaryCapacityReady: await this.d.primaryCapacityReady() };
-    const reasons = await this.dispatch(event);
+      r.type === 'failover'
+        ? { type: 'manual-failover', reason: r.reason }
+        : {
+            type: 'manual-failback',
+            primaryCapacityReady: await this.d.primaryCapacityReady(signal),
+          };
+    const reasons = await this.dispatch(event, signal);
+    if (this.d.dryRun) {
+      this.dryRunHandled = r.id;
+      return;
+    }
     const mode = this.state?.mode ?? 'unknown';
-    if (!this.d.dryRun) await this.d.kube.completeRequest({ id: request.id, mode, reasons });
+    await this.write(
+      (v, s) => this.d.kube.completeRequest({ id: r.id, mode, reasons }, v, s),
+      signal,
+    );
   }
 
   /** Steps the machine with `event` and performs the resulting actions. Returns the reasons. */
-  async dispatch(event: Event): Promise<string[]> {
+  async dispatch(event: Event, signal: AbortSignal): Promise<string[]> {
     const before = this.state ?? initialState;
     const result = step(before, event, this.d.now(), this.d.policy);
-    return this.apply(result, before);
+    return this.apply(result, before, signal);
   }
 
-  private async apply(first: Result, before: State): Promise<string[]> {
+  private async apply(first: Result, before: State, signal: AbortSignal): Promise<string[]> {
     let result = first;
     let previous = before;
     const reasons: string[] = [];
     for (let guard = 0; guard < 20; guard += 1) {
       reasons.push(...result.reasons);
+      this.logDecision(result);
+      if (!this.d.dryRun) await this.save(result.state, signal);
       this.state = result.state;
-      if (result.reasons.length > 0 || result.actions.length > 0) {
-        this.d.log.info(
-          {
-            mode: result.state.mode,
-            step: result.state.step,
-            reasons: result.reasons,
-            actions: result.actions.map((a) => a.type),
-            dryRun: this.d.dryRun,
-          },
-          'decision',
-        );
-      }
       if (previous.mode !== result.state.mode) {
         this.d.metrics.transition(previous.mode, result.state.mode);
       }
       this.d.metrics.mode(result.state.mode);
-      if (!this.d.dryRun) await this.d.kube.saveState(result.state);
-      const feedback = await this.perform(result.actions);
+      const feedback = await this.perform(result.actions, signal);
       if (feedback === null) break;
       previous = result.state;
       result = step(result.state, feedback, this.d.now(), this.d.policy);
@@ -145,12 +204,53 @@ export class Controller {
     return reasons;
   }
 
+  /** Persists before acting: a replica whose write lost its precondition stops and re-reads. */
+  private save(state: State, signal: AbortSignal): Promise<void> {
+    return this.write((v, s) => this.d.kube.saveState(state, v, s), signal);
+  }
+
+  /**
+   * A write to the state ConfigMap, preconditioned on the version this leader last read or wrote
+   * (so its own writes chain, and anyone else's write in between is a conflict: stop, re-read).
+   */
+  private async write(
+    run: (version: string | null, signal: AbortSignal) => Promise<string>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    try {
+      this.version = await run(this.version, this.writeSignal(signal));
+    } catch (error) {
+      if (!isCode(error, 'CONFLICT') && !isCode(error, 'FENCED')) throw error;
+      this.d.log.warn({ err: describeError(error) }, 'state write rejected: re-reading next cycle');
+      this.state = null;
+      throw new Stop();
+    }
+  }
+
+  private logDecision(result: Result): void {
+    if (result.reasons.length === 0 && result.actions.length === 0) return;
+    this.d.log.info(
+      {
+        mode: result.state.mode,
+        step: result.state.step,
+        reasons: result.reasons,
+        actions: result.actions.map((a) => a.type),
+        dryRun: this.d.dryRun,
+      },
+      'decision',
+    );
+  }
+
   /** Performs actions in order; returns the step outcome event to feed back, if any. */
-  private async perform(actions: readonly Action[]): Promise<Event | null> {
+  private async perform(actions: readonly Action[], signal: AbortSignal): Promise<Event | null> {
     let feedback: Event | null = null;
     for (const action of actions) {
       const stepName = this.state?.step;
       const started = this.d.now();
+      if (action.type === 'emit-event' && action.alert) {
+        this.d.log.error({ reason: action.reason }, `ALERT: ${action.message}`);
+        this.d.metrics.alert(action.reason);
+      }
       if (this.d.dryRun) {
         this.d.log.info({ action, dryRun: true }, 'dry-run: action not performed');
         if (action.type !== 'emit-event' && stepName) {
@@ -159,18 +259,25 @@ export class Controller {
         }
         continue;
       }
+      if (action.type === 'emit-event') {
+        await this.event(
+          action.reason,
+          action.message,
+          action.alert ? 'Warning' : 'Normal',
+          signal,
+        );
+        continue;
+      }
       try {
-        await this.run(action);
-        if (action.type !== 'emit-event' && stepName) {
+        await this.run(action, this.writeSignal(signal));
+        if (stepName) {
           this.d.metrics.stepDuration(stepName, 'ok', (this.d.now() - started) / 1000);
           feedback = { type: 'step-done', step: stepName };
         }
       } catch (error) {
+        if (error instanceof Stop || !this.d.leadership.leading()) throw new Stop();
+        if (signal.aborted) throw error;
         const message = describeError(error);
-        if (action.type === 'emit-event') {
-          this.d.log.warn({ err: message }, 'could not create Kubernetes Event');
-          continue;
-        }
         if (stepName) {
           this.d.metrics.stepDuration(stepName, 'error', (this.d.now() - started) / 1000);
           this.d.log.warn({ step: stepName, err: message }, 'step failed');
@@ -181,20 +288,45 @@ export class Controller {
     return feedback;
   }
 
-  private async run(action: Action): Promise<void> {
+  /** Best effort: an Event that cannot be created is logged, never fatal. */
+  private async event(
+    reason: string,
+    message: string,
+    type: 'Normal' | 'Warning',
+    signal: AbortSignal,
+  ): Promise<void> {
+    if (this.d.dryRun) return;
+    try {
+      await this.d.kube.emitEvent(
+        reason,
+        message,
+        type,
+        new Date(this.d.now()),
+        this.writeSignal(signal),
+      );
+    } catch (error) {
+      if (error instanceof Stop) throw error;
+      this.d.log.warn({ err: describeError(error) }, 'could not create Kubernetes Event');
+    }
+  }
+
+  private async run(action: Action, signal: AbortSignal): Promise<void> {
     switch (action.type) {
       case 'record-mode':
-        return this.d.kube.recordMode(action.mode, action.minReplicas);
+        return this.d.kube.recordMode(action.mode, action.minReplicas, signal);
       case 'scale':
-        return this.d.kube.scale(action.minReplicas);
+        return this.d.kube.scale(action.minReplicas, signal);
       case 'set-dials':
-        return this.d.ga.setDials(action.dials);
+        return this.d.ga.setDials(action.dials, signal);
       case 'emit-event':
-        return this.d.kube.emitEvent(action.reason, action.message, new Date(this.d.now()));
+        return;
       case 'wait-ready': {
-        const ready = await this.d.kube.readyReplicas();
+        const ready = await this.d.kube.readyReplicas(signal);
         if (ready < action.minReplicas) {
-          throw new Error(`standby has ${ready}/${action.minReplicas} ready replicas`);
+          throw new FailoverError(
+            'KUBE',
+            `standby has ${ready}/${action.minReplicas} ready replicas`,
+          );
         }
         return;
       }

@@ -40,6 +40,21 @@ const schema = z.object({
   FAILBACK_HEALTHY_MS: ms(600_000),
   FAILBACK_COOLDOWN_MS: ms(300_000),
   LEASE_SECONDS: z.coerce.number().int().min(5).default(15),
+  RENEW_DEADLINE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .default(10)
+    .describe('seconds after its last renewal a leader stops acting; below LEASE_SECONDS'),
+  RETRY_PERIOD_MS: ms(2000),
+  ROUTE53_HEALTH_CHECK_IDS: list
+    .optional()
+    .describe('comma-separated Route 53 health check ids of the primary endpoint'),
+  ROUTE53_ENDPOINT: z.url().optional().describe('override of the Route 53 API endpoint'),
+  KUBE_TIMEOUT_MS: ms(5000),
+  AWS_TIMEOUT_MS: ms(4000),
+  ADVISORY_TIMEOUT_MS: ms(1500),
+  ROUND_TIMEOUT_MS: ms(20_000),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -52,7 +67,14 @@ export class EnvError extends Error {
 /** Parses and validates the environment; messages name the variable and what was expected. */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(env);
-  if (parsed.success) return parsed.data;
+  if (parsed.success) {
+    if (parsed.data.RENEW_DEADLINE_SECONDS >= parsed.data.LEASE_SECONDS) {
+      throw new EnvError(
+        `invalid configuration:\n  RENEW_DEADLINE_SECONDS: must be below LEASE_SECONDS (${parsed.data.LEASE_SECONDS})`,
+      );
+    }
+    return parsed.data;
+  }
   const lines = parsed.error.issues.map((i) => {
     const key = String(i.path[0] ?? '?');
     const hint = schema.shape[key as keyof typeof schema.shape]?.description;

@@ -1,23 +1,26 @@
+import {
+  AppsV1Api,
+  AutoscalingV2Api,
+  type ConfigurationOptions,
+  CoreV1Api,
+  type KubeConfig,
+} from '@kubernetes/client-node';
 import { FailoverError } from './errors.js';
-import type { KubeResponse, KubeTransport } from './kube-http.js';
+import { isStatus, kubeCall } from './kube-call.js';
 import type { State } from './machine.js';
+import {
+  type ControlRequest,
+  type ControlResult,
+  parseRequest,
+  parseState,
+  parseStored,
+  resultSchema,
+  salvageId,
+} from './schema.js';
+
+export type { ControlRequest, ControlResult } from './schema.js';
 
 const MERGE = 'application/merge-patch+json';
-
-/** A manual command written by the CLI for the leader to perform. */
-export interface ControlRequest {
-  id: string;
-  type: 'failover' | 'failback';
-  reason: string;
-  at: string;
-}
-
-/** What the leader did with a request: the machine's reasons and the resulting mode. */
-export interface ControlResult {
-  id: string;
-  mode: string;
-  reasons: string[];
-}
 
 /** Names of every object the controller touches (see README "Contract"). */
 export interface KubeNames {
@@ -39,36 +42,44 @@ export const defaultNames: KubeNames = {
   },
 };
 
-function check(res: KubeResponse, what: string, ok: number[]): KubeResponse {
-  if (ok.includes(res.status)) return res;
-  const message =
-    typeof res.body === 'object' && res.body !== null && 'message' in res.body
-      ? String((res.body as { message: unknown }).message)
-      : JSON.stringify(res.body);
-  throw new FailoverError('KUBE', `${what}: HTTP ${res.status} ${message}`, res.status >= 500);
+/** The persisted state as read: valid, absent, or invalid (with why), plus its resourceVersion. */
+export interface LoadedState {
+  state: State | null;
+  invalid: string | null;
+  version: string | null;
 }
 
-interface LeaseSpec {
-  holderIdentity?: string;
-  leaseDurationSeconds?: number;
-  renewTime?: string;
-  acquireTime?: string;
-  leaseTransitions?: number;
-}
-interface LeaseObject {
-  metadata?: { resourceVersion?: string };
-  spec?: LeaseSpec;
-}
+/** A pending request: valid, or invalid (to be rejected and removed). */
+export type PendingRequest =
+  | { ok: true; request: ControlRequest }
+  | { ok: false; id: string; error: string };
 
-/** Kubernetes adapter: every call the controller makes, as one method each. */
+/**
+ * Kubernetes adapter over @kubernetes/client-node: one method per call the controller makes, each
+ * with a deadline (kube-call.ts). The Lease calls of leader election are in kube-lease.ts.
+ */
 export class KubeAdapter {
-  constructor(
-    private readonly t: KubeTransport,
-    private readonly names: KubeNames = defaultNames,
-  ) {}
+  private readonly core: CoreV1Api;
+  private readonly apps: AppsV1Api;
+  private readonly autoscaling: AutoscalingV2Api;
 
-  private cmPath(ns: string, name?: string): string {
-    return `/api/v1/namespaces/${ns}/configmaps${name ? `/${name}` : ''}`;
+  constructor(
+    config: KubeConfig,
+    private readonly timeoutMs = 5000,
+    private readonly names: KubeNames = defaultNames,
+  ) {
+    this.core = config.makeApiClient(CoreV1Api);
+    this.apps = config.makeApiClient(AppsV1Api);
+    this.autoscaling = config.makeApiClient(AutoscalingV2Api);
+  }
+
+  private call<T>(
+    what: string,
+    signal: AbortSignal | undefined,
+    run: (opts: ConfigurationOptions) => Promise<T>,
+    contentType?: string,
+  ): Promise<T> {
+    return kubeCall(this.timeoutMs, what, signal, run, contentType);
   }
 
   /**
@@ -76,170 +87,228 @@ export class KubeAdapter {
    * removed (null in a merge patch) so cluster-vars wins again. The ConfigMap is created by Flux
    * (ssa: IfNotPresent); creating it here is only a fallback when RBAC allows it.
    */
-  async recordMode(mode: 'failed-over' | 'standby', minReplicas: number): Promise<void> {
+  async recordMode(
+    mode: 'failed-over' | 'standby',
+    minReplicas: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { namespace, name } = this.names.overrides;
     const data = {
       DR_MODE: mode,
       HPA_MIN_REPLICAS: mode === 'standby' ? null : String(minReplicas),
     };
-    const res = await this.t.request('PATCH', this.cmPath(namespace, name), { data }, MERGE);
-    if (res.status !== 404) return void check(res, `patch configmap ${namespace}/${name}`, [200]);
-    const created = await this.t.request('POST', this.cmPath(namespace), {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name, namespace },
-      data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null)),
-    });
-    check(created, `create configmap ${namespace}/${name}`, [201]);
-  }
-
-  /** Raises (or lowers) the floor of Flagger's -primary HPA so capacity changes now. */
-  async scale(minReplicas: number): Promise<void> {
-    const { namespace, hpa } = this.names.workload;
-    const path = `/apis/autoscaling/v2/namespaces/${namespace}/horizontalpodautoscalers/${hpa}`;
-    const res = await this.t.request('PATCH', path, { spec: { minReplicas } }, MERGE);
-    check(res, `patch hpa ${namespace}/${hpa}`, [200]);
-  }
-
-  /** readyReplicas of the -primary Deployment (0 when absent from status). */
-  async readyReplicas(): Promise<number> {
-    const { namespace, deployment } = this.names.workload;
-    const res = await this.t.request(
-      'GET',
-      `/apis/apps/v1/namespaces/${namespace}/deployments/${deployment}`,
-    );
-    check(res, `get deployment ${namespace}/${deployment}`, [200]);
-    const status = (res.body as { status?: { readyReplicas?: number } }).status;
-    return status?.readyReplicas ?? 0;
-  }
-
-  /** The persisted state, or null when none was saved yet. */
-  async loadState(): Promise<State | null> {
-    const { namespace, stateConfigMap } = this.names.self;
-    const res = await this.t.request('GET', this.cmPath(namespace, stateConfigMap));
-    if (res.status === 404) return null;
-    check(res, `get configmap ${namespace}/${stateConfigMap}`, [200]);
-    const raw = (res.body as { data?: { state?: string } }).data?.state;
-    if (!raw) return null;
+    const what = `patch configmap ${namespace}/${name}`;
     try {
-      return JSON.parse(raw) as State;
-    } catch {
-      throw new FailoverError(
-        'STATE',
-        `configmap ${namespace}/${stateConfigMap} data.state is not JSON`,
+      await this.call(
+        what,
+        signal,
+        (o) => this.core.patchNamespacedConfigMap({ name, namespace, body: { data } }, o),
+        MERGE,
+      );
+    } catch (error) {
+      if (!isStatus(error, 404)) throw error;
+      await this.call(`create configmap ${namespace}/${name}`, signal, (o) =>
+        this.core.createNamespacedConfigMap(
+          { namespace, body: { metadata: { name, namespace }, data: dropNulls(data) } },
+          o,
+        ),
       );
     }
   }
 
-  async saveState(state: State): Promise<void> {
-    await this.patchSelf({ state: JSON.stringify(state), mode: state.mode });
+  /** DR_MODE as last recorded in the overrides ConfigMap (null when absent or unknown). */
+  async recordedMode(signal?: AbortSignal): Promise<'failed-over' | 'standby' | null> {
+    const { namespace, name } = this.names.overrides;
+    try {
+      const cm = await this.call(`get configmap ${namespace}/${name}`, signal, (o) =>
+        this.core.readNamespacedConfigMap({ name, namespace }, o),
+      );
+      const mode = cm.data?.DR_MODE;
+      return mode === 'failed-over' || mode === 'standby' ? mode : null;
+    } catch (error) {
+      if (isStatus(error, 404)) return null;
+      throw error;
+    }
   }
 
-  /** Asks the leader to fail over or back (the CLI is a client: only the leader acts). */
-  async putRequest(request: ControlRequest): Promise<void> {
-    await this.patchSelf({ request: JSON.stringify(request) });
-  }
-
-  /** The pending request and the outcome of the last handled one. */
-  async readControl(): Promise<{ request: ControlRequest | null; result: ControlResult | null }> {
-    const { namespace, stateConfigMap } = this.names.self;
-    const res = await this.t.request('GET', this.cmPath(namespace, stateConfigMap));
-    if (res.status === 404) return { request: null, result: null };
-    check(res, `get configmap ${namespace}/${stateConfigMap}`, [200]);
-    const data = (res.body as { data?: Record<string, string> }).data ?? {};
-    const parse = <T>(raw: string | undefined): T | null => (raw ? (JSON.parse(raw) as T) : null);
-    return {
-      request: parse<ControlRequest>(data.request),
-      result: parse<ControlResult>(data.result),
-    };
-  }
-
-  /** Marks the request handled: removes it and stores its outcome. */
-  async completeRequest(result: ControlResult): Promise<void> {
-    await this.patchSelf({ request: null, result: JSON.stringify(result) });
-  }
-
-  private async patchSelf(data: Record<string, string | null>): Promise<void> {
-    const { namespace, stateConfigMap } = this.names.self;
-    const res = await this.t.request(
-      'PATCH',
-      this.cmPath(namespace, stateConfigMap),
-      { data },
+  /** Raises (or lowers) the floor of Flagger's -primary HPA so capacity changes now. */
+  async scale(minReplicas: number, signal?: AbortSignal): Promise<void> {
+    const { namespace, hpa } = this.names.workload;
+    await this.call(
+      `patch hpa ${namespace}/${hpa}`,
+      signal,
+      (o) =>
+        this.autoscaling.patchNamespacedHorizontalPodAutoscaler(
+          { name: hpa, namespace, body: { spec: { minReplicas } } },
+          o,
+        ),
       MERGE,
     );
-    if (res.status !== 404) return void check(res, 'patch state configmap', [200]);
-    const created = await this.t.request('POST', this.cmPath(namespace), {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: stateConfigMap, namespace },
-      data: Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null)),
-    });
-    check(created, 'create state configmap', [201]);
+  }
+
+  /** readyReplicas of the -primary Deployment (0 when absent from status). */
+  async readyReplicas(signal?: AbortSignal): Promise<number> {
+    const { namespace, deployment } = this.names.workload;
+    const d = await this.call(`get deployment ${namespace}/${deployment}`, signal, (o) =>
+      this.apps.readNamespacedDeployment({ name: deployment, namespace }, o),
+    );
+    return d.status?.readyReplicas ?? 0;
+  }
+
+  private async readSelf(signal?: AbortSignal) {
+    const { namespace, stateConfigMap: name } = this.names.self;
+    try {
+      return await this.call(`get configmap ${namespace}/${name}`, signal, (o) =>
+        this.core.readNamespacedConfigMap({ name, namespace }, o),
+      );
+    } catch (error) {
+      if (isStatus(error, 404)) return null;
+      throw error;
+    }
+  }
+
+  /** The persisted state, validated; an invalid value is reported, never thrown. */
+  async loadState(signal?: AbortSignal): Promise<LoadedState> {
+    const cm = await this.readSelf(signal);
+    const version = cm?.metadata?.resourceVersion ?? null;
+    const raw = cm?.data?.state;
+    if (!raw) return { state: null, invalid: null, version };
+    const parsed = parseState(raw);
+    return parsed.ok
+      ? { state: parsed.value, invalid: null, version }
+      : {
+          state: null,
+          invalid: `configmap ${this.names.self.namespace}/${this.names.self.stateConfigMap} ${parsed.error}`,
+          version,
+        };
   }
 
   /**
-   * Acquires or renews the coordination.k8s.io Lease. Returns true when `identity` holds it.
-   * Uses PUT with resourceVersion, so two contenders cannot both win (409 → not leader).
+   * Saves the state only if the ConfigMap is still at `version` (resourceVersion in a merge patch
+   * is a precondition: the API server answers 409 when it moved). Returns the new version.
+   * Throws CONFLICT when someone else wrote in between (re-read before acting again).
    */
-  async acquireLease(identity: string, durationSeconds: number, now: Date): Promise<boolean> {
-    const { namespace, lease } = this.names.self;
-    const base = `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;
-    const stamp = now.toISOString().replace('Z', '000Z');
-    const got = await this.t.request('GET', `${base}/${lease}`);
-    if (got.status === 404) {
-      const created = await this.t.request('POST', base, {
-        apiVersion: 'coordination.k8s.io/v1',
-        kind: 'Lease',
-        metadata: { name: lease, namespace },
-        spec: {
-          holderIdentity: identity,
-          leaseDurationSeconds: durationSeconds,
-          acquireTime: stamp,
-          renewTime: stamp,
-          leaseTransitions: 0,
-        },
-      });
-      return created.status === 201;
+  async saveState(state: State, version: string | null, signal?: AbortSignal): Promise<string> {
+    return this.patchSelf({ state: JSON.stringify(state), mode: state.mode }, version, signal);
+  }
+
+  /** Asks the leader to fail over or back (the CLI is a client: only the leader acts). */
+  async putRequest(request: ControlRequest, signal?: AbortSignal): Promise<void> {
+    await this.patchSelf({ request: JSON.stringify(request) }, undefined, signal);
+  }
+
+  /** The pending request (validated) and the outcome of the last handled one. */
+  async readControl(
+    signal?: AbortSignal,
+  ): Promise<{ request: PendingRequest | null; result: ControlResult | null }> {
+    const data = (await this.readSelf(signal))?.data ?? {};
+    let request: PendingRequest | null = null;
+    if (data.request) {
+      const parsed = parseRequest(data.request);
+      request = parsed.ok
+        ? { ok: true, request: parsed.value }
+        : { ok: false, id: salvageId(data.request), error: parsed.error };
     }
-    check(got, `get lease ${namespace}/${lease}`, [200]);
-    const current = got.body as LeaseObject;
-    const spec = current.spec ?? {};
-    const renewed = spec.renewTime ? Date.parse(spec.renewTime) : 0;
-    const expired = now.getTime() > renewed + (spec.leaseDurationSeconds ?? 0) * 1000;
-    const mine = spec.holderIdentity === identity;
-    if (!mine && !expired) return false;
-    const next = {
-      ...current,
-      spec: {
-        ...spec,
-        holderIdentity: identity,
-        leaseDurationSeconds: durationSeconds,
-        renewTime: stamp,
-        ...(mine ? {} : { acquireTime: stamp, leaseTransitions: (spec.leaseTransitions ?? 0) + 1 }),
-      },
-    };
-    const put = await this.t.request('PUT', `${base}/${lease}`, next);
-    if (put.status === 409) return false;
-    check(put, `update lease ${namespace}/${lease}`, [200]);
-    return true;
+    const result = data.result ? parseStored('result', data.result, resultSchema) : null;
+    return { request, result: result?.ok ? result.value : null };
+  }
+
+  /**
+   * Marks the request handled: removes it and stores its outcome, if the ConfigMap is still at
+   * `version` (null: no precondition). Returns the new resourceVersion.
+   */
+  completeRequest(
+    result: ControlResult,
+    version: string | null = null,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    return this.patchSelf(
+      { request: null, result: JSON.stringify(result) },
+      version ?? undefined,
+      signal,
+    );
+  }
+
+  /** `version`: precondition (null = the ConfigMap must not exist yet; undefined = none). */
+  private async patchSelf(
+    data: Record<string, string | null>,
+    version: string | null | undefined,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const { namespace, stateConfigMap: name } = this.names.self;
+    const metadata = version ? { resourceVersion: version } : {};
+    try {
+      if (version === null) throw new FailoverError('KUBE', 'absent', false);
+      const cm = await this.call(
+        `patch configmap ${namespace}/${name}`,
+        signal,
+        (o) => this.core.patchNamespacedConfigMap({ name, namespace, body: { metadata, data } }, o),
+        MERGE,
+      );
+      return cm.metadata?.resourceVersion ?? '';
+    } catch (error) {
+      if (isStatus(error, 409)) {
+        throw new FailoverError(
+          'CONFLICT',
+          `configmap ${namespace}/${name} changed since version ${version}`,
+        );
+      }
+      if (version !== null && !isStatus(error, 404)) throw error;
+      const cm = await this.call(`create configmap ${namespace}/${name}`, signal, (o) =>
+        this.core.createNamespacedConfigMap(
+          { namespace, body: { metadata: { name, namespace }, data: dropNulls(data) } },
+          o,
+        ),
+      ).catch((e: unknown) => {
+        if (isStatus(e, 409))
+          throw new FailoverError(
+            'CONFLICT',
+            `configmap ${namespace}/${name} was created meanwhile`,
+          );
+        throw e;
+      });
+      return cm.metadata?.resourceVersion ?? '';
+    }
   }
 
   /** A core/v1 Event on the state ConfigMap, so `kubectl get events -n failover-system` shows transitions. */
-  async emitEvent(reason: string, message: string, now: Date): Promise<void> {
+  async emitEvent(
+    reason: string,
+    message: string,
+    type: 'Normal' | 'Warning',
+    now: Date,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const { namespace, stateConfigMap } = this.names.self;
-    const res = await this.t.request('POST', `/api/v1/namespaces/${namespace}/events`, {
-      apiVersion: 'v1',
-      kind: 'Event',
-      metadata: { generateName: 'failover-controller.', namespace },
-      involvedObject: { apiVersion: 'v1', kind: 'ConfigMap', name: stateConfigMap, namespace },
-      reason,
-      message,
-      type: 'Normal',
-      source: { component: 'failover-controller' },
-      firstTimestamp: now.toISOString(),
-      lastTimestamp: now.toISOString(),
-      count: 1,
-    });
-    check(res, 'create event', [201]);
+    await this.call('create event', signal, (o) =>
+      this.core.createNamespacedEvent(
+        {
+          namespace,
+          body: {
+            metadata: { generateName: 'failover-controller.', namespace },
+            involvedObject: {
+              apiVersion: 'v1',
+              kind: 'ConfigMap',
+              name: stateConfigMap,
+              namespace,
+            },
+            reason,
+            message: message.slice(0, 1024),
+            type,
+            source: { component: 'failover-controller' },
+            firstTimestamp: now,
+            lastTimestamp: now,
+            count: 1,
+          },
+        },
+        o,
+      ),
+    );
   }
+}
+
+function dropNulls(data: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(data).filter((e): e is [string, string] => e[1] !== null),
+  );
 }

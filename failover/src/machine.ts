@@ -1,4 +1,7 @@
+import { confirmation, unconfirmed } from './confirm.js';
 import type { Policy } from './policy.js';
+
+export { type Confirmation, confirmation, isolationMessage } from './confirm.js';
 
 /**
  * The failover state machine: a pure function (state, event, now) → {state, actions, reasons}.
@@ -38,6 +41,11 @@ export interface State {
   firstFailedAt: number | null;
   /** Since when every round saw the primary healthy (null when the last round did not). */
   primaryHealthySince: number | null;
+  /**
+   * Since when the standby's own probes have called for a failover that no independent signal
+   * confirmed (null otherwise): the alert is raised once per such episode.
+   */
+  isolatedSince: number | null;
   /** Why the last transition happened. */
   reason: string | null;
 }
@@ -51,6 +59,7 @@ export const initialState: State = {
   failedRounds: 0,
   firstFailedAt: null,
   primaryHealthySince: null,
+  isolatedSince: null,
   reason: null,
 };
 
@@ -60,8 +69,14 @@ export interface RoundEvent {
   probes: readonly boolean[];
   /** The prober's own connectivity check (false = the prober may be the isolated one). */
   reference: boolean;
-  /** GA's view of the primary endpoint group (advisory only; null when unknown). */
+  /**
+   * The independent witnesses, null when unknown (call failed or timed out, or not configured):
+   * Global Accelerator's own endpoint health of the primary group, and the Route 53 health check
+   * of the primary's endpoint (checkers in several AWS regions). A failover needs one of them to
+   * agree with the standby's probes.
+   */
   gaPrimaryHealthy: boolean | null;
+  r53PrimaryHealthy?: boolean | null;
 }
 
 export type Event =
@@ -77,7 +92,13 @@ export type Action =
   | { type: 'scale'; minReplicas: number }
   | { type: 'wait-ready'; minReplicas: number; deadline: number }
   | { type: 'set-dials'; dials: readonly { group: 'primary' | 'standby'; percent: number }[] }
-  | { type: 'emit-event'; reason: string; message: string };
+  | {
+      type: 'emit-event';
+      reason: string;
+      message: string;
+      /** An alert: Warning Event, error-level log line and the isolation metric. */
+      alert?: boolean;
+    };
 
 export interface Result {
   state: State;
@@ -177,9 +198,19 @@ function onRound(state: State, round: RoundEvent, now: number, policy: Policy): 
   const failed = round.probes.filter((ok) => !ok).length;
   const ga =
     round.gaPrimaryHealthy === null ? 'unknown' : round.gaPrimaryHealthy ? 'healthy' : 'unhealthy';
-  const summary = `round ${verdict}: ${failed}/${round.probes.length} probes failed, reference ${round.reference ? 'ok' : 'failed'}, GA primary ${ga}`;
+  const r53 =
+    round.r53PrimaryHealthy === undefined || round.r53PrimaryHealthy === null
+      ? 'unknown'
+      : round.r53PrimaryHealthy
+        ? 'healthy'
+        : 'unhealthy';
+  const summary = `round ${verdict}: ${failed}/${round.probes.length} probes failed, reference ${round.reference ? 'ok' : 'failed'}, GA primary ${ga}, Route 53 primary ${r53}`;
   const healthySince = verdict === 'healthy' ? (state.primaryHealthySince ?? now) : null;
-  let next: State = { ...state, primaryHealthySince: healthySince };
+  let next: State = {
+    ...state,
+    primaryHealthySince: healthySince,
+    isolatedSince: verdict === 'failed' ? state.isolatedSince : null,
+  };
 
   if (state.mode !== 'standby') {
     next = { ...next, failedRounds: 0, firstFailedAt: null };
@@ -204,10 +235,20 @@ function onRound(state: State, round: RoundEvent, now: number, policy: Policy): 
   const progress = `${count}/${policy.failedRounds} consecutive failed rounds within ${policy.windowMs} ms`;
   if (count < policy.failedRounds)
     return { state: next, actions: [], reasons: [summary, progress] };
-  return withReasons(
-    transition(next, 'failing-over', `primary unreachable: ${progress}`, now, policy),
-    [summary],
-  );
+  const witness = confirmation(round);
+  if (witness === 'confirmed') {
+    return withReasons(
+      transition(
+        { ...next, isolatedSince: null },
+        'failing-over',
+        `primary unreachable: ${progress}, confirmed by ${round.gaPrimaryHealthy === false ? 'Global Accelerator' : 'Route 53'}`,
+        now,
+        policy,
+      ),
+      [summary],
+    );
+  }
+  return unconfirmed(next, witness, now, [summary, progress]);
 }
 
 function withReasons(result: Result, before: string[]): Result {

@@ -11,7 +11,8 @@ const modes: readonly Mode[] = ['standby', 'failing-over', 'failed-over', 'faili
 /**
  * OpenTelemetry instruments exported in the Prometheus format:
  * failover_mode{mode} (1 for the current mode), failover_probe_results_total{kind,result},
- * failover_transitions_total{from,to}, failover_step_duration{step,outcome} (seconds).
+ * failover_transitions_total{from,to}, failover_step_duration{step,outcome} (seconds),
+ * failover_alerts_total{reason}.
  */
 export function createMetrics(): {
   metrics: ControllerDeps['metrics'];
@@ -29,6 +30,10 @@ export function createMetrics(): {
   const probes = meter.createCounter('failover.probe.results', { description: 'Probe results' });
   const transitions = meter.createCounter('failover.transitions', {
     description: 'Mode transitions',
+  });
+  const alerts = meter.createCounter('failover.alerts', {
+    description:
+      'Alerts: DRPartitionSuspected (only the standby sees the primary fail), DRUnconfirmed, DRStateInvalid, DRRequestRejected',
   });
   const steps = meter.createHistogram('failover.step.duration', {
     description: 'Duration of failover/failback steps',
@@ -48,22 +53,54 @@ export function createMetrics(): {
       },
       transition: (from, to) => transitions.add(1, { from, to }),
       stepDuration: (step, outcome, seconds) => steps.record(seconds, { step, outcome }),
+      // bounded label: the reasons are the machine's and controller's own constants
+      alert: (reason) => alerts.add(1, { reason }),
     },
   };
 }
 
-/** GET /metrics (Prometheus text) and GET /healthz (200 while the loop has run recently). */
+/** What the loop reports to /healthz. */
+export interface LoopHealth {
+  /** When the last cycle that completed without error ended (ms since epoch; start time at first). */
+  lastSuccessAt: number;
+  consecutiveFailures: number;
+  lastError: string | null;
+}
+
+/**
+ * Pure: healthy while a cycle SUCCEEDED within `maxAgeMs` and fewer than `maxFailures` cycles in a
+ * row failed. A loop that turns but fails every cycle (unreadable state, API down) is not healthy.
+ */
+export function healthOf(
+  h: LoopHealth,
+  now: number,
+  maxAgeMs: number,
+  maxFailures: number,
+): { ok: boolean; body: Record<string, unknown> } {
+  const ok = now - h.lastSuccessAt < maxAgeMs && h.consecutiveFailures < maxFailures;
+  return {
+    ok,
+    body: {
+      status: ok ? 'ok' : 'failing',
+      consecutiveFailedCycles: h.consecutiveFailures,
+      lastSuccessAgeMs: now - h.lastSuccessAt,
+      ...(h.lastError ? { lastError: h.lastError.slice(0, 300) } : {}),
+    },
+  };
+}
+
+/** GET /metrics (Prometheus text) and GET /healthz (200 while cycles succeed, see healthOf). */
 export async function startHttp(
   exporter: PrometheusExporter,
   port: number,
-  healthy: () => boolean,
+  health: () => { ok: boolean; body: Record<string, unknown> },
 ): Promise<{ port: number; close: () => Promise<void> }> {
   const server = http.createServer((req, res) => {
     if (req.url === '/metrics') return exporter.getMetricsRequestHandler(req, res);
     if (req.url === '/healthz') {
-      const ok = healthy();
+      const { ok, body } = health();
       res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify({ status: ok ? 'ok' : 'stalled' }));
+      return res.end(JSON.stringify(body));
     }
     res.writeHead(404, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ error: 'not found' }));

@@ -25,8 +25,11 @@ describe('shortened drill (500 ms rounds): flapping, kill → failover, restore 
       policy,
       baselineMs: 1000,
       flappingMs: 5000, // 10 rounds: twice the failed rounds needed, longer than the window
+      partitionMs: 4000, // 8 rounds of a one-sided partition: a failover's worth, and more
+      hangMs: 4000, // 8 rounds: past FAILED_ROUNDS, so the missing witness is what holds the failover
+      lease: { durationMs: 3000, renewDeadlineMs: 2000, retryPeriodMs: 500 },
       clients: 2,
-      timeoutMs: 45_000,
+      timeoutMs: 100_000,
     });
     expect(r.problems).toEqual([]);
     // flapping really failed 1 probe in 3 and caused no failover
@@ -48,10 +51,13 @@ describe('shortened drill (500 ms rounds): flapping, kill → failover, restore 
     expect(r.failback).toMatchObject({ refusedWhileDown: true, accepted: true, failedRequests: 0 });
     expect(r.failback.trafficS).not.toBeNull();
     expect((r.failback.scaledDownS ?? 0) * 1000).toBeGreaterThanOrEqual(policy.failbackCooldownMs);
+    // issue #14: partition, hung GA describe, corrupt state, leader killed mid-failover
+    expect(r.figures.partitionFailovers).toBe(0);
+    expect(r.figures.splitBrainWrites).toBe(0);
     expect(formatDrill(r.figures)).toMatch(
-      /^drill: detect=\d+\.\ds traffic=\d+\.\ds scaled=\d+\.\ds failed_requests=\d+ total_requests=\d+ false_failovers=0$/,
+      /^drill: detect=\d+\.\ds traffic=\d+\.\ds scaled=\d+\.\ds failed_requests=\d+ total_requests=\d+ false_failovers=0 split_brain_writes=0 partition_failovers=0$/,
     );
-  }, 60_000);
+  }, 130_000);
 });
 
 /** A clean run on a 1 s scale: kill at t=10 s, detected at 14 s, failback command at 30 s. */
@@ -69,6 +75,11 @@ const clean: Observed = {
     flapStart: at(2),
     flapEnd: at(7),
     nearMissEnd: at(9),
+    partitionStart: at(9.1),
+    partitionEnd: at(9.5),
+    hangStart: at(9.55),
+    hangEnd: at(9.7),
+    corruptEnd: at(9.9),
     kill: at(10),
     restored: at(22),
     failbackCommand: at(30),
@@ -99,6 +110,12 @@ const clean: Observed = {
   nearMissProbes: { requests: 6, failed: 3 },
   refusedWhileDown: { id: 'a', mode: 'failed-over', reasons: ['failback refused: primary down'] },
   failback: { id: 'b', mode: 'failing-back', reasons: ['manual failback'] },
+  partitionAlerts: 1,
+  hangRounds: 0,
+  hangAlerts: 1,
+  corrupt: { stateEvent: true, requestRejected: true, repaired: true },
+  killedLeader: { identity: 'replica-a', mode: 'failing-over', at: at(14.2) },
+  splitBrainWrites: 0,
   dials: { primary: 100, standby: 0 },
   finalMode: 'standby',
   drMode: 'standby',
@@ -116,6 +133,8 @@ describe('summarize (pure)', () => {
       failedRequests: 1,
       totalRequests: 6,
       falseFailovers: 0,
+      splitBrainWrites: 0,
+      partitionFailovers: 0,
     });
     expect(r.failback).toEqual({
       refusedWhileDown: true,
@@ -169,9 +188,33 @@ describe('summarize (pure)', () => {
       dials: { primary: 100, standby: 0 },
     });
     expect(formatDrill(r.figures)).toBe(
-      'drill: detect=NaNs traffic=NaNs scaled=NaNs failed_requests=1 total_requests=6 false_failovers=0',
+      'drill: detect=NaNs traffic=NaNs scaled=NaNs failed_requests=1 total_requests=6 false_failovers=0 split_brain_writes=0 partition_failovers=0',
     );
     expect(r.problems).toContain('the controller did not reach failed-over after the kill');
+  });
+});
+
+describe('summarize: issue #14 goals', () => {
+  it('flags a failover during the partition, a split-brain write and a double failover', () => {
+    const r = summarize({
+      ...clean,
+      transitions: [
+        { at: at(9.3), from: 'standby', to: 'failing-over' },
+        { at: at(9.4), from: 'failing-over', to: 'standby' },
+        ...clean.transitions,
+        { at: at(20), from: 'failed-over', to: 'failing-over' },
+        { at: at(21), from: 'failing-over', to: 'failed-over' },
+      ],
+      splitBrainWrites: 2,
+    });
+    expect(r.figures.partitionFailovers).toBe(1);
+    expect(r.problems).toEqual(
+      expect.arrayContaining([
+        '1 failover(s) during the one-sided partition',
+        'failover after the kill: 2 started, 2 completed, expected exactly 1',
+        '2 split-brain write(s)',
+      ]),
+    );
   });
 });
 

@@ -29,4 +29,16 @@ describe('readEnv', () => {
       /REFERENCE_URL: .*expected the prober's own connectivity check/,
     );
   });
+
+  it('requires the renew deadline below the Lease duration (fencing), and reads Route 53 ids', () => {
+    expect(() => readEnv({ ...base, LEASE_SECONDS: '10', RENEW_DEADLINE_SECONDS: '10' })).toThrow(
+      /RENEW_DEADLINE_SECONDS: must be below LEASE_SECONDS \(10\)/,
+    );
+    const env = readEnv({ ...base, ROUTE53_HEALTH_CHECK_IDS: 'a-1, b-2' });
+    expect(env).toMatchObject({
+      LEASE_SECONDS: 15,
+      RENEW_DEADLINE_SECONDS: 10,
+      ROUTE53_HEALTH_CHECK_IDS: ['a-1', 'b-2'],
+    });
+  });
 });

@@ -39,6 +39,7 @@ describe('GA stand-in with the real GA adapter', () => {
         credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       }),
       groups: { primary: ga.groups.primary.arn, standby: ga.groups.standby.arn },
+      callTimeoutMs: 2000,
       maxAttempts: 2,
       baseDelayMs: 10,
       sleep: async () => {},

@@ -1,13 +1,21 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   DescribeEndpointGroupCommand,
   GlobalAcceleratorClient,
   InternalServiceErrorException,
   UpdateEndpointGroupCommand,
 } from '@aws-sdk/client-global-accelerator';
+import {
+  GetHealthCheckStatusCommand,
+  type HealthCheckRegion,
+  Route53Client,
+} from '@aws-sdk/client-route-53';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { FailoverError } from '../src/errors.js';
-import { GaAdapter } from '../src/ga.js';
+import { GaAdapter, gaClient } from '../src/ga.js';
+import { healthyFromObservations, Route53Adapter, route53Client } from '../src/route53.js';
 
 const ga = mockClient(GlobalAcceleratorClient);
 const groups = {
@@ -21,6 +29,7 @@ function adapter(sleeps: number[] = []) {
     groups,
     maxAttempts: 4,
     baseDelayMs: 100,
+    callTimeoutMs: 1000,
     sleep: async (ms) => {
       sleeps.push(ms);
     },
@@ -84,5 +93,81 @@ describe('GaAdapter', () => {
       },
     });
     expect(await adapter().primaryHealthy()).toBe(false);
+  });
+});
+
+describe('GA and Route 53 deadlines and shapes (issue #14)', () => {
+  it('the GA client does not retry on its own (ours retries; the two never stack)', async () => {
+    expect(await gaClient('us-west-2').config.maxAttempts()).toBe(1);
+    expect(await route53Client().config.maxAttempts()).toBe(1);
+  });
+
+  it('a hanging DescribeEndpointGroup fails within its deadline instead of stalling', async () => {
+    ga.restore(); // the real SDK against a local server that never answers
+    const sockets = new Set<import('node:net').Socket>();
+    const server = http.createServer(() => {});
+    server.on('connection', (s) => sockets.add(s));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      const adapter = new GaAdapter({
+        client: gaClient('us-west-2', `http://127.0.0.1:${port}`, {
+          accessKeyId: 'x',
+          secretAccessKey: 'x',
+        }),
+        groups,
+        maxAttempts: 3,
+        baseDelayMs: 10,
+        callTimeoutMs: 300,
+        random: () => 0,
+      });
+      const started = Date.now();
+      await expect(adapter.primaryHealthy()).rejects.toMatchObject({ code: 'TIMEOUT' });
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((r) => server.close(() => r()));
+    }
+  });
+});
+
+const r53 = mockClient(Route53Client);
+
+describe('Route53Adapter', () => {
+  beforeEach(() => r53.reset());
+  // GetHealthCheckStatus response shape from the API reference:
+  // HealthCheckObservations[] { Region, IPAddress, StatusReport { Status, CheckedTime } }
+  // https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetHealthCheckStatus.html
+  const obs = (region: HealthCheckRegion, status: string) => ({
+    Region: region,
+    IPAddress: '15.177.0.1',
+    StatusReport: { Status: status, CheckedTime: new Date(0) },
+  });
+
+  it('healthy when more than 18 % of the checkers report Success (Route 53 own rule)', async () => {
+    r53.on(GetHealthCheckStatusCommand).resolves({
+      HealthCheckObservations: [
+        obs('us-east-1', 'Success: HTTP Status Code 200, OK'),
+        obs('eu-west-1', 'Failure: Connection timed out.'),
+        obs('ap-southeast-1', 'Failure: Connection timed out.'),
+        obs('us-west-1', 'Failure: Connection timed out.'),
+      ],
+    });
+    expect(await new Route53Adapter(new Route53Client({}), ['hc-1'], 1000).primaryHealthy()).toBe(
+      true,
+    );
+  });
+
+  it('unhealthy when (almost) every checker reports Failure; unknown without observations', () => {
+    expect(healthyFromObservations([obs('us-east-1', 'Failure: HTTP Status Code 503')])).toBe(
+      false,
+    );
+    expect(
+      healthyFromObservations([
+        ...Array.from({ length: 9 }, () => obs('eu-west-1', 'Failure: Connection timed out.')),
+        obs('us-east-1', 'Success: HTTP Status Code 200, OK'),
+      ]),
+    ).toBe(false);
+    expect(healthyFromObservations([])).toBeNull();
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   type Action,
+  confirmation,
   type Event,
   initialState,
   resume,
@@ -50,6 +51,9 @@ function run(opts: {
   reference?: (t: number) => boolean;
   fail?: (s: Step, attempt: number) => string | null;
   from?: State;
+  /** GA's view of the primary; by default the truth the probes see (no partition). */
+  ga?: (t: number, probes: readonly boolean[]) => boolean | null;
+  r53?: (t: number) => boolean | null;
 }): Sim {
   let sim: Sim = { state: opts.from ?? initialState, now: 0, actions: [], reasons: [] };
   for (let t = 0; t <= opts.seconds * 1000; t += policy.intervalMs) {
@@ -59,7 +63,8 @@ function run(opts: {
       type: 'round',
       probes,
       reference: opts.reference?.(t) ?? true,
-      gaPrimaryHealthy: null,
+      gaPrimaryHealthy: opts.ga ? opts.ga(t, probes) : probes.some(Boolean),
+      r53PrimaryHealthy: opts.r53?.(t) ?? null,
     });
     sim = completeSteps(sim, opts.fail ?? (() => null));
   }
@@ -214,5 +219,54 @@ describe('state machine scenarios', () => {
     const r = step(initialState, { type: 'manual-failover', reason: 'drill' }, 0, policy);
     expect(r.state).toMatchObject({ mode: 'failing-over', step: 'record-mode' });
     expect(r.reasons[0]).toBe('manual failover: drill');
+  });
+});
+
+describe('independent confirmation (issue #14)', () => {
+  const events = (sim: Sim) =>
+    sim.actions
+      .filter((a) => a.type === 'emit-event')
+      .map((a) => (a.type === 'emit-event' ? a.reason : ''));
+
+  it('a one-sided partition (standby cannot reach the primary, GA sees it healthy) never fails over', () => {
+    const sim = run({ seconds: 120, probe: () => false, ga: () => true });
+    expect(sim.state.mode).toBe('standby');
+    expect(dialCalls(sim)).toEqual([]);
+    // one alert per episode, with the issue's text
+    expect(events(sim)).toEqual(['DRPartitionSuspected']);
+    expect(sim.reasons.join('\n')).toContain(
+      'standby isolated or primary unreachable from standby only',
+    );
+  });
+
+  it('no failover without any witness (GA and Route 53 unknown); Route 53 alone can confirm', () => {
+    const blind = run({ seconds: 60, probe: () => false, ga: () => null });
+    expect(blind.state.mode).toBe('standby');
+    expect(events(blind)).toEqual(['DRUnconfirmed']);
+    const r53 = run({ seconds: 60, probe: () => false, ga: () => null, r53: () => false });
+    expect(r53.state.mode).toBe('failed-over');
+  });
+
+  it('fails over as soon as a witness agrees after a suspected partition', () => {
+    // partition for 60 s, then the primary really dies and GA sees it at t=70 s
+    const sim = run({ seconds: 90, probe: () => false, ga: (t) => t < 70_000 });
+    expect(sim.state.mode).toBe('failed-over');
+    const reasons = sim.reasons.join('\n');
+    expect(reasons).toContain('confirmed by Global Accelerator');
+  });
+
+  it('classifies the witnesses: any unhealthy confirms, otherwise any healthy contradicts', () => {
+    const r = (ga: boolean | null, r53: boolean | null) =>
+      confirmation({
+        type: 'round',
+        probes: [],
+        reference: true,
+        gaPrimaryHealthy: ga,
+        r53PrimaryHealthy: r53,
+      });
+    expect(r(false, true)).toBe('confirmed');
+    expect(r(null, false)).toBe('confirmed');
+    expect(r(true, null)).toBe('contradicted');
+    expect(r(null, null)).toBe('unknown');
   });
 });

@@ -40,7 +40,9 @@ export async function startFakeKube(seed: Record<string, Json> = {}) {
     message,
     code,
   });
+  let hang = false;
   const server = http.createServer((req, res) => {
+    if (hang) return; // a hung API server: the request never gets an answer
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -85,6 +87,14 @@ export async function startFakeKube(seed: Record<string, Json> = {}) {
           if (req.headers['content-type'] !== 'application/merge-patch+json') {
             return send(415, status(415, 'UnsupportedMediaType', 'only merge-patch here'));
           }
+          // resourceVersion in a patch is a precondition, as on a real API server
+          const sentVersion = (body?.metadata as Json | undefined)?.resourceVersion;
+          if (
+            sentVersion !== undefined &&
+            sentVersion !== (existing.metadata as Json | undefined)?.resourceVersion
+          ) {
+            return send(409, status(409, 'Conflict', 'the object has been modified'));
+          }
           const stored = stamp(mergePatch(existing, body) as Json);
           objects.set(path, stored);
           return send(200, stored);
@@ -110,6 +120,13 @@ export async function startFakeKube(seed: Record<string, Json> = {}) {
     url: `http://127.0.0.1:${port}`,
     objects,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    /** While on, requests get no answer at all (deadline tests). */
+    setHang: (on: boolean) => {
+      hang = on;
+    },
+    close: () => {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }

@@ -51,32 +51,32 @@ data "aws_iam_policy_document" "trust" {
 
 resource "aws_iam_role" "this" {
   name               = var.name
-  description        = "Failover controller in ${var.cluster_name}: reads and sets the dials of one Global Accelerator"
+  description        = "Failover controller in ${var.cluster_name}: reads and sets the dials of two Global Accelerator endpoint groups"
   assume_role_policy = data.aws_iam_policy_document.trust.json
   # The CI apply role may create roles only with the workload permissions boundary (github-oidc).
   permissions_boundary = var.permissions_boundary_arn
   tags                 = var.tags
 }
 
-# Listener and endpoint-group ARNs are children of the accelerator ARN
-# (arn:...:accelerator/<id>/listener/<id>/endpoint-group/<id>), so "<accelerator>/*" scopes the
-# policy to this accelerator's listeners and endpoint groups only.
+# Least privilege: exactly the two endpoint groups whose dials the controller reads and sets
+# (DescribeEndpointGroup is GA's own health of the primary group, an independent witness), not
+# "<accelerator>/*". GA's service authorization reference lists endpoint-group ARNs as the resource
+# of both actions. Route 53: GetHealthCheckStatus on the primary's health checks only (the second
+# witness, module primary-health-check); its resource is arn:aws:route53:::healthcheck/<id>.
 data "aws_iam_policy_document" "dials" {
   statement {
-    sid = "ReadAccelerator"
-    actions = [
-      "globalaccelerator:DescribeAccelerator",
-      "globalaccelerator:ListListeners",
-      "globalaccelerator:ListEndpointGroups",
-      "globalaccelerator:DescribeEndpointGroup",
-    ]
-    resources = [var.accelerator_arn, "${var.accelerator_arn}/*"]
+    sid       = "ReadAndSetDials"
+    actions   = ["globalaccelerator:DescribeEndpointGroup", "globalaccelerator:UpdateEndpointGroup"]
+    resources = [var.primary_endpoint_group_arn, var.standby_endpoint_group_arn]
   }
 
-  statement {
-    sid       = "SetDials"
-    actions   = ["globalaccelerator:UpdateEndpointGroup"]
-    resources = ["${var.accelerator_arn}/*"]
+  dynamic "statement" {
+    for_each = length(var.route53_health_check_ids) > 0 ? [1] : []
+    content {
+      sid       = "ReadPrimaryHealthChecks"
+      actions   = ["route53:GetHealthCheckStatus"]
+      resources = [for id in var.route53_health_check_ids : "arn:${data.aws_partition.current.partition}:route53:::healthcheck/${id}"]
+    }
   }
 }
 

@@ -19,13 +19,34 @@ variable "cluster_name" {
   }
 }
 
-variable "accelerator_arn" {
+variable "primary_endpoint_group_arn" {
   type        = string
-  description = "ARN of the Global Accelerator whose endpoint-group dials the controller may read and change."
+  description = "ARN of the primary region's Global Accelerator endpoint group (dial set to 0 on failover; its health is read as a witness)."
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:globalaccelerator::[0-9]{12}:accelerator/[0-9a-f-]+$", var.accelerator_arn))
-    error_message = "accelerator_arn must look like arn:aws:globalaccelerator::123456789012:accelerator/<id>."
+    condition     = can(regex("^arn:aws[a-z-]*:globalaccelerator::[0-9]{12}:accelerator/[0-9a-z-]+/listener/[0-9a-z]+/endpoint-group/[0-9a-z]+$", var.primary_endpoint_group_arn))
+    error_message = "primary_endpoint_group_arn must look like arn:aws:globalaccelerator::123456789012:accelerator/<id>/listener/<id>/endpoint-group/<id>."
+  }
+}
+
+variable "standby_endpoint_group_arn" {
+  type        = string
+  description = "ARN of the standby region's Global Accelerator endpoint group (dial set to 100 on failover)."
+
+  validation {
+    condition     = can(regex("^arn:aws[a-z-]*:globalaccelerator::[0-9]{12}:accelerator/[0-9a-z-]+/listener/[0-9a-z]+/endpoint-group/[0-9a-z]+$", var.standby_endpoint_group_arn))
+    error_message = "standby_endpoint_group_arn must look like arn:aws:globalaccelerator::123456789012:accelerator/<id>/listener/<id>/endpoint-group/<id>."
+  }
+}
+
+variable "route53_health_check_ids" {
+  type        = list(string)
+  description = "Route 53 health check ids of the primary's endpoint (module primary-health-check) whose status the controller may read. Empty: no Route 53 permission."
+  default     = []
+
+  validation {
+    condition     = alltrue([for id in var.route53_health_check_ids : can(regex("^[0-9a-f-]{36}$", id))])
+    error_message = "route53_health_check_ids must be Route 53 health check ids (UUIDs)."
   }
 }
 

@@ -120,6 +120,21 @@ data "aws_iam_policy_document" "apply" {
     resources = ["*"]
   }
 
+  # The primary's Route 53 health checks (global/primary-health-check, the failover controller's
+  # second witness, issue #14). CreateHealthCheck has no resource ARN before the check exists.
+  statement {
+    sid = "Route53HealthChecks"
+    actions = [
+      "route53:CreateHealthCheck",
+      "route53:GetHealthCheck",
+      "route53:UpdateHealthCheck",
+      "route53:DeleteHealthCheck",
+      "route53:ChangeTagsForResource",
+      "route53:ListTagsForResource",
+    ]
+    resources = ["*"]
+  }
+
   # The NLB is created by the in-cluster LB controller; Terraform only reads it.
   statement {
     sid       = "LoadBalancerRead"
@@ -364,6 +379,8 @@ data "aws_iam_policy_document" "workload_boundary" {
       "eks:*",
       "eks-auth:AssumeRoleForPodIdentity",
       "globalaccelerator:*",
+      # the failover controller's second witness (issue #14); its role policy names the checks
+      "route53:GetHealthCheckStatus",
       "ecr:GetAuthorizationToken",
       "ecr:BatchCheckLayerAvailability",
       "ecr:BatchGetImage",

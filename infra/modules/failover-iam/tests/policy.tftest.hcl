@@ -22,21 +22,46 @@ mock_provider "aws" {
 }
 
 variables {
-  cluster_name    = "prod-eu-west-2"
-  accelerator_arn = "arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-0000-1111-2222-333344445555"
+  cluster_name               = "prod-eu-west-2"
+  primary_endpoint_group_arn = "arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-0000-1111-2222-333344445555/listener/0123abcd/endpoint-group/aaaa000011112222"
+  standby_endpoint_group_arn = "arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-0000-1111-2222-333344445555/listener/0123abcd/endpoint-group/bbbb000011112222"
 }
 
-run "scoped_to_one_accelerator" {
+# Issue #14: the two endpoint groups by ARN, never a wildcard over the accelerator.
+run "scoped_to_the_two_endpoint_groups" {
   command = plan
 
   assert {
-    condition     = toset(one([for s in data.aws_iam_policy_document.dials.statement : s if s.sid == "SetDials"]).resources) == toset(["arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-0000-1111-2222-333344445555/*"])
-    error_message = "UpdateEndpointGroup must be limited to this accelerator's endpoint groups"
+    condition     = toset(one([for s in data.aws_iam_policy_document.dials.statement : s if s.sid == "ReadAndSetDials"]).resources) == toset([var.primary_endpoint_group_arn, var.standby_endpoint_group_arn])
+    error_message = "DescribeEndpointGroup/UpdateEndpointGroup must name exactly the two endpoint-group ARNs"
   }
 
   assert {
-    condition     = alltrue([for s in data.aws_iam_policy_document.dials.statement : alltrue([for r in s.resources : startswith(r, var.accelerator_arn)])])
-    error_message = "no statement may reach beyond the accelerator's ARN"
+    condition     = alltrue([for s in data.aws_iam_policy_document.dials.statement : alltrue([for r in s.resources : !strcontains(r, "*")])])
+    error_message = "no statement may use a wildcard resource (accelerator/* included)"
+  }
+
+  assert {
+    condition     = length([for s in data.aws_iam_policy_document.dials.statement : s if s.sid == "ReadPrimaryHealthChecks"]) == 0
+    error_message = "without health check ids there is no Route 53 permission"
+  }
+}
+
+run "reads_only_the_primary_health_checks" {
+  command = plan
+
+  variables {
+    route53_health_check_ids = ["0a1b2c3d-0000-1111-2222-333344445555"]
+  }
+
+  assert {
+    condition     = toset(one([for s in data.aws_iam_policy_document.dials.statement : s if s.sid == "ReadPrimaryHealthChecks"]).resources) == toset(["arn:aws:route53:::healthcheck/0a1b2c3d-0000-1111-2222-333344445555"])
+    error_message = "GetHealthCheckStatus must be limited to the given health checks"
+  }
+
+  assert {
+    condition     = toset(one([for s in data.aws_iam_policy_document.dials.statement : s if s.sid == "ReadPrimaryHealthChecks"]).actions) == toset(["route53:GetHealthCheckStatus"])
+    error_message = "Route 53: read the health check status only"
   }
 }
 
@@ -54,14 +79,14 @@ run "pod_identity_for_the_controller_service_account" {
   }
 }
 
-run "rejects_a_non_accelerator_arn" {
+run "rejects_an_accelerator_arn_where_an_endpoint_group_is_expected" {
   command = plan
 
   variables {
-    accelerator_arn = "arn:aws:iam::111111111111:role/whatever"
+    primary_endpoint_group_arn = "arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-0000-1111-2222-333344445555"
   }
 
-  expect_failures = [var.accelerator_arn]
+  expect_failures = [var.primary_endpoint_group_arn]
 }
 
 # Without these conditions any Pod Identity association in the account could assume the role.

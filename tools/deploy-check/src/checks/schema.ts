@@ -4,6 +4,10 @@ import { get, str } from '../object-access.js';
 import { FLAGGER_SCHEMAS } from '../schemas/flagger.js';
 import { type Shape, unknownFields } from '../schemas/strict.js';
 import {
+  VALIDATING_ADMISSION_POLICY,
+  VALIDATING_ADMISSION_POLICY_BINDING,
+} from '../schemas/strict-admission.js';
+import {
   CONFIG_MAP,
   DEPLOYMENT,
   FLUX_KUSTOMIZATION,
@@ -25,6 +29,11 @@ const STRICT_SHAPES: ReadonlyMap<string, Shape> = new Map([
   ['v1/Namespace', NAMESPACE],
   ['v1/ConfigMap', CONFIG_MAP],
   ['kustomize.toolkit.fluxcd.io/v1/Kustomization', FLUX_KUSTOMIZATION],
+  ['admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy', VALIDATING_ADMISSION_POLICY],
+  [
+    'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
+    VALIDATING_ADMISSION_POLICY_BINDING,
+  ],
 ]);
 
 /** Unknown keys of `obj` by its strict shape, if it has one. Pure. */

@@ -27,14 +27,30 @@ dependency "global_accelerator" {
   config_path = "../../global/global-accelerator"
 
   mock_outputs = {
-    accelerator_arn = "arn:aws:globalaccelerator::111111111111:accelerator/00000000-0000-0000-0000-000000000000"
+    endpoint_group_arns = {
+      eu-central-1 = "arn:aws:globalaccelerator::111111111111:accelerator/00000000-0000-0000-0000-000000000000/listener/00000000/endpoint-group/000000000001"
+      eu-west-2    = "arn:aws:globalaccelerator::111111111111:accelerator/00000000-0000-0000-0000-000000000000/listener/00000000/endpoint-group/000000000002"
+    }
+  }
+  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+}
+
+dependency "primary_health_check" {
+  config_path = "../../global/primary-health-check"
+
+  mock_outputs = {
+    health_check_ids = ["00000000-0000-0000-0000-000000000000"]
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
 }
 
 inputs = {
   cluster_name    = dependency.eks.outputs.cluster_name
-  accelerator_arn = dependency.global_accelerator.outputs.accelerator_arn
+  # Issue #14: the two endpoint groups by ARN (never "accelerator/*"), and the Route 53 health
+  # checks of the primary that the controller reads as its second witness.
+  primary_endpoint_group_arn = dependency.global_accelerator.outputs.endpoint_group_arns[local.env.primary_region]
+  standby_endpoint_group_arn = dependency.global_accelerator.outputs.endpoint_group_arns[local.env.standby_region]
+  route53_health_check_ids   = dependency.primary_health_check.outputs.health_check_ids
 
   # "<environment>-" prefix and the workload boundary: the only IAM roles the CI apply role may
   # create (global/github-oidc). The ServiceAccount is the default failover-system/failover-controller
