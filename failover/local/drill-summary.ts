@@ -33,6 +33,8 @@ export interface Marks {
 /** What the drill observed; `summarize` turns it into figures and goal checks. */
 export interface Observed {
   policy: Policy;
+  /** Probes per round (the primary URLs the controller probes). */
+  probesPerRound: number;
   flapEvery: number;
   marks: Marks;
   samples: readonly Sample[];
@@ -220,7 +222,7 @@ export function summarize(o: Observed): DrillReport {
 
   const f = (v: number | null) => (v === null ? 'NaN' : v.toFixed(1));
   const lines = [
-    `drill: policy interval=${policy.intervalMs}ms quorum=${policy.probeQuorum}/${policy.probesPerRound} failed_rounds=${policy.failedRounds} window=${policy.windowMs}ms failback_healthy=${policy.failbackHealthyMs}ms cooldown=${policy.failbackCooldownMs}ms`,
+    `drill: policy interval=${policy.intervalMs}ms quorum=${policy.probeQuorum}/${o.probesPerRound} failed_rounds=${policy.failedRounds} window=${policy.windowMs}ms failback_healthy=${policy.failbackHealthyMs}ms cooldown=${policy.failbackCooldownMs}ms`,
     `drill: flapping=${f(flapping.seconds)}s probes=${flapping.probes} failed=${flapping.failed} (1 in ${o.flapEvery}: 503 or dropped) false_failovers=${flapping.falseFailovers}`,
     `drill: near_miss=${f(nearMiss.seconds)}s probes=${nearMiss.probes} failed=${nearMiss.failed} (${policy.failedRounds - 1} failed rounds, then one passing) false_failovers=${nearMiss.falseFailovers}`,
     ...resilience.lines,

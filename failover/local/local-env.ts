@@ -6,19 +6,15 @@
  * until it matches the HPA floor. The controller probes the primary through a flaky proxy (a test
  * device, transparent unless the drill turns flapping on). `cli()` runs the real CLI against it.
  */
-import { performance } from 'node:perf_hooks';
 import { type AppProcess, startAppProcess } from '@demo-app/app/testing';
-import { buildCli, kubeConfigFor } from '../src/cli.js';
-import { Controller } from '../src/controller.js';
-import { LeaderElector } from '../src/elector.js';
+import { buildController, type LeaseTimings } from '../src/build-controller.js';
+import { buildCli } from '../src/cli.js';
+import type { Controller } from '../src/controller.js';
+import type { LeaderElector } from '../src/elector.js';
 import { readEnv } from '../src/env.js';
-import { GaAdapter, gaClient } from '../src/ga.js';
-import { KubeAdapter } from '../src/kube.js';
-import { KubeLease } from '../src/kube-lease.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
-import { probe, probeRound } from '../src/prober.js';
-import { type Replica, startReplica } from '../src/runner.js';
-import { startFakeKube } from '../test/support/fake-kube.js';
+import type { Replica } from '../src/runner.js';
+import { startFakeKube } from './fake-kube.js';
 import { type FlakyProxy, startFlakyProxy } from './flaky-proxy.js';
 import { type StandIn, startGaStandIn } from './ga-standin.js';
 
@@ -28,12 +24,8 @@ const OVERRIDES = '/api/v1/namespaces/flux-system/configmaps/demo-app-dr-overrid
 const LEASE = '/apis/coordination.k8s.io/v1/namespaces/failover-system/leases/failover-controller';
 export const STATE = '/api/v1/namespaces/failover-system/configmaps/failover-controller-state';
 
-/** Lease timings (client-go's defaults 15 s / 10 s / 2 s; the test form shortens them). */
-export interface LeaseTimings {
-  durationMs: number;
-  renewDeadlineMs: number;
-  retryPeriodMs: number;
-}
+export type { LeaseTimings };
+/** Lease timings: client-go's defaults (the drill test shortens them). */
 export const defaultLease: LeaseTimings = {
   durationMs: 15_000,
   renewDeadlineMs: 10_000,
@@ -88,6 +80,8 @@ export interface LocalEnv {
   drMode(): string | undefined;
   /** Environment for the real CLI (`node dist/main.js status|failover|failback`) against this setup. */
   cliEnv: Record<string, string>;
+  /** How many probes one round sends to the primary. */
+  probesPerRound: number;
   /** Runs the controller's CLI in-process against this environment; returns what it printed. */
   cli(args: readonly string[]): Promise<string>;
   /** SIGKILLs the primary app process. */
@@ -202,52 +196,36 @@ export async function startLocalEnv(
     });
   const makeReplica = (identity: string): LocalReplica & { runner: Replica } => {
     let dead = false;
-    const kubeAdapter = guardCalls(
-      new KubeAdapter(kubeConfigFor(kube.url, '/nonexistent', '/nonexistent'), 2000),
-      identity,
-      () => dead,
-    );
-    const gaAdapter = guardCalls(
-      new GaAdapter({
-        client: gaClient('us-west-2', ga.apiUrl, {
-          accessKeyId: 'local',
-          secretAccessKey: 'local',
-        }),
-        groups: { primary: ga.groups.primary.arn, standby: ga.groups.standby.arn },
-        maxAttempts: 4,
-        baseDelayMs: 100,
-        callTimeoutMs: 2000,
-        random: Math.random,
-      }),
-      identity,
-      () => dead,
-    );
-    const elector = new LeaderElector({
-      lease: guardCalls(
-        new KubeLease(kubeConfigFor(kube.url, '/nonexistent', '/nonexistent'), 2000),
-        identity,
-        () => dead,
-      ),
-      identity,
-      leaseDurationMs: lease.durationMs,
-      renewDeadlineMs: lease.renewDeadlineMs,
-      monotonic: () => performance.now(),
-      wall: () => new Date(),
-    });
     const line = (level: string) => (obj: object, msg: string) =>
       log(JSON.stringify({ level, replica: identity, msg, ...obj }));
-    const controller = new Controller({
-      kube: kubeAdapter,
-      ga: gaAdapter,
+    const built = buildController({
+      identity,
+      kube: {
+        server: kube.url,
+        tokenFile: '/nonexistent',
+        caFile: '/nonexistent',
+        timeoutMs: 2000,
+      },
+      ga: {
+        region: 'us-west-2',
+        endpoint: ga.apiUrl,
+        credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+        groups: { primary: ga.groups.primary.arn, standby: ga.groups.standby.arn },
+        baseDelayMs: 100,
+        callTimeoutMs: 2000,
+      },
       route53: null,
-      leadership: elector,
-      probeRound: () =>
-        probeRound({
-          targets: primaryUrls,
-          reference: cliEnv.REFERENCE_URL as string,
-          timeoutMs: probeTimeoutMs,
-        }),
-      primaryCapacityReady: () => probe(`${env.primary.url}/readyz`, probeTimeoutMs),
+      probes: {
+        targets: primaryUrls,
+        reference: cliEnv.REFERENCE_URL as string,
+        capacityUrl: `${primary.url}/readyz`,
+        timeoutMs: probeTimeoutMs,
+      },
+      lease,
+      policy,
+      roundTimeoutMs: Math.max(4 * policy.intervalMs, 5000),
+      advisoryTimeoutMs: Math.max(300, Math.min(1500, policy.intervalMs * 0.75)),
+      dryRun: false,
       log: { info: line('info'), warn: line('warn'), error: line('error') },
       metrics: {
         mode: () => {},
@@ -256,29 +234,18 @@ export async function startLocalEnv(
         stepDuration: () => {},
         alert: () => {},
       },
-      now: Date.now,
-      policy,
-      roundTimeoutMs: Math.max(4 * policy.intervalMs, 5000),
-      advisoryTimeoutMs: Math.max(300, Math.min(1500, policy.intervalMs * 0.75)),
-      dryRun: false,
-    });
-    const runner = startReplica({
-      controller,
-      elector,
-      intervalMs: policy.intervalMs,
-      retryPeriodMs: lease.retryPeriodMs,
-      log: { info: line('info'), warn: line('warn') },
+      wrap: (adapter) => guardCalls(adapter, identity, () => dead),
     });
     const replica = {
       identity,
-      controller,
-      elector,
-      runner,
+      controller: built.controller,
+      elector: built.elector,
+      runner: built.replica,
       killed: false,
       kill: async () => {
         dead = true;
         replica.killed = true;
-        await runner.stop({ release: false });
+        await built.replica.stop({ release: false });
       },
     };
     return replica;
@@ -312,6 +279,7 @@ export async function startLocalEnv(
     capacity,
     drMode: () => (kube.objects.get(OVERRIDES)?.data as { DR_MODE?: string } | undefined)?.DR_MODE,
     cliEnv,
+    probesPerRound: primaryUrls.length,
     cli: async (args) => {
       const out: string[] = [];
       const program = buildCli(

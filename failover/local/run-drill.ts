@@ -129,7 +129,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     // Near misses: one round short of a failover, over and over; the consecutive-round rule
     // (not a count of failures in the window) is what keeps the controller from failing over.
     const cycles = opts.nearMissCycles ?? 2;
-    env.flaky.flapRounds(policy.failedRounds - 1, policy.probesPerRound);
+    env.flaky.flapRounds(policy.failedRounds - 1, env.probesPerRound);
     await waitFor(() => false, cycles * policy.failedRounds * policy.intervalMs);
     nearMissProbes = env.flaky.stats();
     env.flaky.flap(0);
@@ -157,7 +157,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     env.flaky.flap(1); // resets the request count
     env.ga.hangDescribe(true);
     await waitFor(() => false, opts.hangMs);
-    hangRounds = Math.floor(env.flaky.stats().requests / policy.probesPerRound);
+    hangRounds = Math.floor(env.flaky.stats().requests / env.probesPerRound);
     env.flaky.flap(0);
     env.ga.hangDescribe(false);
     marks.hangEnd = Date.now();
@@ -264,6 +264,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     await Promise.all(clients);
     return summarize({
       policy,
+      probesPerRound: env.probesPerRound,
       flapEvery,
       marks,
       samples,

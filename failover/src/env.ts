@@ -1,8 +1,9 @@
 /**
- * The only module that reads process.env and process.argv. Imports nothing else of ours.
+ * The only module that reads process.env and process.argv.
  * Every variable is documented in the README ("Configuration").
  */
 import { z } from 'zod';
+import { FailoverError } from './errors.js';
 
 const ms = (def: number) => z.coerce.number().int().min(0).default(def);
 const list = z
@@ -59,17 +60,16 @@ const schema = z.object({
 
 export type Env = z.infer<typeof schema>;
 
-/** Thrown for invalid configuration; the CLI edge maps it to exit code 2. */
-export class EnvError extends Error {
-  readonly code = 'CONFIG';
-}
-
-/** Parses and validates the environment; messages name the variable and what was expected. */
+/**
+ * Parses and validates the environment; messages name the variable and what was expected.
+ * Throws FailoverError CONFIG, which the CLI edge maps to exit code 2.
+ */
 export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   const parsed = schema.safeParse(env);
   if (parsed.success) {
     if (parsed.data.RENEW_DEADLINE_SECONDS >= parsed.data.LEASE_SECONDS) {
-      throw new EnvError(
+      throw new FailoverError(
+        'CONFIG',
         `invalid configuration:\n  RENEW_DEADLINE_SECONDS: must be below LEASE_SECONDS (${parsed.data.LEASE_SECONDS})`,
       );
     }
@@ -80,7 +80,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     const hint = schema.shape[key as keyof typeof schema.shape]?.description;
     return `${key}: ${i.message}${hint ? ` (expected ${hint})` : ''}`;
   });
-  throw new EnvError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  throw new FailoverError('CONFIG', `invalid configuration:\n  ${lines.join('\n  ')}`);
 }
 
 export function readArgv(): string[] {

@@ -7,8 +7,6 @@
 export interface Policy {
   /** Time between probe rounds. */
   intervalMs: number;
-  /** Probes per round (targets × paths). */
-  probesPerRound: number;
   /** A round fails when at least this many probes fail, and is healthy when at least this many pass. */
   probeQuorum: number;
   /** Consecutive failed rounds needed to fail over. */
@@ -32,7 +30,6 @@ export interface Policy {
 
 export const defaultPolicy: Policy = {
   intervalMs: 2000,
-  probesPerRound: 3,
   probeQuorum: 3,
   failedRounds: 5,
   windowMs: 15_000,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeKube } from '../local/fake-kube.js';
 import { buildCli } from '../src/cli.js';
 import { readEnv } from '../src/env.js';
-import { startFakeKube } from './support/fake-kube.js';
 
 let fake: Awaited<ReturnType<typeof startFakeKube>> | undefined;
 afterEach(async () => {

@@ -70,6 +70,7 @@ const clean: Observed = {
     standbyMinReplicas: 1,
     failbackCooldownMs: 5000,
   },
+  probesPerRound: 3,
   flapEvery: 3,
   marks: {
     flapStart: at(2),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, readEnv } from '../src/env.js';
+import { readEnv } from '../src/env.js';
+import { FailoverError } from '../src/errors.js';
 
 const base = {
   PRIMARY_PROBE_URLS: 'https://a.example/readyz, https://b.example/readyz,https://c.example/readyz',
@@ -24,7 +25,7 @@ describe('readEnv', () => {
   });
 
   it('names the variable and what was expected', () => {
-    expect(() => readEnv({ ...base, REFERENCE_URL: 'nope' })).toThrow(EnvError);
+    expect(() => readEnv({ ...base, REFERENCE_URL: 'nope' })).toThrow(FailoverError);
     expect(() => readEnv({ ...base, REFERENCE_URL: 'nope' })).toThrow(
       /REFERENCE_URL: .*expected the prober's own connectivity check/,
     );

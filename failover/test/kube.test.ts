@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { kubeConfigFor } from '../src/cli.js';
+import { startFakeKube } from '../local/fake-kube.js';
+import { kubeConfigFor } from '../src/build-controller.js';
 import { LeaderElector } from '../src/elector.js';
 import { KubeAdapter } from '../src/kube.js';
 import { KubeLease } from '../src/kube-lease.js';
 import { initialState } from '../src/machine.js';
-import { startFakeKube } from './support/fake-kube.js';
 
 const HPA = '/apis/autoscaling/v2/namespaces/demo-app/horizontalpodautoscalers/demo-app-primary';
 const DEPLOY = '/apis/apps/v1/namespaces/demo-app/deployments/demo-app-primary';
