@@ -7,12 +7,13 @@
  * killed as it starts the failover, the other replica completes it → failback refused while the
  * primary is down → primary restarted on the same port → failback through the CLI once the
  * pre-checks pass → cool-down and scale-down. Bounded by `timeoutMs`; everything is stopped in
- * `finally`. Pure figures and goal checks: drill-summary.ts.
+ * `finally`. The phases: drill-phases.ts; pure figures and goal checks: drill-summary.ts.
  */
-import type { ControlResult } from '../src/kube.js';
 import type { Policy } from '../src/policy.js';
-import { type DrillReport, type Marks, type Sample, summarize } from './drill-summary.js';
-import { defaultLease, type LeaseTimings, STATE, startLocalEnv } from './local-env.js';
+import { type DrillRun, type Found, runPhases } from './drill-phases.js';
+import type { DrillReport, Marks, Sample } from './drill-report.js';
+import { summarize } from './drill-summary.js';
+import { defaultLease, type LeaseTimings, startLocalEnv } from './local-env.js';
 
 export {
   type DrillFigures,
@@ -20,9 +21,8 @@ export {
   formatDrill,
   type Observed,
   type Sample,
-  settledAfter,
-  summarize,
-} from './drill-summary.js';
+} from './drill-report.js';
+export { settledAfter, summarize } from './drill-summary.js';
 
 export interface DrillOptions {
   policy: Policy;
@@ -49,244 +49,138 @@ export interface DrillOptions {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+const noMarks = (): Marks => ({
+  flapStart: null,
+  flapEnd: null,
+  nearMissEnd: null,
+  partitionStart: null,
+  partitionEnd: null,
+  hangStart: null,
+  hangEnd: null,
+  corruptEnd: null,
+  kill: null,
+  restored: null,
+  failbackCommand: null,
+  end: 0,
+});
+
+const nothingFound = (): Found => ({
+  flapProbes: { requests: 0, failed: 0 },
+  nearMissProbes: { requests: 0, failed: 0 },
+  refusedWhileDown: null,
+  failback: null,
+  partitionAlerts: 0,
+  hangRounds: 0,
+  hangAlerts: 0,
+  corrupt: { stateEvent: false, requestRejected: false, repaired: false },
+  killedLeader: null,
+});
+
+/** One client of the steady load: GET / through the GA stand-in every 50 ms until `stopped`. */
+async function client(url: string, samples: Sample[], stopped: () => boolean): Promise<void> {
+  while (!stopped()) {
+    const at = Date.now();
+    try {
+      const res = await fetch(`${url}/`, {
+        headers: { accept: 'application/json' },
+        signal: AbortSignal.timeout(5000),
+      });
+      const body = (await res.json().catch(() => ({}))) as { aws_region?: string };
+      samples.push({ at, done: Date.now(), ok: res.status === 200, region: body.aws_region ?? '' });
+    } catch {
+      samples.push({ at, done: Date.now(), ok: false, region: '' });
+    }
+    await sleep(50);
+  }
+}
+
+/** Resolves with how the drill ended when the phases, the deadline or the signal ends it. */
+function ending(
+  run: Promise<void>,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): { outcome: Promise<'done' | 'timeout' | 'interrupted'>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()));
+  });
+  const interrupted = new Promise<'interrupted'>((resolve) => {
+    if (signal?.aborted) resolve('interrupted');
+    signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
+  });
+  const done = run.then(() => 'done' as const);
+  return {
+    outcome: Promise.race([done, timedOut, interrupted]),
+    cancel: () => clearTimeout(timer),
+  };
+}
+
 /** Runs the drill (bounded by `timeoutMs`) and returns its report. */
 export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
   const { policy } = opts;
-  const flapEvery = opts.flapEvery ?? 3;
   const log = opts.log ?? (() => {});
   const deadline = Date.now() + opts.timeoutMs;
   const env = await startLocalEnv(log, policy, opts.lease ?? defaultLease);
   const samples: Sample[] = [];
-  const errors: string[] = [];
-  const marks: Marks = {
-    flapStart: null,
-    flapEnd: null,
-    nearMissEnd: null,
-    partitionStart: null,
-    partitionEnd: null,
-    hangStart: null,
-    hangEnd: null,
-    corruptEnd: null,
-    kill: null,
-    restored: null,
-    failbackCommand: null,
-    end: 0,
-  };
-  let flapProbes = { requests: 0, failed: 0 };
-  let nearMissProbes = { requests: 0, failed: 0 };
-  let refusedWhileDown: ControlResult | null = null;
-  let failback: ControlResult | null = null;
-  let partitionAlerts = 0;
-  let hangRounds = 0;
-  let hangAlerts = 0;
-  const corrupt = { stateEvent: false, requestRejected: false, repaired: false };
-  let killedLeader: { identity: string; mode: string; at: number } | null = null;
   let stopped = false;
-
-  const client = async () => {
-    while (!stopped) {
-      const at = Date.now();
-      try {
-        const res = await fetch(`${env.ga.proxyUrl}/`, {
-          headers: { accept: 'application/json' },
-          signal: AbortSignal.timeout(5000),
-        });
-        const body = (await res.json().catch(() => ({}))) as { aws_region?: string };
-        samples.push({
-          at,
-          done: Date.now(),
-          ok: res.status === 200,
-          region: body.aws_region ?? '',
-        });
-      } catch {
-        samples.push({ at, done: Date.now(), ok: false, region: '' });
+  const r: DrillRun = {
+    env,
+    policy,
+    times: {
+      baselineMs: opts.baselineMs,
+      flappingMs: opts.flappingMs,
+      flapEvery: opts.flapEvery ?? 3,
+      nearMissCycles: opts.nearMissCycles ?? 2,
+      partitionMs: opts.partitionMs,
+      hangMs: opts.hangMs,
+    },
+    marks: noMarks(),
+    found: nothingFound(),
+    errors: [],
+    log,
+    stopped: () => stopped,
+    waitFor: async (cond, boundMs) => {
+      const until = Math.min(Date.now() + boundMs, deadline);
+      while (!stopped) {
+        if (cond()) return true;
+        if (Date.now() >= until) return false;
+        await sleep(100);
       }
-      await sleep(50);
-    }
+      return false;
+    },
+    mode: () => env.controller.current?.mode ?? 'unknown',
   };
-  /** Waits until `cond` holds; false when `boundMs` or the drill's deadline passes first. */
-  const waitFor = async (cond: () => boolean, boundMs: number): Promise<boolean> => {
-    const until = Math.min(Date.now() + boundMs, deadline);
-    while (!stopped) {
-      if (cond()) return true;
-      if (Date.now() >= until) return false;
-      await sleep(100);
-    }
-    return false;
-  };
-  const mode = () => env.controller.current?.mode ?? 'unknown';
-  const failbackVia = async (): Promise<ControlResult> =>
-    JSON.parse(await env.cli(['failback'])) as ControlResult;
-
-  const phases = async () => {
-    await waitFor(() => false, opts.baselineMs);
-    marks.flapStart = Date.now();
-    env.flaky.flap(flapEvery);
-    await waitFor(() => false, opts.flappingMs);
-    flapProbes = env.flaky.stats();
-    marks.flapEnd = Date.now();
-    if (stopped) return;
-    // Near misses: one round short of a failover, over and over; the consecutive-round rule
-    // (not a count of failures in the window) is what keeps the controller from failing over.
-    const cycles = opts.nearMissCycles ?? 2;
-    env.flaky.flapRounds(policy.failedRounds - 1, env.probesPerRound);
-    await waitFor(() => false, cycles * policy.failedRounds * policy.intervalMs);
-    nearMissProbes = env.flaky.stats();
-    env.flaky.flap(0);
-    marks.nearMissEnd = Date.now();
-    // A failover set off late by the flapping must count as false, not as the kill's detection.
-    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
-    if (stopped) return;
-
-    // One-sided partition: the standby's probes all fail, the edge (GA) still reaches the primary.
-    const alertsBefore = env.events().filter((e) => e === 'DRPartitionSuspected').length;
-    marks.partitionStart = Date.now();
-    env.flaky.flap(1);
-    await waitFor(() => false, opts.partitionMs);
-    env.flaky.flap(0);
-    marks.partitionEnd = Date.now();
-    partitionAlerts =
-      env.events().filter((e) => e === 'DRPartitionSuspected').length - alertsBefore;
-    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
-    if (stopped) return;
-
-    // An outage as the standby sees it (every probe fails) while GA's describe hangs: the loop must
-    // keep probing every round (deadlines), and with no witness nothing may fail over.
-    const unconfirmedBefore = env.events().filter((e) => e === 'DRUnconfirmed').length;
-    marks.hangStart = Date.now();
-    env.flaky.flap(1); // resets the request count
-    env.ga.hangDescribe(true);
-    await waitFor(() => false, opts.hangMs);
-    hangRounds = Math.floor(env.flaky.stats().requests / env.probesPerRound);
-    env.flaky.flap(0);
-    env.ga.hangDescribe(false);
-    marks.hangEnd = Date.now();
-    hangAlerts = env.events().filter((e) => e === 'DRUnconfirmed').length - unconfirmedBefore;
-    log(`ga describe hung ${marks.hangEnd - marks.hangStart} ms: ${hangRounds} probe rounds`);
-    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
-    if (stopped) return;
-
-    // A corrupt state value and an invalid request, written behind the controller's back.
-    const eventsBefore = env.events().length;
-    const cm = env.objects.get(STATE) as {
-      data?: Record<string, string>;
-      metadata?: Record<string, unknown>;
-    };
-    env.objects.set(STATE, {
-      ...cm,
-      metadata: { ...cm.metadata, resourceVersion: `${Date.now()}` },
-      data: { ...cm.data, state: '{"mode":"sideways"', request: '{"id":"bad-1","type":"explode"}' },
-    });
-    await waitFor(() => false, 4 * policy.intervalMs);
-    const newEvents = env.events().slice(eventsBefore);
-    const after = (env.objects.get(STATE) as { data?: Record<string, string> }).data ?? {};
-    corrupt.stateEvent = newEvents.includes('DRStateInvalid');
-    corrupt.requestRejected =
-      newEvents.includes('DRRequestRejected') && after.request === undefined;
-    corrupt.repaired = (() => {
-      try {
-        return (JSON.parse(after.state ?? '') as { mode?: string }).mode === 'standby';
-      } catch {
-        return false;
-      }
-    })();
-    marks.corruptEnd = Date.now();
-    await waitFor(() => false, policy.failedRounds * policy.intervalMs);
-    if (stopped) return;
-
-    // The primary dies; the leader is killed (SIGKILL, no Lease release) mid-failover, and the
-    // other replica must take over and complete the failover exactly once.
-    marks.kill = Date.now();
-    await env.killPrimary();
-    if (
-      !(await waitFor(
-        () => env.transitions.some((t) => t.at >= (marks.kill ?? 0) && t.to === 'failing-over'),
-        30_000,
-      ))
-    )
-      return;
-    const victim = env.leader();
-    if (victim) {
-      killedLeader = {
-        identity: victim.identity,
-        mode: victim.controller.current?.mode ?? 'unknown',
-        at: Date.now(),
-      };
-      await victim.kill();
-      log(`killed ${victim.identity} in ${killedLeader.mode}`);
-    }
-    if (!(await waitFor(() => mode() === 'failed-over', 90_000))) return;
-
-    refusedWhileDown = await failbackVia();
-    if (stopped) return;
-    marks.restored = Date.now();
-    await env.restartPrimary();
-    const healthyLongEnough = () => {
-      const since = env.controller.current?.primaryHealthySince ?? null;
-      return since !== null && Date.now() - since >= policy.failbackHealthyMs;
-    };
-    if (!(await waitFor(healthyLongEnough, policy.failbackHealthyMs + 30_000))) {
-      errors.push('the primary never stayed healthy for the failback pre-check');
-      return;
-    }
-    // a round failing on a loaded machine resets the healthy time: retry a few times, bounded
-    for (let attempt = 1; attempt <= 3 && !stopped; attempt += 1) {
-      marks.failbackCommand = Date.now();
-      failback = await failbackVia();
-      if (failback.mode !== 'failed-over') break;
-      log(`failback refused (attempt ${attempt}): ${failback.reasons.join('; ')}`);
-      await waitFor(healthyLongEnough, policy.failbackHealthyMs + 10_000);
-    }
-    const scaledDown = () =>
-      mode() === 'standby' && (env.capacity.at(-1)?.ready ?? 0) <= policy.standbyMinReplicas;
-    await waitFor(scaledDown, policy.failbackCooldownMs + 30_000);
-    await waitFor(() => false, Math.max(1000, 2 * policy.intervalMs));
-  };
-
-  const clients = Array.from({ length: opts.clients ?? 4 }, () => client());
-  let timer: NodeJS.Timeout | undefined;
+  const clients = Array.from({ length: opts.clients ?? 4 }, () =>
+    client(env.ga.proxyUrl, samples, () => stopped),
+  );
+  const run = runPhases(r).catch((error: unknown) => {
+    r.errors.push(`drill step failed: ${error instanceof Error ? error.message : String(error)}`);
+  });
+  const end = ending(run, deadline, opts.signal);
   try {
-    const run = phases().catch((error: unknown) => {
-      errors.push(`drill step failed: ${error instanceof Error ? error.message : String(error)}`);
-    });
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), Math.max(0, deadline - Date.now()));
-    });
-    const interrupted = new Promise<'interrupted'>((resolve) => {
-      if (opts.signal?.aborted) resolve('interrupted');
-      opts.signal?.addEventListener('abort', () => resolve('interrupted'), { once: true });
-    });
-    const outcome = await Promise.race([run, timedOut, interrupted]);
-    if (outcome === 'timeout') errors.push(`drill timed out after ${opts.timeoutMs} ms`);
-    if (outcome === 'interrupted') errors.push('drill interrupted');
+    const outcome = await end.outcome;
+    if (outcome === 'timeout') r.errors.push(`drill timed out after ${opts.timeoutMs} ms`);
+    if (outcome === 'interrupted') r.errors.push('drill interrupted');
     stopped = true;
-    marks.end = Date.now();
+    r.marks.end = Date.now();
     await Promise.all(clients);
     return summarize({
       policy,
       probesPerRound: env.probesPerRound,
-      flapEvery,
-      marks,
+      flapEvery: r.times.flapEvery,
+      marks: r.marks,
       samples,
       transitions: [...env.transitions],
       capacity: [...env.capacity],
-      flapProbes,
-      nearMissProbes,
-      refusedWhileDown,
-      failback,
-      partitionAlerts,
-      hangRounds,
-      hangAlerts,
-      corrupt,
-      killedLeader,
+      ...r.found,
       splitBrainWrites: env.splitBrainWrites(),
       dials: { primary: env.ga.groups.primary.dial, standby: env.ga.groups.standby.dial },
-      finalMode: mode(),
+      finalMode: r.mode(),
       drMode: env.drMode(),
-      errors: [...errors],
+      errors: [...r.errors],
     });
   } finally {
-    clearTimeout(timer);
+    end.cancel();
     stopped = true;
     await Promise.all(clients);
     await env.stop();
