@@ -24,6 +24,63 @@ function mergePatch(target: unknown, patch: unknown): unknown {
   return out;
 }
 
+const status = (code: number, reason: string, message: string): [number, Json] => [
+  code,
+  { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason, message, code },
+];
+
+/** The objects, and a stamp that gives an object the next resourceVersion. */
+interface Store {
+  objects: Map<string, Json>;
+  stamp(o: Json): Json;
+  next(): number;
+}
+
+/** One request against the store: the status code and body to answer with. */
+function answer(store: Store, r: Recorded): [number, unknown] {
+  const { objects, stamp } = store;
+  const { path } = r;
+  const body = r.body as Json | undefined;
+  const existing = objects.get(path);
+  const sentVersion = (body?.metadata as Json | undefined)?.resourceVersion;
+  const conflict = () => status(409, 'Conflict', 'the object has been modified');
+  switch (r.method) {
+    case 'GET':
+      return existing ? [200, existing] : status(404, 'NotFound', `${path} not found`);
+    case 'POST': {
+      const meta = (body?.metadata as Json | undefined) ?? {};
+      const name =
+        (meta.name as string | undefined) ?? `${meta.generateName ?? 'x'}${store.next()}`;
+      const key = `${path}/${name}`;
+      if (objects.has(key)) return status(409, 'AlreadyExists', `${key} exists`);
+      const stored = stamp({ ...(body ?? {}), metadata: { ...meta, name } });
+      objects.set(key, stored);
+      return [201, stored];
+    }
+    case 'PATCH': {
+      if (!existing) return status(404, 'NotFound', `${path} not found`);
+      if (r.contentType !== 'application/merge-patch+json') {
+        return status(415, 'UnsupportedMediaType', 'only merge-patch here');
+      }
+      // resourceVersion in a patch is a precondition, as on a real API server
+      const current = (existing.metadata as Json | undefined)?.resourceVersion;
+      if (sentVersion !== undefined && sentVersion !== current) return conflict();
+      const stored = stamp(mergePatch(existing, body) as Json);
+      objects.set(path, stored);
+      return [200, stored];
+    }
+    case 'PUT': {
+      if (!existing) return status(404, 'NotFound', `${path} not found`);
+      if (sentVersion !== (existing.metadata as Json).resourceVersion) return conflict();
+      const stored = stamp(body ?? {});
+      objects.set(path, stored);
+      return [200, stored];
+    }
+    default:
+      return status(405, 'MethodNotAllowed', String(r.method));
+  }
+}
+
 /**
  * A tiny Kubernetes API server on 127.0.0.1: objects keyed by path, GET/POST/PATCH (merge)/PUT
  * with resourceVersion conflicts, and Status bodies for errors — the shapes the adapter relies on.
@@ -32,14 +89,18 @@ export async function startFakeKube(seed: Record<string, Json> = {}) {
   const objects = new Map<string, Json>(Object.entries(seed));
   const requests: Recorded[] = [];
   let version = 1;
-  const status = (code: number, reason: string, message: string) => ({
-    kind: 'Status',
-    apiVersion: 'v1',
-    status: 'Failure',
-    reason,
-    message,
-    code,
-  });
+  const store: Store = {
+    objects,
+    next: () => version,
+    stamp: (o) => {
+      version += 1;
+      const meta = {
+        ...((o.metadata as Json | undefined) ?? {}),
+        resourceVersion: String(version),
+      };
+      return { ...o, metadata: meta };
+    },
+  };
   let hang = false;
   const server = http.createServer((req, res) => {
     if (hang) return; // a hung API server: the request never gets an answer
@@ -47,71 +108,16 @@ export async function startFakeKube(seed: Record<string, Json> = {}) {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
-      const body = text ? (JSON.parse(text) as Json) : undefined;
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      requests.push({
+      const recorded: Recorded = {
         method: req.method ?? '',
-        path,
+        path: new URL(req.url ?? '/', 'http://x').pathname,
         contentType: req.headers['content-type'],
-        body,
-      });
-      const send = (code: number, payload: unknown) => {
-        res.writeHead(code, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(payload));
+        body: text ? (JSON.parse(text) as Json) : undefined,
       };
-      const existing = objects.get(path);
-      const stamp = (o: Json): Json => {
-        version += 1;
-        const meta = {
-          ...((o.metadata as Json | undefined) ?? {}),
-          resourceVersion: String(version),
-        };
-        return { ...o, metadata: meta };
-      };
-      switch (req.method) {
-        case 'GET':
-          return existing
-            ? send(200, existing)
-            : send(404, status(404, 'NotFound', `${path} not found`));
-        case 'POST': {
-          const meta = (body?.metadata as Json | undefined) ?? {};
-          const name = (meta.name as string | undefined) ?? `${meta.generateName ?? 'x'}${version}`;
-          const key = `${path}/${name}`;
-          if (objects.has(key)) return send(409, status(409, 'AlreadyExists', `${key} exists`));
-          const stored = stamp({ ...(body ?? {}), metadata: { ...meta, name } });
-          objects.set(key, stored);
-          return send(201, stored);
-        }
-        case 'PATCH': {
-          if (!existing) return send(404, status(404, 'NotFound', `${path} not found`));
-          if (req.headers['content-type'] !== 'application/merge-patch+json') {
-            return send(415, status(415, 'UnsupportedMediaType', 'only merge-patch here'));
-          }
-          // resourceVersion in a patch is a precondition, as on a real API server
-          const sentVersion = (body?.metadata as Json | undefined)?.resourceVersion;
-          if (
-            sentVersion !== undefined &&
-            sentVersion !== (existing.metadata as Json | undefined)?.resourceVersion
-          ) {
-            return send(409, status(409, 'Conflict', 'the object has been modified'));
-          }
-          const stored = stamp(mergePatch(existing, body) as Json);
-          objects.set(path, stored);
-          return send(200, stored);
-        }
-        case 'PUT': {
-          if (!existing) return send(404, status(404, 'NotFound', `${path} not found`));
-          const sent = (body?.metadata as Json | undefined)?.resourceVersion;
-          if (sent !== (existing.metadata as Json).resourceVersion) {
-            return send(409, status(409, 'Conflict', 'the object has been modified'));
-          }
-          const stored = stamp(body ?? {});
-          objects.set(path, stored);
-          return send(200, stored);
-        }
-        default:
-          return send(405, status(405, 'MethodNotAllowed', String(req.method)));
-      }
+      requests.push(recorded);
+      const [code, payload] = answer(store, recorded);
+      res.writeHead(code, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(payload));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -33,33 +33,11 @@ const listen = async (server: http.Server) => {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 };
 
-/**
- * `healthIntervalMs`: time between health checks of each group (NLB-style: unhealthy after 2
- * failures, healthy after 2 passes). 1 s by default; real NLB checks are 10–30 s apart.
- */
-export async function startGaStandIn(
-  primaryUrl: string,
-  standbyUrl: string,
-  healthIntervalMs = 1000,
-): Promise<StandIn> {
-  const mk = (arn: string, url: string, dial: number): Group => ({
-    arn,
-    url,
-    dial,
-    healthy: true,
-    fails: 0,
-    passes: 0,
-  });
-  const groups = {
-    primary: mk('arn:local:endpoint-group/primary', primaryUrl, 100),
-    standby: mk('arn:local:endpoint-group/standby', standbyUrl, 0),
-  };
-  // 2 failures → unhealthy, 2 passes → healthy (NLB-style thresholds).
-  const timer = setInterval(() => {
-    for (const g of Object.values(groups)) {
-      fetch(`${g.url}/readyz`, {
-        signal: AbortSignal.timeout(Math.max(200, healthIntervalMs * 0.8)),
-      })
+/** Health checks of each group: 2 failures → unhealthy, 2 passes → healthy (NLB-style). */
+function checkHealth(groups: readonly Group[], intervalMs: number): NodeJS.Timeout {
+  return setInterval(() => {
+    for (const g of groups) {
+      fetch(`${g.url}/readyz`, { signal: AbortSignal.timeout(Math.max(200, intervalMs * 0.8)) })
         .then((r) => r.status === 200)
         .catch(() => false)
         .then((ok) => {
@@ -69,15 +47,18 @@ export async function startGaStandIn(
           if (g.passes >= 2) g.healthy = true;
         });
     }
-  }, healthIntervalMs);
+  }, intervalMs);
+}
 
+/** Client traffic: an unhealthy group's share goes to the healthy one, else by the dials. */
+function trafficProxy(groups: StandIn['groups']): http.Server {
   const pick = (): Group => {
     const { primary, standby } = groups;
     if (!primary.healthy) return standby;
     if (!standby.healthy) return primary;
     return Math.random() * 100 < primary.dial ? primary : standby;
   };
-  const proxy = http.createServer((req, res) => {
+  return http.createServer((req, res) => {
     const target = pick();
     fetch(`${target.url}${req.url ?? '/'}`, {
       headers: { accept: req.headers.accept ?? '*/*' },
@@ -92,10 +73,16 @@ export async function startGaStandIn(
         res.end('{"error":"endpoint unreachable"}');
       });
   });
-  let hanging = false;
-  const updates: StandIn['updates'] = [];
-  const api = http.createServer((req, res) => {
-    if (hanging && String(req.headers['x-amz-target'] ?? '').endsWith('.DescribeEndpointGroup')) {
+}
+
+/** The GA API: UpdateEndpointGroup and DescribeEndpointGroup, or no answer while `hanging()`. */
+function gaApi(
+  groups: StandIn['groups'],
+  updates: StandIn['updates'],
+  hanging: () => boolean,
+): http.Server {
+  return http.createServer((req, res) => {
+    if (hanging() && String(req.headers['x-amz-target'] ?? '').endsWith('.DescribeEndpointGroup')) {
       return; // never answered: the caller's deadline must end it
     }
     const chunks: Buffer[] = [];
@@ -131,6 +118,34 @@ export async function startGaStandIn(
       });
     });
   });
+}
+
+/**
+ * `healthIntervalMs`: time between health checks of each group (NLB-style: unhealthy after 2
+ * failures, healthy after 2 passes). 1 s by default; real NLB checks are 10–30 s apart.
+ */
+export async function startGaStandIn(
+  primaryUrl: string,
+  standbyUrl: string,
+  healthIntervalMs = 1000,
+): Promise<StandIn> {
+  const mk = (arn: string, url: string, dial: number): Group => ({
+    arn,
+    url,
+    dial,
+    healthy: true,
+    fails: 0,
+    passes: 0,
+  });
+  const groups = {
+    primary: mk('arn:local:endpoint-group/primary', primaryUrl, 100),
+    standby: mk('arn:local:endpoint-group/standby', standbyUrl, 0),
+  };
+  const timer = checkHealth(Object.values(groups), healthIntervalMs);
+  let hanging = false;
+  const updates: StandIn['updates'] = [];
+  const proxy = trafficProxy(groups);
+  const api = gaApi(groups, updates, () => hanging);
   const [proxyUrl, apiUrl] = await Promise.all([listen(proxy), listen(api)]);
   return {
     proxyUrl,
