@@ -5,8 +5,9 @@ import { buildController, kubeFrom, optionsFromEnv, policyFrom } from './build-c
 import type { Env } from './env.js';
 import { FailoverError, isCode, sleep } from './errors.js';
 import type { ControlRequest, KubeAdapter } from './kube.js';
-import { type Event, initialState, step } from './machine.js';
+import { step } from './machine.js';
 import { createMetrics, healthOf, startHttp } from './metrics.js';
+import { type Event, initialState } from './state.js';
 
 /** Writes a manual request for the leader and waits (bounded) for its outcome. */
 async function request(kube: KubeAdapter, type: ControlRequest['type'], reason: string) {

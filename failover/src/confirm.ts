@@ -2,7 +2,7 @@
  * Independent confirmation (issue #14): the standby's probes are one vantage point; traffic is
  * pinned away from the primary only when a second, independent witness agrees. Pure.
  */
-import type { Result, RoundEvent, State } from './machine.js';
+import type { Result, RoundEvent, State } from './state.js';
 
 /** What the independent witnesses say about the primary. */
 export type Confirmation = 'confirmed' | 'contradicted' | 'unknown';

@@ -1,9 +1,9 @@
 import type { Dial } from './ga.js';
 import type { LoadedState, PendingRequest } from './kube.js';
-import type { State } from './machine.js';
 import type { Policy } from './policy.js';
 import type { ProbeRound } from './prober.js';
 import type { ControlResult } from './schema.js';
+import type { State } from './state.js';
 
 /**
  * What the controller loop touches, as small interfaces: fakes in tests, the real adapters

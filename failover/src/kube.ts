@@ -7,7 +7,6 @@ import {
 } from '@kubernetes/client-node';
 import { FailoverError } from './errors.js';
 import { isStatus, kubeCall } from './kube-call.js';
-import type { State } from './machine.js';
 import {
   type ControlRequest,
   type ControlResult,
@@ -17,6 +16,7 @@ import {
   resultSchema,
   salvageId,
 } from './schema.js';
+import type { State } from './state.js';
 
 export type { ControlRequest, ControlResult } from './schema.js';
 

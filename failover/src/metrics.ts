@@ -3,8 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { PrometheusExporter } from '@opentelemetry/exporter-prometheus';
 import { MeterProvider } from '@opentelemetry/sdk-metrics';
 import type { ControllerDeps } from './controller.js';
-import type { Mode } from './machine.js';
 import type { ProbeRound } from './prober.js';
+import type { Mode } from './state.js';
 
 const modes: readonly Mode[] = ['standby', 'failing-over', 'failed-over', 'failing-back'];
 

@@ -3,7 +3,7 @@
  * manual requests the CLI writes. Parsed, never cast: an invalid value is reported, not obeyed.
  */
 import { z } from 'zod';
-import { failbackSteps, failoverSteps, initialState, type State, type Step } from './machine.js';
+import { failbackSteps, failoverSteps, initialState, type State, type Step } from './state.js';
 
 const ms = z.number().int().nonnegative();
 const stepNames = [

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { Controller, type ControllerDeps } from '../src/controller.js';
 import { FailoverError } from '../src/errors.js';
 import type { LoadedState, PendingRequest } from '../src/kube.js';
-import type { State } from '../src/machine.js';
 import { defaultPolicy } from '../src/policy.js';
 import type { ControlResult } from '../src/schema.js';
+import type { State } from '../src/state.js';
 
 interface Opts {
   primaryUp: () => boolean;

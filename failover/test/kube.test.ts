@@ -4,7 +4,7 @@ import { kubeConfigFor } from '../src/build-controller.js';
 import { LeaderElector } from '../src/elector.js';
 import { KubeAdapter } from '../src/kube.js';
 import { KubeLease } from '../src/kube-lease.js';
-import { initialState } from '../src/machine.js';
+import { initialState } from '../src/state.js';
 
 const HPA = '/apis/autoscaling/v2/namespaces/demo-app/horizontalpodautoscalers/demo-app-primary';
 const DEPLOY = '/apis/apps/v1/namespaces/demo-app/deployments/demo-app-primary';

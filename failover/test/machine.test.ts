@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type Action,
-  confirmation,
-  type Event,
-  initialState,
-  resume,
-  type State,
-  type Step,
-  step,
-} from '../src/machine.js';
+import { confirmation, resume, step } from '../src/machine.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
+import { type Action, type Event, initialState, type State, type Step } from '../src/state.js';
 
 const policy: Policy = defaultPolicy;
 
