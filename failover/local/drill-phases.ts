@@ -5,22 +5,9 @@
  */
 import type { ControlResult } from '../src/kube.js';
 import type { Policy } from '../src/policy.js';
-import type { Marks } from './drill-report.js';
+import type { Found, Marks } from './drill-report.js';
 import { STATE } from './local-cluster.js';
 import type { LocalEnv } from './local-env.js';
-
-/** What the phases found (fed to `summarize` with the samples and marks). */
-export interface Found {
-  flapProbes: { requests: number; failed: number };
-  nearMissProbes: { requests: number; failed: number };
-  refusedWhileDown: ControlResult | null;
-  failback: ControlResult | null;
-  partitionAlerts: number;
-  hangRounds: number;
-  hangAlerts: number;
-  corrupt: { stateEvent: boolean; requestRejected: boolean; repaired: boolean };
-  killedLeader: { identity: string; mode: string; at: number } | null;
-}
 
 export interface PhaseTimes {
   baselineMs: number;

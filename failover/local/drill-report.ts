@@ -31,16 +31,8 @@ export interface Marks {
   end: number;
 }
 
-/** What the drill observed; `summarize` turns it into figures and goal checks. */
-export interface Observed {
-  policy: Policy;
-  /** Probes per round (the primary URLs the controller probes). */
-  probesPerRound: number;
-  flapEvery: number;
-  marks: Marks;
-  samples: readonly Sample[];
-  transitions: readonly Transition[];
-  capacity: readonly CapacityChange[];
+/** What the drill's phases found (drill-phases.ts). */
+export interface Found {
   flapProbes: { requests: number; failed: number };
   nearMissProbes: { requests: number; failed: number };
   refusedWhileDown: ControlResult | null;
@@ -54,6 +46,18 @@ export interface Observed {
   corrupt: { stateEvent: boolean; requestRejected: boolean; repaired: boolean };
   /** The replica killed mid-failover, and in which mode it was. */
   killedLeader: { identity: string; mode: string; at: number } | null;
+}
+
+/** What the drill observed; `summarize` turns it into figures and goal checks. */
+export interface Observed extends Found {
+  policy: Policy;
+  /** Probes per round (the primary URLs the controller probes). */
+  probesPerRound: number;
+  flapEvery: number;
+  marks: Marks;
+  samples: readonly Sample[];
+  transitions: readonly Transition[];
+  capacity: readonly CapacityChange[];
   splitBrainWrites: number;
   dials: { primary: number; standby: number };
   finalMode: string;

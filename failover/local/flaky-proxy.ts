@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward } from './forward.js';
 
 export interface FlakyStats {
   /** Requests received since the last `flap()` call. */
@@ -58,18 +59,7 @@ export async function startFlakyProxy(target: string, timeoutMs = 1000): Promise
       }
       return;
     }
-    fetch(`${target}${req.url ?? '/'}`, {
-      headers: { accept: req.headers.accept ?? '*/*' },
-      signal: AbortSignal.timeout(timeoutMs),
-    })
-      .then(async (r) => {
-        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' });
-        res.end(Buffer.from(await r.arrayBuffer()));
-      })
-      .catch(() => {
-        res.writeHead(502, { 'content-type': 'application/json' });
-        res.end('{"error":"flaky proxy: upstream unreachable"}');
-      });
+    forward(req, res, target, timeoutMs, 'flaky proxy: upstream unreachable');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

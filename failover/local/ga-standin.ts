@@ -7,6 +7,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { forward } from './forward.js';
 
 interface Group {
   arn: string;
@@ -60,18 +61,7 @@ function trafficProxy(groups: StandIn['groups']): http.Server {
   };
   return http.createServer((req, res) => {
     const target = pick();
-    fetch(`${target.url}${req.url ?? '/'}`, {
-      headers: { accept: req.headers.accept ?? '*/*' },
-      signal: AbortSignal.timeout(2000),
-    })
-      .then(async (r) => {
-        res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'text/plain' });
-        res.end(Buffer.from(await r.arrayBuffer()));
-      })
-      .catch(() => {
-        res.writeHead(502, { 'content-type': 'application/json' });
-        res.end('{"error":"endpoint unreachable"}');
-      });
+    forward(req, res, target.url, 2000, 'endpoint unreachable');
   });
 }
 

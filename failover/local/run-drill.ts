@@ -10,8 +10,8 @@
  * `finally`. The phases: drill-phases.ts; pure figures and goal checks: drill-summary.ts.
  */
 import type { Policy } from '../src/policy.js';
-import { type DrillRun, type Found, runPhases } from './drill-phases.js';
-import type { DrillReport, Marks, Sample } from './drill-report.js';
+import { type DrillRun, runPhases } from './drill-phases.js';
+import type { DrillReport, Found, Marks, Sample } from './drill-report.js';
 import { summarize } from './drill-summary.js';
 import { defaultLease, type LeaseTimings, startLocalEnv } from './local-env.js';
 

@@ -1,17 +1,17 @@
+import { runAction } from './act.js';
 import type { ControllerDeps } from './controller-deps.js';
-import { bounded, callSignal, describeError, FailoverError, isCode } from './errors.js';
+import { bounded, callSignal, describeError, isCode } from './errors.js';
+import { classifyRound, resume, step } from './machine.js';
+import { observeRound } from './observe.js';
+import { recoverState } from './schema.js';
 import {
   type Action,
-  classifyRound,
   type Event,
   initialState,
   type Result,
   type RoundEvent,
-  resume,
   type State,
-  step,
-} from './machine.js';
-import { recoverState } from './schema.js';
+} from './state.js';
 
 export type { ControllerDeps, Leadership } from './controller-deps.js';
 
@@ -62,37 +62,9 @@ export class Controller {
     }
   }
 
-  /**
-   * Probes, and the witnesses in parallel with them; witnesses are advisory: null when slow or
-   * failing. They are asked only by the leader and only while the previous round failed: the
-   * machine needs them at the FAILED_ROUNDS-th failed round, never on a healthy primary, and
-   * GetHealthCheckStatus is not meant for high query rates (Route 53 API reference).
-   */
   private async observe(signal: AbortSignal): Promise<RoundEvent> {
-    const advisory = callSignal(signal, this.d.advisoryTimeoutMs);
-    const ask = this.lastRoundFailed && this.d.leadership.leading();
-    const witness = async (name: string, call: () => Promise<boolean | null>) => {
-      if (!ask) return null;
-      try {
-        return await bounded(call(), advisory, name);
-      } catch (error) {
-        this.d.log.warn({ err: describeError(error) }, `${name} health unavailable (advisory)`);
-        return null;
-      }
-    };
-    const r53 = this.d.route53;
-    const [probes, ga, route53] = await Promise.all([
-      this.d.probeRound(signal),
-      witness('GA', () => this.d.ga.primaryHealthy(advisory)),
-      r53 ? witness('Route 53', () => r53.primaryHealthy(advisory)) : Promise.resolve(null),
-    ]);
-    this.d.metrics.probes(probes);
-    const round: RoundEvent = {
-      type: 'round',
-      ...probes,
-      gaPrimaryHealthy: ga,
-      r53PrimaryHealthy: route53,
-    };
+    const askWitnesses = this.lastRoundFailed && this.d.leadership.leading();
+    const round = await observeRound(this.d, askWitnesses, signal);
     this.lastRoundFailed = classifyRound(round, this.d.policy) === 'failed';
     return round;
   }
@@ -269,7 +241,7 @@ export class Controller {
         continue;
       }
       try {
-        await this.run(action, this.writeSignal(signal));
+        await runAction(this.d, action, this.writeSignal(signal));
         if (stepName) {
           this.d.metrics.stepDuration(stepName, 'ok', (this.d.now() - started) / 1000);
           feedback = { type: 'step-done', step: stepName };
@@ -307,29 +279,6 @@ export class Controller {
     } catch (error) {
       if (error instanceof Stop) throw error;
       this.d.log.warn({ err: describeError(error) }, 'could not create Kubernetes Event');
-    }
-  }
-
-  private async run(action: Action, signal: AbortSignal): Promise<void> {
-    switch (action.type) {
-      case 'record-mode':
-        return this.d.kube.recordMode(action.mode, action.minReplicas, signal);
-      case 'scale':
-        return this.d.kube.scale(action.minReplicas, signal);
-      case 'set-dials':
-        return this.d.ga.setDials(action.dials, signal);
-      case 'emit-event':
-        return;
-      case 'wait-ready': {
-        const ready = await this.d.kube.readyReplicas(signal);
-        if (ready < action.minReplicas) {
-          throw new FailoverError(
-            'KUBE',
-            `standby has ${ready}/${action.minReplicas} ready replicas`,
-          );
-        }
-        return;
-      }
     }
   }
 }
