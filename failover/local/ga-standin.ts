@@ -24,8 +24,6 @@ export interface StandIn {
   groups: { primary: Group; standby: Group };
   /** While on, DescribeEndpointGroup calls get no answer at all (a hung control plane). */
   hangDescribe(on: boolean): void;
-  /** UpdateEndpointGroup calls received. */
-  updates: { arn: string; dial: number; at: number }[];
   close(): Promise<void>;
 }
 
@@ -66,11 +64,7 @@ function trafficProxy(groups: StandIn['groups']): http.Server {
 }
 
 /** The GA API: UpdateEndpointGroup and DescribeEndpointGroup, or no answer while `hanging()`. */
-function gaApi(
-  groups: StandIn['groups'],
-  updates: StandIn['updates'],
-  hanging: () => boolean,
-): http.Server {
+function gaApi(groups: StandIn['groups'], hanging: () => boolean): http.Server {
   return http.createServer((req, res) => {
     if (hanging() && String(req.headers['x-amz-target'] ?? '').endsWith('.DescribeEndpointGroup')) {
       return; // never answered: the caller's deadline must end it
@@ -92,7 +86,6 @@ function gaApi(
         return send(400, { __type: 'EndpointGroupNotFoundException', message: 'no group' });
       if (op === 'UpdateEndpointGroup' && body.TrafficDialPercentage !== undefined) {
         group.dial = body.TrafficDialPercentage;
-        updates.push({ arn: group.arn, dial: group.dial, at: Date.now() });
       }
       // The documented response shape (DescribeEndpointGroup / UpdateEndpointGroup both return
       // EndpointGroup with EndpointDescriptions[].HealthState INITIAL | HEALTHY | UNHEALTHY):
@@ -133,15 +126,13 @@ export async function startGaStandIn(
   };
   const timer = checkHealth(Object.values(groups), healthIntervalMs);
   let hanging = false;
-  const updates: StandIn['updates'] = [];
   const proxy = trafficProxy(groups);
-  const api = gaApi(groups, updates, () => hanging);
+  const api = gaApi(groups, () => hanging);
   const [proxyUrl, apiUrl] = await Promise.all([listen(proxy), listen(api)]);
   return {
     proxyUrl,
     apiUrl,
     groups,
-    updates,
     hangDescribe: (on) => {
       hanging = on;
     },

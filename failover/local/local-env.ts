@@ -43,7 +43,6 @@ export interface LocalEnv {
   kubeUrl: string;
   /** The leading live replica's controller (the first live one when none leads). */
   readonly controller: Controller;
-  replicas: LocalReplica[];
   /** The leading live replica, if any. */
   leader(): LocalReplica | null;
   /** Writes to AWS or Kubernetes by a replica that was not the Lease holder at that moment. */
@@ -175,6 +174,18 @@ function replicaOptions(
   };
 }
 
+/** Starts the primary on `port`, just freed: another process may grab it in between, so retry. */
+async function startOnPort(port: number): Promise<AppProcess> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startAppProcess({ port, env: primaryEnv });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+      await sleep(500);
+    }
+  }
+}
+
 export async function startLocalEnv(
   log: (line: string) => void,
   policy: Policy = defaultPolicy,
@@ -211,7 +222,6 @@ export async function startLocalEnv(
       return (leader() ?? replicas.find((r) => !r.killed) ?? (replicas[0] as LocalReplica))
         .controller;
     },
-    replicas,
     leader,
     splitBrainWrites: () => splitBrain,
     events: cluster.events,
@@ -234,19 +244,10 @@ export async function startLocalEnv(
       await env.primary.stop('SIGKILL');
     },
     restartPrimary: async () => {
-      // The port was just freed; another process may grab it in between, so retry a little.
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          const started = await startAppProcess({ port: parts.primary.port, env: primaryEnv });
-          if (closed)
-            await started.stop(); // stop() ran meanwhile: leave nothing behind
-          else env.primary = started;
-          return;
-        } catch (error) {
-          if (attempt >= 3) throw error;
-          await sleep(500);
-        }
-      }
+      const started = await startOnPort(parts.primary.port);
+      if (closed)
+        await started.stop(); // stop() ran meanwhile: leave nothing behind
+      else env.primary = started;
     },
     stop: async () => {
       closed = true;
