@@ -1,7 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFakeKube } from '../local/fake-kube.js';
-import { buildCli } from '../src/cli.js';
+import { buildCli, main } from '../src/cli.js';
 import { readEnv } from '../src/env.js';
+import { FailoverError } from '../src/errors.js';
 
 let fake: Awaited<ReturnType<typeof startFakeKube>> | undefined;
 afterEach(async () => {
@@ -38,5 +39,24 @@ describe('failover CLI', () => {
     expect(parsed.reasons[0]).toBe('manual failover: drill');
     expect(parsed.actions.map((a) => a.type)).toEqual(['emit-event', 'record-mode']);
     expect(fake.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  it('the edge exits 2 for a FailoverError CONFIG only, not for any error with a code property', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      const failing = (error: Error) => () => {
+        throw error;
+      };
+      const argv = ['node', 'failover', 'status'];
+      expect(await main(argv, () => readEnv({}))).toBe(2);
+      expect(await main(argv, failing(new FailoverError('CONFIG', 'bad')))).toBe(2);
+      expect(await main(argv, failing(Object.assign(new Error('x'), { code: 'CONFIG' })))).toBe(1);
+      expect(await main(argv, failing(new FailoverError('KUBE', 'down')))).toBe(1);
+      expect(stderr).toHaveBeenCalledWith(
+        expect.stringMatching(/^failover: invalid configuration/),
+      );
+    } finally {
+      stderr.mockRestore();
+    }
   });
 });
