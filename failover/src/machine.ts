@@ -32,6 +32,16 @@ export function classifyRound(round: RoundEvent, policy: Policy): RoundVerdict {
   return 'mixed';
 }
 
+type Group = 'primary' | 'standby';
+/** All traffic to `to`: its dial up first, then the other's down. */
+const pin = (to: Group, from: Group): Action => ({
+  type: 'set-dials',
+  dials: [
+    { group: to, percent: 100 },
+    { group: from, percent: 0 },
+  ],
+});
+
 /** The action that performs `step` (null for steps that only wait). */
 export function actionFor(step: Step, state: State, policy: Policy): Action | null {
   switch (step) {
@@ -50,21 +60,9 @@ export function actionFor(step: Step, state: State, policy: Policy): Action | nu
         deadline: (state.stepStartedAt ?? 0) + policy.waitReadyTimeoutMs,
       };
     case 'pin-traffic':
-      return {
-        type: 'set-dials',
-        dials: [
-          { group: 'standby', percent: 100 },
-          { group: 'primary', percent: 0 },
-        ],
-      };
+      return pin('standby', 'primary');
     case 'pin-primary':
-      return {
-        type: 'set-dials',
-        dials: [
-          { group: 'primary', percent: 100 },
-          { group: 'standby', percent: 0 },
-        ],
-      };
+      return pin('primary', 'standby');
     case 'cool-down':
       return null;
     case 'scale-down':
