@@ -1,6 +1,6 @@
 /**
  * The one place the controller is wired to its real adapters: the CLI (`run`, from the
- * environment) and the local two-region setup (local/local-env.ts) both call `buildController`.
+ * environment) and the local two-region setup (local/local-replica.ts) both call `buildController`.
  */
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
