@@ -7,6 +7,7 @@ import {
 } from '@kubernetes/client-node';
 import { FailoverError } from './errors.js';
 import { isStatus, kubeCall } from './kube-call.js';
+import { defaultNames, type KubeNames } from './kube-names.js';
 import {
   type ControlRequest,
   type ControlResult,
@@ -21,26 +22,6 @@ import type { State } from './state.js';
 export type { ControlRequest, ControlResult } from './schema.js';
 
 const MERGE = 'application/merge-patch+json';
-
-/** Names of every object the controller touches (see README "Contract"). */
-export interface KubeNames {
-  /** Flux-substituted overrides: namespace flux-system, name demo-app-dr-overrides. */
-  overrides: { namespace: string; name: string };
-  /** Flagger's HPA and Deployment copies: namespace demo-app, name demo-app-primary. */
-  workload: { namespace: string; hpa: string; deployment: string };
-  /** The controller's own namespace, state ConfigMap and Lease. */
-  self: { namespace: string; stateConfigMap: string; lease: string };
-}
-
-export const defaultNames: KubeNames = {
-  overrides: { namespace: 'flux-system', name: 'demo-app-dr-overrides' },
-  workload: { namespace: 'demo-app', hpa: 'demo-app-primary', deployment: 'demo-app-primary' },
-  self: {
-    namespace: 'failover-system',
-    stateConfigMap: 'failover-controller-state',
-    lease: 'failover-controller',
-  },
-};
 
 /** The persisted state as read: valid, absent, or invalid (with why), plus its resourceVersion. */
 export interface LoadedState {
