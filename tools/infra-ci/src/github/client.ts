@@ -28,7 +28,7 @@ import { extractZip, prepareEmptyDir } from './zip.js';
 /** Run statuses that hold, or wait for, the apply. */
 const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting'] as const;
 
-function parseRepository(repository: string | undefined): { owner: string; repo: string } {
+export function parseRepository(repository: string | undefined): { owner: string; repo: string } {
   if (repository === undefined) {
     throw new CliError(
       'input',
@@ -66,11 +66,11 @@ const isHttpError = (e: unknown): e is HttpErrorLike =>
 const answered = (e: HttpErrorLike): boolean => e.response !== undefined;
 
 /** Worth another attempt: the server failed or never answered. Client errors (4xx) are final. */
-const transient = (e: unknown): boolean =>
+export const transient = (e: unknown): boolean =>
   !(e instanceof CliError) && (!isHttpError(e) || !answered(e) || e.status >= 500);
 
 /** Turns any failure of one API call into CliError('tool') naming the endpoint and what to check. */
-function toCliError(endpoint: string, permission: string, e: unknown): CliError {
+export function toCliError(endpoint: string, permission: string, e: unknown): CliError {
   if (e instanceof CliError) return e;
   if (isHttpError(e) && answered(e)) {
     const hint =

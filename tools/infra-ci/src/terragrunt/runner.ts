@@ -31,6 +31,13 @@ export interface TerragruntRunner {
   backendBootstrap(c: UnitCall): Promise<void>;
   /** `terragrunt backend delete --non-interactive --force` */
   backendDelete(c: UnitCall): Promise<void>;
+  /**
+   * Drift (read-only): `terragrunt plan -input=false -lock=false -detailed-exitcode -out=<out>
+   * --non-interactive`; resolves terraform's detailed exit code, 0 (no changes) or 2 (changes).
+   */
+  planDetailed(c: UnitCall & { out: string }): Promise<0 | 2>;
+  /** `terragrunt show -json <planFile> --non-interactive`: the JSON plan document, unparsed. */
+  showJson(c: UnitCall & { planFile: string }): Promise<unknown>;
 }
 
 export interface RunnerOptions {
@@ -61,7 +68,13 @@ const NEEDED = 'infra-ci plan/apply need terragrunt and terraform';
 export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
   const tg = opts.terragrunt ?? 'terragrunt';
   const tf = opts.terraform ?? 'terraform';
-  const call = async (c: UnitCall, args: string[], wholeStdout = false): Promise<string> => {
+  /** One terragrunt call in a unit; an exit code outside `okCodes` is a CliError('failed'). */
+  const callCode = async (
+    c: UnitCall,
+    args: string[],
+    okCodes: readonly number[],
+    wholeStdout = false,
+  ): Promise<{ stdout: string; code: number }> => {
     const line = `terragrunt ${args.join(' ')}`;
     if (opts.signal?.aborted) {
       throw new CliError('failed', `${c.unit}: \`${line}\` not started: the run was cancelled`);
@@ -79,15 +92,17 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
     }
     const stdout = r.stdout.toString('utf8');
     opts.onCall?.(c.unit, line, r.code, performance.now() - started);
-    if (r.code !== 0) {
+    if (!okCodes.includes(r.code)) {
       const tail = tailLines(r.stderr) || tailLines(stdout);
       throw new CliError(
         'failed',
         `${c.unit}: \`${line}\` exited with code ${r.code}${tail ? `:\n${tail}` : ''}`,
       );
     }
-    return stdout;
+    return { stdout, code: r.code };
   };
+  const call = async (c: UnitCall, args: string[], wholeStdout = false): Promise<string> =>
+    (await callCode(c, args, [0], wholeStdout)).stdout;
   const version = async (file: string, args: string[]): Promise<string> => {
     const r = await runTool(file, args, { env: opts.env, stdoutTail: true, neededFor: NEEDED });
     if (r.code !== 0) {
@@ -129,15 +144,35 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
     async backendDelete(c) {
       await call(c, ['backend', 'delete', '--non-interactive', '--force']);
     },
+    async planDetailed(c) {
+      // -detailed-exitcode: 0 no changes, 1 error, 2 changes (terraform's `plan` docs); terragrunt
+      // exits with terraform's code for a single unit (gruntwork-io/terragrunt#37, fixed by #98).
+      // -lock=false: the plan is never applied, so it needs no lock, and a scheduled check must
+      // never hold the state lock an apply is waiting for (nor fail on one an apply holds).
+      // The caller cross-checks the code with the JSON plan (some terragrunt releases lost code
+      // 2: gruntwork-io/terragrunt#4292, #5586).
+      const args = ['plan', '-input=false', '-lock=false', '-detailed-exitcode', `-out=${c.out}`];
+      const { code } = await callCode(c, [...args, '--non-interactive'], [0, 2]);
+      return code === 2 ? 2 : 0;
+    },
+    async showJson(c) {
+      const out = await call(c, ['show', '-json', c.planFile, '--non-interactive'], true);
+      return showDocument(c.unit, c.planFile, out);
+    },
   };
 }
 
 /** The resource changes of `terragrunt show -json` output. Pure. */
 export function showChanges(unit: string, planFile: string, out: string): Changes {
+  return changesFromPlanJson(showDocument(unit, planFile, out));
+}
+
+/** The JSON document of `terragrunt show -json` output, unparsed beyond JSON. Pure. */
+export function showDocument(unit: string, planFile: string, out: string): unknown {
   // terragrunt may print log lines before the JSON document: take from the first '{'.
   const start = out.indexOf('{');
   try {
-    return changesFromPlanJson(JSON.parse(start < 0 ? out : out.slice(start)));
+    return JSON.parse(start < 0 ? out : out.slice(start)) as unknown;
   } catch (e) {
     throw new CliError(
       'failed',

@@ -13,11 +13,13 @@
  *   PATCH /repos/{o}/{r}/issues/comments/{id}                {body}
  *   GET   /repos/{o}/{r}/actions/runs/{id}
  *   GET   /repos/{o}/{r}/actions/workflows/{workflow_id}/runs?status=&head_sha=&per_page=&page=
+ *   issues and labels (infra-ci drift): see github-issues.ts, registered by one hook in `route`
  * The blob URL needs no token (like GitHub's signed storage URLs); every other path needs it.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { strToU8, zipSync } from 'fflate';
+import { type IssueStore, issueRoutes } from './github-issues.js';
 
 export interface AddPull {
   number: number;
@@ -103,6 +105,8 @@ export interface GitHubServer {
   stallNext(pathIncludes: string): void;
   /** Everything received, in order. */
   requests: RecordedRequest[];
+  /** Issues (drift): see github-issues.ts. */
+  issues: IssueStore;
   close(): Promise<void>;
 }
 
@@ -297,6 +301,13 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     throw new HttpError(422, 'Invalid request.\n\n"body" wasn\'t supplied.');
   };
 
+  const issues = issueRoutes({
+    send,
+    error,
+    paginate,
+    htmlBase: `https://github.com/${OWNER}/${REPO}`,
+  });
+
   const route = (
     method: string,
     reqUrl: URL,
@@ -397,6 +408,7 @@ export async function startGitHubServer(): Promise<GitHubServer> {
         workflow_runs: paginate(res, reqUrl, found).map(runJson),
       });
     }
+    if (issues.route(method, rest, reqUrl, body, res)) return true;
     return error(res, 404, 'Not Found');
   };
 
@@ -443,6 +455,7 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     token: TOKEN,
     repository: `${OWNER}/${REPO}`,
     requests,
+    issues: issues.store,
     addPull(p) {
       const merged = p.merged ?? p.mergeCommitSha !== undefined;
       pulls.push({

@@ -19,12 +19,20 @@ export interface UnitScenario {
   fail?: ('plan' | 'show' | 'apply' | 'bootstrap' | 'delete')[];
   block?: { on: string; until: string };
   touch?: { on: string; path: string };
+  /** `output_changes` of a (non-destroy) plan: output name -> actions. */
+  outputs?: Record<string, string[]>;
+  /** Exit code of a successful plan whatever it holds (a terragrunt that loses exit code 2). */
+  planExit?: number;
 }
 
 export interface Scenario {
   versions?: { terraform?: string; terragrunt?: string };
   /** Keyed by a suffix of the unit folder, e.g. "eu-central-1/vpc". */
   units?: Record<string, UnitScenario>;
+  /** Resources of a plan for units without their own (`[]`: every other unit is in sync). */
+  defaultResources?: ResourceSpec[];
+  /** Seconds every plan sleeps (benchmarks: a plan takes time). */
+  planDelaySeconds?: number;
 }
 
 export interface StandinCall {
@@ -59,6 +67,8 @@ export class Standin {
       rs
         .map((r) => JSON.stringify({ address: r.address, change: { actions: r.actions } }))
         .join(',');
+    if (s.defaultResources) put('default_resources', changes(s.defaultResources));
+    if (s.planDelaySeconds !== undefined) put('plan_delay', String(s.planDelaySeconds));
     Object.entries(s.units ?? {}).forEach(([key, u], i) => {
       mkdirSync(path.join(d, 'units', String(i)));
       const f = (name: string) => path.join('units', String(i), name);
@@ -70,6 +80,13 @@ export class Standin {
         put(f('block_on'), u.block.on);
         put(f('block_until'), u.block.until);
       }
+      if (u.outputs) {
+        const members = Object.entries(u.outputs).map(
+          ([name, actions]) => `${JSON.stringify(name)}:${JSON.stringify({ actions })}`,
+        );
+        put(f('outputs'), members.join(','));
+      }
+      if (u.planExit !== undefined) put(f('plan_exit'), String(u.planExit));
       if (u.touch) {
         put(f('touch_on'), u.touch.on);
         put(f('touch_path'), u.touch.path);

@@ -10,6 +10,13 @@
 #   units/<n>/key                             suffix of the unit folder, e.g. eu-central-1/vpc
 #   units/<n>/resources, destroy_resources    resource_changes entries (JSON, comma-joined) for
 #                                             plan / plan -destroy (default: null_resource.<dir>)
+#   default_resources                         resources of a unit without its own (e.g. empty: in sync)
+#   units/<n>/outputs                         output_changes members (JSON, comma-joined), plan only
+#   plan_delay                                seconds every plan sleeps (bench: a plan takes time)
+#   units/<n>/plan_exit                       exit code of a successful plan, whatever it holds
+#                                             (models terragrunt versions that lose exit code 2)
+# `plan -detailed-exitcode` exits 2 when resources or outputs are non-empty, else 0 (terraform's
+# meaning); every other call exits 0 on success.
 #   units/<n>/fail                            ops that fail: plan show apply bootstrap delete
 #   units/<n>/block_on + block_until          wait (<= 10 s) until that file exists
 #   units/<n>/touch_on + touch_path           create that file when the op starts
@@ -134,15 +141,28 @@ plan)
   if command -v sha256sum >/dev/null; then hash=$(sha256sum terragrunt.hcl); else hash=$(shasum -a 256 terragrunt.hcl); fi
   hash=${hash%% *}
   if $destroy; then rf=destroy_resources act=delete; else rf=resources act=create; fi
+  detailed=false
+  for a in "$@"; do [ "$a" = -detailed-exitcode ] && detailed=true; done
+  rd "$S/plan_delay"
+  [ -n "$v" ] && sleep "$v"
+  outs=''
+  if [ -n "$U" ] && [ -f "$U/outputs" ] && ! $destroy; then outs=$(cat "$U/outputs"); fi
   if [ -n "$U" ] && [ -f "$U/$rf" ]; then
     res=$(cat "$U/$rf")
+  elif [ -f "$S/default_resources" ] && ! $destroy; then
+    res=$(cat "$S/default_resources")
   else
     res="{\"address\":\"null_resource.${CWD##*/}\",\"mode\":\"managed\",\"change\":{\"actions\":[\"$act\"]}}"
   fi
   rc='{"address":"data.null_data_source.read","change":{"actions":["read"]}},{"address":"null_resource.unchanged","change":{"actions":["no-op"]}}'
   if [ -n "$res" ]; then rc="$rc,$res"; fi
-  printf '{"format_version":"1.2","standin_config":"%s","destroy":%s,"resource_changes":[%s]}\n' "$hash" "$destroy" "$rc" >"$out"
+  printf '{"format_version":"1.2","standin_config":"%s","destroy":%s,"resource_changes":[%s],"output_changes":{%s}}\n' "$hash" "$destroy" "$rc" "$outs" >"$out"
   echo "Plan: stand-in for $CWD"
+  if [ -n "$U" ]; then
+    rd "$U/plan_exit"
+    [ -n "$v" ] && finish "$v"
+  fi
+  if $detailed && [ -n "$res$outs" ]; then finish 2; fi
   finish 0
   ;;
 show)
