@@ -14,6 +14,8 @@ export const EXIT_CODES = {
   refused: 4,
   /** `apply` stopped: a re-planned unit differs from the reviewed plan; the fresh plan was posted for review. */
   review: 5,
+  /** `drift --fail-on-drift`: every planned unit was checked and at least one drifted. */
+  drifted: 6,
 } as const;
 
 export type ErrorCode = keyof typeof EXIT_CODES;

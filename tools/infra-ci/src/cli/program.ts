@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import type { Env, GitHubEnv } from '../env.js';
 import { CliError } from '../errors.js';
+import type { IssuePort } from '../github/issues.js';
 import type { GitHubPort } from '../github/port.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
 import { register as apply } from './commands/apply.js';
 import { register as changes } from './commands/changes.js';
+import { register as drift } from './commands/drift.js';
 import { register as graph } from './commands/graph.js';
 import { register as plan } from './commands/plan.js';
 import { register as validate } from './commands/validate.js';
@@ -18,12 +20,16 @@ import type { Io } from './io.js';
 export interface Services {
   github(env: GitHubEnv): Promise<GitHubPort>;
   runner(env: Env): Promise<TerragruntRunner>;
+  /** The drift issues (`drift --issues`); default: the REST client of src/github/issues.ts. */
+  issues?(env: GitHubEnv): Promise<IssuePort>;
 }
 
 /** One stderr line per terragrunt call: CI logs show progress while a long apply runs. */
 export function progressLine(unit: string, command: string, code: number, ms: number): string {
   const verb = command.split(' ').slice(1, 3).join(' ').replace(/ -.*$/, '');
-  return `[infra-ci] ${code === 0 ? 'ok  ' : 'FAIL'} ${unit}: terragrunt ${verb} (${(ms / 1000).toFixed(1)} s${code === 0 ? '' : `, exit ${code}`})\n`;
+  // `plan -detailed-exitcode` (drift) exits 2 when the plan has changes: a success.
+  const ok = code === 0 || (code === 2 && command.includes(' -detailed-exitcode'));
+  return `[infra-ci] ${ok ? 'ok  ' : 'FAIL'} ${unit}: terragrunt ${verb} (${(ms / 1000).toFixed(1)} s${code === 0 ? '' : ok ? ', changes' : `, exit ${code}`})\n`;
 }
 
 export const defaultServices: Services = {
@@ -56,6 +62,7 @@ const COMMANDS: ((program: Command, io: Io, services: Services) => void)[] = [
   validate,
   plan,
   apply,
+  drift,
 ];
 
 export function buildProgram(io: Io, services: Services = defaultServices): Command {

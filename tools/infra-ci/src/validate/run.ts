@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { driftLocalFindings } from '../drift/config.js';
 import { CliError } from '../errors.js';
 import { findCycle } from '../graph/dag.js';
 import { HclParser } from '../hcl/parse.js';
@@ -47,10 +48,12 @@ export async function validateTree(
     f.file.endsWith('.tf') ? checkVersionPins(f) : [],
   );
   const { units, findings: unitErrors } = evaluateUnits(tree, root, parsed);
+  const unitFiles = new Set(discoverUnits(tree.files, root).map((id) => `${id}/terragrunt.hcl`));
   return distinctSorted([
     ...fmt,
     ...parseErrors,
     ...pins,
+    ...driftLocalFindings(parsed.values(), unitFiles), // infra-ci drift's local (src/drift/config.ts)
     ...unitErrors,
     ...cycleFindings(units),
     ...units.flatMap((u) => unitFindings(u, parsed, tree.files, options)),
