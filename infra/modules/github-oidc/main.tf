@@ -18,7 +18,8 @@ locals {
   # cannot contain ":"). The other two roles compare exact strings (StringEquals).
   trust = merge(
     {
-      plan  = { test = "StringLike", subjects = [for s in var.plan_subjects : "${local.subject_prefix}:${s}"] }
+      # drift_subjects (exact, no wildcard: validated) add the scheduled drift job on main.
+      plan  = { test = "StringLike", subjects = [for s in concat(var.plan_subjects, var.drift_subjects) : "${local.subject_prefix}:${s}"] }
       apply = { test = "StringEquals", subjects = [for s in var.apply_subjects : "${local.subject_prefix}:${s}"] }
     },
     # One role per image, each trusting exactly one subject (its own environment on main).

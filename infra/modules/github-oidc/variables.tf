@@ -42,6 +42,24 @@ variable "plan_subjects" {
   }
 }
 
+variable "drift_subjects" {
+  type        = list(string)
+  description = "OIDC `sub` claims (after the repository prefix) of the scheduled drift job (`.github/workflows/infra-drift.yml`, `infra-ci drift`) that may also assume the read-only infra-plan role: exact \"environment:<name>:ref:refs/heads/<branch>\" subjects. Default: none."
+  default     = []
+
+  # An environment on one branch, exactly: a scheduled job on main, never a pull request.
+  validation {
+    condition     = alltrue([for s in var.drift_subjects : can(regex("^environment:[^:*?]+:ref:refs/heads/[^:*?]+$", s))])
+    error_message = "drift_subjects must be exact \"environment:<name>:ref:refs/heads/<branch>\" subjects (no wildcards)."
+  }
+
+  # The drift job's environment must reach no role that writes.
+  validation {
+    condition     = length(setintersection(toset(var.drift_subjects), toset(concat(var.apply_subjects, [for p in values(var.publishers) : p.subject])))) == 0
+    error_message = "drift_subjects must not share a subject with apply_subjects or a publisher's subject."
+  }
+}
+
 variable "apply_subjects" {
   type        = list(string)
   description = "OIDC `sub` claims (after the repository prefix) that may assume infra-apply: a GitHub environment on one branch, \"environment:<name>:ref:refs/heads/<branch>\" (default: the `infrastructure` environment of infra-merge on main). Needs the repository's subject template [\"repo\", \"context\", \"ref\"]. Never shared with a publisher."

@@ -182,6 +182,47 @@ run "rejects_apply_subjects_shared_with_publish" {
   expect_failures = [var.apply_subjects]
 }
 
+run "plan_role_also_trusts_the_drift_environment_on_main" {
+  command = plan
+
+  variables {
+    drift_subjects = ["environment:infra-drift:ref:refs/heads/main"]
+  }
+
+  assert {
+    condition = toset(one([for c in data.aws_iam_policy_document.trust["plan"].statement[0].condition : c.values if endswith(c.variable, ":sub")])) == toset([
+      "repo:example-org/demo-app:pull_request:ref:refs/pull/*/merge",
+      "repo:example-org/demo-app:environment:infra-drift:ref:refs/heads/main",
+    ])
+    error_message = "infra-plan must trust the pull requests and exactly the drift environment on main"
+  }
+
+  assert {
+    condition     = !contains(one([for c in data.aws_iam_policy_document.trust["apply"].statement[0].condition : c.values if endswith(c.variable, ":sub")]), "repo:example-org/demo-app:environment:infra-drift:ref:refs/heads/main")
+    error_message = "the drift environment must not reach infra-apply"
+  }
+}
+
+run "rejects_drift_wildcards" {
+  command = plan
+
+  variables {
+    drift_subjects = ["environment:*:ref:refs/heads/main"]
+  }
+
+  expect_failures = [var.drift_subjects]
+}
+
+run "rejects_a_drift_subject_shared_with_apply" {
+  command = plan
+
+  variables {
+    drift_subjects = ["environment:infrastructure:ref:refs/heads/main"]
+  }
+
+  expect_failures = [var.drift_subjects]
+}
+
 run "rejects_plan_wildcards_beyond_the_pr_number" {
   command = plan
 

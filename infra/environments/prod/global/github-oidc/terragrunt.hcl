@@ -52,6 +52,9 @@ inputs = {
   # on main (one environment per image, so each image's job can assume only its own publish role).
   # infra-plan keeps the module default, pull_request:ref:refs/pull/*/merge (infra-pr.yml).
   apply_subjects = ["environment:infrastructure:ref:refs/heads/main"]
+  # The scheduled drift job (infra-drift.yml, environment infra-drift on main) may assume the
+  # read-only infra-plan role too: `infra-ci drift` plans with -lock=false and never applies.
+  drift_subjects = ["environment:infra-drift:ref:refs/heads/main"]
 
   # Same names that _common/eks.hcl and eu-west-2/failover-iam build ARNs from.
   role_name_prefix              = local.env.ci_role_name_prefix
