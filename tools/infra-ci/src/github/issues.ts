@@ -1,8 +1,8 @@
 /**
  * The GitHub issues `infra-ci drift --issues` keeps (one per drifted unit), over the REST API with
  * @octokit/rest. Separate from the plan/apply port (port.ts, client.ts): the drift job's token
- * has `issues: write` and nothing of the PR flow's. Same failure rules as client.ts: every error
- * names the endpoint, the HTTP status and the permission; reads are retried after a 5xx or no
+ * has `issues: write` and nothing of the PR flow's. Same set-up and failure rules (rest.ts): every
+ * error names the endpoint, the HTTP status and the permission; reads are retried after a 5xx or no
  * response, writes never (an issue is never created twice by a retry); each request has a deadline.
  *
  * Endpoints (`permissions: issues: write` covers them all):
@@ -14,10 +14,9 @@
  * GitHub drops the labels of a new issue silently when the token may not set them
  * (docs.github.com/rest/issues/issues#create-an-issue, `labels`): createIssue checks the answer.
  */
-import { Octokit } from '@octokit/rest';
 import type { GitHubEnv } from '../env.js';
 import { CliError } from '../errors.js';
-import { parseRepository, toCliError, transient } from './client.js';
+import { createRest, type RestOptions } from './rest.js';
 
 export interface IssueRef {
   number: number;
@@ -37,12 +36,7 @@ export interface IssuePort {
   closeIssue(number: number, comment: string, reason: 'completed' | 'not_planned'): Promise<void>;
 }
 
-export interface IssueClientOptions {
-  /** Per request. Default 120 s. */
-  timeoutMs?: number;
-  /** Extra attempts of a read after a 5xx or no response. Default 2. */
-  retries?: number;
-  retryDelayMs?: number;
+export interface IssueClientOptions extends RestOptions {
   /**
    * Least time between two writes. Default 1 s: GitHub's secondary rate limits allow ~80
    * content-creating requests a minute (docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api).
@@ -50,56 +44,13 @@ export interface IssueClientOptions {
   writeIntervalMs?: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const PERMISSION = 'issues: write';
 
 export function createIssuePort(env: GitHubEnv, options: IssueClientOptions = {}): IssuePort {
-  const timeoutMs = options.timeoutMs ?? 120_000;
-  const retries = options.retries ?? 2;
-  const retryDelayMs = options.retryDelayMs ?? 1000;
-  const writeIntervalMs = options.writeIntervalMs ?? 1000;
-  let lastWrite = Number.NEGATIVE_INFINITY;
-  if (env.token === undefined) {
-    throw new CliError(
-      'input',
-      'GITHUB_TOKEN is not set; expected the workflow token in GITHUB_TOKEN (or GH_TOKEN)',
-    );
-  }
-  const { owner, repo } = parseRepository(env.repository);
-  const silent = (): void => {};
-  const octokit = new Octokit({
-    auth: env.token,
-    baseUrl: env.apiUrl.replace(/\/+$/, ''),
-    userAgent: 'infra-ci',
-    request: {
-      fetch: (url: string, init: RequestInit) =>
-        fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(timeoutMs) }),
-    },
-    log: {
-      debug: silent,
-      info: silent,
-      warn: (msg: string) => process.stderr.write(`warning: ${msg}\n`),
-      error: silent,
-    },
-  });
-  const repoPath = `/repos/${owner}/${repo}`;
-  const call = async <T>(endpoint: string, fn: () => Promise<T>): Promise<T> => {
-    const read = endpoint.startsWith('GET ');
-    const attempts = read ? retries + 1 : 1;
-    if (!read) {
-      const wait = lastWrite + writeIntervalMs - performance.now();
-      if (wait > 0) await sleep(wait);
-      lastWrite = performance.now();
-    }
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await fn();
-      } catch (e) {
-        if (attempt >= attempts || !transient(e)) throw toCliError(endpoint, PERMISSION, e);
-        await sleep(retryDelayMs * 2 ** (attempt - 1));
-      }
-    }
-  };
+  const rest = createRest(env, { ...options, writeIntervalMs: options.writeIntervalMs ?? 1000 });
+  const { octokit, owner, repo, repoPath } = rest;
+  const call = <T>(endpoint: string, fn: () => Promise<T>): Promise<T> =>
+    rest.call(endpoint, PERMISSION, fn);
   const labelNames = (labels: readonly (string | { name?: string })[]): string[] =>
     labels.map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
 

@@ -1,4 +1,8 @@
-/** In-memory GitHubPort for engine tests: plain data in, calls recorded. */
+/**
+ * Why two GitHub fakes (../../docs/testing.md): this one feeds the engine plain data in-process;
+ * github-server.ts serves REST so the production client (src/github/) runs in the e2e tests.
+ * In-memory GitHubPort for engine tests: plain data in, calls recorded.
+ */
 import { cpSync, mkdirSync, readdirSync } from 'node:fs';
 import type {
   ArtifactRef,

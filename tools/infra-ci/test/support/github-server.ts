@@ -1,4 +1,6 @@
 /**
+ * Why two GitHub fakes (../../docs/testing.md): this one runs the production client (src/github/)
+ * over real HTTP; fake-github.ts gives engine tests plain data without a server.
  * A local stand-in for the GitHub REST API: the few endpoints `infra-ci plan` / `apply` use, with
  * the JSON shapes, status codes, auth check and Link-header pagination of the real one. It binds
  * 127.0.0.1 on port 0; point GITHUB_API_URL at `url` and GITHUB_TOKEN at `token`.
