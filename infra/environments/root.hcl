@@ -38,7 +38,7 @@ remote_state {
     use_lockfile = true
 
     # Terragrunt-only keys (never passed to Terraform). The buckets are created once per region by
-    # an admin (infra/README.md, "First deployment", step 1) with versioning, SSE-S3 (AES256: no KMS
+    # an admin (infra/docs/state.md) with versioning, SSE-S3 (AES256: no KMS
     # key, so infra-plan's Deny on kms:Decrypt cannot block state reads), public access blocked and
     # Terragrunt's RootAccess + EnforcedTLS bucket policy. CI may never change them: infra-apply is
     # denied every bucket-configuration write (modules/github-oidc/apply-policy.tf,

@@ -1,5 +1,5 @@
 # Shared configuration of every region's `ecr` unit. The primary's unit adds the registry
-# replication rule (see infra/README.md, "ECR: one push, replicated").
+# replication rule (see infra/docs/ecr.md).
 
 locals {
   environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))

@@ -24,7 +24,7 @@ locals {
 
   # Every workload region (one prod/<region>/ folder each), the failover pair included. The single
   # list global/github-oidc derives infra-apply's state buckets and managed ECR repositories from,
-  # so a new region needs no hand-written ARN: append it here (infra/README.md, "Adding a region").
+  # so a new region needs no hand-written ARN: append it here (infra/docs/adding-a-region.md).
   workload_regions = [local.primary_region, local.standby_region]
 
   # IAM names. The three CI roles (global/github-oidc) are "<ci_role_name_prefix>infra-plan" etc.;

@@ -14,7 +14,7 @@
 # administrator. Explicit Deny statements protect the CI
 # identity itself (the three roles, their policies, the GitHub OIDC provider) and the state
 # buckets: those change only through a human with admin credentials (global/github-oidc is
-# applied by hand, see infra/README.md).
+# applied by hand, see infra/docs/first-deployment.md, step 3).
 
 locals {
   boundary_name = coalesce(var.workload_boundary_policy_name, "${var.role_name_prefix}workload-boundary")
@@ -47,7 +47,7 @@ data "aws_iam_policy_document" "apply" {
   # as s3:ListBucket; a 403 would make Terragrunt try to CREATE the bucket), GetBucketVersioning,
   # ListObjectsV2 (s3:ListBucket) for workspaces, GetBucketLocation for the region lookup. Nothing
   # that reads or writes the bucket's encryption, policy or public access block: those are set once
-  # by an admin (infra/README.md, step 1), and their writes are denied below.
+  # by an admin (infra/docs/state.md), and their writes are denied below.
   statement {
     sid       = "StateBuckets"
     actions   = ["s3:ListBucket", "s3:GetBucketVersioning", "s3:GetBucketLocation"]

@@ -8,8 +8,8 @@ locals {
   account_id     = data.aws_caller_identity.current.account_id
   subject_prefix = coalesce(var.subject_prefix, "repo:${var.github_repository}")
 
-  # The repository's OIDC subject template is ["repo", "context", "ref"] (infra/README.md, first
-  # deployment): every token names its ref, so a trust can require refs/heads/main, which the
+  # The repository's OIDC subject template is ["repo", "context", "ref"] (infra/docs/first-deployment.md,
+  # step 3): every token names its ref, so a trust can require refs/heads/main, which the
   # default template (repo + context only) cannot express for jobs that use an environment.
   #   pull request:            repo:O/R:pull_request:ref:refs/pull/<n>/merge
   #   job in environment E:    repo:O/R:environment:E:ref:refs/heads/main

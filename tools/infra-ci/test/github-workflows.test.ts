@@ -144,7 +144,7 @@ describe('the OIDC trust policy', () => {
   };
   const subjects = [...oidc.matchAll(/^\s+subject\s+= "([^"]+)"/gm)].map((m) => m[1] as string);
 
-  // Subjects follow the repository's OIDC subject template [repo, context, ref] (infra/README.md):
+  // Subjects follow the repository's OIDC subject template [repo, context, ref] (infra/docs/first-deployment.md):
   // the environment AND refs/heads/main, so IAM itself refuses other branches.
   it('lets infra-apply be assumed from the infra-merge environment on main only', () => {
     expect(mergeEnv).toBe('infrastructure');

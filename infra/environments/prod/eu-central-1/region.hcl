@@ -20,7 +20,7 @@ locals {
 
   # HTTPS at the NLB: the ARN of an ACM certificate IN THIS REGION for the app's hostname (both
   # regions need one, for the same name: the accelerator only exposes a port every region serves).
-  # null = HTTP on port 80 only, which is what the default deployment serves. See infra/README.md
-  # "HTTP and HTTPS".
+  # null = HTTP on port 80 only, which is what the default deployment serves. See
+  # infra/docs/https.md.
   tls_certificate_arn = null
 }

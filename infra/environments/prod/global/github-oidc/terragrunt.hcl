@@ -2,7 +2,7 @@ include "root" {
   path = find_in_parent_folders("root.hcl")
 }
 
-# Applied by hand only, with admin credentials (infra/README.md, "First deployment", step 3):
+# Applied by hand only, with admin credentials (infra/docs/first-deployment.md, step 3):
 # infra-apply is explicitly denied every change to the CI roles, their policies, the workload
 # boundary and the GitHub OIDC provider, so a CI apply or destroy of this unit could only fail
 # half-way. `terragrunt run --all apply|destroy` leaves the unit out, and so does `infra-ci apply`
@@ -27,7 +27,7 @@ locals {
 
   # Everything below is derived from environment.hcl's workload_regions (and this folder's
   # region.hcl, the global units' region): adding a region changes no ARN here by hand. The unit
-  # is still applied by hand afterwards (infra/README.md, "Adding a region").
+  # is still applied by hand afterwards (infra/docs/adding-a-region.md).
   # One state bucket per workload region, plus the global units' bucket (us-west-2).
   state_regions = distinct(concat(local.env.workload_regions, [local.region_vars.locals.aws_region]))
   # The ecr units create the app repository in every workload region (_common/ecr.hcl); every
@@ -46,8 +46,8 @@ terraform {
 inputs = {
   github_repository = local.env.repository
 
-  # The repository's OIDC subject template is ["repo", "context", "ref"] (set once, infra/README.md
-  # "First deployment"), so IAM itself requires main: infra-merge's job in the `infrastructure`
+  # The repository's OIDC subject template is ["repo", "context", "ref"] (set once,
+  # infra/docs/first-deployment.md, step 3), so IAM itself requires main: infra-merge's job in the `infrastructure`
   # environment on main; app-merge in `production` and failover-image in `failover-production`, each
   # on main (one environment per image, so each image's job can assume only its own publish role).
   # infra-plan keeps the module default, pull_request:ref:refs/pull/*/merge (infra-pr.yml).
@@ -64,7 +64,7 @@ inputs = {
   # Every role infra-apply creates must carry the workload boundary (iam:PermissionsBoundary
   # condition on CreateRole, PutRolePolicy, AttachRolePolicy, ...). All role-creating units set it:
   # eks (cluster and node roles), kubernetes (the two Pod Identity roles) and failover-iam; see the
-  # table in infra/README.md, "IAM: who may do what". No additional_policy_name_prefixes: every
+  # table in infra/docs/iam.md, "IAM: who may do what". No additional_policy_name_prefixes: every
   # policy the tree creates is named under managed_name_prefix (the kubernetes module names its
   # Pod Identity policies "<cluster_name>-...", no longer eks-pod-identity's "AmazonEKS_...").
   enforce_workload_permissions_boundary = true
