@@ -16,7 +16,7 @@
  */
 import type { GitHubEnv } from '../env.js';
 import { CliError } from '../errors.js';
-import { createRest, type RestOptions } from './rest.js';
+import { createRest, type Rest, type RestOptions } from './rest.js';
 
 export interface IssueRef {
   number: number;
@@ -46,32 +46,52 @@ export interface IssueClientOptions extends RestOptions {
 
 const PERMISSION = 'issues: write';
 
+const labelNames = (labels: readonly (string | { name?: string })[]): string[] =>
+  labels.map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
+
+async function openIssues({ octokit, owner, repo, repoPath, call }: Rest, label: string) {
+  const items = await call(
+    `GET ${repoPath}/issues?state=open&labels=${encodeURIComponent(label)}`,
+    PERMISSION,
+    () =>
+      octokit.paginate(octokit.rest.issues.listForRepo, {
+        owner,
+        repo,
+        state: 'open',
+        labels: label,
+        per_page: 100,
+      }),
+  );
+  return items
+    .filter((i) => i.pull_request === undefined && i.state === 'open')
+    .map((i) => ({ number: i.number, body: i.body ?? '', labels: labelNames(i.labels) }))
+    .filter((i) => i.labels.includes(label));
+}
+
+async function createIssue(rest: Rest, title: string, body: string, label: string) {
+  const { octokit, owner, repo, repoPath, call } = rest;
+  const endpoint = `POST ${repoPath}/issues`;
+  const res = await call(endpoint, PERMISSION, () =>
+    octokit.rest.issues.create({ owner, repo, title, body, labels: [label] }),
+  );
+  // GitHub silently drops labels the token may not set; unlabelled, the issue would never
+  // be found again and every run would open another.
+  if (!labelNames(res.data.labels).includes(label)) {
+    throw new CliError(
+      'tool',
+      `GitHub API ${endpoint} created #${res.data.number} without the label "${label}" (the workflow token needs \`permissions: ${PERMISSION}\`); label it by hand`,
+    );
+  }
+  return res.data.number;
+}
+
 export function createIssuePort(env: GitHubEnv, options: IssueClientOptions = {}): IssuePort {
   const rest = createRest(env, { ...options, writeIntervalMs: options.writeIntervalMs ?? 1000 });
   const { octokit, owner, repo, repoPath } = rest;
   const call = <T>(endpoint: string, fn: () => Promise<T>): Promise<T> =>
     rest.call(endpoint, PERMISSION, fn);
-  const labelNames = (labels: readonly (string | { name?: string })[]): string[] =>
-    labels.map((l) => (typeof l === 'string' ? l : (l.name ?? '')));
-
   return {
-    async openIssues(label) {
-      const items = await call(
-        `GET ${repoPath}/issues?state=open&labels=${encodeURIComponent(label)}`,
-        () =>
-          octokit.paginate(octokit.rest.issues.listForRepo, {
-            owner,
-            repo,
-            state: 'open',
-            labels: label,
-            per_page: 100,
-          }),
-      );
-      return items
-        .filter((i) => i.pull_request === undefined && i.state === 'open')
-        .map((i) => ({ number: i.number, body: i.body ?? '', labels: labelNames(i.labels) }))
-        .filter((i) => i.labels.includes(label));
-    },
+    openIssues: (label) => openIssues(rest, label),
     async ensureLabel(name, color, description) {
       const endpoint = `GET ${repoPath}/labels/${encodeURIComponent(name)}`;
       try {
@@ -84,21 +104,7 @@ export function createIssuePort(env: GitHubEnv, options: IssueClientOptions = {}
         octokit.rest.issues.createLabel({ owner, repo, name, color, description }),
       );
     },
-    async createIssue(title, body, label) {
-      const endpoint = `POST ${repoPath}/issues`;
-      const res = await call(endpoint, () =>
-        octokit.rest.issues.create({ owner, repo, title, body, labels: [label] }),
-      );
-      // GitHub silently drops labels the token may not set; unlabelled, the issue would never
-      // be found again and every run would open another.
-      if (!labelNames(res.data.labels).includes(label)) {
-        throw new CliError(
-          'tool',
-          `GitHub API ${endpoint} created #${res.data.number} without the label "${label}" (the workflow token needs \`permissions: ${PERMISSION}\`); label it by hand`,
-        );
-      }
-      return res.data.number;
-    },
+    createIssue: (title, body, label) => createIssue(rest, title, body, label),
     async updateIssue(number, body) {
       await call(`PATCH ${repoPath}/issues/${number}`, () =>
         octokit.rest.issues.update({ owner, repo, issue_number: number, body }),

@@ -20,15 +20,6 @@ export interface RestOptions {
   writeIntervalMs?: number;
 }
 
-export interface Rest {
-  octokit: Octokit;
-  owner: string;
-  repo: string;
-  /** `/repos/{owner}/{repo}`, for endpoint names. */
-  repoPath: string;
-  call<T>(endpoint: string, permission: string, fn: () => Promise<T>): Promise<T>;
-}
-
 export function parseRepository(repository: string | undefined): { owner: string; repo: string } {
   if (repository === undefined) {
     throw new CliError(
@@ -112,12 +103,19 @@ function createOctokit(env: GitHubEnv, timeoutMs: number): Octokit {
   });
 }
 
-export function createRest(env: GitHubEnv, options: RestOptions = {}): Rest {
+/** `call(endpoint, permission, fn)` runs one API call; `repoPath` is `/repos/{owner}/{repo}`. */
+export type Rest = ReturnType<typeof createRest>;
+
+export function createRest(env: GitHubEnv, options: RestOptions = {}) {
   const { timeoutMs = 120_000, retries = 2, retryDelayMs = 1000, writeIntervalMs = 0 } = options;
   const octokit = createOctokit(env, timeoutMs);
   const { owner, repo } = parseRepository(env.repository);
   let lastWrite = Number.NEGATIVE_INFINITY;
-  const call = async <T>(endpoint: string, permission: string, fn: () => Promise<T>) => {
+  const call = async <T>(
+    endpoint: string,
+    permission: string,
+    fn: () => Promise<T>,
+  ): Promise<T> => {
     const read = endpoint.startsWith('GET ');
     const attempts = read ? retries + 1 : 1;
     if (!read && writeIntervalMs > 0) {
