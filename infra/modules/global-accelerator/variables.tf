@@ -15,8 +15,9 @@ variable "endpoint_groups" {
     traffic_dial_percentage        = number
     weight                         = number
     client_ip_preservation_enabled = optional(bool, true)
+    nlb_tls_listener               = optional(bool, false)
   }))
-  description = "One endpoint group per AWS region (map key = region, e.g. \"eu-central-1\"), each with one NLB endpoint. ports: the TCP ports that NLB serves (the kubernetes module's served_ports output); every region must serve the same ports, and the listener forwards exactly those. traffic_dial_percentage is only the INITIAL dial (100 for the primary, 0 for the warm standby): the failover controller owns it at run time."
+  description = "One endpoint group per AWS region (map key = region, e.g. \"eu-central-1\"), each with one NLB endpoint. ports: the TCP ports that NLB serves (the kubernetes module's served_ports output); every region must serve the same ports, and the listener forwards exactly those. nlb_tls_listener: the NLB terminates TLS (then client_ip_preservation_enabled must be false). traffic_dial_percentage is only the INITIAL dial (100 for the primary, 0 for the warm standby): the failover controller owns it at run time."
 
   validation {
     condition     = length(var.endpoint_groups) > 0
@@ -48,6 +49,15 @@ variable "endpoint_groups" {
     # to a load balancer that does not listen on it), so every region must serve the same set.
     condition     = length(distinct([for g in values(var.endpoint_groups) : sort([for p in g.ports : tostring(p)])])) <= 1
     error_message = "every endpoint group must have the same ports: the accelerator forwards each port to whichever region serves traffic."
+  }
+
+  validation {
+    # "You cannot use client IP address preservation with Network Load Balancers with TLS listeners"
+    # (AWS Global Accelerator API reference, EndpointDescription.ClientIPPreservationEnabled): the
+    # apply would fail at AWS. The kubernetes module's client_ip_preservation_supported output says
+    # which one applies; the live unit passes it through.
+    condition     = alltrue([for g in values(var.endpoint_groups) : !(g.client_ip_preservation_enabled && g.nlb_tls_listener)])
+    error_message = "client_ip_preservation_enabled must be false for an endpoint whose NLB has a TLS listener (nlb_tls_listener = true): Global Accelerator does not support client IP preservation with NLB TLS listeners. Pass the kubernetes module's client_ip_preservation_supported output."
   }
 
   validation {

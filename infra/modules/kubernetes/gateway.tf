@@ -1,17 +1,32 @@
-# Gateway API CRDs (standard channel) of an exact release, applied as individual objects.
+# Gateway API CRDs of an exact release and channel (values/platform.yaml gateway_api), applied as
+# individual objects. The experimental channel, because Contour v1.32.0 watches TLSRoute, TCPRoute and
+# BackendTLSPolicy and exits at start-up when their CRDs are missing (see platform.yaml).
+locals {
+  gateway_api = local.platform.gateway_api
+}
+
 data "http" "gateway_api_crds" {
-  url = "https://github.com/kubernetes-sigs/gateway-api/releases/download/${var.gateway_api_version}/standard-install.yaml"
+  url = "https://github.com/kubernetes-sigs/gateway-api/releases/download/${local.gateway_api.version}/${local.gateway_api.channel}-install.yaml"
 
   lifecycle {
     postcondition {
       condition     = self.status_code == 200
-      error_message = "Could not download the Gateway API ${var.gateway_api_version} CRDs."
+      error_message = "Could not download the Gateway API ${local.gateway_api.version} CRDs (${local.gateway_api.channel} channel)."
+    }
+
+    # Every CRD Contour starts an informer for must be in the bundle, or Contour exits and the Helm
+    # release never becomes ready (projectcontour/contour cmd/contour/serve.go setupGatewayAPI, v1.32.0).
+    postcondition {
+      condition = alltrue([
+        for crd in local.gateway_api.required_crds : strcontains(self.response_body, "name: ${crd}")
+      ])
+      error_message = "The Gateway API ${local.gateway_api.version} ${local.gateway_api.channel}-install.yaml lacks CRDs Contour watches (need all of: ${join(", ", local.gateway_api.required_crds)}); use the experimental channel."
     }
   }
 }
 
 locals {
-  # standard-install.yaml is a multi-document YAML stream; yamldecode takes one document at a time
+  # <channel>-install.yaml is a multi-document YAML stream; yamldecode takes one document at a time
   # (comment-only documents decode to null and are skipped).
   gateway_api_documents = [
     for doc in split("\n---\n", "\n${data.http.gateway_api_crds.response_body}\n") :
@@ -68,10 +83,17 @@ locals {
   # (HTTP) always, 443 (HTTPS) only with a certificate. The chart always renders a Service port 443;
   # without a certificate it answers plain HTTP there, and the accelerator does not expose it.
   served_ports = local.tls ? [80, 443] : [80]
+
+  # Global Accelerator cannot preserve the client IP towards an NLB with a TLS listener ("You cannot
+  # use client IP address preservation with Network Load Balancers with TLS listeners": AWS Global
+  # Accelerator API reference, EndpointDescription.ClientIPPreservationEnabled). The accelerator
+  # takes this output as its endpoint setting (prod/global/global-accelerator), so it follows the
+  # listener instead of failing at apply time.
+  client_ip_preservation_supported = !local.tls
 }
 
 resource "helm_release" "contour" {
-  name       = "contour"
+  name       = local.releases.contour.name
   namespace  = kubernetes_namespace_v1.this[local.gateway.namespace].metadata[0].name
   repository = local.charts.contour.repository
   chart      = local.charts.contour.chart
@@ -79,7 +101,8 @@ resource "helm_release" "contour" {
   wait       = true
   timeout    = 900
 
-  values = [yamlencode({
+  # values/contour.yaml (images, shared with the kind test) first, then what depends on this cluster.
+  values = [local.chart_values.contour, yamlencode({
     # Static Gateway provisioning: this Contour serves the Gateway "contour" (platform-bootstrap chart)
     # through its own Envoy fleet.
     configInline = {
@@ -90,11 +113,7 @@ resource "helm_release" "contour" {
         }
       }
     }
-    contour = {
-      image = local.images.contour
-    }
     envoy = {
-      image = local.images.envoy
       service = {
         type        = "LoadBalancer"
         annotations = { for k, v in local.envoy_service_annotations : k => v if v != "" }
@@ -102,10 +121,6 @@ resource "helm_release" "contour" {
         # enabled, is terminated at the NLB, and no Gateway listener exists behind Envoy's 8443.
         targetPorts = { http = "http", https = "http" }
       }
-    }
-    # The chart refuses images other than Bitnami's unless this is set (see local.images).
-    global = {
-      security = { allowInsecureImages = true }
     }
   })]
 

@@ -8,6 +8,11 @@ output "nlb_dns_name" {
   value       = data.aws_lb.envoy.dns_name
 }
 
+output "client_ip_preservation_supported" {
+  description = "Whether Global Accelerator may preserve client IPs towards the Envoy NLB: false when the NLB has a TLS listener (tls_certificate_arn), which AWS does not support. The global-accelerator unit passes it as client_ip_preservation_enabled."
+  value       = local.client_ip_preservation_supported
+}
+
 output "served_ports" {
   description = "TCP ports the Envoy NLB serves to clients: [80], or [80, 443] with tls_certificate_arn (TLS terminated at the NLB). The Global Accelerator listens on exactly these."
   value       = local.served_ports

@@ -95,17 +95,6 @@ variable "flux_path" {
   }
 }
 
-variable "gateway_api_version" {
-  type        = string
-  description = "Gateway API release whose standard-channel CRDs are installed (Flagger gatewayapi:v1 needs HTTPRoute v1)."
-  default     = "v1.2.1"
-
-  validation {
-    condition     = can(regex("^v[0-9]+\\.[0-9]+\\.[0-9]+$", var.gateway_api_version))
-    error_message = "gateway_api_version must be an exact release tag such as v1.2.1."
-  }
-}
-
 variable "nlb_scheme" {
   type        = string
   description = "Scheme of the Envoy NLB. internet-facing lets the failover controller in the other region probe it directly."

@@ -140,3 +140,45 @@ run "rejects_dial_out_of_range" {
 
   expect_failures = [var.endpoint_groups]
 }
+
+# AWS refuses client IP preservation towards an NLB with a TLS listener; the module says so at plan.
+run "rejects_client_ip_preservation_behind_an_nlb_tls_listener" {
+  command = plan
+
+  variables {
+    endpoint_groups = {
+      "eu-central-1" = {
+        endpoint_id                    = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
+        ports                          = [80, 443]
+        traffic_dial_percentage        = 100
+        weight                         = 128
+        client_ip_preservation_enabled = true
+        nlb_tls_listener               = true
+      }
+    }
+  }
+
+  expect_failures = [var.endpoint_groups]
+}
+
+run "tls_listener_without_client_ip_preservation_is_accepted" {
+  command = plan
+
+  variables {
+    endpoint_groups = {
+      "eu-central-1" = {
+        endpoint_id                    = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
+        ports                          = [80, 443]
+        traffic_dial_percentage        = 100
+        weight                         = 128
+        client_ip_preservation_enabled = false
+        nlb_tls_listener               = true
+      }
+    }
+  }
+
+  assert {
+    condition     = aws_globalaccelerator_endpoint_group.this["eu-central-1"].endpoint_configuration[0].client_ip_preservation_enabled == false
+    error_message = "the endpoint must not preserve client IPs behind a TLS listener"
+  }
+}

@@ -13,7 +13,12 @@ mock_provider "http" {
     defaults = {
       status_code   = 200
       response_body = <<-EOT
-        # Gateway API standard channel (trimmed fixture)
+        # Gateway API experimental channel (trimmed fixture: the CRDs Contour watches)
+        ---
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: gatewayclasses.gateway.networking.k8s.io
         ---
         apiVersion: apiextensions.k8s.io/v1
         kind: CustomResourceDefinition
@@ -30,6 +35,31 @@ mock_provider "http" {
             plural: ""
           conditions: null
           storedVersions: null
+        ---
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: grpcroutes.gateway.networking.k8s.io
+        ---
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: referencegrants.gateway.networking.k8s.io
+        ---
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: tlsroutes.gateway.networking.k8s.io
+        ---
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: tcproutes.gateway.networking.k8s.io
+        ---
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: backendtlspolicies.gateway.networking.k8s.io
         ---
         apiVersion: admissionregistration.k8s.io/v1
         kind: ValidatingAdmissionPolicy
@@ -114,17 +144,17 @@ run "envoy_nlb_health_check_goes_through_to_readyz" {
   command = plan
 
   assert {
-    condition     = yamldecode(helm_release.contour.values[0]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"] == "/readyz"
+    condition     = yamldecode(helm_release.contour.values[1]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"] == "/readyz"
     error_message = "the NLB health check must hit /readyz"
   }
 
   assert {
-    condition     = yamldecode(helm_release.contour.values[0]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"] == "ip"
+    condition     = yamldecode(helm_release.contour.values[1]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-nlb-target-type"] == "ip"
     error_message = "the NLB must target Envoy pods by IP"
   }
 
   assert {
-    condition     = yamldecode(helm_release.contour.values[0]).configInline.gateway.gatewayRef.name == "contour"
+    condition     = yamldecode(helm_release.contour.values[1]).configInline.gateway.gatewayRef.name == "contour"
     error_message = "Contour must serve the Gateway named contour"
   }
 }
@@ -133,7 +163,7 @@ run "only_crds_are_applied_from_the_gateway_api_bundle" {
   command = plan
 
   assert {
-    condition     = keys(kubernetes_manifest.gateway_api_crds) == ["gateways.gateway.networking.k8s.io", "httproutes.gateway.networking.k8s.io"]
+    condition     = length(keys(kubernetes_manifest.gateway_api_crds)) == 8 && contains(keys(kubernetes_manifest.gateway_api_crds), "tlsroutes.gateway.networking.k8s.io")
     error_message = "exactly the CustomResourceDefinitions of the bundle must be applied"
   }
 
@@ -227,12 +257,12 @@ run "http_only_without_a_certificate" {
   }
 
   assert {
-    condition     = !contains(keys(yamldecode(helm_release.contour.values[0]).envoy.service.annotations), "service.beta.kubernetes.io/aws-load-balancer-ssl-cert")
+    condition     = !contains(keys(yamldecode(helm_release.contour.values[1]).envoy.service.annotations), "service.beta.kubernetes.io/aws-load-balancer-ssl-cert")
     error_message = "no TLS annotation without a certificate"
   }
 
   assert {
-    condition     = yamldecode(helm_release.contour.values[0]).envoy.service.targetPorts.https == "http"
+    condition     = yamldecode(helm_release.contour.values[1]).envoy.service.targetPorts.https == "http"
     error_message = "the Service's 443 must go to Envoy's HTTP listener: nothing listens on Envoy's 8443"
   }
 
@@ -255,17 +285,17 @@ run "https_terminated_at_the_nlb_with_the_regions_certificate" {
   }
 
   assert {
-    condition     = yamldecode(helm_release.contour.values[0]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"] == "arn:aws:acm:eu-central-1:111111111111:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+    condition     = yamldecode(helm_release.contour.values[1]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"] == "arn:aws:acm:eu-central-1:111111111111:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
     error_message = "the NLB's TLS listener must use the given ACM certificate"
   }
 
   assert {
-    condition     = yamldecode(helm_release.contour.values[0]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] == "443"
+    condition     = yamldecode(helm_release.contour.values[1]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-ssl-ports"] == "443"
     error_message = "only port 443 may be TLS (port 80 stays HTTP)"
   }
 
   assert {
-    condition     = yamldecode(helm_release.contour.values[0]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"] == "/readyz" && yamldecode(helm_release.contour.values[0]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-port"] == "8080"
+    condition     = yamldecode(helm_release.contour.values[1]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"] == "/readyz" && yamldecode(helm_release.contour.values[1]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-port"] == "8080"
     error_message = "TLS must leave the target-group health check (HTTP 8080 /readyz) unchanged"
   }
 }
@@ -298,4 +328,86 @@ run "rejects_a_bad_secret_name" {
   }
 
   expect_failures = [var.git_secret_name]
+}
+
+# Contour v1.32.0 exits at start-up when a Gateway API CRD it watches is missing (TLSRoute, TCPRoute,
+# BackendTLSPolicy are experimental-channel only): the module installs the experimental channel and
+# refuses a bundle without them (projectcontour/contour cmd/contour/serve.go setupGatewayAPI).
+run "installs_the_experimental_gateway_api_channel_contour_needs" {
+  command = plan
+
+  assert {
+    condition     = endswith(data.http.gateway_api_crds.url, "/v1.2.1/experimental-install.yaml")
+    error_message = "the Gateway API CRDs must come from the experimental channel of v1.2.1 (Contour v1.32.0 watches TLSRoute, TCPRoute, BackendTLSPolicy)"
+  }
+}
+
+run "refuses_a_gateway_api_bundle_without_the_crds_contour_watches" {
+  command = plan
+
+  override_data {
+    target = data.http.gateway_api_crds
+    values = {
+      status_code   = 200
+      response_body = <<-EOT
+        ---
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: gateways.gateway.networking.k8s.io
+        ---
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata:
+          name: httproutes.gateway.networking.k8s.io
+      EOT
+    }
+  }
+
+  expect_failures = [data.http.gateway_api_crds]
+}
+
+run "metrics_server_is_installed_for_the_hpas" {
+  command = plan
+
+  assert {
+    condition     = helm_release.metrics_server.chart == "metrics-server" && helm_release.metrics_server.namespace == "kube-system"
+    error_message = "metrics-server must be installed: the CPU HPAs (demo-app and demo-app-primary) read metrics.k8s.io"
+  }
+}
+
+run "helm_values_come_from_the_shared_values_files" {
+  command = plan
+
+  assert {
+    condition     = helm_release.flagger.values[0] == file("values/flagger.yaml") && helm_release.flagger_loadtester.values[0] == file("values/loadtester.yaml")
+    error_message = "Flagger's and the load tester's values must be values/*.yaml, the files the kind test installs too"
+  }
+
+  assert {
+    condition     = helm_release.flagger.version == yamldecode(file("values/platform.yaml")).charts.flagger.version
+    error_message = "chart versions must come from values/platform.yaml"
+  }
+}
+
+run "client_ip_preservation_only_without_a_tls_listener" {
+  command = plan
+
+  assert {
+    condition     = output.client_ip_preservation_supported == true
+    error_message = "without TLS the accelerator may preserve client IPs"
+  }
+}
+
+run "no_client_ip_preservation_with_the_nlb_tls_listener" {
+  command = plan
+
+  variables {
+    tls_certificate_arn = "arn:aws:acm:eu-central-1:111111111111:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
+  }
+
+  assert {
+    condition     = output.client_ip_preservation_supported == false
+    error_message = "AWS does not support client IP preservation with an NLB TLS listener"
+  }
 }

@@ -17,8 +17,9 @@ dependency "primary" {
   config_path = "../../eu-central-1/kubernetes"
 
   mock_outputs = {
-    nlb_arn      = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/mock-primary/0000000000000000"
-    served_ports = [80]
+    nlb_arn                          = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/mock-primary/0000000000000000"
+    served_ports                     = [80]
+    client_ip_preservation_supported = true
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
   # A kubernetes state written before served_ports existed still plans: for validate/plan only,
@@ -30,8 +31,9 @@ dependency "standby" {
   config_path = "../../eu-west-2/kubernetes"
 
   mock_outputs = {
-    nlb_arn      = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/mock-standby/0000000000000000"
-    served_ports = [80]
+    nlb_arn                          = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/mock-standby/0000000000000000"
+    served_ports                     = [80]
+    client_ip_preservation_supported = true
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan"]
   # A kubernetes state written before served_ports existed still plans: for validate/plan only,
@@ -49,12 +51,20 @@ inputs = {
     (local.primary_region.locals.aws_region) = {
       endpoint_id             = dependency.primary.outputs.nlb_arn
       ports                   = dependency.primary.outputs.served_ports
+      # Chosen from the NLB's listener: no client IP preservation behind an NLB TLS listener
+      # (kubernetes module output; AWS refuses the combination).
+      client_ip_preservation_enabled = dependency.primary.outputs.client_ip_preservation_supported
+      nlb_tls_listener               = !dependency.primary.outputs.client_ip_preservation_supported
       traffic_dial_percentage = local.primary_region.locals.traffic_dial_percentage
       weight                  = 128
     }
     (local.standby_region.locals.aws_region) = {
       endpoint_id             = dependency.standby.outputs.nlb_arn
       ports                   = dependency.standby.outputs.served_ports
+      # Chosen from the NLB's listener: no client IP preservation behind an NLB TLS listener
+      # (kubernetes module output; AWS refuses the combination).
+      client_ip_preservation_enabled = dependency.standby.outputs.client_ip_preservation_supported
+      nlb_tls_listener               = !dependency.standby.outputs.client_ip_preservation_supported
       traffic_dial_percentage = local.standby_region.locals.traffic_dial_percentage
       weight                  = 128
     }
