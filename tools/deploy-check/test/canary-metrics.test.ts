@@ -20,7 +20,9 @@ import {
  * labelled like Flagger's Prometheus labels pods. Queries and thresholds are read from the deploy/
  * files, never copied. Scenarios live in separate namespaces so each canary is judged alone:
  *   demo-app: a healthy canary next to a primary that fails every request and is slow;
- *   faulty:   a canary with FAULT_ERROR_RATE=0.5;   slow: a canary with FAULT_LATENCY_MS=600.
+ *   faulty:   a canary with FAULT_ERROR_RATE=0.5;   slow: a canary with FAULT_LATENCY_MS=600;
+ *   abused:   a healthy canary that a client also hammers with /error (500s) and /delay/600ms, the
+ *             demo routes anyone on the internet can call: it must still pass.
  */
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -31,7 +33,14 @@ const PRIMARY_POD = 'demo-app-primary-5c6d7f8b9-x2k4q';
 
 const pods: Record<
   string,
-  { namespace: string; pod: string; env: Record<string, string>; requests: number }
+  {
+    namespace: string;
+    pod: string;
+    env: Record<string, string>;
+    requests: number;
+    /** Paths requested round-robin; `/` when absent. */
+    paths?: readonly string[];
+  }
 > = {
   primary: {
     namespace: 'demo-app',
@@ -47,6 +56,14 @@ const pods: Record<
     env: { FAULT_LATENCY_MS: '600', FAULT_LATENCY_RATE: '1' },
     requests: 16,
   },
+  abused: {
+    namespace: 'abused',
+    pod: CANARY_POD,
+    env: {},
+    requests: 64,
+    // 3 of every 4 requests are abuse: /error answers 500, /delay/600ms takes 600 ms.
+    paths: ['/', '/error', '/error', '/delay/600ms'],
+  },
 };
 
 let errorRate: CanaryMetric;
@@ -54,13 +71,14 @@ let latency: CanaryMetric;
 const apps = new Map<string, AppProcess>();
 let prom: PrometheusProcess | undefined;
 
-/** Sends `count` GET / requests, 8 at a time; statuses do not matter (faults are intended). */
-async function drive(url: string, count: number): Promise<void> {
+/** Sends `count` GET requests over `paths` in turn, 8 at a time; statuses do not matter. */
+async function drive(url: string, count: number, paths: readonly string[] = ['/']): Promise<void> {
   let sent = 0;
   const worker = async () => {
     while (sent < count) {
+      const path = paths[sent % paths.length] ?? '/';
       sent++;
-      const r = await fetch(`${url}/`, {
+      const r = await fetch(`${url}${path}`, {
         headers: { accept: 'application/json' },
         signal: AbortSignal.timeout(5000),
       });
@@ -126,7 +144,7 @@ beforeAll(async () => {
   for (let round = 0; round < ROUNDS; round++) {
     await Promise.all(
       Object.entries(pods).map(([name, p]) =>
-        drive(apps.get(name)?.url ?? '', p.requests / ROUNDS),
+        drive(apps.get(name)?.url ?? '', p.requests / ROUNDS, p.paths),
       ),
     );
     await new Promise((r) => setTimeout(r, 1100));
@@ -181,6 +199,23 @@ describe('Flagger MetricTemplates from deploy/ against a real Prometheus', {
     expect(value).toBeGreaterThan(500);
     expect(value).toBeLessThanOrEqual(1000);
     expect(withinRange(value ?? 0, latency)).toBe(false);
+  });
+
+  it('error-rate: clients calling /error cannot fail a healthy canary (the route is excluded)', async () => {
+    // Without the exclusion half of this canary's requests would count as 5xx.
+    const all = await prom?.query(
+      'sum(rate(http_server_request_duration_count{kubernetes_namespace="abused", http_response_status_code="500"}[1m]))',
+    );
+    expect(all?.[0]?.value ?? 0).toBeGreaterThan(0);
+    const value = await evaluate(errorRate, 'abused');
+    expect(value).toBe(0);
+    expect(withinRange(value ?? Number.NaN, errorRate)).toBe(true);
+  });
+
+  it('latency: clients calling /delay/600ms cannot fail a healthy canary (the route is excluded)', async () => {
+    const value = await evaluate(latency, 'abused');
+    expect(value).toBeDefined();
+    expect(withinRange(value ?? Number.NaN, latency)).toBe(true);
   });
 
   it('a namespace without canary traffic yields no value, which Flagger treats as a failed check', async () => {

@@ -16,6 +16,7 @@ import {
   POD_DISRUPTION_BUDGET,
   SERVICE,
 } from '../schemas/strict-shapes.js';
+import { FLUX_ALERT, FLUX_PROVIDER } from '../schemas/strict-notification.js';
 
 /**
  * Kinds whose unknown keys are errors on top of the generated schema (which ignores them): see
@@ -34,6 +35,8 @@ const STRICT_SHAPES: ReadonlyMap<string, Shape> = new Map([
     'admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding',
     VALIDATING_ADMISSION_POLICY_BINDING,
   ],
+  ['notification.toolkit.fluxcd.io/v1beta3/Provider', FLUX_PROVIDER],
+  ['notification.toolkit.fluxcd.io/v1beta3/Alert', FLUX_ALERT],
 ]);
 
 /** Unknown keys of `obj` by its strict shape, if it has one. Pure. */

@@ -82,6 +82,13 @@ const webhook = z.strictObject({
   metadata: z.record(z.string(), z.string()).optional(),
 });
 
+/** `analysis.alerts[]`: Flagger's CanaryAlert (pkg/apis/flagger/v1beta1/canary.go, v1.41.0). */
+const alert = z.strictObject({
+  name: z.string().min(1),
+  severity: z.enum(['info', 'warn', 'error']).optional(),
+  providerRef: z.strictObject({ name, namespace: name.optional() }),
+});
+
 const analysis = z
   .strictObject({
     interval: duration,
@@ -95,6 +102,7 @@ const analysis = z
     canaryReadyThreshold: z.number().int().min(0).max(100).optional(),
     metrics: z.array(metric).optional(),
     webhooks: z.array(webhook).optional(),
+    alerts: z.array(alert).optional(),
   })
   .refine(
     (a) =>
@@ -187,6 +195,30 @@ export const metricTemplateSchema = z.strictObject({
   }),
 });
 
+/**
+ * AlertProvider (pkg/apis/flagger/v1beta1/alert.go, v1.41.0). `type` is one the notifier factory
+ * dispatches (pkg/notifier/factory.go: slack, discord, rocket, msteams, gchat); anything else fails
+ * only when an alert is sent. The address comes from `address` or the Secret's `address` key.
+ */
+export const alertProviderSchema = z.strictObject({
+  apiVersion: z.literal('flagger.app/v1beta1'),
+  kind: z.literal('AlertProvider'),
+  metadata: objectMeta,
+  spec: z
+    .strictObject({
+      type: z.enum(['slack', 'discord', 'rocket', 'msteams', 'gchat']),
+      channel: z.string().optional(),
+      username: z.string().optional(),
+      address: z.url().optional(),
+      proxy: z.url().optional(),
+      secretRef: z.strictObject({ name }).optional(),
+    })
+    .refine(
+      (s) => s.address !== undefined || s.secretRef !== undefined,
+      'needs address or secretRef (a Secret with an address key)',
+    ),
+});
+
 export type Canary = z.infer<typeof canarySchema>;
 export type MetricTemplate = z.infer<typeof metricTemplateSchema>;
 
@@ -194,4 +226,5 @@ export type MetricTemplate = z.infer<typeof metricTemplateSchema>;
 export const FLAGGER_SCHEMAS: ReadonlyMap<string, z.ZodType> = new Map<string, z.ZodType>([
   ['flagger.app/v1beta1/Canary', canarySchema],
   ['flagger.app/v1beta1/MetricTemplate', metricTemplateSchema],
+  ['flagger.app/v1beta1/AlertProvider', alertProviderSchema],
 ]);

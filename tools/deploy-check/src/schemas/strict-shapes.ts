@@ -48,7 +48,7 @@ import { type Field, type Item, list, strict } from './strict.js';
  */
 
 type Meta = Field<IPodTemplateSpec, 'metadata'>;
-const objectMeta = strict<Meta>('ObjectMeta', {
+export const objectMeta = strict<Meta>('ObjectMeta', {
   annotations: true,
   creationTimestamp: true,
   deletionGracePeriodSeconds: true,
