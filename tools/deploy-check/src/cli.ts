@@ -2,7 +2,9 @@
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { DeployCheckError } from './errors.js';
+import { readInfraFacts } from './io/infra.js';
 import { kubectlKustomize } from './io/kustomize.js';
+import { promtoolCheck } from './io/promtool.js';
 import { formatFinding } from './model.js';
 import { runChecks } from './run.js';
 
@@ -17,12 +19,28 @@ async function main(argv: readonly string[]): Promise<number> {
     )
     .option('--repo <dir>', 'repository root: Flux spec.path values are relative to it', '.')
     .option('--deploy <dir>', 'the GitOps tree (default: <repo>/deploy)')
+    .option(
+      '--infra <dir>',
+      'the infra tree deploy/ is cross-checked against (default: <repo>/infra)',
+    )
     .exitOverride();
   program.parse([...argv], { from: 'user' });
-  const opts = program.opts<{ repo: string; deploy?: string }>();
+  const opts = program.opts<{ repo: string; deploy?: string; infra?: string }>();
   const repoRoot = resolve(opts.repo);
   const deployDir = resolve(opts.deploy ?? resolve(repoRoot, 'deploy'));
-  const report = await runChecks({ repoRoot, deployDir, build: kubectlKustomize });
+  const infraDir = resolve(opts.infra ?? resolve(repoRoot, 'infra'));
+  const infra = await readInfraFacts(repoRoot, infraDir);
+  if (opts.infra !== undefined && infra === undefined) {
+    throw new DeployCheckError('NOT_FOUND', `--infra ${infraDir} does not exist`);
+  }
+  const report = await runChecks({
+    repoRoot,
+    deployDir,
+    build: kubectlKustomize,
+    infra,
+    promtool: promtoolCheck,
+  });
+  for (const n of report.notices) console.log(`note: ${n}`);
   for (const f of report.findings) console.error(formatFinding(f));
   const summary = report.clusters
     .map((c) => `${c.cluster}: ${c.kustomizations} Kustomization(s), ${c.objects.length} objects`)

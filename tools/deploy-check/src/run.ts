@@ -3,7 +3,10 @@ import { join, relative, resolve } from 'node:path';
 import { checkAutoscalers, checkCanaries } from './checks/canary.js';
 import { checkConfigMapRefs } from './checks/config-refs.js';
 import { checkDependsOn, checkNamespaceOrder } from './checks/depends-on.js';
+import { hpaPromotionNotices } from './checks/hpa-promotion.js';
 import { checkImagesPinned } from './checks/images.js';
+import { checkInfraAccounts } from './checks/infra-accounts.js';
+import { checkInfraContract } from './checks/infra-contract.js';
 import { checkProbes, checkShutdownBudget, checkZoneSpread } from './checks/lifecycle.js';
 import { checkProbePorts } from './checks/ports.js';
 import { checkReleasePins } from './checks/release-pins.js';
@@ -12,10 +15,13 @@ import { checkPodSecurity } from './checks/security.js';
 import { checkSelectors } from './checks/selectors.js';
 import { DeployCheckError } from './errors.js';
 import { readKustomizations, readVarSources, resolveVars, type SourceDoc } from './flux.js';
+import type { InfraFacts } from './infra-facts.js';
 import { listYamlFiles, readYamlDocs, repoRelative } from './io/files.js';
 import type { KustomizeBuild } from './io/kustomize.js';
 import { collectKustomizeFiles, type InlinePatch } from './io/kustomize-files.js';
+import type { PromtoolCheck } from './io/promtool.js';
 import type { Finding, RenderedObject } from './model.js';
+import { checkMonitoringTree } from './monitoring-run.js';
 import { get, identity, isRecord, str } from './object-access.js';
 import { applyPostBuild, literalsInClusterFolder } from './render.js';
 import { buildSourceIndex } from './source-index.js';
@@ -26,6 +32,10 @@ export interface CheckOptions {
   /** The GitOps tree, `<repoRoot>/deploy` by default; clusters are `<deployDir>/clusters/*`. */
   readonly deployDir: string;
   readonly build: KustomizeBuild;
+  /** What infra/ installs and names (io/infra.ts); undefined: the infra cross-checks are skipped. */
+  readonly infra?: InfraFacts;
+  /** Parses deploy/monitoring's PromQL (io/promtool.ts); undefined: not parsed. */
+  readonly promtool?: PromtoolCheck;
 }
 
 export interface ClusterSummary {
@@ -38,6 +48,8 @@ export interface ClusterSummary {
 export interface Report {
   readonly clusters: readonly ClusterSummary[];
   readonly findings: readonly Finding[];
+  /** Facts worth knowing that are not problems (e.g. when an HPA change reaches the primary). */
+  readonly notices: readonly string[];
 }
 
 /** Folders `flux bootstrap` writes (gotk-components, gotk-sync): not ours to render. */
@@ -90,6 +102,8 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
   );
   const findings: Finding[] = [...all.findings];
   const clusters: ClusterSummary[] = [];
+  const notices: string[] = [];
+  if (opts.infra === undefined) notices.push('infra/ not found: infra cross-checks skipped');
 
   const names = (await readdir(clustersDir, { withFileTypes: true }))
     .filter((e) => e.isDirectory())
@@ -185,6 +199,11 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
     findings.push(...duplicates(objects));
     for (const o of objects) findings.push(...(await checkSchema(o)));
     for (const check of CROSS_CHECKS) findings.push(...check(objects));
+    if (opts.infra !== undefined) {
+      findings.push(...checkInfraContract(objects, opts.infra));
+      findings.push(...checkInfraAccounts(cluster, objects, opts.infra));
+    }
+    notices.push(...hpaPromotionNotices(cluster, objects));
     clusters.push({
       cluster,
       kustomizations: parsed.kustomizations.length,
@@ -193,7 +212,10 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
     // Across clusters, once every cluster is rendered: the release train's pins.
     if (clusters.length === names.length) findings.push(...checkReleasePins(clusters));
   }
-  return { clusters, findings: dedupe(findings) };
+  findings.push(
+    ...(await checkMonitoringTree(opts.repoRoot, opts.deployDir, opts.infra, opts.promtool)),
+  );
+  return { clusters, findings: dedupe(findings), notices };
 }
 
 /** The same object applied twice (two Kustomizations, or a cluster file and a build) fights. */

@@ -46,6 +46,17 @@ export function checkCanaries(objects: readonly RenderedObject[]): Finding[] {
       }
     });
 
+    arr(get(spec, 'analysis', 'alerts')).forEach((a, i) => {
+      const name = str(get(a, 'providerRef', 'name')) ?? '';
+      const refNs = nsOr(get(a, 'providerRef', 'namespace'), ns);
+      if (find(objects, 'AlertProvider', refNs, name) === undefined) {
+        fail(
+          `spec.analysis.alerts[${i}].providerRef`,
+          `AlertProvider "${name}" not found in namespace ${refNs}`,
+        );
+      }
+    });
+
     const targetPort = get(spec, 'service', 'targetPort');
     if (target !== undefined && typeof targetPort === 'string') {
       const ports = podTemplates([target]).flatMap((t) =>

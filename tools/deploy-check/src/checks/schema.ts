@@ -3,6 +3,7 @@ import { findingFor } from '../model.js';
 import { get, str } from '../object-access.js';
 import { FLAGGER_SCHEMAS } from '../schemas/flagger.js';
 import { type Shape, unknownFields } from '../schemas/strict.js';
+import { FLUX_ALERT, FLUX_PROVIDER } from '../schemas/strict-notification.js';
 import {
   VALIDATING_ADMISSION_POLICY,
   VALIDATING_ADMISSION_POLICY_BINDING,
@@ -16,7 +17,6 @@ import {
   POD_DISRUPTION_BUDGET,
   SERVICE,
 } from '../schemas/strict-shapes.js';
-import { FLUX_ALERT, FLUX_PROVIDER } from '../schemas/strict-notification.js';
 
 /**
  * Kinds whose unknown keys are errors on top of the generated schema (which ignores them): see
