@@ -1,5 +1,5 @@
 /** Codes of the errors that stop a run before any finding can be reported (exit code 2). */
-export type DeployCheckErrorCode = 'USAGE' | 'NOT_FOUND' | 'TOOL' | 'INFRA';
+export type DeployCheckErrorCode = 'USAGE' | 'NOT_FOUND' | 'TOOL' | 'INFRA' | 'E2E';
 
 /**
  * The one error type of deploy-check: thrown deep (bad arguments, missing deploy folder, kubectl
