@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { checkAutoscalers, checkCanaries } from './checks/canary.js';
+import { checkCanaryGitOps } from './checks/canary-gitops.js';
 import { checkConfigMapRefs } from './checks/config-refs.js';
 import { checkDependsOn, checkNamespaceOrder } from './checks/depends-on.js';
 import { hpaPromotionNotices } from './checks/hpa-promotion.js';
@@ -67,6 +68,7 @@ const CROSS_CHECKS = [
   checkProbes,
   checkShutdownBudget,
   checkZoneSpread,
+  checkCanaryGitOps,
 ];
 
 async function isDir(p: string): Promise<boolean> {

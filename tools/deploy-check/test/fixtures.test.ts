@@ -308,6 +308,40 @@ const BROKEN: Record<string, Expected[]> = {
         /applied more than once .*by Kustomization flux-system\/app and by the cluster folder from deploy\/clusters\/test\/flux\.yaml/,
     },
   ],
+  'canary-gitops': [
+    {
+      check: 'canary-gitops',
+      file: canaryFile,
+      kind: 'Canary',
+      name: 'app',
+      field: 'spec.analysis.webhooks',
+      message: /^has no warm-up: a pre-rollout background load/,
+    },
+    {
+      check: 'canary-gitops',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.wait',
+      message: /^must be true: it applies Canary app\/app/,
+    },
+    {
+      check: 'canary-gitops',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.healthCheckExprs',
+      message: /^has no entry for flagger.app Canary with a `failed` expression/,
+    },
+    {
+      check: 'canary-gitops',
+      file: flux,
+      kind: 'Kustomization',
+      name: 'app',
+      field: 'spec.timeout',
+      message: /^5 min is shorter than one analysis of Canary app\/app \(about 8 min\)/,
+    },
+  ],
   'hpa-min-max': [
     {
       check: 'hpa-refs',
