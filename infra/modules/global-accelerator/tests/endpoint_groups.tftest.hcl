@@ -178,7 +178,7 @@ run "tls_listener_without_client_ip_preservation_is_accepted" {
   }
 
   assert {
-    condition     = aws_globalaccelerator_endpoint_group.this["eu-central-1"].endpoint_configuration[0].client_ip_preservation_enabled == false
+    condition     = one(aws_globalaccelerator_endpoint_group.this["eu-central-1"].endpoint_configuration).client_ip_preservation_enabled == false
     error_message = "the endpoint must not preserve client IPs behind a TLS listener"
   }
 }
