@@ -317,6 +317,18 @@ describe("the repository's deploy/ against its infra/ (real files, promtool)", (
     );
   });
 
+  it('refuses incomplete infra facts with the file and the missing value', async () => {
+    const undo = await edit(
+      'infra/modules/kubernetes/values/flagger.yaml',
+      /^meshProvider:.*$/m,
+      '',
+    );
+    await expect(readInfraFacts(root, join(root, 'infra'))).rejects.toThrow(
+      /infra\/modules\/kubernetes\/values\/flagger.yaml: meshProvider is missing/,
+    );
+    await undo();
+  });
+
   it('fails when cluster-vars names another account than environment.hcl', {
     timeout: 30_000,
   }, async () => {
