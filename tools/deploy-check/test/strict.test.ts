@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkUnknownFields } from '../src/checks/schema.js';
+import { checkSchema, checkUnknownFields } from '../src/checks/schema.js';
 import { canarySchema, FLAGGER_PROVIDERS } from '../src/schemas/flagger.js';
 import { list, type Shape, unknownFields } from '../src/schemas/strict.js';
 import { deployment, rendered } from './helpers.js';
@@ -75,5 +75,60 @@ describe('Flagger provider', () => {
     expect(spec.safeParse('smi:v1alpha2').success).toBe(true);
     expect(spec.safeParse('smi:v1alpha4:linkerd').success).toBe(false);
     expect(FLAGGER_PROVIDERS).toContain('kubernetes');
+  });
+});
+
+describe('the new kinds are strict (notifications, AlertProvider, Canary alerts)', () => {
+  it('reports misspelt Provider and Alert fields with a suggestion', async () => {
+    const provider = rendered({
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Provider',
+      metadata: { name: 'p', namespace: 'flux-system' },
+      spec: { type: 'github', adress: 'https://github.com/o/r', secretRef: { name: 's' } },
+    });
+    expect((await checkSchema(provider)).map((f) => `${f.field}: ${f.message}`)).toEqual([
+      'spec.adress: unknown field "adress" (not in ProviderSpec of notification.toolkit.fluxcd.io/v1beta3 Provider; did you mean "address"?)',
+    ]);
+    const alert = rendered({
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Alert',
+      metadata: { name: 'a', namespace: 'flux-system' },
+      spec: {
+        providerRef: { name: 'p' },
+        eventSources: [{ kind: 'Kustomization', name: '*', namespce: 'x' }],
+      },
+    });
+    expect((await checkSchema(alert)).map((f) => f.field)).toEqual([
+      'spec.eventSources[0].namespce',
+    ]);
+  });
+
+  it('reports an AlertProvider of a type Flagger cannot send and a typo in Canary alerts', async () => {
+    const ap = rendered({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'AlertProvider',
+      metadata: { name: 'on-call', namespace: 'app' },
+      spec: { type: 'generic', secretRef: { name: 's' } },
+    });
+    expect((await checkSchema(ap)).map((f) => f.field)).toEqual(['spec.type']);
+    const c = canarySchema.safeParse({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'Canary',
+      metadata: { name: 'c' },
+      spec: {
+        targetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'c' },
+        service: { port: 80 },
+        analysis: {
+          interval: '1m',
+          threshold: 1,
+          iterations: 1,
+          alerts: [{ name: 'a', severity: 'warning', providerRef: { name: 'p' } }],
+        },
+      },
+    });
+    expect(c.success).toBe(false);
+    expect(c.error?.issues.map((i) => i.path.join('.'))).toEqual([
+      'spec.analysis.alerts.0.severity',
+    ]);
   });
 });
