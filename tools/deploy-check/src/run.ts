@@ -4,6 +4,7 @@ import { checkAutoscalers, checkCanaries } from './checks/canary.js';
 import { checkCanaryGitOps } from './checks/canary-gitops.js';
 import { checkConfigMapRefs } from './checks/config-refs.js';
 import { checkDependsOn, checkNamespaceOrder } from './checks/depends-on.js';
+import { dedupe, duplicates } from './checks/duplicates.js';
 import { hpaPromotionNotices } from './checks/hpa-promotion.js';
 import { checkImagesPinned } from './checks/images.js';
 import { checkInfraAccounts } from './checks/infra-accounts.js';
@@ -218,40 +219,4 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
     ...(await checkMonitoringTree(opts.repoRoot, opts.deployDir, opts.infra, opts.promtool)),
   );
   return { clusters, findings: dedupe(findings), notices };
-}
-
-/** The same object applied twice (two Kustomizations, or a cluster file and a build) fights. */
-function duplicates(objects: readonly RenderedObject[]): Finding[] {
-  const seen = new Map<string, RenderedObject>();
-  const out: Finding[] = [];
-  for (const o of objects) {
-    const key = `${str(get(o.object, 'apiVersion'))}/${o.kind}/${o.namespace}/${o.name}`;
-    const first = seen.get(key);
-    if (first !== undefined) {
-      const by = (x: RenderedObject) =>
-        x.appliedBy === undefined ? 'the cluster folder' : `Kustomization ${x.appliedBy}`;
-      out.push({
-        check: 'duplicates',
-        file: o.file,
-        kind: o.kind,
-        name: o.name,
-        field: 'metadata.name',
-        message: `is applied more than once in this cluster (namespace "${o.namespace}"): by ${by(o)} and by ${by(first)} from ${first.file}; the two would fight over it`,
-      });
-    } else {
-      seen.set(key, o);
-    }
-  }
-  return out;
-}
-
-/** Both clusters render the shared app: report each distinct problem once. */
-function dedupe(findings: readonly Finding[]): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    const key = JSON.stringify(f);
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
 }
