@@ -10,6 +10,7 @@ import { checkImagesPinned } from './checks/images.js';
 import { checkInfraAccounts } from './checks/infra-accounts.js';
 import { checkInfraContract } from './checks/infra-contract.js';
 import { checkProbes, checkShutdownBudget, checkZoneSpread } from './checks/lifecycle.js';
+import { checkNotificationRefs } from './checks/notification-refs.js';
 import { checkProbePorts } from './checks/ports.js';
 import { checkReleasePins } from './checks/release-pins.js';
 import { checkSchema } from './checks/schema.js';
@@ -70,6 +71,7 @@ const CROSS_CHECKS = [
   checkShutdownBudget,
   checkZoneSpread,
   checkCanaryGitOps,
+  checkNotificationRefs,
 ];
 
 async function isDir(p: string): Promise<boolean> {

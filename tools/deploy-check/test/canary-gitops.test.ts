@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analysisSeconds, durationSeconds } from '../src/checks/canary-gitops.js';
+import { checkNotificationRefs } from '../src/checks/notification-refs.js';
+import { rendered } from './helpers.js';
 
 describe('canary-gitops arithmetic', () => {
   it('reads Go durations', () => {
@@ -21,5 +23,52 @@ describe('canary-gitops arithmetic', () => {
     // a long failure threshold dominates
     expect(analysisSeconds(canary({ interval: '1m', iterations: 2, threshold: 10 }))).toBe(11 * 60);
     expect(analysisSeconds(canary({}))).toBeUndefined();
+  });
+});
+
+describe('notification-refs', () => {
+  const alert = (provider: string, source: string) =>
+    rendered({
+      apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+      kind: 'Alert',
+      metadata: { name: 'a', namespace: 'flux-system' },
+      spec: {
+        providerRef: { name: provider },
+        eventSources: [{ kind: 'Kustomization', name: source }],
+      },
+    });
+  const provider = rendered({
+    apiVersion: 'notification.toolkit.fluxcd.io/v1beta3',
+    kind: 'Provider',
+    metadata: { name: 'p', namespace: 'flux-system' },
+    spec: { type: 'generic' },
+  });
+  const apps = rendered({
+    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+    kind: 'Kustomization',
+    metadata: { name: 'apps', namespace: 'flux-system' },
+  });
+
+  it('accepts existing providers and sources, `*` and the bootstrap Kustomization', () => {
+    expect(
+      checkNotificationRefs([
+        alert('p', 'apps'),
+        alert('p', '*'),
+        alert('p', 'flux-system'),
+        provider,
+        apps,
+      ]),
+    ).toEqual([]);
+  });
+
+  it('reports a missing Provider and an event source nothing applies', () => {
+    expect(
+      checkNotificationRefs([alert('gone', 'ap'), provider, apps]).map(
+        (f) => `${f.field}: ${f.message}`,
+      ),
+    ).toEqual([
+      'spec.providerRef.name: Provider "gone" not found in namespace flux-system',
+      'spec.eventSources[0]: Kustomization flux-system/ap is not applied in this cluster: the Alert would never fire',
+    ]);
   });
 });
