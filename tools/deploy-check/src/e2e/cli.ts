@@ -92,6 +92,7 @@ async function commitRelease(work: string, release: (typeof RELEASES)[number]): 
     appConfig,
     withFaultErrorRate(await readFile(appConfig, 'utf8'), release.faultErrorRate),
   );
+  await mkdir(join(work, 'deploy', 'apps', 'e2e'), { recursive: true });
   await writeFile(
     join(work, 'deploy', 'apps', 'e2e', 'kustomization.yaml'),
     e2eOverlay(release.tag),
