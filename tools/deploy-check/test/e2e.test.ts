@@ -27,6 +27,7 @@ import {
   VALUES_FILE,
 } from '../src/e2e/platform.js';
 import { dockerNetworkGateway, releaseVerdict } from '../src/e2e/status.js';
+import { commitRelease, prepareTree } from '../src/e2e/tree.js';
 
 const sh = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -312,6 +313,41 @@ describe('e2e: the read-only Git server Flux clones from (real git, 127.0.0.1)',
     } finally {
       await server.close();
       await rm(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('e2e: the release history Flux fetches (real git, the Git server, kubectl kustomize)', () => {
+  it('commits base, good and bad releases that Flux can clone and build', {
+    timeout: 60_000,
+  }, async () => {
+    const tree = await prepareTree(repoRoot);
+    const server = await startGitServer(tree.root, '127.0.0.1', 0);
+    try {
+      for (const r of RELEASES) await commitRelease(tree, r);
+      const clone = join(tree.root, 'clone');
+      await sh('git', ['clone', '-q', `http://127.0.0.1:${server.port}/served.git`, clone]);
+      const log = await sh('git', ['log', '--format=%s'], { cwd: clone });
+      expect(log.stdout.trim().split('\n')).toEqual([
+        'release e2e-bad',
+        'release e2e-good',
+        'release e2e-base',
+      ]);
+      const kind = join(clone, 'deploy', 'clusters', 'kind');
+      expect(parse(await readFile(join(kind, 'apps.yaml'), 'utf8'))).toMatchObject({
+        spec: { path: './deploy/apps/e2e' },
+      });
+      const { stdout } = await sh('kubectl', ['kustomize', join(clone, 'deploy', 'apps', 'e2e')]);
+      expect(stdout).toContain(`image: ${IMAGE_REPOSITORY}:e2e-bad`);
+      expect(stdout).toMatch(/FAULT_ERROR_RATE: "0.5"/);
+      // the good release is in history with no fault
+      const good = await sh('git', ['show', 'HEAD~1:deploy/apps/production/app-config.yaml'], {
+        cwd: clone,
+      });
+      expect(good.stdout).toMatch(/FAULT_ERROR_RATE: "0"/);
+    } finally {
+      await server.close();
+      await rm(tree.root, { recursive: true, force: true });
     }
   });
 });

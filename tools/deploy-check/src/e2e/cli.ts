@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -7,15 +7,7 @@ import { stringify } from 'yaml';
 import { DeployCheckError } from '../errors.js';
 import { run, waitFor } from './exec.js';
 import { startGitServer } from './git-server.js';
-import {
-  e2eOverlay,
-  IMAGE_REPOSITORY,
-  KIND_CLUSTER,
-  kindApps,
-  kindClusterVars,
-  RELEASES,
-  withFaultErrorRate,
-} from './gitops.js';
+import { IMAGE_REPOSITORY, KIND_CLUSTER, RELEASES } from './gitops.js';
 import {
   bootstrapGatewaySets,
   gatewayApiUrl,
@@ -28,6 +20,7 @@ import {
   podJobTargetLabels,
 } from './platform.js';
 import { dockerNetworkGateway, releaseVerdict } from './status.js';
+import { commitRelease, type E2eTree, prepareTree } from './tree.js';
 
 /**
  * The kind end-to-end test (.github/workflows/kind-e2e.yml): each workflow step is one subcommand.
@@ -85,77 +78,31 @@ async function images(repo: string, cluster: string): Promise<void> {
   }
 }
 
-/** Commits one release into the work tree and pushes it to the served bare repository. */
-async function commitRelease(work: string, release: (typeof RELEASES)[number]): Promise<void> {
-  const appConfig = join(work, 'deploy', 'apps', 'production', 'app-config.yaml');
-  await writeFile(
-    appConfig,
-    withFaultErrorRate(await readFile(appConfig, 'utf8'), release.faultErrorRate),
-  );
-  await mkdir(join(work, 'deploy', 'apps', 'e2e'), { recursive: true });
-  await writeFile(
-    join(work, 'deploy', 'apps', 'e2e', 'kustomization.yaml'),
-    e2eOverlay(release.tag),
-  );
-  await run('git', ['add', '-A'], { cwd: work });
-  await run(
-    'git',
-    [
-      '-c',
-      'user.name=e2e',
-      '-c',
-      'user.email=e2e@localhost',
-      'commit',
-      '-qm',
-      `release ${release.tag}`,
-    ],
-    { cwd: work },
-  );
-  await run('git', ['push', '-q', 'origin', 'HEAD:main'], { cwd: work });
+/** Commits a release and asks Flux to fetch and apply it now instead of at its next interval. */
+async function release(tree: E2eTree, r: (typeof RELEASES)[number]): Promise<void> {
+  await commitRelease(tree, r);
   const at = new Date().toISOString();
   for (const obj of [
     'gitrepository/flux-system',
     'kustomization/flux-system',
     'kustomization/apps',
   ]) {
-    await run('kubectl', [
-      '-n',
-      'flux-system',
-      'annotate',
-      '--overwrite',
-      obj,
-      `reconcile.fluxcd.io/requestedAt=${at}`,
-    ]).catch(() => '');
+    const args = ['-n', 'flux-system', 'annotate', '--overwrite', obj];
+    await run('kubectl', [...args, `reconcile.fluxcd.io/requestedAt=${at}`]).catch(() => '');
   }
 }
 
 async function releases(repo: string): Promise<void> {
   const p: Platform = await platformOf(repo);
-  const root = await mkdtemp(join(tmpdir(), 'e2e-git-'));
-  const work = join(root, 'work');
-  await run('git', ['init', '-q', '--bare', '-b', 'main', join(root, 'served.git')]);
-  await cp(join(repo, 'deploy'), join(work, 'deploy'), { recursive: true });
-  const kind = join(work, 'deploy', 'clusters', KIND_CLUSTER);
-  await mkdir(kind, { recursive: true });
-  await cp(
-    join(repo, 'deploy', 'clusters', 'eu-central-1', 'notifications.yaml'),
-    join(kind, 'notifications.yaml'),
-  );
-  await writeFile(join(kind, 'cluster-vars.yaml'), kindClusterVars());
-  await writeFile(
-    join(kind, 'apps.yaml'),
-    kindApps(await readFile(join(repo, 'deploy', 'clusters', 'eu-central-1', 'apps.yaml'), 'utf8')),
-  );
-  await run('git', ['init', '-q', '-b', 'main'], { cwd: work });
-  await run('git', ['remote', 'add', 'origin', join(root, 'served.git')], { cwd: work });
-  const server = await startGitServer(root, '0.0.0.0', 0);
+  const tree = await prepareTree(repo);
+  const server = await startGitServer(tree.root, '0.0.0.0', 0);
   try {
     const host = dockerNetworkGateway(
       JSON.parse(await run('docker', ['network', 'inspect', 'kind'])) as unknown,
     );
     if (host === undefined)
       throw new DeployCheckError('E2E', 'no IPv4 gateway on the docker network "kind"');
-    await commitRelease(work, RELEASES[0]);
+    await release(tree, RELEASES[0]);
     const flux = p.releases.get('flux2');
     await run('helm', [
       'upgrade',
@@ -175,7 +122,7 @@ async function releases(repo: string): Promise<void> {
     ]);
     let previous: string = RELEASES[0].tag;
     for (const [i, r] of RELEASES.entries()) {
-      if (i > 0) await commitRelease(work, r);
+      if (i > 0) await release(tree, r);
       const detail = await waitFor(
         `release ${r.tag} (${r.expect})`,
         async () =>
