@@ -12,6 +12,7 @@ import {
   IMAGE_REPOSITORY,
   kindApps,
   kindClusterVars,
+  kindReleasePin,
   RELEASES,
   withFaultErrorRate,
 } from '../src/e2e/gitops.js';
@@ -157,6 +158,10 @@ describe('e2e: the generated GitOps tree', () => {
     expect(kindApps(apps)).toContain('path: ./deploy/apps/e2e');
     expect(kindApps(apps)).toContain('healthCheckExprs');
     expect(() => kindApps(apps.replace('./deploy/apps/production', './x'))).toThrow(/no "path/);
+    expect(parse(kindReleasePin(new Date('2026-12-06T14:00:00.123Z')))).toMatchObject({
+      metadata: { name: 'release-pin', namespace: 'flux-system' },
+      data: { DEMO_APP_PINNED_AT: '2026-12-06T14:00:00Z' },
+    });
     expect(parse(kindClusterVars())).toMatchObject({
       data: { AWS_REGION: 'kind', ECR_REGISTRY: 'kind.local' },
     });
@@ -340,6 +345,11 @@ describe('e2e: the release history Flux fetches (real git, the Git server, kubec
       const { stdout } = await sh('kubectl', ['kustomize', join(clone, 'deploy', 'apps', 'e2e')]);
       expect(stdout).toContain(`image: ${IMAGE_REPOSITORY}:e2e-bad`);
       expect(stdout).toMatch(/FAULT_ERROR_RATE: "0.5"/);
+      const pin = parse(await readFile(join(kind, 'release-pin.yaml'), 'utf8')) as {
+        data: Record<string, string>;
+      };
+      expect(pin.data.DEMO_APP_PINNED_AT).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+      expect(pin.data.DEMO_APP_DIGEST).toMatch(/^sha256:[0-9a-f]{64}$/);
       // the good release is in history with no fault
       const good = await sh('git', ['show', 'HEAD~1:deploy/apps/production/app-config.yaml'], {
         cwd: clone,

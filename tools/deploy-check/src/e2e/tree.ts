@@ -7,6 +7,7 @@ import {
   KIND_CLUSTER,
   kindApps,
   kindClusterVars,
+  kindReleasePin,
   type RELEASES,
   withFaultErrorRate,
 } from './gitops.js';
@@ -43,16 +44,22 @@ export async function prepareTree(repo: string): Promise<E2eTree> {
   return { root, work, served };
 }
 
-/** Writes one release (image tag, FAULT_ERROR_RATE), commits it and pushes it to served.git. */
+/**
+ * Writes one release (image tag, FAULT_ERROR_RATE, the pin time), commits it and pushes it to
+ * served.git.
+ */
 export async function commitRelease(
   tree: E2eTree,
   release: (typeof RELEASES)[number],
+  pinnedAt: Date = new Date(),
 ): Promise<void> {
   const appConfig = join(tree.work, 'deploy', 'apps', 'production', 'app-config.yaml');
   await writeFile(
     appConfig,
     withFaultErrorRate(await readFile(appConfig, 'utf8'), release.faultErrorRate),
   );
+  const pin = join(tree.work, 'deploy', 'clusters', KIND_CLUSTER, 'release-pin.yaml');
+  await writeFile(pin, kindReleasePin(pinnedAt));
   const overlay = join(tree.work, 'deploy', 'apps', 'e2e');
   await mkdir(overlay, { recursive: true });
   await writeFile(join(overlay, 'kustomization.yaml'), e2eOverlay(release.tag));
