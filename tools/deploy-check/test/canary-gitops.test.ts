@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { analysisSeconds, durationSeconds } from '../src/checks/canary-gitops.js';
+import {
+  analysisSeconds,
+  checkCanaryGitOps,
+  durationSeconds,
+} from '../src/checks/canary-gitops.js';
 import { checkNotificationRefs } from '../src/checks/notification-refs.js';
 import { rendered } from './helpers.js';
 
@@ -70,5 +74,52 @@ describe('notification-refs', () => {
       'spec.providerRef.name: Provider "gone" not found in namespace flux-system',
       'spec.eventSources[0]: Kustomization flux-system/ap is not applied in this cluster: the Alert would never fire',
     ]);
+  });
+});
+
+describe('canary-gitops: the pin-time guard of the health expression', () => {
+  const canary = (annotations: Record<string, string>) => ({
+    ...rendered({
+      apiVersion: 'flagger.app/v1beta1',
+      kind: 'Canary',
+      metadata: { name: 'web', namespace: 'app', annotations },
+      spec: {
+        targetRef: { name: 'missing' },
+        analysis: { interval: '1m', stepWeight: 10, maxWeight: 20, threshold: 2 },
+      },
+    }),
+    appliedBy: 'flux-system/apps',
+  });
+  const apps = (inProgress: string) =>
+    rendered({
+      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+      kind: 'Kustomization',
+      metadata: { name: 'apps', namespace: 'flux-system' },
+      spec: {
+        wait: true,
+        timeout: '15m',
+        healthCheckExprs: [
+          {
+            apiVersion: 'flagger.app/v1beta1',
+            kind: 'Canary',
+            inProgress,
+            failed: "status.phase == 'Failed'",
+            current: 'true',
+          },
+        ],
+      },
+    });
+  const guard =
+    "status.phase in ['Progressing'] || timestamp(status.lastTransitionTime) <= timestamp(metadata.annotations['release.demo-app.dev/pinned-at'])";
+  const pinned = { 'release.demo-app.dev/pinned-at': '2026-12-01T00:00:00Z' };
+
+  it('requires the guard when the Canary carries the pin time', () => {
+    expect(checkCanaryGitOps([canary(pinned), apps(guard)])).toEqual([]);
+    expect(
+      checkCanaryGitOps([canary(pinned), apps("status.phase in ['Progressing']")]).map(
+        (f) => f.message,
+      ),
+    ).toEqual([expect.stringMatching(/does not compare status.lastTransitionTime with it/)]);
+    expect(checkCanaryGitOps([canary({}), apps("status.phase in ['Progressing']")])).toEqual([]);
   });
 });

@@ -3,6 +3,9 @@ import { findingFor } from '../model.js';
 import { arr, get, str } from '../object-access.js';
 import { find } from './lookup.js';
 
+/** The release train's pin time on the Canary (deploy/apps/production, from release-pin). */
+const PINNED_AT = 'release.demo-app.dev/pinned-at';
+
 /** Seconds of a Go duration such as `1m`, `90s`, `1h30m`; undefined when unreadable. Pure. */
 export function durationSeconds(d: string): number | undefined {
   const units: Record<string, number> = { h: 3600, m: 60, s: 1, ms: 0.001 };
@@ -69,6 +72,18 @@ export function checkCanaryGitOps(objects: readonly RenderedObject[]): Finding[]
         (str(get(e, 'apiVersion')) ?? '').split('/')[0] === 'flagger.app' &&
         [undefined, 'Canary'].includes(str(get(e, 'kind'))),
     );
+    const pinned = get(c.object, 'metadata', 'annotations', PINNED_AT);
+    const inProgress = str(get(expr, 'inProgress')) ?? '';
+    if (
+      expr !== undefined &&
+      pinned !== undefined &&
+      !(inProgress.includes(`'${PINNED_AT}'`) && inProgress.includes('status.lastTransitionTime'))
+    ) {
+      fail(
+        'spec.healthCheckExprs',
+        `the Canary ${c.namespace}/${c.name} carries ${PINNED_AT}, but the \`inProgress\` expression does not compare status.lastTransitionTime with it: the previous release's verdict would count for the new pin (tools/release/docs/release-train.md, "An early success")`,
+      );
+    }
     if (str(get(expr, 'failed')) === undefined) {
       fail(
         'spec.healthCheckExprs',
