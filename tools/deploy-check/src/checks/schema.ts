@@ -3,11 +3,11 @@ import { findingFor } from '../model.js';
 import { get, str } from '../object-access.js';
 import { FLAGGER_SCHEMAS } from '../schemas/flagger.js';
 import { type Shape, unknownFields } from '../schemas/strict.js';
-import { FLUX_ALERT, FLUX_PROVIDER } from '../schemas/strict-notification.js';
 import {
   VALIDATING_ADMISSION_POLICY,
   VALIDATING_ADMISSION_POLICY_BINDING,
 } from '../schemas/strict-admission.js';
+import { FLUX_ALERT, FLUX_PROVIDER } from '../schemas/strict-notification.js';
 import {
   CONFIG_MAP,
   DEPLOYMENT,
