@@ -16,8 +16,7 @@ export const DEFAULT_MAX_CONNECTIONS = 1024;
  * `POD_NAME` default to the package version and the host name, see {@link ConfigDefaults}).
  * Exported as `@demo-app/app/config` so other workspaces' tests (deploy-check's shutdown budget)
  * import the app's defaults instead of copying them. `test/config.test.ts` proves `parseConfig`
- * applies exactly these. (The `read` calls below still spell them out because deploy-check's test
- * searches this file's text for them; once it imports this, they can read `ENV_DEFAULTS`.)
+ * applies exactly these; `parseConfig` reads its defaults from here.
  */
 export const ENV_DEFAULTS = {
   PORT: 8080,
@@ -145,9 +144,9 @@ type Name = keyof typeof FIELDS;
 type Env = Readonly<Record<string, string | undefined>>;
 type Output<N extends Name> = (typeof FIELDS)[N] extends Field<infer T> ? T : never;
 
-function read<N extends Name>(env: Env, name: N, fallback: string): Output<N> {
+function read<N extends Name>(env: Env, name: N, fallback: string | number): Output<N> {
   const raw = env[name];
-  const value = raw === undefined || raw === '' ? fallback : raw;
+  const value = raw === undefined || raw === '' ? String(fallback) : raw;
   const field = FIELDS[name] as Field<Output<N>>;
   const parsed = field.parse(value);
   if (parsed === undefined) {
@@ -175,24 +174,28 @@ export function parseConfig(env: Env, defaults: ConfigDefaults): Config {
   const otlpBase = readOptional(env, 'OTEL_EXPORTER_OTLP_ENDPOINT');
   const otlp = readOptional(env, 'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT') ?? otlpBase;
   return {
-    port: read(env, 'PORT', '8080'),
-    host: read(env, 'HOST', '0.0.0.0'),
-    awsRegion: read(env, 'AWS_REGION', 'local'),
-    image: read(env, 'IMAGE_NAME', 'dev'),
+    port: read(env, 'PORT', ENV_DEFAULTS.PORT),
+    host: read(env, 'HOST', ENV_DEFAULTS.HOST),
+    awsRegion: read(env, 'AWS_REGION', ENV_DEFAULTS.AWS_REGION),
+    image: read(env, 'IMAGE_NAME', ENV_DEFAULTS.IMAGE_NAME),
     version: read(env, 'APP_VERSION', defaults.version),
-    commit: read(env, 'GIT_COMMIT', 'unknown'),
+    commit: read(env, 'GIT_COMMIT', ENV_DEFAULTS.GIT_COMMIT),
     pod: read(env, 'POD_NAME', defaults.hostname),
-    logLevel: read(env, 'LOG_LEVEL', 'info'),
-    accessLogLevel: read(env, 'ACCESS_LOG_LEVEL', 'info'),
-    faultErrorRate: read(env, 'FAULT_ERROR_RATE', '0'),
-    faultLatencyMs: read(env, 'FAULT_LATENCY_MS', '0'),
-    faultLatencyRate: read(env, 'FAULT_LATENCY_RATE', '1'),
-    shutdownDelayMs: read(env, 'SHUTDOWN_DELAY_MS', '5000'),
-    shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS', '10000'),
-    maxDelayMs: read(env, 'MAX_DELAY_MS', '10000'),
-    maxConnections: read(env, 'MAX_CONNECTIONS', String(DEFAULT_MAX_CONNECTIONS)),
+    logLevel: read(env, 'LOG_LEVEL', ENV_DEFAULTS.LOG_LEVEL),
+    accessLogLevel: read(env, 'ACCESS_LOG_LEVEL', ENV_DEFAULTS.ACCESS_LOG_LEVEL),
+    faultErrorRate: read(env, 'FAULT_ERROR_RATE', ENV_DEFAULTS.FAULT_ERROR_RATE),
+    faultLatencyMs: read(env, 'FAULT_LATENCY_MS', ENV_DEFAULTS.FAULT_LATENCY_MS),
+    faultLatencyRate: read(env, 'FAULT_LATENCY_RATE', ENV_DEFAULTS.FAULT_LATENCY_RATE),
+    shutdownDelayMs: read(env, 'SHUTDOWN_DELAY_MS', ENV_DEFAULTS.SHUTDOWN_DELAY_MS),
+    shutdownTimeoutMs: read(env, 'SHUTDOWN_TIMEOUT_MS', ENV_DEFAULTS.SHUTDOWN_TIMEOUT_MS),
+    maxDelayMs: read(env, 'MAX_DELAY_MS', ENV_DEFAULTS.MAX_DELAY_MS),
+    maxConnections: read(env, 'MAX_CONNECTIONS', ENV_DEFAULTS.MAX_CONNECTIONS),
     otlpEndpoint: otlp,
-    otlpIntervalMs: read(env, 'OTEL_METRIC_EXPORT_INTERVAL', '15000'),
+    otlpIntervalMs: read(
+      env,
+      'OTEL_METRIC_EXPORT_INTERVAL',
+      ENV_DEFAULTS.OTEL_METRIC_EXPORT_INTERVAL,
+    ),
   };
 }
 

@@ -1,7 +1,8 @@
 /**
  * What the demo service (`app/`) promises the platform, written down once for the checks that hold
- * the manifests to it. deploy-check cannot import `app/` (another workspace), so the values are
- * copied here and `test/lifecycle.test.ts` reads `app/src/config.ts` to prove they still match.
+ * the manifests to it. The CLI does not depend on `app/` at run time, so the values are copied here;
+ * `test/lifecycle.test.ts` imports the app's `ENV_DEFAULTS` (`@demo-app/app/config`) to prove they
+ * still match.
  *
  * - Endpoints (app/README.md "Endpoints"): readiness `GET /readyz` (503 while starting or draining),
  *   liveness `GET /healthz`.
