@@ -1,5 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { type BuildOutcome, clusterVarSources, renderBuilds } from './builds.js';
 import { checkAutoscalers, checkCanaries } from './checks/canary.js';
 import { checkCanaryGitOps } from './checks/canary-gitops.js';
 import { checkConfigMapRefs } from './checks/config-refs.js';
@@ -17,7 +18,12 @@ import { checkSchema } from './checks/schema.js';
 import { checkPodSecurity } from './checks/security.js';
 import { checkSelectors } from './checks/selectors.js';
 import { DeployCheckError } from './errors.js';
-import { readKustomizations, readVarSources, resolveVars, type SourceDoc } from './flux.js';
+import {
+  type FluxKustomization,
+  readKustomizations,
+  readVarSources,
+  type SourceDoc,
+} from './flux.js';
 import type { InfraFacts } from './infra-facts.js';
 import { listYamlFiles, readYamlDocs, repoRelative } from './io/files.js';
 import type { KustomizeBuild } from './io/kustomize.js';
@@ -26,7 +32,7 @@ import type { PromtoolCheck } from './io/promtool.js';
 import type { Finding, RenderedObject } from './model.js';
 import { checkMonitoringTree } from './monitoring-run.js';
 import { get, identity, isRecord, str } from './object-access.js';
-import { applyPostBuild, literalsInClusterFolder } from './render.js';
+import { literalsInClusterFolder } from './render.js';
 import { buildSourceIndex } from './source-index.js';
 
 export interface CheckOptions {
@@ -92,6 +98,72 @@ function asRendered({ file, doc }: SourceDoc): RenderedObject | undefined {
   return { object: doc, kind, name, namespace, file };
 }
 
+/** Builds one Flux Kustomization's folder and indexes the files it reads (I/O). */
+async function buildKustomization(opts: CheckOptions, k: FluxKustomization): Promise<BuildOutcome> {
+  const dir = resolve(opts.repoRoot, k.path);
+  const rel = relative(resolve(opts.repoRoot), dir);
+  const fail = (message: string): Finding => ({
+    check: 'flux',
+    file: k.file,
+    kind: 'Kustomization',
+    name: k.name,
+    field: 'spec.path',
+    message,
+  });
+  if (rel.startsWith('..')) return { k, failed: fail(`"${k.path}" leaves the repository root`) };
+  if (!(await isDir(dir))) {
+    return {
+      k,
+      failed: fail(`"${k.path}" is not a folder (paths are relative to the repository root)`),
+    };
+  }
+  const inline: InlinePatch[] = [];
+  const configs: string[] = [];
+  const files = await collectKustomizeFiles(dir, inline, new Set(), configs);
+  const sources = await readYamlDocs(opts.repoRoot, [...files, ...configs]);
+  const patches = inline.map((p) => ({
+    file: repoRelative(opts.repoRoot, p.file),
+    doc: { apiVersion: 'inline-patch', kind: p.kind, metadata: { name: p.name } },
+  }));
+  return {
+    k,
+    result: await opts.build(dir),
+    index: buildSourceIndex([...sources.docs, ...patches]),
+  };
+}
+
+/** Reads one cluster folder, renders its Kustomizations and runs the per-cluster checks. */
+async function checkCluster(
+  opts: CheckOptions,
+  clusterDir: string,
+  cluster: string,
+): Promise<{ summary: ClusterSummary; findings: Finding[]; notices: string[] }> {
+  const { docs } = await readYamlDocs(
+    opts.repoRoot,
+    await listYamlFiles(clusterDir, SKIPPED_FOLDERS),
+  );
+  const parsed = readKustomizations(docs);
+  const findings: Finding[] = [...parsed.findings, ...checkDependsOn(parsed.kustomizations)];
+  const objects: RenderedObject[] = docs.flatMap((d) => asRendered(d) ?? []);
+  findings.push(...literalsInClusterFolder(objects));
+
+  const builds = await Promise.all(parsed.kustomizations.map((k) => buildKustomization(opts, k)));
+  const rendered = renderBuilds(builds, clusterVarSources(readVarSources(docs), builds));
+  findings.push(...rendered.findings);
+  objects.push(...rendered.objects);
+  findings.push(...checkNamespaceOrder(parsed.kustomizations, objects));
+
+  findings.push(...duplicates(objects));
+  for (const o of objects) findings.push(...(await checkSchema(o)));
+  for (const check of CROSS_CHECKS) findings.push(...check(objects));
+  if (opts.infra !== undefined) {
+    findings.push(...checkInfraContract(objects, opts.infra));
+    findings.push(...checkInfraAccounts(cluster, objects, opts.infra));
+  }
+  const summary = { cluster, kustomizations: parsed.kustomizations.length, objects };
+  return { summary, findings, notices: hpaPromotionNotices(cluster, objects) };
+}
+
 /** Renders every Flux Kustomization of every cluster folder and runs all checks. */
 export async function runChecks(opts: CheckOptions): Promise<Report> {
   const clustersDir = join(opts.deployDir, 'clusters');
@@ -115,108 +187,13 @@ export async function runChecks(opts: CheckOptions): Promise<Report> {
     .map((e) => e.name)
     .sort();
   for (const cluster of names) {
-    const clusterDir = join(clustersDir, cluster);
-    const { docs } = await readYamlDocs(
-      opts.repoRoot,
-      await listYamlFiles(clusterDir, SKIPPED_FOLDERS),
-    );
-    const parsed = readKustomizations(docs);
-    findings.push(...parsed.findings, ...checkDependsOn(parsed.kustomizations));
-    const sources = readVarSources(docs);
-    const objects: RenderedObject[] = docs.flatMap((d) => asRendered(d) ?? []);
-    findings.push(...literalsInClusterFolder(objects));
-
-    const builds = await Promise.all(
-      parsed.kustomizations.map(async (k) => {
-        const dir = resolve(opts.repoRoot, k.path);
-        const rel = relative(resolve(opts.repoRoot), dir);
-        const fail = (message: string): Finding => ({
-          check: 'flux',
-          file: k.file,
-          kind: 'Kustomization',
-          name: k.name,
-          field: 'spec.path',
-          message,
-        });
-        if (rel.startsWith('..'))
-          return { k, failed: fail(`"${k.path}" leaves the repository root`) };
-        if (!(await isDir(dir))) {
-          return {
-            k,
-            failed: fail(`"${k.path}" is not a folder (paths are relative to the repository root)`),
-          };
-        }
-        const inline: InlinePatch[] = [];
-        const configs: string[] = [];
-        const files = await collectKustomizeFiles(dir, inline, new Set(), configs);
-        const sources = await readYamlDocs(opts.repoRoot, [...files, ...configs]);
-        const patches = inline.map((p) => ({
-          file: repoRelative(opts.repoRoot, p.file),
-          doc: { apiVersion: 'inline-patch', kind: p.kind, metadata: { name: p.name } },
-        }));
-        return {
-          k,
-          result: await opts.build(dir),
-          index: buildSourceIndex([...sources.docs, ...patches]),
-        };
-      }),
-    );
-    // Flux reads substituteFrom sources from the cluster at reconcile time, so a ConfigMap or Secret
-    // that another Kustomization of this cluster applies (e.g. the failover controller's
-    // demo-app-dr-overrides) is a source too; one declared in the cluster folder itself wins.
-    const clusterSources = new Map(sources);
-    for (const b of builds) {
-      if (b.failed !== undefined || !b.result.ok) continue;
-      const applied = readVarSources(b.result.docs.map((doc) => ({ file: b.k.file, doc })));
-      for (const [key, data] of applied)
-        if (!clusterSources.has(key)) clusterSources.set(key, data);
-    }
-    for (const b of builds) {
-      if (b.failed !== undefined) {
-        findings.push(b.failed);
-        continue;
-      }
-      if (!b.result.ok) {
-        findings.push({
-          check: 'kustomize',
-          file: b.k.file,
-          kind: 'Kustomization',
-          name: b.k.name,
-          field: 'spec.path',
-          message: `kubectl kustomize ${b.k.path} failed: ${b.result.error}`,
-        });
-        continue;
-      }
-      const vars = resolveVars(b.k, clusterSources);
-      const rendered = applyPostBuild(
-        b.k,
-        b.result.docs,
-        vars.findings.length > 0 ? {} : vars.vars,
-        b.index,
-      );
-      findings.push(...vars.findings);
-      if (vars.findings.length === 0) findings.push(...rendered.findings);
-      const appliedBy = `${b.k.namespace}/${b.k.name}`;
-      objects.push(...rendered.objects.map((o) => ({ ...o, appliedBy })));
-    }
-    findings.push(...checkNamespaceOrder(parsed.kustomizations, objects));
-
-    findings.push(...duplicates(objects));
-    for (const o of objects) findings.push(...(await checkSchema(o)));
-    for (const check of CROSS_CHECKS) findings.push(...check(objects));
-    if (opts.infra !== undefined) {
-      findings.push(...checkInfraContract(objects, opts.infra));
-      findings.push(...checkInfraAccounts(cluster, objects, opts.infra));
-    }
-    notices.push(...hpaPromotionNotices(cluster, objects));
-    clusters.push({
-      cluster,
-      kustomizations: parsed.kustomizations.length,
-      objects,
-    });
-    // Across clusters, once every cluster is rendered: the release train's pins.
-    if (clusters.length === names.length) findings.push(...checkReleasePins(clusters));
+    const one = await checkCluster(opts, join(clustersDir, cluster), cluster);
+    findings.push(...one.findings);
+    notices.push(...one.notices);
+    clusters.push(one.summary);
   }
+  // Across clusters, once every cluster is rendered: the release train's pins.
+  if (clusters.length > 0) findings.push(...checkReleasePins(clusters));
   findings.push(
     ...(await checkMonitoringTree(opts.repoRoot, opts.deployDir, opts.infra, opts.promtool)),
   );
