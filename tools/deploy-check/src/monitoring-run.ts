@@ -17,7 +17,7 @@ async function files(dir: string, ext: RegExp): Promise<string[]> {
 
 /**
  * deploy/monitoring/: dashboards/*.json and rules/*.yaml (not applied by Flux, see
- * deploy/README.md), checked by checks/monitoring.ts, their PromQL parsed by `promtool`.
+ * deploy/docs/monitoring.md), checked by checks/monitoring.ts, their PromQL parsed by `promtool`.
  */
 export async function checkMonitoringTree(
   repoRoot: string,
