@@ -19,15 +19,35 @@ export function checkInfraAccounts(
   objects: readonly RenderedObject[],
   facts: InfraFacts,
 ): Finding[] {
+  return [
+    ...clusterVarsFindings(cluster, objects, facts),
+    ...imageFindings(cluster, objects, facts),
+    ...arnFindings(objects, facts),
+  ];
+}
+
+type Fail = (o: RenderedObject, field: string, message: string) => void;
+
+/** Collects `infra-accounts` findings through `fill`'s `fail` callback. */
+function collect(fill: (fail: Fail) => void): Finding[] {
   const out: Finding[] = [];
-  const fail = (o: RenderedObject, field: string, message: string) =>
-    out.push(findingFor('infra-accounts', o, field, message));
+  fill((o, field, message) => out.push(findingFor('infra-accounts', o, field, message)));
+  return out;
+}
+
+/** The cluster folder's cluster-vars: AWS_REGION, DR_ROLE and ECR_REGISTRY against infra/. */
+function clusterVarsFindings(
+  cluster: string,
+  objects: readonly RenderedObject[],
+  facts: InfraFacts,
+): Finding[] {
+  const vars = find(objects, 'ConfigMap', 'flux-system', 'cluster-vars');
+  if (vars === undefined) return [];
   const env = facts.environment;
   const ef = facts.files.environment;
   const region = facts.regions.get(cluster);
-  const vars = find(objects, 'ConfigMap', 'flux-system', 'cluster-vars');
-  if (vars !== undefined) {
-    const data = (k: string) => str(get(vars.object, 'data', k));
+  const data = (k: string) => str(get(vars.object, 'data', k));
+  return collect((fail) => {
     if (region === undefined) {
       fail(
         vars,
@@ -55,44 +75,63 @@ export function checkInfraAccounts(
         'data.ECR_REGISTRY',
         `is ${JSON.stringify(data('ECR_REGISTRY'))}; account ${env.accountId} (${ef} aws_account_id) has this region's registry at ${registry}`,
       );
-  }
-  for (const t of podTemplates(objects)) {
-    for (const c of containersOf(t)) {
-      const m = ECR_IMAGE.exec(str(c.container.image) ?? '');
-      if (m === null) continue;
-      const [, account, imageRegion, repo] = m;
-      const field = `${c.path}.image`;
-      if (account !== env.accountId)
-        fail(
-          t.owner,
-          field,
-          `pulls from account ${account}; the account is ${env.accountId} (${ef} aws_account_id)`,
-        );
-      if (imageRegion !== cluster)
-        fail(
-          t.owner,
-          field,
-          `pulls from the ${imageRegion} registry; cluster ${cluster} pulls from its own region's replica`,
-        );
-      if (repo !== undefined && !env.ecrRepositories.includes(repo))
-        fail(
-          t.owner,
-          field,
-          `repository "${repo}" is not one ${ef} creates (${env.ecrRepositories.join(', ')})`,
-        );
+  });
+}
+
+/** Every ECR image: its account, region and repository against infra/. */
+function imageFindings(
+  cluster: string,
+  objects: readonly RenderedObject[],
+  facts: InfraFacts,
+): Finding[] {
+  const env = facts.environment;
+  const ef = facts.files.environment;
+  return collect((fail) => {
+    for (const t of podTemplates(objects)) {
+      for (const c of containersOf(t)) {
+        const m = ECR_IMAGE.exec(str(c.container.image) ?? '');
+        if (m === null) continue;
+        const [, account, imageRegion, repo] = m;
+        const field = `${c.path}.image`;
+        if (account !== env.accountId)
+          fail(
+            t.owner,
+            field,
+            `pulls from account ${account}; the account is ${env.accountId} (${ef} aws_account_id)`,
+          );
+        if (imageRegion !== cluster)
+          fail(
+            t.owner,
+            field,
+            `pulls from the ${imageRegion} registry; cluster ${cluster} pulls from its own region's replica`,
+          );
+        if (repo !== undefined && !env.ecrRepositories.includes(repo))
+          fail(
+            t.owner,
+            field,
+            `repository "${repo}" is not one ${ef} creates (${env.ecrRepositories.join(', ')})`,
+          );
+      }
     }
-  }
-  for (const o of objects) {
-    for (const [field, account] of arnAccounts(o.object, '')) {
-      if (account !== env.accountId)
-        fail(
-          o,
-          field,
-          `names account ${account}; the account is ${env.accountId} (${ef} aws_account_id)`,
-        );
+  });
+}
+
+/** Every ARN in any rendered string names the account of infra/. */
+function arnFindings(objects: readonly RenderedObject[], facts: InfraFacts): Finding[] {
+  const env = facts.environment;
+  const ef = facts.files.environment;
+  return collect((fail) => {
+    for (const o of objects) {
+      for (const [field, account] of arnAccounts(o.object, '')) {
+        if (account !== env.accountId)
+          fail(
+            o,
+            field,
+            `names account ${account}; the account is ${env.accountId} (${ef} aws_account_id)`,
+          );
+      }
     }
-  }
-  return out;
+  });
 }
 
 /** Every (field, account id) of an ARN in any string of `v`. Pure. */
