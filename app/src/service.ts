@@ -8,6 +8,7 @@ import type { ExtraReaders, Metrics } from './metrics.js';
 import { deferMetrics } from './metrics-deferred.js';
 import { ConnectionGuard, createHttpServer, listen, serverLimits } from './server.js';
 import { gracefulShutdown } from './shutdown.js';
+import { serviceUrl } from './url.js';
 
 export interface ServiceDeps {
   logger: Logger;
@@ -57,7 +58,8 @@ export async function startService(config: Config, deps: ServiceDeps): Promise<S
   });
   const server = createHttpServer(handler, limits, connections);
   const port = await listen(server, config.port, config.host);
-  deps.logger.info({ host: config.host, port, region: config.awsRegion }, 'listening');
+  const url = serviceUrl(config.host, port);
+  deps.logger.info({ host: config.host, port, url, region: config.awsRegion }, 'listening');
   // Lines are buffered (logger.ts); lifecycle lines are written at once, supervisors wait for them.
   deps.logger.flush();
   const ready = metrics.loaded.then(() => {

@@ -14,6 +14,17 @@ export interface ShutdownDeps {
   beforeExit?: () => Promise<void>;
 }
 
+/**
+ * The pre-stop delay a signal gets. SIGTERM is how Kubernetes stops a pod (the image's
+ * `STOPSIGNAL SIGTERM`), and the delay lets endpoints and load balancers take it out first. SIGINT
+ * comes from Ctrl-C in a terminal (or a parent stopping its children), where nothing deregisters
+ * anything, so it skips the delay — with or without a TTY, which keeps the rule simple and
+ * testable; the drain of in-flight requests still runs. Pure.
+ */
+export function preStopDelayMs(signal: string, delayMs: number): number {
+  return signal === 'SIGINT' ? 0 : delayMs;
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
@@ -21,18 +32,19 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * finished within the budget, 1 when leftover connections had to be force-closed.
  *
  * 1. readiness turns 503 at once (phase `stopping`), requests are still served;
- * 2. after `delayMs`, the listener closes, idle keep-alive connections are closed and responses
+ * 2. after `delayMs` (none for SIGINT, see {@link preStopDelayMs}), the listener closes, idle keep-alive connections are closed and responses
  *    carry `Connection: close` (phase `draining`);
  * 3. when the last connection ends, exit 0; if `timeoutMs` passes first, force-close and exit 1.
  */
 export async function gracefulShutdown(deps: ShutdownDeps, signal: string): Promise<number> {
   const { server, lifecycle, logger } = deps;
   lifecycle.phase = 'stopping';
+  const delayMs = preStopDelayMs(signal, deps.delayMs);
   logger.info(
-    { signal, delay_ms: deps.delayMs, timeout_ms: deps.timeoutMs },
+    { signal, delay_ms: delayMs, timeout_ms: deps.timeoutMs },
     'shutdown: readiness off, serving through the pre-stop delay',
   );
-  await sleep(deps.delayMs);
+  await sleep(delayMs);
 
   lifecycle.phase = 'draining';
   const drainStart = Date.now();
