@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { pino } from 'pino';
 import { buildController, kubeFrom, optionsFromEnv, policyFrom } from './build-controller.js';
@@ -48,9 +49,16 @@ async function run(env: Env, dryRun: boolean): Promise<void> {
   log.info({}, 'controller stopped, Lease released');
 }
 
+/** The `version` of failover/package.json, for `--version`. */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return String((JSON.parse(text) as { version?: unknown }).version ?? '0.0.0');
+}
+
 /** Builds the CLI; `loadEnv` is called lazily so `--help` works without configuration. */
 export function buildCli(loadEnv: () => Env, print: (line: string) => void): Command {
   const program = new Command('failover')
+    .version(packageVersion())
     .description('Warm-standby failover controller for demo-app (eu-west-2 standby)')
     .option('--dry-run', 'decide and log, but perform no action', false);
   const dryRun = () => Boolean(program.opts<{ dryRun: boolean }>().dryRun);

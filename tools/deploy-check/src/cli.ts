@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { DeployCheckError } from './errors.js';
@@ -12,8 +13,14 @@ import { runChecks } from './run.js';
  * The CLI edge, and the only module reading argv: parses options, runs the checks, prints the
  * findings, sets the exit code (0 clean, 1 findings, 2 could not run).
  */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../package.json', import.meta.url), 'utf8');
+  return String((JSON.parse(text) as { version?: unknown }).version ?? '0.0.0');
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('deploy-check')
+    .version(packageVersion())
     .description(
       'Offline validation of the Flux GitOps tree (render, substitute, schemas, cross-checks)',
     )
@@ -61,7 +68,8 @@ main(process.argv.slice(2)).then(
     if (e instanceof DeployCheckError) {
       console.error(`deploy-check: ${e.code}: ${e.message}`);
     } else if (e instanceof Error && 'code' in e && String(e.code).startsWith('commander.')) {
-      process.exitCode = String(e.code) === 'commander.helpDisplayed' ? 0 : 2;
+      // --help and --version end parsing with exit code 0; usage errors with 2.
+      process.exitCode = 'exitCode' in e && e.exitCode === 0 ? 0 : 2;
       return;
     } else {
       console.error(e);

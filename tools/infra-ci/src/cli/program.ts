@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { Env, GitHubEnv } from '../env.js';
 import { CliError } from '../errors.js';
@@ -65,11 +66,18 @@ const COMMANDS: ((program: Command, io: Io, services: Services) => void)[] = [
   drift,
 ];
 
+/** The `version` of tools/infra-ci/package.json, for `--version`. */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return String((JSON.parse(text) as { version?: unknown }).version ?? '0.0.0');
+}
+
 export function buildProgram(io: Io, services: Services = defaultServices): Command {
   const program = new Command('infra-ci')
     .description(
       'Change detection, dependency graph, checks, and plan/apply in dependency order for the Terragrunt tree',
     )
+    .version(packageVersion())
     .exitOverride()
     .showHelpAfterError();
   for (const register of COMMANDS) register(program, io, services);

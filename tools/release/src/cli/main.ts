@@ -5,6 +5,7 @@ import { ReleaseError } from '../errors.js';
 import { readRegionPin, writeRegionPin } from '../run/pins.js';
 import { setImageDigest } from '../set-image-digest.js';
 import { REGIONS, STANDBY_REGION } from '../train/regions.js';
+import { packageVersion } from './version.js';
 
 async function pinFile(opts: { file: string; digest: string; image: string }): Promise<void> {
   let source: string;
@@ -49,6 +50,7 @@ async function pinRegion(opts: { region: string; digest: string; repo: string })
 }
 
 const program = new Command('set-image-digest')
+  .version(packageVersion())
   .description(
     `Pin an image by digest: one region's release pin (--region: ${REGIONS.join(', ')}) or an images: entry of a kustomization.yaml (--file).`,
   )

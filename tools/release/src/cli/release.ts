@@ -11,6 +11,7 @@ import { stage } from '../run/stage.js';
 import { type FailoverState, failoverFromEndpointGroups } from '../train/failover.js';
 import { REGIONS } from '../train/regions.js';
 import { type ReleaseEnv, readEnv } from './env.js';
+import { packageVersion } from './version.js';
 
 const SHA = /^[0-9a-f]{40}$/;
 
@@ -79,9 +80,9 @@ const withGa = (c: Command) =>
     .option('--ga-standby <file>', 'describe-endpoint-group JSON of the standby group');
 
 export function program(env: ReleaseEnv): Command {
-  const cmd = new Command('release').description(
-    `The release train: ${REGIONS.join(' first, then ')} (tools/release/README.md).`,
-  );
+  const cmd = new Command('release')
+    .description(`The release train: ${REGIONS.join(' first, then ')} (tools/release/README.md).`)
+    .version(packageVersion());
   addTrainCommands(cmd, env);
   addPinCommands(cmd, env);
   return cmd;
