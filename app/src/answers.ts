@@ -4,7 +4,7 @@ import { AppError, errorBody } from './errors.js';
 import type { Lifecycle } from './lifecycle.js';
 import type { Metrics } from './metrics.js';
 import { prefersHtml } from './negotiate.js';
-import { identityHtml, identityJson } from './pages.js';
+import { identityHtml, identityJson, PAGE_CSP } from './pages.js';
 import { tokenBucket } from './rate-limit.js';
 
 // The decision side of the HTTP edge: what each route answers, as plain data. http-app.ts reads
@@ -96,8 +96,12 @@ export function routes(deps: {
   const { config, lifecycle, metrics } = deps;
   // Bodies are strings, not Buffers: Node then joins the header block and the body into one
   // string, so the socket's writev carries two chunks instead of three.
-  const rootJson = identityJson(config, `node ${process.version}`);
-  const rootHtml = identityHtml(config);
+  const runtime = `node ${process.version}`;
+  const rootJson = identityJson(config, runtime);
+  const rootHtml = identityHtml(config, runtime);
+  // The page's own CSP (its script and style by hash, pages.ts) replaces the HTML default.
+  const rootHtmlHeaders = { vary: 'Accept', 'content-security-policy': PAGE_CSP };
+  const rootJsonHeaders = { vary: 'Accept' };
   const scrapeTurn = tokenBucket(METRICS_PER_SECOND, METRICS_PER_SECOND, METRICS_MAX_WAIT_MS);
   const scrape = async (): Promise<Answer> => ({
     status: 200,
@@ -107,9 +111,9 @@ export function routes(deps: {
   return (ex, param) => {
     switch (ex.route) {
       case '/': {
-        const html = prefersHtml(ex.req.headers.accept);
-        const type = html ? HTML_TYPE : JSON_TYPE;
-        return { status: 200, type, body: html ? rootHtml : rootJson, extra: { vary: 'Accept' } };
+        return prefersHtml(ex.req.headers.accept)
+          ? { status: 200, type: HTML_TYPE, body: rootHtml, extra: rootHtmlHeaders }
+          : { status: 200, type: JSON_TYPE, body: rootJson, extra: rootJsonHeaders };
       }
       case '/delay/{duration}': {
         const ms = parseDuration(param, config.maxDelayMs);

@@ -4,6 +4,12 @@ import { AppError } from './errors.js';
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+const REGION_ROLES = ['primary', 'standby'] as const;
+/** The region's role in the warm-standby pair (`DR_ROLE`, from deploy/clusters/<region>/cluster-vars.yaml). */
+export type RegionRole = (typeof REGION_ROLES)[number];
+/** Which Flagger Deployment runs this pod: `<name>-primary` (stable) or `<name>` (canary). */
+export type Track = 'stable' | 'canary';
+
 /**
  * Default cap on open connections: an open connection costs ≈ 10 KiB of RSS (measured with 4 000
  * slowloris sockets: +38 MiB), so 1 024 of them stay within ≈ 10 MiB of the pod's 128 MiB limit;
@@ -24,6 +30,7 @@ export const ENV_DEFAULTS = {
   AWS_REGION: 'local',
   IMAGE_NAME: 'dev',
   GIT_COMMIT: 'unknown',
+  DR_ROLE: 'primary',
   LOG_LEVEL: 'info',
   ACCESS_LOG_LEVEL: 'info',
   FAULT_ERROR_RATE: 0,
@@ -45,6 +52,10 @@ export interface Config {
   version: string;
   commit: string;
   pod: string;
+  /** The region's role (`DR_ROLE`). */
+  regionRole: RegionRole;
+  /** Canary or stable, from the pod's `app` label (`POD_APP_LABEL`, see {@link trackOf}). */
+  track: Track;
   logLevel: LogLevel;
   accessLogLevel: LogLevel;
   faultErrorRate: number;
@@ -107,8 +118,16 @@ const httpUrl = (): Parse<string> => (value) => {
     : undefined;
 };
 
-const logLevel = (): Parse<LogLevel> => (value) =>
-  (LOG_LEVELS as readonly string[]).includes(value) ? (value as LogLevel) : undefined;
+const oneOf =
+  <T extends string>(values: readonly T[]): Parse<T> =>
+  (value) =>
+    (values as readonly string[]).includes(value) ? (value as T) : undefined;
+
+const logLevel = (): Parse<LogLevel> => oneOf(LOG_LEVELS);
+
+/** A Kubernetes label value: at most 63 of `A-Za-z0-9-_.`, alphanumeric at both ends. */
+const labelValue = (): Parse<string> => (value) =>
+  /^[A-Za-z0-9]([A-Za-z0-9._-]{0,61}[A-Za-z0-9])?$/.test(value) ? value : undefined;
 
 interface Field<T> {
   parse: Parse<T>;
@@ -123,6 +142,8 @@ const FIELDS = {
   APP_VERSION: { parse: nonEmpty(128), expected: 'a non-empty version (max 128 chars)' },
   GIT_COMMIT: { parse: nonEmpty(64), expected: 'a non-empty commit id (max 64 chars)' },
   POD_NAME: { parse: nonEmpty(253), expected: 'a non-empty pod name (max 253 chars)' },
+  DR_ROLE: { parse: oneOf(REGION_ROLES), expected: `one of ${REGION_ROLES.join(', ')}` },
+  POD_APP_LABEL: { parse: labelValue(), expected: 'a Kubernetes label value (max 63 chars)' },
   LOG_LEVEL: { parse: logLevel(), expected: `one of ${LOG_LEVELS.join(', ')}` },
   ACCESS_LOG_LEVEL: { parse: logLevel(), expected: `one of ${LOG_LEVELS.join(', ')}` },
   FAULT_ERROR_RATE: { parse: fraction(), expected: 'a number between 0 and 1' },
@@ -141,6 +162,25 @@ const FIELDS = {
 } satisfies Record<string, Field<unknown>>;
 
 type Name = keyof typeof FIELDS;
+
+/**
+ * Every variable the app reads. deploy-check holds the app's ConfigMap to this list (a key the app
+ * does not read is a typo, silently ignored at run time).
+ */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(FIELDS);
+
+/**
+ * Canary or stable, from the pod's `app` label (the downward API sets `POD_APP_LABEL`). Flagger
+ * rewrites the selector label of the stable copy to `<value>-primary` and keeps the target's own
+ * value on the canary Deployment (fluxcd/flagger pkg/canary/deployment_controller.go,
+ * createPrimaryDeployment / makePrimaryLabels in util.go). Only canary pods keep the original
+ * value once Flagger has initialised (it scales the target to zero between releases), so any other
+ * value is a canary; unset (no Kubernetes, e.g. `npm start`) is stable. Pure.
+ */
+export function trackOf(appLabel: string | undefined): Track {
+  if (appLabel === undefined) return 'stable';
+  return appLabel.endsWith('-primary') ? 'stable' : 'canary';
+}
 type Env = Readonly<Record<string, string | undefined>>;
 type Output<N extends Name> = (typeof FIELDS)[N] extends Field<infer T> ? T : never;
 
@@ -181,6 +221,8 @@ export function parseConfig(env: Env, defaults: ConfigDefaults): Config {
     version: read(env, 'APP_VERSION', defaults.version),
     commit: read(env, 'GIT_COMMIT', ENV_DEFAULTS.GIT_COMMIT),
     pod: read(env, 'POD_NAME', defaults.hostname),
+    regionRole: read(env, 'DR_ROLE', ENV_DEFAULTS.DR_ROLE),
+    track: trackOf(readOptional(env, 'POD_APP_LABEL')),
     logLevel: read(env, 'LOG_LEVEL', ENV_DEFAULTS.LOG_LEVEL),
     accessLogLevel: read(env, 'ACCESS_LOG_LEVEL', ENV_DEFAULTS.ACCESS_LOG_LEVEL),
     faultErrorRate: read(env, 'FAULT_ERROR_RATE', ENV_DEFAULTS.FAULT_ERROR_RATE),

@@ -14,6 +14,8 @@ describe('parseConfig', () => {
       version: '1.2.3',
       commit: 'unknown',
       pod: 'host-a',
+      regionRole: 'primary',
+      track: 'stable',
       logLevel: 'info',
       accessLogLevel: 'info',
       faultErrorRate: 0,
@@ -84,6 +86,15 @@ describe('parseConfig', () => {
     });
   });
 
+  it('reads the region role (DR_ROLE) and the canary track from the pod app label', () => {
+    expect(parseConfig({ DR_ROLE: 'standby' }, defaults).regionRole).toBe('standby');
+    const track = (label: string) => parseConfig({ POD_APP_LABEL: label }, defaults).track;
+    // Flagger: the stable copy's pods carry app=<name>-primary, the canary's keep app=<name>.
+    expect(track('demo-app-primary')).toBe('stable');
+    expect(track('demo-app')).toBe('canary');
+    expect(parseConfig({ POD_APP_LABEL: '' }, defaults).track).toBe('stable');
+  });
+
   it('treats empty variables as unset', () => {
     expect(parseConfig({ PORT: '', AWS_REGION: '' }, defaults)).toMatchObject({
       port: 8080,
@@ -107,6 +118,8 @@ describe('parseConfig', () => {
     ['OTEL_EXPORTER_OTLP_ENDPOINT', 'not a url', 'http:// or https:// URL'],
     ['OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', 'ftp://collector/v1/metrics', 'http:// or https://'],
     ['OTEL_METRIC_EXPORT_INTERVAL', '10', 'milliseconds 100-3600000'],
+    ['DR_ROLE', 'active', 'one of primary, standby'],
+    ['POD_APP_LABEL', 'demo app', 'label value'],
   ])('rejects %s=%s naming the variable', (name, value, expected) => {
     let caught: unknown;
     try {

@@ -4,7 +4,6 @@ import { parseDuration } from '../src/duration.js';
 import { AppError } from '../src/errors.js';
 import { decideFault } from '../src/fault.js';
 import { prefersHtml } from '../src/negotiate.js';
-import { escapeHtml, identityHtml, identityJson } from '../src/pages.js';
 import { rateLimited, tokenBucket } from '../src/rate-limit.js';
 import { requestIdFrom } from '../src/request-id.js';
 import { matchRoute, metricMethod } from '../src/routes.js';
@@ -146,34 +145,6 @@ describe('requestIdFrom', () => {
     expect(requestIdFrom('a'.repeat(129))).toMatch(uuid);
     expect(requestIdFrom('bad id\r\n')).toMatch(uuid);
     expect(requestIdFrom('<script>')).toMatch(uuid);
-  });
-});
-
-describe('pages', () => {
-  const identity = {
-    awsRegion: 'eu-west-2',
-    image: 'demo:<1>',
-    version: '1.0.0',
-    commit: 'abc',
-    pod: 'pod-1',
-  };
-
-  it('keeps the original JSON field names', () => {
-    expect(JSON.parse(identityJson(identity, 'node v24'))).toEqual({
-      aws_region: 'eu-west-2',
-      image: 'demo:<1>',
-      version: '1.0.0',
-      commit: 'abc',
-      pod: 'pod-1',
-      runtime: 'node v24',
-    });
-  });
-
-  it('escapes values in the HTML page', () => {
-    const html = identityHtml(identity);
-    expect(html).toContain('demo:&lt;1&gt;');
-    expect(html).not.toContain('<1>');
-    expect(escapeHtml(`&"'`)).toBe('&amp;&quot;&#39;');
   });
 });
 
