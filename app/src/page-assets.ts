@@ -36,7 +36,7 @@ const REGIONS: readonly [string, string][] = [
 export const PAGE_STYLE = [
   'body{margin:0;font:16px/1.5 system-ui,sans-serif;color:#1f2328;background:var(--bg,#f6f8fa)}',
   'main{max-width:46rem;margin:2rem auto;padding:1.5rem 2rem;background:#fff;border-radius:12px;border-top:14px solid var(--role,#57606a);box-shadow:0 2px 14px #0002}',
-  'h1{margin:0;font-size:2.2rem}h2{font-size:1rem;margin:1.5rem 0 .5rem}',
+  'h1{margin:0;font-size:2.2rem;color:var(--rc,#1f2328)}h2{font-size:1rem;margin:1.5rem 0 .5rem}',
   '.badge{display:inline-block;padding:.1rem .7rem;border-radius:999px;background:var(--role,#57606a);color:#fff;font-weight:700;text-transform:uppercase;letter-spacing:.06em}',
   'dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem}dt{font-weight:600}dd{margin:0;font-family:ui-monospace,monospace;overflow-wrap:anywhere}',
   '#history{display:flex;flex-wrap:wrap;gap:4px;list-style:none;padding:0;margin:0;min-height:1.6rem}',
