@@ -18,3 +18,15 @@ await build({
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
 });
+
+// The configuration parser alone, for other workspaces at run time (`@demo-app/app/config`:
+// deploy-check checks the app's ConfigMap values with it). No dependencies: errors.ts only.
+await build({
+  entryPoints: [new URL('../src/config.ts', import.meta.url).pathname],
+  outfile: new URL('../dist/config.js', import.meta.url).pathname,
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  logLevel: 'warning',
+});

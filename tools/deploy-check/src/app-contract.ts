@@ -1,8 +1,8 @@
 /**
  * What the demo service (`app/`) promises the platform, written down once for the checks that hold
- * the manifests to it. The CLI does not depend on `app/` at run time, so the values are copied here;
- * `test/lifecycle.test.ts` imports the app's `ENV_DEFAULTS` (`@demo-app/app/config`) to prove they
- * still match.
+ * the manifests to it. The values are copied here (the `app-config` check loads the app's parser
+ * at run time, io/app-config.ts, but these pure checks take no app import); `test/lifecycle.test.ts`
+ * imports the app's `ENV_DEFAULTS` (`@demo-app/app/config`) to prove they still match.
  *
  * - Endpoints (app/README.md "Endpoints"): readiness `GET /readyz` (503 while starting or draining),
  *   liveness `GET /healthz`.

@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command } from 'commander';
 import { DeployCheckError } from './errors.js';
+import { loadAppConfigParser } from './io/app-config.js';
 import { readInfraFacts } from './io/infra.js';
 import { kubectlKustomize } from './io/kustomize.js';
 import { promtoolCheck } from './io/promtool.js';
 import { formatFinding } from './model.js';
+import { findRepoRoot, fsProbe } from './repo-root.js';
 import { runChecks } from './run.js';
 
 /**
@@ -18,13 +20,31 @@ function packageVersion(): string {
   return String((JSON.parse(text) as { version?: unknown }).version ?? '0.0.0');
 }
 
+/** The repository root above `cwd` (see findRepoRoot), or a usage error. */
+function repoRootFrom(cwd: string): string {
+  const root = findRepoRoot(
+    cwd,
+    fsProbe(existsSync, (p) => readFileSync(p, 'utf8')),
+  );
+  if (root === undefined) {
+    throw new DeployCheckError(
+      'NOT_FOUND',
+      `no repository root at or above ${cwd} (a folder with .git or a package.json with workspaces): run it inside the repository or pass --repo <dir>`,
+    );
+  }
+  return root;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('deploy-check')
     .version(packageVersion())
     .description(
       'Offline validation of the Flux GitOps tree (render, substitute, schemas, cross-checks)',
     )
-    .option('--repo <dir>', 'repository root: Flux spec.path values are relative to it', '.')
+    .option(
+      '--repo <dir>',
+      'repository root: Flux spec.path values are relative to it (default: the nearest folder up from here with .git or the root package.json)',
+    )
     .option('--deploy <dir>', 'the GitOps tree (default: <repo>/deploy)')
     .option(
       '--infra <dir>',
@@ -32,8 +52,8 @@ async function main(argv: readonly string[]): Promise<number> {
     )
     .exitOverride();
   program.parse([...argv], { from: 'user' });
-  const opts = program.opts<{ repo: string; deploy?: string; infra?: string }>();
-  const repoRoot = resolve(opts.repo);
+  const opts = program.opts<{ repo?: string; deploy?: string; infra?: string }>();
+  const repoRoot = resolve(opts.repo ?? repoRootFrom(process.cwd()));
   const deployDir = resolve(opts.deploy ?? resolve(repoRoot, 'deploy'));
   const infraDir = resolve(opts.infra ?? resolve(repoRoot, 'infra'));
   const infra = await readInfraFacts(repoRoot, infraDir);
@@ -46,6 +66,7 @@ async function main(argv: readonly string[]): Promise<number> {
     build: kubectlKustomize,
     infra,
     promtool: promtoolCheck,
+    appConfig: await loadAppConfigParser(),
   });
   for (const n of report.notices) console.log(`note: ${n}`);
   for (const f of report.findings) console.error(formatFinding(f));

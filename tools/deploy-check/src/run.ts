@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { type BuildOutcome, clusterVarSources, renderBuilds } from './builds.js';
+import { type AppConfigParser, checkAppConfig } from './checks/app-config.js';
 import { checkAutoscalers, checkCanaries } from './checks/canary.js';
 import { checkCanaryGitOps } from './checks/canary-gitops.js';
 import { checkConfigMapRefs } from './checks/config-refs.js';
@@ -45,6 +46,8 @@ export interface CheckOptions {
   readonly infra?: InfraFacts;
   /** Parses deploy/monitoring's PromQL (io/promtool.ts); undefined: not parsed. */
   readonly promtool?: PromtoolCheck;
+  /** The app's configuration parser (io/app-config.ts); undefined: app values not checked. */
+  readonly appConfig?: AppConfigParser;
 }
 
 export interface ClusterSummary {
@@ -156,6 +159,7 @@ async function checkCluster(
   findings.push(...duplicates(objects));
   for (const o of objects) findings.push(...(await checkSchema(o)));
   for (const check of CROSS_CHECKS) findings.push(...check(objects));
+  if (opts.appConfig !== undefined) findings.push(...checkAppConfig(objects, opts.appConfig));
   if (opts.infra !== undefined) {
     findings.push(...checkInfraContract(objects, opts.infra));
     findings.push(...checkInfraAccounts(cluster, objects, opts.infra));

@@ -17,7 +17,7 @@ export const ZONE_KEY = 'topology.kubernetes.io/zone';
  * the port that Canary routes to: `spec.service.targetPort`, by name or number (Flagger defaults it
  * to `spec.service.port`).
  */
-function canaryTargets(objects: readonly RenderedObject[]): Map<RenderedObject, unknown[]> {
+export function canaryTargets(objects: readonly RenderedObject[]): Map<RenderedObject, unknown[]> {
   const out = new Map<RenderedObject, unknown[]>();
   for (const canary of objects.filter((o) => o.kind === 'Canary')) {
     const kind = str(get(canary.object, 'spec', 'targetRef', 'kind')) ?? 'Deployment';
@@ -32,7 +32,7 @@ function canaryTargets(objects: readonly RenderedObject[]): Map<RenderedObject, 
   return out;
 }
 
-interface AppContainer {
+export interface AppContainer {
   readonly path: string;
   readonly container: Json;
   /** True for the container that serves the Canary's targetPort: the app, held to its contract. */
@@ -54,7 +54,7 @@ function servesPort(container: Json, port: unknown): boolean {
  * container has: canary-refs reports that) marks a lone container as the app. Other containers
  * (sidecars) are not the app: their endpoints and shutdown are their own business.
  */
-function appContainers(t: PodTemplate, ports: readonly unknown[] = []): AppContainer[] {
+export function appContainers(t: PodTemplate, ports: readonly unknown[] = []): AppContainer[] {
   const all = arr(t.spec.containers).flatMap((c, i) =>
     isRecord(c) ? [{ path: join(t.path, 'spec', `containers[${i}]`), container: c }] : [],
   );
