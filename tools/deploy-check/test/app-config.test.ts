@@ -102,6 +102,33 @@ describe("the app's ConfigMap, checked with the app's own parser", () => {
     ]);
   });
 
+  it('POD_APP_LABEL reads the selector label Flagger renames on the stable copy', () => {
+    const label = (fieldPath: string) =>
+      web([{ name: 'POD_APP_LABEL', valueFrom: { fieldRef: { fieldPath } } }]);
+    expect(
+      checkAppConfig([canary, label("metadata.labels['app']"), configMap({})], parser),
+    ).toEqual([]);
+    expect(
+      checkAppConfig([canary, label("metadata.labels['tier']"), configMap({})], parser),
+    ).toMatchObject([
+      {
+        kind: 'Deployment',
+        field: 'spec.template.spec.containers[0].env[name=POD_APP_LABEL]',
+        message: expect.stringMatching(
+          /reads label "tier", but Flagger marks the stable copy in label "app"/,
+        ),
+      },
+    ]);
+    const literal = web([{ name: 'POD_APP_LABEL', value: 'web' }]);
+    expect(checkAppConfig([canary, literal, configMap({})], parser)).toMatchObject([
+      {
+        message: expect.stringMatching(
+          /must be the downward API's valueFrom.fieldRef metadata.labels\['app'\]/,
+        ),
+      },
+    ]);
+  });
+
   it('only the Canary target is the app: other workloads are not held to its configuration', () => {
     expect(checkAppConfig([web(), configMap({ FAULT_ERROR_RATE: '1.5' })], parser)).toEqual([]);
   });

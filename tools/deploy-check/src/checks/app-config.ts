@@ -82,6 +82,7 @@ export function checkAppConfig(
             : findingFor('app-config', cm, `data.${keyOf(container, name, cm.name)}`, text),
         );
       }
+      findings.push(...trackWiring(t.owner, path, container));
       const together = refusedOne ? undefined : parser.refuse(seen);
       if (together !== undefined) {
         findings.push(
@@ -96,6 +97,50 @@ export function checkAppConfig(
     }
   }
   return findings;
+}
+
+/**
+ * Flagger's pod selector labels, in the order it looks for them in the target's
+ * `spec.selector.matchLabels` (flag `-selector-labels`, default `app,name,app.kubernetes.io/name`,
+ * fluxcd/flagger cmd/flagger/main.go; getSelectorLabel in pkg/canary/deployment_controller.go).
+ */
+const FLAGGER_SELECTOR_LABELS = ['app', 'name', 'app.kubernetes.io/name'];
+
+/**
+ * The app tells canary from stable by `POD_APP_LABEL` (app/src/config.ts trackOf): it must be the
+ * downward API's value of the selector label Flagger rewrites to `<value>-primary` on the stable
+ * copy. A literal (the same in both copies) or another label would make every pod look the same.
+ */
+function trackWiring(owner: RenderedObject, path: string, container: Json): Finding[] {
+  const entry = arr(container.env).find((e) => get(e, 'name') === 'POD_APP_LABEL');
+  if (entry === undefined) return [];
+  const field = `${path}.env[name=POD_APP_LABEL]`;
+  const selector = get(owner.object, 'spec', 'selector', 'matchLabels');
+  const flaggerLabel = FLAGGER_SELECTOR_LABELS.find((l) => isRecord(selector) && l in selector);
+  const fieldPath = str(get(entry, 'valueFrom', 'fieldRef', 'fieldPath'));
+  const read =
+    fieldPath === undefined ? undefined : /^metadata\.labels\['(.+)'\]$/.exec(fieldPath)?.[1];
+  if (read === undefined) {
+    return [
+      findingFor(
+        'app-config',
+        owner,
+        field,
+        `must be the downward API's valueFrom.fieldRef metadata.labels['${flaggerLabel ?? 'app'}']: anything else does not tell Flagger's canary and stable copies apart`,
+      ),
+    ];
+  }
+  if (flaggerLabel !== undefined && read !== flaggerLabel) {
+    return [
+      findingFor(
+        'app-config',
+        owner,
+        field,
+        `reads label "${read}", but Flagger marks the stable copy in label "${flaggerLabel}" (its value becomes <value>-primary there): use metadata.labels['${flaggerLabel}']`,
+      ),
+    ];
+  }
+  return [];
 }
 
 /** ` (did you mean X?)` for the known variable within 3 edits of `name`, else ''. */
