@@ -10,6 +10,7 @@ import type { LeaseTimings } from '../src/build-controller.js';
 import { buildCli } from '../src/cli.js';
 import type { Controller } from '../src/controller.js';
 import { readEnv } from '../src/env.js';
+import { isCode } from '../src/errors.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
 import { type FlakyProxy, startFlakyProxy } from './flaky-proxy.js';
 import { type StandIn, startGaStandIn } from './ga-standin.js';
@@ -59,7 +60,10 @@ export interface LocalEnv {
   cliEnv: Record<string, string>;
   /** How many probes one round sends to the primary. */
   probesPerRound: number;
-  /** Runs the controller's CLI in-process against this environment; returns what it printed. */
+  /**
+   * Runs the controller's CLI in-process against this environment; returns what it printed (also
+   * when the request was refused: the JSON says so).
+   */
   cli(args: readonly string[]): Promise<string>;
   /** SIGKILLs the primary app process. */
   killPrimary(): Promise<void>;
@@ -237,7 +241,12 @@ export async function startLocalEnv(
         () => readEnv(cliEnv),
         (line) => out.push(line),
       );
-      await program.parseAsync(['node', 'failover', ...args]);
+      try {
+        await program.parseAsync(['node', 'failover', ...args]);
+      } catch (error) {
+        // a refusal is an answer (its JSON is printed, the real CLI exits 3): return it
+        if (!isCode(error, 'REFUSED')) throw error;
+      }
       return out.join('\n');
     },
     killPrimary: async () => {

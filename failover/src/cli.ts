@@ -8,7 +8,10 @@ import { FailoverError, isCode, sleep } from './errors.js';
 import type { ControlRequest, KubeAdapter } from './kube.js';
 import { step } from './machine.js';
 import { createMetrics, healthOf, startHttp } from './metrics.js';
-import { type Event, initialState } from './state.js';
+import { type Outcome, requestOutcome } from './outcome.js';
+import { probe } from './prober.js';
+import { recoverState } from './schema.js';
+import { type Action, type Event, initialState, type State } from './state.js';
 
 /** Writes a manual request for the leader and waits (bounded) for its outcome. */
 async function request(kube: KubeAdapter, type: ControlRequest['type'], reason: string) {
@@ -20,6 +23,52 @@ async function request(kube: KubeAdapter, type: ControlRequest['type'], reason: 
     await sleep(1000);
   }
   throw new FailoverError('KUBE', `no leader picked up request ${req.id} within 30 s`);
+}
+
+/** The persisted state as the leader would continue from it (an invalid one recovered likewise). */
+async function currentState(kube: KubeAdapter): Promise<{ state: State; invalid: string | null }> {
+  const loaded = await kube.loadState();
+  if (loaded.invalid === null) return { state: loaded.state ?? initialState, invalid: null };
+  const recorded = await kube.recordedMode().catch(() => null);
+  return { state: recoverState(recorded, loaded.invalid), invalid: loaded.invalid };
+}
+
+/** The failback pre-check the leader runs (build-controller.ts): the capacity URL answers 200. */
+function capacityReady(env: Env): Promise<boolean> {
+  const url = env.PRIMARY_CAPACITY_URL;
+  return url ? probe(url, env.PROBE_TIMEOUT_MS) : Promise.resolve(false);
+}
+
+/** Says what became of a request; a refusal (or no outcome at all) is an error for the edge. */
+function tell(
+  type: ControlRequest['type'],
+  outcome: Outcome | undefined,
+  mode: string,
+  reasons: readonly string[],
+  note: (line: string) => void,
+  actions?: readonly Action[],
+): void {
+  const dry = actions !== undefined;
+  if (outcome === undefined) {
+    throw new FailoverError(
+      'STATE',
+      `the leader answered without saying whether it acted (a controller older than this CLI?); mode is ${mode}, see \`status\``,
+    );
+  }
+  if (outcome === 'refused') {
+    const why = reasons.map((r) => r.replace(/^(failback refused|manual failover ignored): /, ''));
+    throw new FailoverError(
+      'REFUSED',
+      `${type} refused${dry ? ' (dry run)' : ''}: ${why.join('; ')}`,
+    );
+  }
+  if (outcome === 'already') note(`nothing to do: already ${mode}`);
+  else if (dry) {
+    const list = actions.map((a) => a.type).join(', ');
+    note(
+      `dry run: would ${type === 'failback' ? 'fail back' : 'fail over'} (${list}); nothing was changed`,
+    );
+  } else note(`${type} accepted: now ${mode}`);
 }
 
 async function run(env: Env, dryRun: boolean): Promise<void> {
@@ -55,19 +104,34 @@ function packageVersion(): string {
   return String((JSON.parse(text) as { version?: unknown }).version ?? '0.0.0');
 }
 
-/** Builds the CLI; `loadEnv` is called lazily so `--help` works without configuration. */
-export function buildCli(loadEnv: () => Env, print: (line: string) => void): Command {
+/**
+ * Builds the CLI; `loadEnv` is called lazily so `--help` works without configuration, with
+ * `local` true for `--local` (the environment `npm run local` runs). `print` gets the JSON
+ * (stdout), `note` one human line about what happened (stderr).
+ */
+export function buildCli(
+  loadEnv: (local: boolean) => Env,
+  print: (line: string) => void,
+  note: (line: string) => void = () => {},
+): Command {
   const program = new Command('failover')
     .version(packageVersion())
     .description('Warm-standby failover controller for demo-app (eu-west-2 standby)')
-    .option('--dry-run', 'decide and log, but perform no action', false);
-  const dryRun = () => Boolean(program.opts<{ dryRun: boolean }>().dryRun);
+    .option('--dry-run', 'run the pre-checks and say what would be done; change nothing', false)
+    .option(
+      '--local',
+      'talk to the local two-region environment `npm run local` runs (not the process environment)',
+      false,
+    );
+  const opts = () => program.opts<{ dryRun: boolean; local: boolean }>();
+  const dryRun = () => Boolean(opts().dryRun);
+  const local = () => Boolean(opts().local);
 
   program
     .command('status')
     .description('print the persisted mode, step and the last manual request outcome')
     .action(async () => {
-      const kube = kubeFrom(loadEnv());
+      const kube = kubeFrom(loadEnv(local()));
       const [loaded, control] = await Promise.all([kube.loadState(), kube.readControl()]);
       print(
         JSON.stringify(
@@ -82,17 +146,32 @@ export function buildCli(loadEnv: () => Env, print: (line: string) => void): Com
         ),
       );
     });
-  /** A manual request: with --dry-run, what the leader would decide now; else ask the leader. */
+  /** A manual request: with --dry-run, what the leader would decide now (same pre-checks). */
   const manual = async (event: Event, type: ControlRequest['type'], reason: string) => {
-    const env = loadEnv();
+    const env = loadEnv(local());
     const kube = kubeFrom(env);
     if (!dryRun()) {
-      print(JSON.stringify(await request(kube, type, reason), null, 2));
+      const result = await request(kube, type, reason);
+      print(JSON.stringify(result, null, 2));
+      tell(type, result.outcome, result.mode, result.reasons, note);
       return;
     }
-    const state = (await kube.loadState()).state ?? initialState;
-    const r = step(state, event, Date.now(), policyFrom(env));
-    print(JSON.stringify({ dryRun: true, reasons: r.reasons, actions: r.actions }, null, 2));
+    const { state, invalid } = await currentState(kube);
+    const checked: Event =
+      event.type === 'manual-failback'
+        ? { ...event, primaryCapacityReady: await capacityReady(env) }
+        : event;
+    const r = step(state, checked, Date.now(), policyFrom(env));
+    const outcome = requestOutcome(type, state.mode, r.state.mode);
+    const printed = {
+      dryRun: true,
+      mode: state.mode,
+      outcome,
+      reasons: r.reasons,
+      actions: r.actions,
+    };
+    print(JSON.stringify(invalid ? { ...printed, invalidState: invalid } : printed, null, 2));
+    tell(type, outcome, state.mode, r.reasons, note, r.actions);
   };
   program
     .command('failover')
@@ -105,8 +184,9 @@ export function buildCli(loadEnv: () => Env, print: (line: string) => void): Com
     .command('failback')
     .description('ask the leader to fail back (refused unless the primary is healthy and ready)')
     .action(async () =>
+      // the leader checks the primary's capacity itself; the dry run probes it the same way
       manual(
-        { type: 'manual-failback', primaryCapacityReady: true },
+        { type: 'manual-failback', primaryCapacityReady: false },
         'failback',
         'manual failback',
       ),
@@ -114,17 +194,22 @@ export function buildCli(loadEnv: () => Env, print: (line: string) => void): Com
   program
     .command('run')
     .description('run the controller loop (probe, decide, act; only the Lease holder acts)')
-    .action(async () => run(loadEnv(), dryRun()));
+    .action(async () => run(loadEnv(local()), dryRun()));
   return program;
 }
 
-/** The edge: runs the CLI and maps errors to exit codes (2 = configuration, 1 = anything else). */
-export async function main(argv: string[], loadEnv: () => Env): Promise<number> {
+/**
+ * The edge: runs the CLI and maps errors to exit codes: 2 = configuration, 3 = the request was
+ * refused (or would be, in a dry run), 1 = anything else.
+ */
+export async function main(argv: string[], loadEnv: (local: boolean) => Env): Promise<number> {
+  const note = (line: string) => process.stderr.write(`failover: ${line}\n`);
   try {
-    await buildCli(loadEnv, (line) => process.stdout.write(`${line}\n`)).parseAsync(argv);
+    await buildCli(loadEnv, (line) => process.stdout.write(`${line}\n`), note).parseAsync(argv);
     return 0;
   } catch (error) {
-    process.stderr.write(`failover: ${error instanceof Error ? error.message : String(error)}\n`);
-    return isCode(error, 'CONFIG') ? 2 : 1;
+    note(error instanceof Error ? error.message : String(error));
+    if (isCode(error, 'CONFIG')) return 2;
+    return isCode(error, 'REFUSED') ? 3 : 1;
   }
 }

@@ -3,6 +3,7 @@ import type { ControllerDeps } from './controller-deps.js';
 import { bounded, callSignal, describeError, isCode } from './errors.js';
 import { classifyRound, resume, step } from './machine.js';
 import { observeRound } from './observe.js';
+import { requestOutcome } from './outcome.js';
 import { recoverState } from './schema.js';
 import {
   type Action,
@@ -116,7 +117,12 @@ export class Controller {
       await this.write(
         (v, s) =>
           this.d.kube.completeRequest(
-            { id: request.id, mode: this.state?.mode ?? 'unknown', reasons: [message] },
+            {
+              id: request.id,
+              mode: this.state?.mode ?? 'unknown',
+              reasons: [message],
+              outcome: 'refused',
+            },
             v,
             s,
           ),
@@ -136,14 +142,16 @@ export class Controller {
             type: 'manual-failback',
             primaryCapacityReady: await this.d.primaryCapacityReady(signal),
           };
+    const before = (this.state ?? initialState).mode;
     const reasons = await this.dispatch(event, signal);
     if (this.d.dryRun) {
       this.dryRunHandled = r.id;
       return;
     }
-    const mode = this.state?.mode ?? 'unknown';
+    const mode = this.state?.mode ?? before;
+    const outcome = requestOutcome(r.type, before, mode);
     await this.write(
-      (v, s) => this.d.kube.completeRequest({ id: r.id, mode, reasons }, v, s),
+      (v, s) => this.d.kube.completeRequest({ id: r.id, mode, reasons, outcome }, v, s),
       signal,
     );
   }

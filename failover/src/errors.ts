@@ -2,7 +2,8 @@
  * Error codes: CONFIG (bad env/flags), KUBE (Kubernetes API), GA (Global Accelerator API),
  * ROUTE53 (Route 53 API), STATE (persisted state unreadable), CONFLICT (a write lost its
  * resourceVersion precondition), FENCED (this replica cannot prove it leads, so it must not write),
- * TIMEOUT (a call or a round ran past its deadline).
+ * TIMEOUT (a call or a round ran past its deadline), REFUSED (a manual request the machine said no
+ * to, or would say no to in a dry run).
  */
 export type ErrorCode =
   | 'CONFIG'
@@ -12,9 +13,13 @@ export type ErrorCode =
   | 'STATE'
   | 'CONFLICT'
   | 'FENCED'
-  | 'TIMEOUT';
+  | 'TIMEOUT'
+  | 'REFUSED';
 
-/** The one error type of this package; caught once at the CLI edge (exit code 2 for CONFIG, 1 otherwise). */
+/**
+ * The one error type of this package; caught once at the CLI edge (exit code 2 for CONFIG, 3 for
+ * REFUSED, 1 otherwise).
+ */
 export class FailoverError extends Error {
   constructor(
     readonly code: ErrorCode,

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
 import { main } from './cli.js';
-import { readArgv, readEnv } from './env.js';
+import { readArgv, readEnv, readLocalEnv } from './env.js';
 
-process.exitCode = await main(readArgv(), () => readEnv());
+process.exitCode = await main(readArgv(), (local) => (local ? readLocalEnv() : readEnv()));

@@ -51,6 +51,8 @@ export const resultSchema = z.object({
   id: z.string().max(64),
   mode: z.string().max(32),
   reasons: z.array(z.string().max(2000)).max(50),
+  /** outcome.ts; absent in results written by a controller older than issue #19. */
+  outcome: z.enum(['accepted', 'already', 'refused']).optional(),
 });
 
 export type ControlRequest = z.infer<typeof requestSchema>;

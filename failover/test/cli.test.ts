@@ -15,8 +15,9 @@ async function cli(args: string[]) {
   const out: string[] = [];
   const env = () =>
     readEnv({
-      PRIMARY_PROBE_URLS: 'http://127.0.0.1:1/readyz',
-      REFERENCE_URL: 'http://127.0.0.1:1/readyz',
+      PRIMARY_PROBE_URLS:
+        'http://127.0.0.1:1/readyz,http://127.0.0.1:2/readyz,http://127.0.0.1:3/h',
+      REFERENCE_URL: 'http://127.0.0.1:4/readyz',
       GA_PRIMARY_ENDPOINT_GROUP_ARN: 'arn:p',
       GA_STANDBY_ENDPOINT_GROUP_ARN: 'arn:s',
       KUBE_API_SERVER: url,

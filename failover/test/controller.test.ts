@@ -328,6 +328,7 @@ describe('Controller faults (issue #14)', () => {
       id: 'r9',
       mode: 'standby',
       reasons: ['request rejected: data.request is invalid: type: bad'],
+      outcome: 'refused',
     });
     expect(w.calls).toEqual(['event DRRequestRejected (warning)']);
   });

@@ -1,5 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readEnv } from '../src/env.js';
+import { readEnv, readLocalEnv } from '../src/env.js';
 import { FailoverError } from '../src/errors.js';
 
 const base = {
@@ -27,13 +30,13 @@ describe('readEnv', () => {
   it('names the variable and what was expected', () => {
     expect(() => readEnv({ ...base, REFERENCE_URL: 'nope' })).toThrow(FailoverError);
     expect(() => readEnv({ ...base, REFERENCE_URL: 'nope' })).toThrow(
-      /REFERENCE_URL: .*expected the prober's own connectivity check/,
+      /invalid REFERENCE_URL="nope": expected an http\(s\) URL: the prober's own connectivity check/,
     );
   });
 
   it('requires the renew deadline below the Lease duration (fencing), and reads Route 53 ids', () => {
     expect(() => readEnv({ ...base, LEASE_SECONDS: '10', RENEW_DEADLINE_SECONDS: '10' })).toThrow(
-      /RENEW_DEADLINE_SECONDS: must be below LEASE_SECONDS \(10\)/,
+      /invalid RENEW_DEADLINE_SECONDS="10": expected below LEASE_SECONDS \(10\)/,
     );
     const env = readEnv({ ...base, ROUTE53_HEALTH_CHECK_IDS: 'a-1, b-2' });
     expect(env).toMatchObject({
@@ -41,5 +44,29 @@ describe('readEnv', () => {
       RENEW_DEADLINE_SECONDS: 10,
       ROUTE53_HEALTH_CHECK_IDS: ['a-1', 'b-2'],
     });
+  });
+});
+
+describe('readLocalEnv (`failover --local`)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'failover-local-'));
+  const file = join(dir, 'cli-env.json');
+
+  it('says how to start the local environment when its file is absent', () => {
+    expect(() => readLocalEnv(join(dir, 'absent.json'))).toThrow(
+      /no local environment is running .*start it with `npm run local` from the repository root/,
+    );
+  });
+
+  it('refuses the file of a local environment that is no longer running', () => {
+    // pid 2^22 + 1 is above Linux's pid_max limit: no such process
+    writeFileSync(file, JSON.stringify({ pid: 4194305, env: base }));
+    expect(() => readLocalEnv(file)).toThrow(/\(pid 4194305\) is not running any more/);
+  });
+
+  it('reads the settings of a running one, validated like the process environment', () => {
+    writeFileSync(file, JSON.stringify({ pid: process.pid, env: { ...base, PROBE_QUORUM: '2' } }));
+    expect(readLocalEnv(file)).toMatchObject({ PROBE_QUORUM: 2 });
+    writeFileSync(file, JSON.stringify({ pid: process.pid, env: { ...base, PROBE_QUORUM: '9' } }));
+    expect(() => readLocalEnv(file)).toThrow(/invalid PROBE_QUORUM="9"/);
   });
 });
