@@ -15,9 +15,12 @@ import { defaultPolicy, type Policy } from '../src/policy.js';
 import { type FlakyProxy, startFlakyProxy } from './flaky-proxy.js';
 import { type StandIn, startGaStandIn } from './ga-standin.js';
 import { type CapacityChange, type LocalCluster, startLocalCluster } from './local-cluster.js';
+import type { Level } from './local-log.js';
 import { type LocalReplica, type ReplicaSetup, startLocalReplica } from './local-replica.js';
+import { cliEnvOf, probeTimeoutOf } from './local-settings.js';
 
 export { STATE } from './local-cluster.js';
+export { demoPolicy } from './local-settings.js';
 export type { CapacityChange, LeaseTimings, LocalReplica };
 
 /** Lease timings: client-go's defaults (the drill test shortens them). */
@@ -116,22 +119,6 @@ async function startParts(policy: Policy): Promise<Parts> {
   }
 }
 
-/** The environment the real CLI needs to run against this setup. */
-function cliEnvOf(p: Parts, primaryUrls: readonly string[]): Record<string, string> {
-  return {
-    PRIMARY_PROBE_URLS: primaryUrls.join(','),
-    REFERENCE_URL: `${p.standby.url}/readyz`,
-    PRIMARY_CAPACITY_URL: `${p.primary.url}/readyz`,
-    GA_PRIMARY_ENDPOINT_GROUP_ARN: p.ga.groups.primary.arn,
-    GA_STANDBY_ENDPOINT_GROUP_ARN: p.ga.groups.standby.arn,
-    GA_ENDPOINT: p.ga.apiUrl,
-    KUBE_API_SERVER: p.cluster.url,
-    KUBE_TOKEN_FILE: '/nonexistent',
-    KUBE_CA_FILE: '/nonexistent',
-    POD_NAME: 'local-cli',
-  };
-}
-
 /** What every local replica shares: the stand-ins' addresses and timeouts scaled to the policy. */
 function replicaOptions(
   p: Parts,
@@ -140,7 +127,6 @@ function replicaOptions(
   lease: LeaseTimings,
   transitions: Transition[],
 ): ReplicaSetup['options'] {
-  const probeTimeoutMs = Math.max(1000, Math.min(1500, policy.intervalMs * 0.75));
   return {
     kube: {
       server: p.cluster.url,
@@ -161,7 +147,7 @@ function replicaOptions(
       targets: primaryUrls,
       reference: `${p.standby.url}/readyz`,
       capacityUrl: `${p.primary.url}/readyz`,
-      timeoutMs: probeTimeoutMs,
+      timeoutMs: probeTimeoutOf(policy),
     },
     lease,
     policy,
@@ -190,20 +176,37 @@ async function startOnPort(port: number): Promise<AppProcess> {
   }
 }
 
+/**
+ * Starts the environment; `log` gets one readable line per controller log entry at `logLevel` or
+ * above (local-log.ts). The policy defaults to the production one; `npm run local` passes
+ * `demoPolicy` (local-settings.ts).
+ */
 export async function startLocalEnv(
   log: (line: string) => void,
   policy: Policy = defaultPolicy,
   lease: LeaseTimings = defaultLease,
+  logLevel: Level = 'info',
 ): Promise<LocalEnv> {
   const parts = await startParts(policy);
   const { standby, ga, flaky, cluster } = parts;
   const primaryUrls = [`${flaky.url}/readyz`, `${flaky.url}/readyz`, `${flaky.url}/healthz`];
-  const cliEnv = cliEnvOf(parts, primaryUrls);
+  const cliEnv = cliEnvOf(
+    {
+      primaryUrls,
+      referenceUrl: `${standby.url}/readyz`,
+      capacityUrl: `${parts.primary.url}/readyz`,
+      gaApiUrl: ga.apiUrl,
+      groups: { primary: ga.groups.primary.arn, standby: ga.groups.standby.arn },
+      kubeUrl: cluster.url,
+    },
+    policy,
+  );
   const transitions: Transition[] = [];
   let splitBrain = 0;
   const setup: ReplicaSetup = {
     options: replicaOptions(parts, primaryUrls, policy, lease, transitions),
     log,
+    logLevel,
     holder: cluster.holder,
     onSplitBrainWrite: () => {
       splitBrain += 1;

@@ -7,6 +7,7 @@ import { buildController, type ControllerOptions } from '../src/build-controller
 import type { Controller } from '../src/controller.js';
 import type { LeaderElector } from '../src/elector.js';
 import type { Replica } from '../src/runner.js';
+import { enabled, formatLogLine, type Level } from './local-log.js';
 
 /** One in-process controller replica; `kill()` is a SIGKILL: no more calls of any kind. */
 export interface LocalReplica {
@@ -31,6 +32,8 @@ export interface ReplicaSetup {
   /** The options every replica shares (all but identity, log and the adapter wrapper). */
   options: Omit<ControllerOptions, 'identity' | 'log' | 'wrap'>;
   log: (line: string) => void;
+  /** Lines below this level are dropped (`LOG_LEVEL` of `npm run local`; default info). */
+  logLevel?: Level;
   /** The Lease holder's identity right now. */
   holder(): string | undefined;
   /** Called for each write by a replica that is not the Lease holder. */
@@ -59,12 +62,15 @@ function guardCalls<T extends object>(
 
 export function startLocalReplica(identity: string, setup: ReplicaSetup): LocalReplica {
   let dead = false;
-  const line = (level: string) => (obj: object, msg: string) =>
-    setup.log(JSON.stringify({ level, replica: identity, msg, ...obj }));
+  const threshold = setup.logLevel ?? 'info';
+  const line = (level: Level) => (obj: object, msg: string) => {
+    if (!enabled(level, threshold)) return;
+    setup.log(formatLogLine(new Date(), level, identity, msg, obj as Record<string, unknown>));
+  };
   const built = buildController({
     ...setup.options,
     identity,
-    log: { info: line('info'), warn: line('warn'), error: line('error') },
+    log: { debug: line('debug'), info: line('info'), warn: line('warn'), error: line('error') },
     wrap: (adapter) => guardCalls(adapter, identity, () => dead, setup),
   });
   const replica: LocalReplica = {

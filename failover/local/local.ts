@@ -1,32 +1,60 @@
 /**
- * `npm run local`: the two-region environment until Ctrl-C. `kill -9 <primary pid>` to watch the
- * failover; `kill -USR2 <this pid>` restarts the primary on its port (then `failback` via the CLI).
+ * `npm run local`: the two-region environment until Ctrl-C, with demo-speed failback waits
+ * (local-settings.ts; FAILBACK_HEALTHY_MS / FAILBACK_COOLDOWN_MS override them, LOG_LEVEL=debug
+ * shows every round). Prints the edge URL and commands to paste (local-banner.ts) and writes the
+ * CLI's settings to failover/.local/cli-env.json, which `failover --local` reads; removed on exit.
+ * `kill -9 <primary pid>` to watch the failover; `kill -USR2 <this pid>` restarts the primary.
  */
-import { startLocalEnv } from './local-env.js';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { localEnvFile, readLocalSettings } from '../src/env.js';
+import { defaultPolicy } from '../src/policy.js';
+import { banner } from './local-banner.js';
+import { defaultLease, demoPolicy, startLocalEnv } from './local-env.js';
 
-const env = await startLocalEnv((line) => process.stdout.write(`${line}\n`));
-const cliEnv = Object.entries(env.cliEnv)
-  .map(([k, v]) => `${k}=${v}`)
-  .join(' ');
-process.stdout.write(
-  [
-    `local: GA stand-in ${env.ga.proxyUrl} (API ${env.ga.apiUrl}); primary ${env.primary.url} (pid ${env.primary.pid}); standby ${env.standby.url}`,
-    `local: Kubernetes API stand-in ${env.kubeUrl}; the controller probes the primary via ${env.flaky.url}`,
-    `local: curl -s -H 'accept: application/json' ${env.ga.proxyUrl}/   shows which region answered`,
-    `local: kill -9 ${env.primary.pid} stops the primary; kill -USR2 ${process.pid} starts it again; the CLI:`,
-    `local:   env ${cliEnv} node dist/main.js status|failover --reason TEXT|failback`,
-    '',
-  ].join('\n'),
+const print = (line: string) => process.stdout.write(`${line}\n`);
+const settings = readLocalSettings();
+const policy = {
+  ...demoPolicy,
+  ...(settings.failbackHealthyMs === undefined
+    ? {}
+    : { failbackHealthyMs: settings.failbackHealthyMs }),
+  ...(settings.failbackCooldownMs === undefined
+    ? {}
+    : { failbackCooldownMs: settings.failbackCooldownMs }),
+};
+print(
+  `local: starting (failback waits ${policy.failbackHealthyMs / 1000} s / ${policy.failbackCooldownMs / 1000} s)…`,
 );
+const env = await startLocalEnv(print, policy, defaultLease, settings.logLevel);
+const file = localEnvFile();
+mkdirSync(dirname(file), { recursive: true });
+writeFileSync(file, `${JSON.stringify({ pid: process.pid, env: env.cliEnv }, null, 2)}\n`);
+const facts = {
+  edgeUrl: env.ga.proxyUrl,
+  gaApiUrl: env.ga.apiUrl,
+  primary: { url: env.primary.url, pid: env.primary.pid },
+  standbyUrl: env.standby.url,
+  kubeUrl: env.kubeUrl,
+  pid: process.pid,
+  policy,
+  probesPerRound: env.probesPerRound,
+  cliEnvFile: relative(fileURLToPath(new URL('../..', import.meta.url)), file),
+};
+for (const line of banner(facts, defaultPolicy)) print(line);
+
 process.on('SIGUSR2', () => {
   env.restartPrimary().then(
-    () => process.stdout.write(`local: primary restarted (pid ${env.primary.pid})\n`),
-    (error: unknown) => process.stdout.write(`local: primary restart failed: ${String(error)}\n`),
+    () => print(`local: primary restarted (pid ${env.primary.pid})`),
+    (error: unknown) => print(`local: primary restart failed: ${String(error)}`),
   );
 });
 // Ctrl-C or a kill: stop both app processes and the stand-ins, so no port stays taken.
 const shutdown = () => {
+  rmSync(file, { force: true });
   env.stop().then(() => process.exit(0));
 };
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);
+process.once('exit', () => rmSync(file, { force: true }));

@@ -20,10 +20,7 @@ export async function runAction(
     case 'wait-ready': {
       const ready = await d.kube.readyReplicas(signal);
       if (ready < action.minReplicas) {
-        throw new FailoverError(
-          'KUBE',
-          `standby has ${ready}/${action.minReplicas} ready replicas`,
-        );
+        throw new FailoverError('WAITING', `${ready}/${action.minReplicas} ready replicas`, true);
       }
       return;
     }

@@ -59,6 +59,8 @@ export interface ControllerDeps {
   /** Whether the primary region reports its capacity ready (failback pre-check). */
   primaryCapacityReady(signal: AbortSignal): Promise<boolean>;
   log: {
+    /** Routine, per-round lines (a healthy round); pino drops them below LOG_LEVEL=debug. */
+    debug(obj: object, msg: string): void;
     info(obj: object, msg: string): void;
     warn(obj: object, msg: string): void;
     error(obj: object, msg: string): void;

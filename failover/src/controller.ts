@@ -16,6 +16,29 @@ import {
 
 export type { ControllerDeps, Leadership } from './controller-deps.js';
 
+/**
+ * Pure: the level of a decision's log line. Debug for a routine round: nothing performed, no mode,
+ * step or attempt change, and either a healthy round in standby with nothing counted, or (while
+ * failing or failed over) a round whose view of the primary did not flip. Info for the rest: a
+ * failed, mixed or inconclusive round in standby, a step, a retry, a transition.
+ */
+export function decisionLevel(before: State, result: Result): 'debug' | 'info' {
+  const s = result.state;
+  const still =
+    result.actions.length === 0 &&
+    s.mode === before.mode &&
+    s.step === before.step &&
+    s.attempts === before.attempts &&
+    s.isolatedSince === before.isolatedSince;
+  if (!still) return 'info';
+  const healthy = s.primaryHealthySince !== null;
+  const routine =
+    s.mode === 'standby'
+      ? healthy && s.failedRounds === 0 && before.failedRounds === 0
+      : healthy === (before.primaryHealthySince !== null);
+  return routine ? 'debug' : 'info';
+}
+
 /** Stop acting: leadership lost or the state moved under us; the next cycle re-reads. */
 class Stop extends Error {}
 
@@ -169,8 +192,9 @@ export class Controller {
     const reasons: string[] = [];
     for (let guard = 0; guard < 20; guard += 1) {
       reasons.push(...result.reasons);
-      this.logDecision(result);
+      // logged once saved: a decision whose save lost its precondition is taken again, not twice
       if (!this.d.dryRun) await this.save(result.state, signal);
+      this.logDecision(previous, result);
       this.state = result.state;
       if (previous.mode !== result.state.mode) {
         this.d.metrics.transition(previous.mode, result.state.mode);
@@ -201,15 +225,20 @@ export class Controller {
       this.version = await run(this.version, this.writeSignal(signal));
     } catch (error) {
       if (!isCode(error, 'CONFLICT') && !isCode(error, 'FENCED')) throw error;
-      this.d.log.warn({ err: describeError(error) }, 'state write rejected: re-reading next cycle');
+      // CONFLICT is routine (a CLI request was written in between); FENCED is worth a warning
+      const level = isCode(error, 'CONFLICT') ? 'info' : 'warn';
+      this.d.log[level](
+        { err: describeError(error) },
+        'state write rejected: re-reading next cycle',
+      );
       this.state = null;
       throw new Stop();
     }
   }
 
-  private logDecision(result: Result): void {
+  private logDecision(before: State, result: Result): void {
     if (result.reasons.length === 0 && result.actions.length === 0) return;
-    this.d.log.info(
+    this.d.log[decisionLevel(before, result)](
       {
         mode: result.state.mode,
         step: result.state.step,
@@ -257,11 +286,13 @@ export class Controller {
       } catch (error) {
         if (error instanceof Stop || !this.d.leadership.leading()) throw new Stop();
         if (signal.aborted) throw error;
-        const message = describeError(error);
+        // a condition that does not hold yet (replicas starting) is a wait, not a failure
+        const waiting = isCode(error, 'WAITING');
+        const message = waiting && error instanceof Error ? error.message : describeError(error);
         if (stepName) {
           this.d.metrics.stepDuration(stepName, 'error', (this.d.now() - started) / 1000);
-          this.d.log.warn({ step: stepName, err: message }, 'step failed');
-          feedback = { type: 'step-failed', step: stepName, error: message };
+          if (!waiting) this.d.log.warn({ step: stepName, err: message }, 'step failed');
+          feedback = { type: 'step-failed', step: stepName, error: message, waiting };
         }
       }
     }

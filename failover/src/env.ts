@@ -160,6 +160,34 @@ export function readLocalEnv(file = localEnvFile()): Env {
   return readEnv(parsed.data.env);
 }
 
+/**
+ * `npm run local`'s own settings: LOG_LEVEL, and the failback waits when set (undefined: the local
+ * demo speed). Validated like the controller's (exit 2 with the variable named).
+ */
+export function readLocalSettings(env: Source = process.env): {
+  logLevel: Env['LOG_LEVEL'];
+  failbackHealthyMs?: number;
+  failbackCooldownMs?: number;
+} {
+  const keys = ['LOG_LEVEL', 'FAILBACK_HEALTHY_MS', 'FAILBACK_COOLDOWN_MS'] as const;
+  const set = Object.fromEntries(keys.filter((k) => env[k]).map((k) => [k, env[k]]));
+  const parsed = schema.pick({ LOG_LEVEL: true }).extend({
+    FAILBACK_HEALTHY_MS: schema.shape.FAILBACK_HEALTHY_MS.optional(),
+    FAILBACK_COOLDOWN_MS: schema.shape.FAILBACK_COOLDOWN_MS.optional(),
+  });
+  const r = parsed.safeParse(set);
+  if (!r.success) {
+    const key = String(r.error.issues[0]?.path[0]);
+    const expected = schema.shape[key as keyof typeof schema.shape]?.description ?? 'a valid value';
+    throw invalid([`invalid ${key}=${JSON.stringify(env[key])}: expected ${expected}`]);
+  }
+  return {
+    logLevel: r.data.LOG_LEVEL,
+    ...('FAILBACK_HEALTHY_MS' in set ? { failbackHealthyMs: r.data.FAILBACK_HEALTHY_MS } : {}),
+    ...('FAILBACK_COOLDOWN_MS' in set ? { failbackCooldownMs: r.data.FAILBACK_COOLDOWN_MS } : {}),
+  };
+}
+
 export function readArgv(): string[] {
   return process.argv;
 }

@@ -3,7 +3,8 @@
  * ROUTE53 (Route 53 API), STATE (persisted state unreadable), CONFLICT (a write lost its
  * resourceVersion precondition), FENCED (this replica cannot prove it leads, so it must not write),
  * TIMEOUT (a call or a round ran past its deadline), REFUSED (a manual request the machine said no
- * to, or would say no to in a dry run).
+ * to, or would say no to in a dry run), WAITING (a condition that does not hold yet, such as ready
+ * replicas: a normal wait, not a failure).
  */
 export type ErrorCode =
   | 'CONFIG'
@@ -14,7 +15,8 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'FENCED'
   | 'TIMEOUT'
-  | 'REFUSED';
+  | 'REFUSED'
+  | 'WAITING';
 
 /**
  * The one error type of this package; caught once at the CLI edge (exit code 2 for CONFIG, 3 for

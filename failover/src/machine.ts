@@ -274,11 +274,10 @@ export function step(state: State, event: Event, now: number, policy: Policy): R
         event.step === 'pin-traffic' || event.step === 'pin-primary'
           ? "; GA's own health-based failover still carries traffic"
           : '';
-      return {
-        state: { ...state, attempts, retryAt: now + delay },
-        actions: [],
-        reasons: [`step ${event.step} failed (${event.error}); retry in ${delay} ms${note}`],
-      };
+      const why = event.waiting
+        ? `waiting for the standby: ${event.error}; checking again in ${delay} ms`
+        : `step ${event.step} failed (${event.error}); retry in ${delay} ms${note}`;
+      return { state: { ...state, attempts, retryAt: now + delay }, actions: [], reasons: [why] };
     }
   }
 }

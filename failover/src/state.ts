@@ -79,7 +79,8 @@ export type Event =
   | { type: 'manual-failover'; reason: string }
   | { type: 'manual-failback'; primaryCapacityReady: boolean }
   | { type: 'step-done'; step: Step }
-  | { type: 'step-failed'; step: Step; error: string };
+  /** `waiting`: the step's condition does not hold yet (replicas starting), not an error. */
+  | { type: 'step-failed'; step: Step; error: string; waiting?: boolean };
 
 export type Action =
   | { type: 'record-mode'; mode: 'failed-over' | 'standby'; minReplicas: number }

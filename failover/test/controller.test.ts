@@ -16,6 +16,8 @@ interface Opts {
   gaHealthy?: () => Promise<boolean>;
   r53Healthy?: () => Promise<boolean | null>;
   scale?: () => Promise<void>;
+  /** Ready replicas after a scale (default: the floor asked for, at once). */
+  readyAfterScale?: (min: number) => number;
   /** DR_MODE in the overrides ConfigMap. */
   recorded?: 'failed-over' | 'standby' | null;
 }
@@ -40,7 +42,7 @@ function world(opts: Opts) {
       scale: async (min) => {
         await opts.scale?.();
         calls.push(`scale ${min}`);
-        ready = min;
+        ready = opts.readyAfterScale ? opts.readyAfterScale(min) : min;
       },
       readyReplicas: async () => ready,
       recordedMode: async () => opts.recorded ?? 'standby',
@@ -89,7 +91,7 @@ function world(opts: Opts) {
       return { probes: [1, 2, 3].map(() => opts.primaryUp()), reference: true };
     },
     primaryCapacityReady: async () => true,
-    log: { info: () => {}, warn: () => {}, error: () => {}, ...opts.log },
+    log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, ...opts.log },
     metrics: {
       mode: () => {},
       probes: () => {},
@@ -309,15 +311,18 @@ describe('Controller faults (issue #14)', () => {
   });
 
   it("answers a request with its own version chained: the next round's write does not conflict", async () => {
-    const warnings: string[] = [];
-    const w = world({ primaryUp: () => true, log: { warn: (_o, msg) => void warnings.push(msg) } });
+    const rejected: string[] = [];
+    const note = (level: string) => (_o: object, msg: string) => {
+      if (msg.startsWith('state write rejected')) rejected.push(`${level} ${msg}`);
+    };
+    const w = world({ primaryUp: () => true, log: { info: note('info'), warn: note('warn') } });
     await w.cycles(1);
     w.request({ ok: true, request: { id: 'r2', type: 'failover', reason: 'drill', at: '' } });
     await w.cycles(3);
     expect(w.result()).toMatchObject({ id: 'r2', mode: 'failed-over' });
     expect(w.controller.current?.mode).toBe('failed-over');
-    // the CLI's own write is someone else's: one re-read; our completion of it is not
-    expect(warnings).toEqual(['state write rejected: re-reading next cycle']);
+    // the CLI's own write is someone else's: one re-read (routine: info); our completion is not
+    expect(rejected).toEqual(['info state write rejected: re-reading next cycle']);
   });
 
   it('rejects an invalid control request: removed, answered, Warning Event', async () => {
@@ -331,5 +336,53 @@ describe('Controller faults (issue #14)', () => {
       outcome: 'refused',
     });
     expect(w.calls).toEqual(['event DRRequestRejected (warning)']);
+  });
+});
+
+describe('Controller logs (issue #19: readable logs)', () => {
+  /** Every log line as `level msg`, with the decision's reasons. */
+  function recorder() {
+    const lines: string[] = [];
+    const at =
+      (level: string) =>
+      (obj: object, msg: string): void => {
+        const reasons = (obj as { reasons?: string[] }).reasons;
+        lines.push(`${level} ${msg}${reasons ? `: ${reasons.join('; ')}` : ''}`);
+      };
+    return {
+      lines,
+      log: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') },
+    };
+  }
+
+  it('logs healthy rounds at debug, a failed round at info', async () => {
+    let up = true;
+    const r = recorder();
+    const w = world({ primaryUp: () => up, log: r.log });
+    await w.cycles(3);
+    expect(r.lines.filter((l) => !l.startsWith('debug'))).toEqual([
+      'info decision: resumed in standby',
+    ]);
+    expect(r.lines.some((l) => l.startsWith('debug decision: round healthy'))).toBe(true);
+    up = false;
+    await w.cycles(1);
+    expect(r.lines.at(-1)).toMatch(
+      /^info decision: round failed: 3\/3 probes failed.*1\/5 consecutive/,
+    );
+  });
+
+  it('logs a normal wait for replicas at info, never warn or error', async () => {
+    const r = recorder();
+    const w = world({
+      primaryUp: () => false,
+      log: r.log,
+      readyAfterScale: (min) => min - 2, // the new replicas become ready later
+    });
+    await w.cycles(8);
+    expect(r.lines.filter((l) => l.includes('ready replicas')).length).toBeGreaterThan(1);
+    expect(r.lines.filter((l) => l.startsWith('warn') || l.startsWith('error'))).toEqual([]);
+    expect(r.lines).toContain(
+      'info decision: waiting for the standby: 1/3 ready replicas; checking again in 1000 ms',
+    );
   });
 });
