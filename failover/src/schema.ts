@@ -38,7 +38,12 @@ export const stateSchema = z
       s.step === null ||
       (s.mode === 'failing-over' ? failoverSteps : failbackSteps).some((x) => x === s.step),
     { message: 'step does not belong to mode' },
-  );
+  )
+  // without it the cool-down never ends and wait-ready's deadline is long past (machine.ts)
+  .refine((s) => s.step === null || s.stepStartedAt !== null, {
+    message: 'a step in progress needs its start time',
+    path: ['stepStartedAt'],
+  });
 
 export const requestSchema = z.strictObject({
   id: z.string().regex(/^[A-Za-z0-9-]{1,64}$/),
