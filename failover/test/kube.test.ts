@@ -81,7 +81,12 @@ describe('KubeAdapter against a local API server', () => {
   it('persists and reloads the controller state, each write preconditioned on the version read', async () => {
     const { adapter } = await setup();
     expect(await adapter.loadState()).toEqual({ state: null, invalid: null, version: null });
-    const state = { ...initialState, mode: 'failing-over' as const, step: 'scale-up' as const };
+    const state = {
+      ...initialState,
+      mode: 'failing-over' as const,
+      step: 'scale-up' as const,
+      stepStartedAt: 5,
+    };
     const v1 = await adapter.saveState(state, null);
     const v2 = await adapter.saveState({ ...state, step: 'wait-ready' }, v1);
     expect(await adapter.loadState()).toEqual({
