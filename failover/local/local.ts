@@ -5,7 +5,7 @@
  * CLI's settings to failover/.local/cli-env.json, which `failover --local` reads; removed on exit.
  * `kill -9 <primary pid>` to watch the failover; `kill -USR2 <this pid>` restarts the primary.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { localEnvFile, readLocalSettings } from '../src/env.js';
@@ -50,11 +50,20 @@ process.on('SIGUSR2', () => {
     (error: unknown) => print(`local: primary restart failed: ${String(error)}`),
   );
 });
+/** Removes the CLI's file unless another `npm run local` has written its own since. */
+const forget = () => {
+  try {
+    if ((JSON.parse(readFileSync(file, 'utf8')) as { pid?: number }).pid !== process.pid) return;
+  } catch {
+    return;
+  }
+  rmSync(file, { force: true });
+};
 // Ctrl-C or a kill: stop both app processes and the stand-ins, so no port stays taken.
 const shutdown = () => {
-  rmSync(file, { force: true });
+  forget();
   env.stop().then(() => process.exit(0));
 };
 process.once('SIGINT', shutdown);
 process.once('SIGTERM', shutdown);
-process.once('exit', () => rmSync(file, { force: true }));
+process.once('exit', forget);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { banner } from '../local/local-banner.js';
 import { clock, enabled, formatLogLine } from '../local/local-log.js';
-import { demoPolicy } from '../local/local-settings.js';
+import { cliEnvOf, demoPolicy } from '../local/local-settings.js';
+import { readEnv } from '../src/env.js';
 import { defaultPolicy } from '../src/policy.js';
 
 describe('local log lines', () => {
@@ -68,5 +69,32 @@ describe('the npm run local banner', () => {
   it('says so when the production waits are in use', () => {
     const text = banner({ ...facts, policy: defaultPolicy }, defaultPolicy).join('\n');
     expect(text).toContain('primary healthy 10 min, then cool-down 5 min (the production values)');
+  });
+});
+
+describe('the CLI environment of the local setup', () => {
+  const addresses = {
+    primaryUrls: [
+      'http://127.0.0.1:5001/readyz',
+      'http://127.0.0.1:5001/readyz',
+      'http://127.0.0.1:5001/healthz',
+    ],
+    referenceUrl: 'http://127.0.0.1:5002/readyz',
+    capacityUrl: 'http://127.0.0.1:5003/readyz',
+    gaApiUrl: 'http://127.0.0.1:5004',
+    groups: {
+      primary: 'arn:aws:globalaccelerator::1:p',
+      standby: 'arn:aws:globalaccelerator::1:s',
+    },
+    kubeUrl: 'http://127.0.0.1:5005',
+  };
+
+  it('passes the CLI checks for the demo policy and for the drill test short rounds, with their failback waits', () => {
+    expect(readEnv(cliEnvOf(addresses, demoPolicy))).toMatchObject({
+      FAILBACK_HEALTHY_MS: 20_000,
+      FAILBACK_COOLDOWN_MS: 10_000,
+    });
+    const short = { ...demoPolicy, intervalMs: 500, windowMs: 4000, failbackHealthyMs: 2000 };
+    expect(readEnv(cliEnvOf(addresses, short))).toMatchObject({ FAILBACK_HEALTHY_MS: 2000 });
   });
 });
