@@ -70,6 +70,11 @@ export function policyFrom(env: Env): Policy {
   };
 }
 
+/** The failback pre-check (the leader's, and the CLI's --dry-run): the capacity URL answers 200. */
+export function capacityReady(url: string | undefined, timeoutMs: number): Promise<boolean> {
+  return url ? probe(url, timeoutMs) : Promise.resolve(false);
+}
+
 /**
  * A KubeConfig for one API server: the in-cluster ServiceAccount token (re-read from its file as
  * kubelet rotates it, client-node's tokenFile auth provider) and CA when those files exist.
@@ -184,8 +189,7 @@ export function buildController(o: ControllerOptions): BuiltController {
     route53: o.route53,
     leadership: elector,
     probeRound: () => probeRound(o.probes),
-    primaryCapacityReady: () =>
-      capacityUrl ? probe(capacityUrl, timeoutMs) : Promise.resolve(false),
+    primaryCapacityReady: () => capacityReady(capacityUrl, timeoutMs),
     log: o.log,
     metrics: o.metrics,
     now: Date.now,

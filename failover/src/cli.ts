@@ -2,14 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { buildController, kubeFrom, optionsFromEnv, policyFrom } from './build-controller.js';
+import {
+  buildController,
+  capacityReady,
+  kubeFrom,
+  optionsFromEnv,
+  policyFrom,
+} from './build-controller.js';
 import type { Env } from './env.js';
 import { FailoverError, isCode, sleep } from './errors.js';
 import type { ControlRequest, KubeAdapter } from './kube.js';
 import { step } from './machine.js';
 import { createMetrics, healthOf, startHttp } from './metrics.js';
 import { type Outcome, requestOutcome } from './outcome.js';
-import { probe } from './prober.js';
 import { recoverState } from './schema.js';
 import { type Action, type Event, initialState, type State } from './state.js';
 
@@ -31,12 +36,6 @@ async function currentState(kube: KubeAdapter): Promise<{ state: State; invalid:
   if (loaded.invalid === null) return { state: loaded.state ?? initialState, invalid: null };
   const recorded = await kube.recordedMode().catch(() => null);
   return { state: recoverState(recorded, loaded.invalid), invalid: loaded.invalid };
-}
-
-/** The failback pre-check the leader runs (build-controller.ts): the capacity URL answers 200. */
-function capacityReady(env: Env): Promise<boolean> {
-  const url = env.PRIMARY_CAPACITY_URL;
-  return url ? probe(url, env.PROBE_TIMEOUT_MS) : Promise.resolve(false);
 }
 
 /** Says what became of a request; a refusal (or no outcome at all) is an error for the edge. */
@@ -159,7 +158,13 @@ export function buildCli(
     const { state, invalid } = await currentState(kube);
     const checked: Event =
       event.type === 'manual-failback'
-        ? { ...event, primaryCapacityReady: await capacityReady(env) }
+        ? {
+            ...event,
+            primaryCapacityReady: await capacityReady(
+              env.PRIMARY_CAPACITY_URL,
+              env.PROBE_TIMEOUT_MS,
+            ),
+          }
         : event;
     const r = step(state, checked, Date.now(), policyFrom(env));
     const outcome = requestOutcome(type, state.mode, r.state.mode);
