@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { parseEnv, readEnv } from '../src/env.js';
 import { contradictions, formatProblem } from '../src/settings.js';
 
@@ -86,5 +88,14 @@ describe("readEnv refuses contradictions at start, in the app's style", () => {
     expect(() => readEnv({ ...base, PROBE_INTERVAL_MS: '0' })).toThrow(
       /invalid PROBE_INTERVAL_MS="0": expected an integer of milliseconds >= 1/,
     );
+  });
+});
+
+describe('the shipped controller configuration', () => {
+  it('deploy/apps/failover-controller/config.yaml starts: every value valid, no contradiction', () => {
+    const file = new URL('../../deploy/apps/failover-controller/config.yaml', import.meta.url);
+    const { data } = parse(readFileSync(file, 'utf8')) as { data: Record<string, string> };
+    expect(contradictions(parseEnv(data))).toEqual([]);
+    expect(() => readEnv(data)).not.toThrow();
   });
 });
