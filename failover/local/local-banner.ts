@@ -28,11 +28,16 @@ export function banner(f: BannerFacts, production: Policy): string[] {
   const cmd = (command: string, what: string) => `  ${command.padEnd(62)} # ${what}`;
   const cli = 'npm run failover:local --';
   const waits = `failback waits: primary healthy ${minutes(p.failbackHealthyMs)}, then cool-down ${minutes(p.failbackCooldownMs)}`;
-  const demo =
+  const prod = `production: ${minutes(production.failbackHealthyMs)} / ${minutes(production.failbackCooldownMs)}`;
+  const same =
     p.failbackHealthyMs === production.failbackHealthyMs &&
-    p.failbackCooldownMs === production.failbackCooldownMs
-      ? '(the production values)'
-      : `(demo speed; production: ${minutes(production.failbackHealthyMs)} / ${minutes(production.failbackCooldownMs)})`;
+    p.failbackCooldownMs === production.failbackCooldownMs;
+  const shorter =
+    p.failbackHealthyMs <= production.failbackHealthyMs &&
+    p.failbackCooldownMs <= production.failbackCooldownMs;
+  const demo = same
+    ? '(the production values)'
+    : `(${shorter ? 'demo speed; ' : ''}${prod}; FAILBACK_HEALTHY_MS / FAILBACK_COOLDOWN_MS set them)`;
   return [
     'local: ready: two regions behind a Global Accelerator stand-in, two controller replicas',
     `local: edge     ${f.edgeUrl}/   (open it in a browser: it says which region answered)`,

@@ -50,7 +50,7 @@ describe('the npm run local banner', () => {
     const text = banner(facts, defaultPolicy).join('\n');
     expect(text).toContain('edge     http://127.0.0.1:4000/');
     expect(text).toContain(
-      'failback waits: primary healthy 20 s, then cool-down 10 s (demo speed; production: 10 min / 5 min)',
+      'failback waits: primary healthy 20 s, then cool-down 10 s (demo speed; production: 10 min / 5 min; FAILBACK_HEALTHY_MS / FAILBACK_COOLDOWN_MS set them)',
     );
     const commands = banner(facts, defaultPolicy)
       .filter((l) => l.startsWith('  '))
@@ -69,6 +69,10 @@ describe('the npm run local banner', () => {
   it('says so when the production waits are in use', () => {
     const text = banner({ ...facts, policy: defaultPolicy }, defaultPolicy).join('\n');
     expect(text).toContain('primary healthy 10 min, then cool-down 5 min (the production values)');
+    const mixed = { ...demoPolicy, failbackHealthyMs: 900_000 };
+    expect(banner({ ...facts, policy: mixed }, defaultPolicy).join('\n')).toContain(
+      'primary healthy 15 min, then cool-down 10 s (production: 10 min / 5 min; FAILBACK_HEALTHY_MS',
+    );
   });
 });
 
