@@ -14,7 +14,7 @@ import { FailoverError, isCode, sleep } from './errors.js';
 import type { ControlRequest, KubeAdapter } from './kube.js';
 import { step } from './machine.js';
 import { createMetrics, healthOf, startHttp } from './metrics.js';
-import { type Outcome, requestOutcome } from './outcome.js';
+import { type Outcome, requestOutcome, statusLine } from './outcome.js';
 import { recoverState } from './schema.js';
 import { type Action, type Event, initialState, type State } from './state.js';
 
@@ -144,6 +144,8 @@ export function buildCli(
           2,
         ),
       );
+      if (loaded.invalid) note(`persisted state invalid: ${loaded.invalid}`);
+      note(statusLine(loaded.state ?? initialState, control.result, Date.now()));
     });
   /** A manual request: with --dry-run, what the leader would decide now (same pre-checks). */
   const manual = async (event: Event, type: ControlRequest['type'], reason: string) => {

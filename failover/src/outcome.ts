@@ -1,4 +1,4 @@
-import type { Mode } from './state.js';
+import type { Mode, State } from './state.js';
 
 /**
  * What became of a manual request: `accepted` (the machine moved into failing-over or
@@ -19,4 +19,22 @@ export function requestOutcome(type: 'failover' | 'failback', before: Mode, afte
     return 'accepted';
   }
   return 'refused';
+}
+
+/** Pure: `status`'s one human line, e.g. `failed-over; primary healthy for 12 s; last request: failback refused`. */
+export function statusLine(
+  state: State,
+  last: { outcome?: Outcome; reasons: readonly string[] } | null,
+  now: number,
+): string {
+  const where = state.step ? `${state.mode} at step ${state.step}` : state.mode;
+  const since = state.primaryHealthySince;
+  const primary =
+    since === null
+      ? 'primary not healthy in the last round'
+      : `primary healthy for ${Math.max(0, Math.round((now - since) / 1000))} s`;
+  const request = last
+    ? `; last request: ${last.outcome ?? 'no outcome'} (${last.reasons[0] ?? ''})`
+    : '';
+  return `${where}; ${primary}${request}`;
 }

@@ -24,14 +24,20 @@ async function cli(args: string[]) {
       KUBE_TOKEN_FILE: '/nonexistent',
       KUBE_CA_FILE: '/nonexistent',
     });
-  await buildCli(env, (l) => out.push(l)).parseAsync(['node', 'failover', ...args]);
-  return { out: out.join('\n'), fake };
+  const notes: string[] = [];
+  await buildCli(
+    env,
+    (l) => out.push(l),
+    (l) => notes.push(l),
+  ).parseAsync(['node', 'failover', ...args]);
+  return { out: out.join('\n'), notes, fake };
 }
 
 describe('failover CLI', () => {
   it('status prints standby when nothing was persisted', async () => {
-    const { out } = await cli(['status']);
+    const { out, notes } = await cli(['status']);
     expect(JSON.parse(out)).toMatchObject({ state: { mode: 'standby' }, request: null });
+    expect(notes).toEqual(['standby; primary not healthy in the last round']);
   });
 
   it('failover --dry-run prints the planned actions and writes nothing', async () => {
