@@ -61,6 +61,11 @@ describe('contradictions (settings that cannot all hold)', () => {
     expect(names({ ...base, REFERENCE_URL: 'https://b.example/other' })).toEqual(['REFERENCE_URL']);
   });
 
+  it('witnesses allowed longer than the probes: they would delay the round they are asked in', () => {
+    expect(names({ ...base, ADVISORY_TIMEOUT_MS: '1501' })).toEqual(['ADVISORY_TIMEOUT_MS']);
+    expect(names({ ...base, ADVISORY_TIMEOUT_MS: '1500' })).toEqual([]);
+  });
+
   it('call deadlines not below the round deadline', () => {
     expect(names({ ...base, ROUND_TIMEOUT_MS: '4000' })).toEqual([
       'KUBE_TIMEOUT_MS',
