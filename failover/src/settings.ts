@@ -103,6 +103,14 @@ function acting(e: Env): Problem[] {
       expected: 'an endpoint group other than GA_PRIMARY_ENDPOINT_GROUP_ARN',
     });
   }
+  // observe.ts asks the witnesses alongside the probes: a longer deadline would delay the round
+  if (e.ADVISORY_TIMEOUT_MS > e.PROBE_TIMEOUT_MS) {
+    out.push({
+      name: 'ADVISORY_TIMEOUT_MS',
+      value: e.ADVISORY_TIMEOUT_MS,
+      expected: `at most PROBE_TIMEOUT_MS (${e.PROBE_TIMEOUT_MS}): the witnesses, asked alongside the probes, never delay a round`,
+    });
+  }
   const calls = ['PROBE_TIMEOUT_MS', 'ADVISORY_TIMEOUT_MS', 'KUBE_TIMEOUT_MS', 'AWS_TIMEOUT_MS'];
   for (const name of calls as readonly (keyof Env & `${string}_TIMEOUT_MS`)[]) {
     if (e[name] >= e.ROUND_TIMEOUT_MS) {
