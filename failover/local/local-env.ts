@@ -17,7 +17,7 @@ import { type StandIn, startGaStandIn } from './ga-standin.js';
 import { type CapacityChange, type LocalCluster, startLocalCluster } from './local-cluster.js';
 import type { Level } from './local-log.js';
 import { type LocalReplica, type ReplicaSetup, startLocalReplica } from './local-replica.js';
-import { cliEnvOf, probeTimeoutOf } from './local-settings.js';
+import { advisoryTimeoutOf, cliEnvOf, probeTimeoutOf } from './local-settings.js';
 
 export { STATE } from './local-cluster.js';
 export { demoPolicy } from './local-settings.js';
@@ -152,7 +152,7 @@ function replicaOptions(
     lease,
     policy,
     roundTimeoutMs: Math.max(4 * policy.intervalMs, 5000),
-    advisoryTimeoutMs: Math.max(300, Math.min(1500, policy.intervalMs * 0.75)),
+    advisoryTimeoutMs: advisoryTimeoutOf(policy),
     dryRun: false,
     metrics: {
       mode: () => {},

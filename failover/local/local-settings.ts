@@ -18,6 +18,10 @@ export const demoPolicy: Policy = {
 export const probeTimeoutOf = (policy: Policy): number =>
   Math.max(1000, Math.min(1500, policy.intervalMs * 0.75));
 
+/** The replicas' witness deadline: ≤ their probe timeout, as the CLI's checks require. */
+export const advisoryTimeoutOf = (policy: Policy): number =>
+  Math.max(300, Math.min(1500, policy.intervalMs * 0.75));
+
 export interface LocalAddresses {
   primaryUrls: readonly string[];
   referenceUrl: string;
@@ -45,7 +49,8 @@ export function cliEnvOf(a: LocalAddresses, policy: Policy): Record<string, stri
     KUBE_TOKEN_FILE: '/nonexistent',
     KUBE_CA_FILE: '/nonexistent',
     POD_NAME: 'local-cli',
-    PROBE_TIMEOUT_MS: String(Math.min(1500, probeTimeoutOf(policy))),
+    PROBE_TIMEOUT_MS: String(probeTimeoutOf(policy)),
+    ADVISORY_TIMEOUT_MS: String(advisoryTimeoutOf(policy)),
     FAILED_OVER_MIN_REPLICAS: String(policy.failedOverMinReplicas),
     STANDBY_MIN_REPLICAS: String(policy.standbyMinReplicas),
     WAIT_READY_TIMEOUT_MS: String(policy.waitReadyTimeoutMs),

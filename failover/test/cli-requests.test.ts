@@ -51,6 +51,7 @@ async function cluster(state: State, capacity: 'up' | 'down') {
     KUBE_TOKEN_FILE: '/nonexistent',
     KUBE_CA_FILE: '/nonexistent',
     PROBE_TIMEOUT_MS: '300',
+    ADVISORY_TIMEOUT_MS: '300',
   };
   return { fake, env, capacity: capacity === 'up' };
 }
