@@ -99,7 +99,9 @@ async function startParts(policy: Policy): Promise<Parts> {
   try {
     const apps = await Promise.allSettled([
       startAppProcess({ env: primaryEnv }).then(track),
-      startAppProcess({ env: { AWS_REGION: 'eu-west-2', ACCESS_LOG_LEVEL: 'silent' } }).then(track),
+      startAppProcess({
+        env: { AWS_REGION: 'eu-west-2', DR_ROLE: 'standby', ACCESS_LOG_LEVEL: 'silent' },
+      }).then(track),
     ]);
     for (const a of apps) if (a.status === 'rejected') throw a.reason;
     const [primary, standby] = apps.map((a) => (a as PromiseFulfilledResult<AppProcess>).value) as [
