@@ -53,6 +53,30 @@ remote_state {
   }
 }
 
+# Provider versions (issue #20; decision and sources in infra/docs/versions.md). Registry modules
+# declare open ranges (terraform-aws-eks@v20.35.0:versions.tf `aws >= 5.83`,
+# terraform-aws-vpc@v5.21.0:versions.tf `>= 5.79`, terraform-aws-ecr@v2.4.0:versions.tf `>= 5.93`)
+# and no lock file is committed, so without this `init` would take AWS provider 6.x, whose removed
+# node-group blocks break eks v20 (fixed upstream only by eks@v20.37.1 adding `< 6.0.0`). Every unit
+# gets the one AWS provider the local modules pin and test (modules/*/versions.tf). An
+# *_override.tf file, because a module may declare required_providers only once outside override
+# files; the override replaces the module's own entry for aws (Terraform "override files").
+# tools/infra-ci/test/infra-provider-bounds.test.ts checks every unit's providers are bounded.
+generate "provider_versions" {
+  path      = "provider_versions_override.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<-EOT
+    terraform {
+      required_providers {
+        aws = {
+          source  = "hashicorp/aws"
+          version = "5.100.0"
+        }
+      }
+    }
+  EOT
+}
+
 generate "provider" {
   path      = "provider.tf"
   if_exists = "overwrite_terragrunt"

@@ -25,6 +25,37 @@ terraform {
   source = "tfr:///terraform-aws-modules/eks/aws?version=20.35.0"
 }
 
+# The eks module tree's other providers, bounded to the major the module was written for (its own
+# constraints are open: terraform-aws-eks@v20.35.0:versions.tf tls >= 3.0, time >= 0.9;
+# modules/_user_data/versions.tf cloudinit >= 2.0, null >= 3.0). aws comes from root.hcl.
+# Override semantics and why: root.hcl, generate "provider_versions"; infra/docs/versions.md.
+generate "eks_provider_versions" {
+  path      = "eks_provider_versions_override.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<-EOT
+    terraform {
+      required_providers {
+        tls = {
+          source  = "hashicorp/tls"
+          version = "~> 4.0"
+        }
+        time = {
+          source  = "hashicorp/time"
+          version = "~> 0.9"
+        }
+        cloudinit = {
+          source  = "hashicorp/cloudinit"
+          version = "~> 2.0"
+        }
+        null = {
+          source  = "hashicorp/null"
+          version = "~> 3.0"
+        }
+      }
+    }
+  EOT
+}
+
 
 # Dependencies shared by every region. A relative config_path in an included file resolves from
 # the including unit's folder (Terragrunt semantics), so "../vpc" is the same region's vpc unit.

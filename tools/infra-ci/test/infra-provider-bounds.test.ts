@@ -61,13 +61,9 @@ const clauses = (c: string): { op: string; v: Version; parts: number }[] =>
 
 /** True when `c` admits no version of a higher major than its lowest one (Terraform syntax). */
 function hasUpperMajorBound(c: string): boolean {
+  // `~> X.Y` admits < X+1 and `~> X.Y.Z` admits < X.Y+1; `~> X` alone has no upper bound.
   return clauses(c).some(
-    ({ op, v, parts }) =>
-      op === '=' ||
-      op === '<' ||
-      op === '<=' ||
-      (op === '~>' && parts >= 2 && v[0] > 0) ||
-      (op === '~>' && parts === 3),
+    ({ op, parts }) => op === '=' || op === '<' || op === '<=' || (op === '~>' && parts >= 2),
   );
 }
 
