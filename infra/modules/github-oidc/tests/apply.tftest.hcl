@@ -45,8 +45,8 @@ run "iam_writes_only_under_the_managed_prefix" {
   }
 
   assert {
-    condition     = toset(one(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.condition if s.sid == "PassWorkloadRoles"])).values) == toset(["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com"])
-    error_message = "PassRole must be limited to EKS, EC2 and Pod Identity"
+    condition     = toset(one(one([for s in concat(data.aws_iam_policy_document.apply.statement, data.aws_iam_policy_document.apply_iam.statement) : s.condition if s.sid == "PassWorkloadRoles"])).values) == toset(["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"])
+    error_message = "PassRole must be limited to EKS, EC2, Pod Identity and VPC Flow Logs (the vpc units' flow-log role)"
   }
 }
 
@@ -243,4 +243,39 @@ run "rejects_a_policy_prefix_overlapping_the_ci_roles" {
   }
 
   expect_failures = [var.additional_policy_name_prefixes]
+}
+
+# Issue #20: VPC flow logs (vpc units: a CloudWatch log group /aws/vpc-flow-log/<environment>-<region>
+# and a bounded "<environment>-...-vpc-flow-log" role) and Global Accelerator flow logs (an S3
+# bucket "<name>-flow-logs-<account>", name under the managed prefix, written by AWS log delivery).
+run "flow_log_destinations_only_under_the_managed_prefix" {
+  command = plan
+
+  assert {
+    condition = toset([
+      "arn:aws:logs:*:111111111111:log-group:/aws/vpc-flow-log/prod-*",
+      "arn:aws:logs:*:111111111111:log-group:/aws/vpc-flow-log/prod-*:*",
+    ]) == setintersection(toset(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "ClusterLogGroups"])), toset(["arn:aws:logs:*:111111111111:log-group:/aws/vpc-flow-log/prod-*", "arn:aws:logs:*:111111111111:log-group:/aws/vpc-flow-log/prod-*:*"]))
+    error_message = "infra-apply must manage the VPC flow-log groups /aws/vpc-flow-log/prod-*"
+  }
+
+  assert {
+    condition     = toset(one([for s in data.aws_iam_policy_document.apply.statement : s.resources if s.sid == "FlowLogBuckets"])) == toset(["arn:aws:s3:::prod-*"])
+    error_message = "bucket writes must be limited to buckets named prod-* (never the tfstate-* buckets)"
+  }
+
+  assert {
+    condition     = !anytrue([for a in one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "FlowLogBuckets"]) : contains(["s3:*", "s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:PutBucketAcl"], a)])
+    error_message = "infra-apply manages the flow-log bucket's settings, never its objects or ACLs"
+  }
+
+  assert {
+    condition     = toset(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "LogDelivery"])) == toset(["logs:CreateLogDelivery", "logs:GetLogDelivery", "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:ListLogDeliveries"])
+    error_message = "enabling vended flow logs needs the CloudWatch Logs delivery calls, and only those"
+  }
+
+  assert {
+    condition     = contains(one(data.aws_iam_policy_document.workload_boundary.statement).actions, "logs:DescribeLogGroups")
+    error_message = "the flow-log role (bounded) must keep the module's logs:DescribeLogGroups"
+  }
 }
