@@ -50,6 +50,17 @@ remote_state {
     # when an admin's bootstrap creates a missing bucket (Terragrunt's default would be aws:kms).
     disable_bucket_update = true
     bucket_sse_algorithm  = "AES256"
+
+    # S3 server access logging of every state bucket (issue #20), into a log bucket per account and
+    # region. Terragrunt-only keys (gruntwork-io/terragrunt@v1.1.3:
+    # internal/remotestate/backend/s3/remote_state_config.go `accesslogging_bucket_name`,
+    # `accesslogging_target_prefix`; docs/src/content/docs/04-reference/01-hcl/02-blocks.mdx):
+    # when the admin's bootstrap creates a state bucket, Terragrunt creates this bucket too
+    # (versioned, SSE-S3, TLS-only, public access blocked, log-delivery ACL) and turns logging on.
+    # With disable_bucket_update CI never touches either bucket; a state bucket created before
+    # logging was configured gets it once by hand (infra/docs/state.md).
+    accesslogging_bucket_name   = "tfstate-logs-${local.aws_account_id}-${local.aws_region}"
+    accesslogging_target_prefix = "TFStateLogs/"
   }
 }
 

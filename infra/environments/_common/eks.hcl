@@ -56,6 +56,30 @@ generate "eks_provider_versions" {
   EOT
 }
 
+# Issue #20: a public API endpoint open to the internet is refused, not just discouraged. An output
+# precondition in the unit's root module fails `plan` (and so every apply) when the public
+# endpoint is on and its CIDRs are empty, contain a /0, or are an RFC 5737 documentation range (the
+# EXAMPLE value of environment.hcl). It reads the module's own variables, so an input set anywhere
+# (environment.hcl, a unit's override) is checked. tools/infra-ci/test/infra-security-defaults.test.ts
+# runs this file with the real terraform.
+generate "eks_public_endpoint_guard" {
+  path      = "eks_public_endpoint_guard.tf"
+  if_exists = "overwrite_terragrunt"
+  contents  = <<-EOT
+    output "public_endpoint_allowed_cidrs" {
+      description = "CIDRs allowed to reach the public API endpoint (empty when it is off)."
+      value       = var.cluster_endpoint_public_access ? var.cluster_endpoint_public_access_cidrs : []
+
+      precondition {
+        condition = !var.cluster_endpoint_public_access || (length(var.cluster_endpoint_public_access_cidrs) > 0 && alltrue([
+          for c in var.cluster_endpoint_public_access_cidrs : can(cidrhost(c, 0)) && try(tonumber(split("/", c)[1]) > 0, false) && !contains(["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"], try(cidrsubnet(c, 0, 0), c))
+        ]))
+        error_message = "The EKS public endpoint must not be open: set eks_public_access_cidrs in infra/environments/prod/environment.hcl to the fixed egress CIDRs of the runners that plan and apply the kubernetes units (not empty, no /0, not the EXAMPLE documentation range); see infra/docs/first-deployment.md, step 0."
+      }
+    }
+  EOT
+}
+
 
 # Dependencies shared by every region. A relative config_path in an included file resolves from
 # the including unit's folder (Terragrunt semantics), so "../vpc" is the same region's vpc unit.
@@ -77,8 +101,10 @@ inputs = {
   cluster_name    = local.cluster_name
   cluster_version = "1.32"
 
-  # GitHub-hosted runners reach the API endpoint over the internet (IAM-authenticated, access entries
-  # only); the nodes use the private endpoint. Allowed CIDRs and why they are open: environment.hcl.
+  # CI reaches the API endpoint from the allowed CIDRs (IAM-authenticated, access entries only); the
+  # nodes use the private endpoint. The CIDRs are required, with no fallback here (the module's
+  # default is ["0.0.0.0/0"], terraform-aws-eks@v20.35.0:variables.tf), and the guard generated
+  # below refuses open ones at plan: environment.hcl, eks_public_access_cidrs.
   cluster_endpoint_public_access       = true
   cluster_endpoint_private_access      = true
   cluster_endpoint_public_access_cidrs = local.environment_vars.locals.eks_public_access_cidrs

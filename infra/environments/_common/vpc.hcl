@@ -7,6 +7,8 @@ locals {
   region_vars      = read_terragrunt_config(find_in_parent_folders("region.hcl"))
 
   name     = "${local.environment_vars.locals.environment}-${local.region_vars.locals.aws_region}"
+  # Built as _common/eks.hcl builds it: infra-apply may create roles only with this boundary.
+  workload_boundary_arn = "arn:aws:iam::${local.environment_vars.locals.aws_account_id}:policy/${local.environment_vars.locals.workload_permissions_boundary}"
   vpc_cidr = local.region_vars.locals.vpc_cidr
   azs      = local.region_vars.locals.azs
 }
@@ -33,6 +35,26 @@ inputs = {
 
   enable_dns_hostnames = true
   enable_dns_support   = true
+
+  # VPC flow logs (issue #20): every accepted and rejected flow, to a CloudWatch log group of this
+  # VPC, /aws/vpc-flow-log/<environment>-<region>, through a role the module creates
+  # (terraform-aws-vpc@v5.21.0:vpc-flow-logs.tf). Role and policy are named under "<environment>-"
+  # and carry the workload boundary: the only IAM infra-apply may create
+  # (modules/github-oidc/apply-policy.tf, which also allows the log group and PassRole to
+  # vpc-flow-logs.amazonaws.com). The module's defaults ("vpc-flow-log-role", no boundary) would be
+  # refused.
+  enable_flow_log                                 = true
+  flow_log_traffic_type                           = "ALL"
+  create_flow_log_cloudwatch_log_group            = true
+  create_flow_log_cloudwatch_iam_role             = true
+  flow_log_cloudwatch_log_group_name_prefix       = "/aws/vpc-flow-log/"
+  flow_log_cloudwatch_log_group_name_suffix       = local.name
+  flow_log_cloudwatch_log_group_retention_in_days = 365
+  vpc_flow_log_iam_role_name                      = "${local.name}-vpc-flow-log"
+  vpc_flow_log_iam_role_use_name_prefix           = false
+  vpc_flow_log_iam_policy_name                    = "${local.name}-vpc-flow-log"
+  vpc_flow_log_iam_policy_use_name_prefix         = false
+  vpc_flow_log_permissions_boundary               = local.workload_boundary_arn
 
   # Subnet discovery by the AWS Load Balancer Controller.
   public_subnet_tags = {

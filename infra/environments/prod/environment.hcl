@@ -35,13 +35,13 @@ locals {
   ci_role_name_prefix           = "github-"
   workload_permissions_boundary = "github-workload-boundary"
 
-  # CIDRs allowed to reach the EKS public API endpoint. The `kubernetes` unit runs on GitHub-hosted
-  # runners, which have no fixed egress addresses (GitHub publishes thousands of "actions" prefixes
-  # in api.github.com/meta, changing weekly; EKS accepts a short list of public CIDRs), so the
-  # endpoint stays open and is protected by IAM authentication + access entries only (no
-  # system:masters, no aws-auth ConfigMap: authentication_mode = "API"). Narrow this to fixed egress
-  # IPs once CI runs on self-hosted runners in the VPC (then the public endpoint can be turned off)
-  # or on larger runners with static IP ranges; narrowing it while CI uses GitHub-hosted runners
-  # makes every plan/apply of the kubernetes units fail to connect.
-  eks_public_access_cidrs = ["0.0.0.0/0"]
+  # REQUIRED, no default (issue #20): the CIDRs allowed to reach the EKS public API endpoint (the
+  # private endpoint is on too, for the nodes). _common/eks.hcl reads this without a fallback, and
+  # its generated guard refuses, at plan, an empty list, any /0 (0.0.0.0/0, ::/0) and the RFC 5737
+  # documentation ranges. Put the fixed egress addresses of whatever runs the `kubernetes` units'
+  # plan and apply (the runners' NAT addresses): GitHub-hosted standard runners have no fixed
+  # egress, so use self-hosted runners or larger runners with static IP ranges
+  # (infra/docs/first-deployment.md, step 0).
+  # EXAMPLE VALUE (RFC 5737 TEST-NET-1, refused by the guard): replace before the first plan.
+  eks_public_access_cidrs = ["192.0.2.0/24"]
 }

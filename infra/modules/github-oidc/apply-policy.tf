@@ -5,7 +5,8 @@
 #                                     roles/policies, IRSA OIDC provider, AMI release from SSM
 #   ecr (terraform-aws-modules/ecr)   the listed repositories, registry replication
 #   kubernetes (local)                Pod Identity roles and associations, reads of the NLB
-#   global-accelerator (local)        accelerator, listener, endpoint groups
+#   global-accelerator (local)        accelerator, listener, endpoint groups, flow-log bucket
+#   vpc flow logs (#20)               log group /aws/vpc-flow-log/<env>-..., bounded role
 #   failover-iam (local)              one role, its inline policy, one Pod Identity association
 #   root.hcl                          state objects and S3 lock files in the state buckets
 # IAM writes are limited to names under var.managed_name_prefix ("prod-": cluster names, the
@@ -184,7 +185,8 @@ data "aws_iam_policy_document" "apply" {
     }
   }
 
-  # The cluster's control-plane log group (/aws/eks/<cluster>/cluster).
+  # The cluster's control-plane log group (/aws/eks/<cluster>/cluster) and the VPC flow-log group
+  # (_common/vpc.hcl: /aws/vpc-flow-log/<environment>-<region>).
   statement {
     sid = "ClusterLogGroups"
     actions = [
@@ -201,7 +203,48 @@ data "aws_iam_policy_document" "apply" {
     resources = [
       "arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/eks/${local.managed}*",
       "arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/eks/${local.managed}*:*",
+      "arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/vpc-flow-log/${local.managed}*",
+      "arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/vpc-flow-log/${local.managed}*:*",
     ]
+  }
+
+  # The accelerator's flow-log bucket (modules/global-accelerator/flow-logs.tf, named
+  # "<environment>-...-flow-logs-<account>"): its settings and policy, never its objects or ACLs.
+  # The state buckets (tfstate-*) are outside the prefix, and DenyStateBucketChanges wins anyway.
+  statement {
+    sid = "FlowLogBuckets"
+    actions = [
+      "s3:CreateBucket",
+      "s3:DeleteBucket",
+      "s3:ListBucket",
+      "s3:GetBucket*",
+      "s3:GetAccelerateConfiguration",
+      "s3:GetEncryptionConfiguration",
+      "s3:GetLifecycleConfiguration",
+      "s3:GetReplicationConfiguration",
+      "s3:PutBucketPolicy",
+      "s3:DeleteBucketPolicy",
+      "s3:PutBucketPublicAccessBlock",
+      "s3:PutBucketOwnershipControls",
+      "s3:PutEncryptionConfiguration",
+      "s3:PutLifecycleConfiguration",
+      "s3:PutBucketTagging",
+    ]
+    resources = ["arn:${local.partition}:s3:::${local.managed}*"]
+  }
+
+  # Turning on vended flow logs (Global Accelerator to S3) creates a CloudWatch Logs delivery with
+  # the caller's rights; these calls have no resource-level permissions.
+  statement {
+    sid = "LogDelivery"
+    actions = [
+      "logs:CreateLogDelivery",
+      "logs:GetLogDelivery",
+      "logs:UpdateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:ListLogDeliveries",
+    ]
+    resources = ["*"]
   }
 
   statement {
@@ -268,8 +311,8 @@ data "aws_iam_policy_document" "apply_iam" {
     )
   }
 
-  # EKS (cluster and node roles), and Pod Identity associations pass workload roles; only to
-  # those services.
+  # EKS (cluster and node roles), Pod Identity associations and VPC flow logs (the vpc units'
+  # flow-log role) pass workload roles; only to those services.
   statement {
     sid       = "PassWorkloadRoles"
     actions   = ["iam:PassRole"]
@@ -278,7 +321,7 @@ data "aws_iam_policy_document" "apply_iam" {
     condition {
       test     = "StringEquals"
       variable = "iam:PassedToService"
-      values   = ["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com"]
+      values   = ["eks.amazonaws.com", "ec2.amazonaws.com", "pods.eks.amazonaws.com", "vpc-flow-logs.amazonaws.com"]
     }
   }
 
@@ -397,6 +440,7 @@ data "aws_iam_policy_document" "workload_boundary" {
       "logs:CreateLogStream",
       "logs:PutLogEvents",
       "logs:DescribeLogStreams",
+      "logs:DescribeLogGroups",
       "cloudwatch:PutMetricData",
       "acm:DescribeCertificate",
       "acm:ListCertificates",

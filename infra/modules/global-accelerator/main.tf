@@ -3,11 +3,16 @@ resource "aws_globalaccelerator_accelerator" "this" {
   ip_address_type = "IPV4"
   enabled         = true
 
+  # Flow logs on by default (issue #20), into the module's own bucket (flow-logs.tf) unless one is
+  # given. The bucket policy must exist first: AWS checks it when flow logs are turned on
+  # (AcceleratorAttributes.FlowLogsS3Bucket, Global Accelerator API reference).
   attributes {
     flow_logs_enabled   = var.flow_logs != null
-    flow_logs_s3_bucket = try(var.flow_logs.s3_bucket, null)
+    flow_logs_s3_bucket = var.flow_logs == null ? null : local.flow_logs_bucket
     flow_logs_s3_prefix = try(var.flow_logs.s3_prefix, null)
   }
+
+  depends_on = [aws_s3_bucket_policy.flow_logs]
 }
 
 locals {

@@ -27,3 +27,8 @@ output "endpoint_group_arns" {
   description = "Endpoint group ARN per region."
   value       = { for region, g in aws_globalaccelerator_endpoint_group.this : region => g.arn }
 }
+
+output "flow_logs_bucket" {
+  description = "S3 bucket of the accelerator's flow logs (null when they are off)."
+  value       = var.flow_logs == null ? null : local.flow_logs_bucket
+}

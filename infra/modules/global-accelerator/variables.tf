@@ -68,9 +68,32 @@ variable "endpoint_groups" {
 
 variable "flow_logs" {
   type = object({
-    s3_bucket = string
-    s3_prefix = optional(string, "global-accelerator/")
+    s3_bucket      = optional(string)
+    s3_prefix      = optional(string, "global-accelerator/")
+    retention_days = optional(number, 365)
   })
-  description = "Optional flow logs destination; null disables flow logs."
+  description = "Flow logs, on by default. s3_bucket null: the module creates \"<name>-flow-logs-<account>\" (private, SSE-S3, logs expire after retention_days) with the bucket policy AWS log delivery needs; a given bucket must carry that policy itself. null turns flow logs off and then needs flow_logs_off_reason."
+  default     = {}
+
+  validation {
+    condition     = var.flow_logs != null || trimspace(coalesce(var.flow_logs_off_reason, " ")) != ""
+    error_message = "flow_logs = null turns Global Accelerator flow logs off: set flow_logs_off_reason to say why (a security review expects them on)."
+  }
+
+  validation {
+    condition     = try(var.flow_logs.retention_days >= 1, true)
+    error_message = "flow_logs.retention_days must be at least 1."
+  }
+
+  validation {
+    # A prefix ending without "/" or starting with one gives odd keys (".../prefixAWSLogs/", "//").
+    condition     = try(endswith(var.flow_logs.s3_prefix, "/") && !startswith(var.flow_logs.s3_prefix, "/"), true)
+    error_message = "flow_logs.s3_prefix must end with \"/\" and not start with one."
+  }
+}
+
+variable "flow_logs_off_reason" {
+  type        = string
+  description = "Why flow logs are off (required when flow_logs = null)."
   default     = null
 }

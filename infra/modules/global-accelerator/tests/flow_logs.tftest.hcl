@@ -1,21 +1,7 @@
 # Flow logs are on by default, into a bucket of the module's own that only AWS log delivery may
 # write to (issue #20); turning them off needs a written reason.
 mock_provider "aws" {
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "111111111111"
-    }
-  }
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{}"
-    }
-  }
+  source = "./tests/mocks"
 }
 
 variables {
