@@ -279,3 +279,25 @@ run "flow_log_destinations_only_under_the_managed_prefix" {
     error_message = "the flow-log role (bounded) must keep the module's logs:DescribeLogGroups"
   }
 }
+
+# Issue #14: infra-apply can manage the primary's Route 53 health checks, and the workload boundary
+# lets the failover controller read their status (its role policy names the checks).
+
+run "route53_health_checks_for_the_failover_witness" {
+  command = plan
+
+  assert {
+    condition     = contains(one([for s in data.aws_iam_policy_document.apply.statement : s.actions if s.sid == "Route53HealthChecks"]), "route53:CreateHealthCheck")
+    error_message = "infra-apply must be able to create the primary's health checks"
+  }
+
+  assert {
+    condition     = !anytrue([for s in data.aws_iam_policy_document.apply.statement : contains(coalesce(s.actions, []), "route53:ChangeResourceRecordSets")])
+    error_message = "health checks only: no DNS record changes"
+  }
+
+  assert {
+    condition     = toset([for a in one(data.aws_iam_policy_document.workload_boundary.statement).actions : a if startswith(a, "route53:")]) == toset(["route53:GetHealthCheckStatus"])
+    error_message = "the workload boundary must let the failover controller read health check status, and nothing else of Route 53"
+  }
+}
