@@ -17,7 +17,10 @@ locals {
   flow_logs_bucket = coalesce(try(var.flow_logs.s3_bucket, null), lower("${var.name}-flow-logs-${local.account_id}"))
   flow_logs_arn    = "arn:${data.aws_partition.current.partition}:s3:::${local.flow_logs_bucket}"
   # Delivery for this account only, from any region's log service (Global Accelerator's is us-west-2).
-  log_source_arn = "arn:${data.aws_partition.current.partition}:logs:*:${local.account_id}:*"
+  from_this_account = {
+    StringEquals = { "aws:SourceAccount" = local.account_id }
+    ArnLike      = { "aws:SourceArn" = "arn:${data.aws_partition.current.partition}:logs:*:${local.account_id}:*" }
+  }
 }
 
 resource "aws_s3_bucket" "flow_logs" {
@@ -81,84 +84,40 @@ resource "aws_s3_bucket_lifecycle_configuration" "flow_logs" {
   }
 }
 
-data "aws_iam_policy_document" "flow_logs" {
-  count = local.create_flow_logs_bucket ? 1 : 0
-
-  statement {
-    sid       = "AWSLogDeliveryWrite"
-    actions   = ["s3:PutObject"]
-    resources = ["${local.flow_logs_arn}/${var.flow_logs.s3_prefix}AWSLogs/${local.account_id}/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["delivery.logs.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "s3:x-amz-acl"
-      values   = ["bucket-owner-full-control"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = [local.log_source_arn]
-    }
-  }
-
-  statement {
-    sid       = "AWSLogDeliveryAclCheck"
-    actions   = ["s3:GetBucketAcl", "s3:ListBucket"]
-    resources = [local.flow_logs_arn]
-
-    principals {
-      type        = "Service"
-      identifiers = ["delivery.logs.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [local.account_id]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = [local.log_source_arn]
-    }
-  }
-
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["s3:*"]
-    resources = [local.flow_logs_arn, "${local.flow_logs_arn}/*"]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
 resource "aws_s3_bucket_policy" "flow_logs" {
   count  = local.create_flow_logs_bucket ? 1 : 0
   bucket = aws_s3_bucket.flow_logs[0].bucket
-  policy = data.aws_iam_policy_document.flow_logs[0].json
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "AWSLogDeliveryWrite"
+        Effect    = "Allow"
+        Principal = { Service = "delivery.logs.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${local.flow_logs_arn}/${var.flow_logs.s3_prefix}AWSLogs/${local.account_id}/*"
+        Condition = merge(local.from_this_account, {
+          StringEquals = merge(local.from_this_account.StringEquals, { "s3:x-amz-acl" = "bucket-owner-full-control" })
+        })
+      },
+      {
+        Sid       = "AWSLogDeliveryAclCheck"
+        Effect    = "Allow"
+        Principal = { Service = "delivery.logs.amazonaws.com" }
+        Action    = ["s3:GetBucketAcl", "s3:ListBucket"]
+        Resource  = local.flow_logs_arn
+        Condition = local.from_this_account
+      },
+      {
+        Sid       = "DenyInsecureTransport"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [local.flow_logs_arn, "${local.flow_logs_arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
 
   # The public access block first: it allows this (non-public) policy either way, but S3 applies
   # both to the same bucket and a concurrent change can be refused.

@@ -5,7 +5,7 @@
  * generated Terraform guard refuses open ones at plan, run here with the real terraform), the
  * state buckets log access, the VPCs write flow logs, and the accelerator's flow logs are not
  * turned off. The global-accelerator module's own flow-log bucket is tested by its terraform test
- * (infra/modules/global-accelerator/tests/flow_logs.tftest.hcl).
+ * (infra/modules/global-accelerator/tests/accelerator.tftest.hcl).
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
