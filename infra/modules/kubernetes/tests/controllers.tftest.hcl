@@ -270,6 +270,11 @@ run "http_only_without_a_certificate" {
     condition     = !contains(keys(yamldecode(helm_release.platform_bootstrap.values[0]).gateway), "tlsCertificateSecret")
     error_message = "the Gateway takes no certificate Secret: TLS ends at the NLB"
   }
+
+  assert {
+    condition     = output.client_ip_preservation_supported == true
+    error_message = "without TLS the accelerator may preserve client IPs"
+  }
 }
 
 run "https_terminated_at_the_nlb_with_the_regions_certificate" {
@@ -297,6 +302,11 @@ run "https_terminated_at_the_nlb_with_the_regions_certificate" {
   assert {
     condition     = yamldecode(helm_release.contour.values[1]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-path"] == "/readyz" && yamldecode(helm_release.contour.values[1]).envoy.service.annotations["service.beta.kubernetes.io/aws-load-balancer-healthcheck-port"] == "8080"
     error_message = "TLS must leave the target-group health check (HTTP 8080 /readyz) unchanged"
+  }
+
+  assert {
+    condition     = output.client_ip_preservation_supported == false
+    error_message = "AWS does not support client IP preservation with an NLB TLS listener"
   }
 }
 
@@ -387,27 +397,5 @@ run "helm_values_come_from_the_shared_values_files" {
   assert {
     condition     = helm_release.flagger.version == yamldecode(file("values/platform.yaml")).charts.flagger.version
     error_message = "chart versions must come from values/platform.yaml"
-  }
-}
-
-run "client_ip_preservation_only_without_a_tls_listener" {
-  command = plan
-
-  assert {
-    condition     = output.client_ip_preservation_supported == true
-    error_message = "without TLS the accelerator may preserve client IPs"
-  }
-}
-
-run "no_client_ip_preservation_with_the_nlb_tls_listener" {
-  command = plan
-
-  variables {
-    tls_certificate_arn = "arn:aws:acm:eu-central-1:111111111111:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"
-  }
-
-  assert {
-    condition     = output.client_ip_preservation_supported == false
-    error_message = "AWS does not support client IP preservation with an NLB TLS listener"
   }
 }
