@@ -510,10 +510,7 @@ run "rejects_a_wildcard_subject" {
   command = plan
 
   variables {
-    release_reader = {
-      subjects            = ["environment:*:ref:refs/heads/main"]
-      endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/*/listener/*/endpoint-group/*"]
-    }
+    release_reader = merge(var.release_reader, { subjects = ["environment:*:ref:refs/heads/main"] })
   }
 
   expect_failures = [var.release_reader]
@@ -523,10 +520,7 @@ run "rejects_a_pull_request_subject" {
   command = plan
 
   variables {
-    release_reader = {
-      subjects            = ["pull_request:ref:refs/pull/1/merge"]
-      endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/*/listener/*/endpoint-group/*"]
-    }
+    release_reader = merge(var.release_reader, { subjects = ["pull_request:ref:refs/pull/1/merge"] })
   }
 
   expect_failures = [var.release_reader]
@@ -536,10 +530,7 @@ run "rejects_no_subject" {
   command = plan
 
   variables {
-    release_reader = {
-      subjects            = []
-      endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/*/listener/*/endpoint-group/*"]
-    }
+    release_reader = merge(var.release_reader, { subjects = [] })
   }
 
   expect_failures = [var.release_reader]
@@ -549,10 +540,7 @@ run "rejects_the_infra_apply_subject" {
   command = plan
 
   variables {
-    release_reader = {
-      subjects            = ["environment:infrastructure:ref:refs/heads/main"]
-      endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/*/listener/*/endpoint-group/*"]
-    }
+    release_reader = merge(var.release_reader, { subjects = ["environment:infrastructure:ref:refs/heads/main"] })
   }
 
   expect_failures = [var.release_reader]
@@ -562,10 +550,7 @@ run "rejects_an_unscoped_resource" {
   command = plan
 
   variables {
-    release_reader = {
-      subjects            = ["environment:release-train:ref:refs/heads/main"]
-      endpoint_group_arns = ["*"]
-    }
+    release_reader = merge(var.release_reader, { endpoint_group_arns = ["*"] })
   }
 
   expect_failures = [var.release_reader]
@@ -575,10 +560,7 @@ run "rejects_an_accelerator_arn" {
   command = plan
 
   variables {
-    release_reader = {
-      subjects            = ["environment:release-train:ref:refs/heads/main"]
-      endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh"]
-    }
+    release_reader = merge(var.release_reader, { endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/1234abcd-abcd-1234-abcd-1234abcdefgh"] })
   }
 
   expect_failures = [var.release_reader]
@@ -588,10 +570,7 @@ run "rejects_a_partial_wildcard" {
   command = plan
 
   variables {
-    release_reader = {
-      subjects            = ["environment:release-train:ref:refs/heads/main"]
-      endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/1234*/listener/*/endpoint-group/*"]
-    }
+    release_reader = merge(var.release_reader, { endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/1234*/listener/*/endpoint-group/*"] })
   }
 
   expect_failures = [var.release_reader]
@@ -601,10 +580,7 @@ run "rejects_no_endpoint_group" {
   command = plan
 
   variables {
-    release_reader = {
-      subjects            = ["environment:release-train:ref:refs/heads/main"]
-      endpoint_group_arns = []
-    }
+    release_reader = merge(var.release_reader, { endpoint_group_arns = [] })
   }
 
   expect_failures = [var.release_reader]
@@ -616,10 +592,7 @@ run "accepts_the_account_wide_endpoint_group_pattern" {
   command = plan
 
   variables {
-    release_reader = {
-      subjects            = ["environment:release-train:ref:refs/heads/main"]
-      endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/*/listener/*/endpoint-group/*"]
-    }
+    release_reader = merge(var.release_reader, { endpoint_group_arns = ["arn:aws:globalaccelerator::111111111111:accelerator/*/listener/*/endpoint-group/*"] })
   }
 
   assert {

@@ -78,18 +78,8 @@ run "https_when_every_region_serves_443" {
 
   variables {
     endpoint_groups = {
-      "eu-central-1" = {
-        endpoint_id             = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
-        ports                   = [80, 443]
-        traffic_dial_percentage = 100
-        weight                  = 128
-      }
-      "eu-west-2" = {
-        endpoint_id             = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/standby/0123456789abcdef"
-        ports                   = [443, 80]
-        traffic_dial_percentage = 0
-        weight                  = 128
-      }
+      "eu-central-1" = merge(var.endpoint_groups["eu-central-1"], { ports = [80, 443] })
+      "eu-west-2"    = merge(var.endpoint_groups["eu-west-2"], { ports = [443, 80] })
     }
   }
 
@@ -108,20 +98,7 @@ run "rejects_a_port_served_in_one_region_only" {
   command = plan
 
   variables {
-    endpoint_groups = {
-      "eu-central-1" = {
-        endpoint_id             = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
-        ports                   = [80, 443]
-        traffic_dial_percentage = 100
-        weight                  = 128
-      }
-      "eu-west-2" = {
-        endpoint_id             = "arn:aws:elasticloadbalancing:eu-west-2:111111111111:loadbalancer/net/standby/0123456789abcdef"
-        ports                   = [80]
-        traffic_dial_percentage = 0
-        weight                  = 128
-      }
-    }
+    endpoint_groups = merge(var.endpoint_groups, { "eu-central-1" = merge(var.endpoint_groups["eu-central-1"], { ports = [80, 443] }) })
   }
 
   expect_failures = [var.endpoint_groups]
@@ -131,14 +108,7 @@ run "rejects_dial_out_of_range" {
   command = plan
 
   variables {
-    endpoint_groups = {
-      "eu-central-1" = {
-        endpoint_id             = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
-        ports                   = [80]
-        traffic_dial_percentage = 150
-        weight                  = 128
-      }
-    }
+    endpoint_groups = { "eu-central-1" = merge(var.endpoint_groups["eu-central-1"], { traffic_dial_percentage = 150 }) }
   }
 
   expect_failures = [var.endpoint_groups]
@@ -149,16 +119,7 @@ run "rejects_client_ip_preservation_behind_an_nlb_tls_listener" {
   command = plan
 
   variables {
-    endpoint_groups = {
-      "eu-central-1" = {
-        endpoint_id                    = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
-        ports                          = [80, 443]
-        traffic_dial_percentage        = 100
-        weight                         = 128
-        client_ip_preservation_enabled = true
-        nlb_tls_listener               = true
-      }
-    }
+    endpoint_groups = { "eu-central-1" = merge(var.endpoint_groups["eu-central-1"], { ports = [80, 443], client_ip_preservation_enabled = true, nlb_tls_listener = true }) }
   }
 
   expect_failures = [var.endpoint_groups]
@@ -168,16 +129,7 @@ run "tls_listener_without_client_ip_preservation_is_accepted" {
   command = plan
 
   variables {
-    endpoint_groups = {
-      "eu-central-1" = {
-        endpoint_id                    = "arn:aws:elasticloadbalancing:eu-central-1:111111111111:loadbalancer/net/primary/0123456789abcdef"
-        ports                          = [80, 443]
-        traffic_dial_percentage        = 100
-        weight                         = 128
-        client_ip_preservation_enabled = false
-        nlb_tls_listener               = true
-      }
-    }
+    endpoint_groups = { "eu-central-1" = merge(var.endpoint_groups["eu-central-1"], { ports = [80, 443], client_ip_preservation_enabled = false, nlb_tls_listener = true }) }
   }
 
   assert {
