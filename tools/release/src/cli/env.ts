@@ -12,6 +12,8 @@ export interface ReleaseEnv {
   readonly token: string | undefined;
   /** GITHUB_OUTPUT: the step-output file of GitHub Actions, if running there. */
   readonly outputFile: string | undefined;
+  /** GITHUB_SERVER_URL, default https://github.com: the push token is sent to its URLs only. */
+  readonly serverUrl: string;
 }
 
 export function readEnv(): ReleaseEnv {
@@ -23,5 +25,6 @@ export function readEnv(): ReleaseEnv {
     repository: nonEmpty(e.GITHUB_REPOSITORY),
     token: nonEmpty(e.GITHUB_TOKEN),
     outputFile: nonEmpty(e.GITHUB_OUTPUT),
+    serverUrl: nonEmpty(e.GITHUB_SERVER_URL) ?? 'https://github.com',
   };
 }

@@ -11,6 +11,7 @@ import { stage } from '../run/stage.js';
 import { type FailoverState, failoverFromEndpointGroups } from '../train/failover.js';
 import { REGIONS } from '../train/regions.js';
 import { type ReleaseEnv, readEnv } from './env.js';
+import { addPushCommands } from './push-commands.js';
 import { packageVersion } from './version.js';
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -85,6 +86,7 @@ export function program(env: ReleaseEnv): Command {
     .version(packageVersion());
   addTrainCommands(cmd, env);
   addPinCommands(cmd, env);
+  addPushCommands(cmd, env);
   return cmd;
 }
 
