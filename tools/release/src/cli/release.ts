@@ -11,6 +11,7 @@ import { stage } from '../run/stage.js';
 import { type FailoverState, failoverFromEndpointGroups } from '../train/failover.js';
 import { REGIONS } from '../train/regions.js';
 import { type ReleaseEnv, readEnv } from './env.js';
+import { addImageCommands } from './image-commands.js';
 import { addPushCommands } from './push-commands.js';
 import { packageVersion } from './version.js';
 
@@ -87,6 +88,7 @@ export function program(env: ReleaseEnv): Command {
   addTrainCommands(cmd, env);
   addPinCommands(cmd, env);
   addPushCommands(cmd, env);
+  addImageCommands(cmd, env);
   return cmd;
 }
 
