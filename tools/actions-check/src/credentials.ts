@@ -24,8 +24,12 @@ export interface RunStep {
   readonly step: Step;
 }
 
-/** `${{ github.token }}` or `${{ secrets.GITHUB_TOKEN }}` in a value. */
-export const TOKEN = /\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN)\s*\}\}/;
+/**
+ * A push-capable token in a value: `${{ github.token }}`, `${{ secrets.GITHUB_TOKEN }}`, or a
+ * token minted by an earlier step (`${{ steps.<id>.outputs.token }}`, e.g. the pin App's).
+ */
+export const TOKEN =
+  /\$\{\{\s*(github\.token|secrets\.GITHUB_TOKEN|steps\.[\w-]+\.outputs\.token)\s*\}\}/;
 
 const INPUT_REF = /\$\{\{\s*inputs\.([A-Za-z0-9_-]+)\s*\}\}/g;
 const MAX_DEPTH = 5;

@@ -42,6 +42,16 @@ describe('action pinning', () => {
 });
 
 describe('actionlint adapter', () => {
+  const withConcurrency = (extra: string) =>
+    `on: push\nconcurrency:\n  group: g\n  cancel-in-progress: false\n${extra}jobs:\n  a:\n    runs-on: ubuntu-24.04\n    steps:\n      - run: echo hi\n`;
+
+  it('accepts concurrency.queue (newer than the embedded actionlint), nothing else unknown', async () => {
+    expect(await actionlint(withConcurrency('  queue: max\n'), 'w.yml')).toEqual([]);
+    expect(await actionlint(withConcurrency('  line: max\n'), 'w.yml')).toEqual([
+      expect.objectContaining({ line: 5, kind: 'syntax-check' }),
+    ]);
+  });
+
   it('reports a real finding with its line', async () => {
     const findings = await actionlint(
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template

@@ -64,8 +64,10 @@ describe('workflow credentials', () => {
     expect(leaks).toEqual([]);
   });
 
-  it('every step that runs git push gets the token in its own env', () => {
-    const pushes = steps.filter(({ step }) => /\bgit\b[^\n]*\bpush\b/.test(step.run ?? ''));
+  it('every step that pushes (git push, release push-pin) gets the token in its own env', () => {
+    const pushes = steps.filter(({ step }) =>
+      /\bgit\b[^\n]*\bpush\b|release\.js push-pin\b/.test(step.run ?? ''),
+    );
     expect(pushes.length).toBeGreaterThanOrEqual(3);
     expect(pushes.filter(({ step }) => !holdsToken(step.env)).map((p) => p.where)).toEqual([]);
   });
