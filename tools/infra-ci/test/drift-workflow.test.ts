@@ -50,7 +50,7 @@ describe('infra-drift.yml', () => {
   });
 
   it('one step runs infra-ci drift from the checkout, with the issues and a rotating slice', () => {
-    const steps = job.steps.filter((s) => s.run?.includes('drift'));
+    const steps = job.steps.filter((s) => s.run?.includes('infra-ci/dist/cli/main.js drift'));
     expect(steps).toHaveLength(1);
     const run = steps[0]?.run ?? '';
     expect(run).toMatch(/^node tools\/infra-ci\/dist\/cli\/main\.js drift /);
