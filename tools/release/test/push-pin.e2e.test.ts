@@ -124,6 +124,24 @@ describe('release push-pin', () => {
     expect(await mainFile(PIN)).toBe('digest: sha256:new');
   });
 
+  it("works from a shallow checkout (actions/checkout's default depth 1) while main moved", async () => {
+    await commitIn(other(), 'app/README.md', 'app\nmore\n', 'merge');
+    await git(other(), 'push', '-q', 'origin', 'main');
+    // The job's checkout: one commit deep, at the commit that started the run (before "merge").
+    const seedSha = await git(origin(), 'rev-parse', 'main~1');
+    await rm(work(), { recursive: true, force: true });
+    await exec('git', ['init', '-q', work()]);
+    await git(work(), 'remote', 'add', 'origin', `file://${origin()}`);
+    await git(work(), 'fetch', '-q', '--depth', '1', 'origin', seedSha);
+    await git(work(), 'checkout', '-q', '--detach', 'FETCH_HEAD');
+    expect(await git(work(), 'rev-parse', '--is-shallow-repository')).toBe('true');
+    await writeFile(join(work(), PIN), 'digest: sha256:new\n');
+    const r = await pushPin();
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'pushed', attempts: 1 });
+    expect(await mainLog()).toEqual(['deploy: pin', 'merge', 'seed']);
+  });
+
   it('retries when main moves between the fetch and the push, and keeps the other commit', async () => {
     await raceOnPush(2);
     const r = await pushPin('--attempts', '5');
