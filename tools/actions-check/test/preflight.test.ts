@@ -224,6 +224,13 @@ describe('preflight CLI (as the workflows run it)', () => {
     );
   });
 
+  it('prints its version', async () => {
+    const r = await exec(process.execPath, [cli, '--version'], { timeout: 20_000 });
+    expect(r.stdout.trim()).toBe(
+      JSON.parse(await read('tools/actions-check/package.json')).version,
+    );
+  });
+
   it('refuses bad usage with exit 2', async () => {
     const r = await exec(process.execPath, [cli, '--workflow', 'app-merge'], {
       timeout: 20_000,

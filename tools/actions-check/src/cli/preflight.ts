@@ -13,7 +13,7 @@ import { platformOf } from '../preflight/platform.js';
 import { jobRefs } from '../preflight/refs.js';
 import { readEnv } from './env.js';
 
-const USAGE = `usage: preflight --workflow <name> --job <id> [--repo <dir>] [--aws]
+const USAGE = `usage: preflight --workflow <name> --job <id> [--repo <dir>] [--aws] | --version
 
 Checks the variables and secrets job <id> of .github/workflows/<name>.yml reads, against
   VARS_JSON            toJSON(vars), as the job sees them
@@ -33,6 +33,12 @@ function args(argv: string[]): { workflow: string; job: string; repo: string; aw
     const a = argv[i];
     if (a === '--help' || a === '-h') {
       process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else if (a === '--version' || a === '-V') {
+      const pkg = new URL('../../package.json', import.meta.url);
+      process.stdout.write(
+        `${(JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version}\n`,
+      );
       process.exit(0);
     } else if (a === '--aws') out.aws = true;
     else if (a === '--workflow' || a === '--job' || a === '--repo') {
