@@ -6,6 +6,14 @@
  * first warn, then be forced onto Node 24, then fail. Composite actions run nothing themselves, so
  * the actions they nest are listed too. Adding or moving a pin means adding its row here after
  * reading its `action.yml` (tools/actions-check/README.md, "Moving an action pin").
+ *
+ * Where the rows come from (2026-12): a snapshot of each action's GitHub repository, the SHA being
+ * `git rev-parse <tag>^{commit}` of the release tag and `using` the `runs.using` of `action.yml`
+ * (`action.yaml` for trivy-action) at that SHA. The previous pins (checkout v4.2.2, setup-node
+ * v4.4.0, upload-artifact v4.6.2, cache v4.2.3, configure-aws-credentials v4.0.2, kind-action
+ * v1.12.0, setup-terraform v3.1.2, setup-tflint v4.0.0) all declare `node20`.
+ * actions/create-github-app-token: v3.1.1 is the newest tag of the snapshot; public workflows
+ * also pin v3.2.0 (bcd2ba49218906704ab6c1aa796996da409d3eb1), not in the snapshot, so not used.
  */
 export interface PinnedAction {
   /** The release the SHA is (the `# vX.Y.Z` comment). */
