@@ -22,6 +22,7 @@ interface Job {
   steps?: Step[];
 }
 interface Workflow {
+  on?: { push?: { paths?: string[] } | null };
   concurrency?: { group?: string; 'cancel-in-progress'?: boolean; queue?: string };
   permissions?: Record<string, string>;
   jobs: Record<string, Job>;
@@ -68,6 +69,31 @@ describe('pin commits', () => {
     ]);
     expect(mint?.with?.['permission-contents']).toBe('write');
     expect(push?.run).toMatch(/^node tools\/release\/dist\/cli\/release\.js push-pin /);
+  });
+
+  // An App token's push starts workflows (GITHUB_TOKEN's does not): a pin commit must match no
+  // push-triggered workflow's path filter, or a pin would start a build that pins again.
+  it('no push-triggered workflow runs for a pin commit (every one filters paths, none under deploy/)', () => {
+    const glob = (g: string) =>
+      new RegExp(
+        `^${g
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*\*/g, '.*')
+          .replace(/(?<!\.)\*/g, '[^/]*')}$`,
+      );
+    const pinned = [
+      'deploy/clusters/eu-west-2/release-pin.yaml',
+      'deploy/clusters/eu-central-1/release-pin.yaml',
+      'deploy/apps/failover-controller/kustomization.yaml',
+    ];
+    const triggered = workflows
+      .filter(({ wf }) => wf.on !== undefined && 'push' in wf.on)
+      .flatMap(({ file, wf }) => {
+        const paths = wf.on?.push?.paths;
+        if (paths === undefined) return [`${file}: no paths filter`];
+        return pinned.filter((p) => paths.some((g) => glob(g).test(p))).map((p) => `${file}: ${p}`);
+      });
+    expect(triggered).toEqual([]);
   });
 
   it('no job asks GITHUB_TOKEN for contents: write', () => {
