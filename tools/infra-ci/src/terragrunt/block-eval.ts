@@ -27,6 +27,7 @@ export function dependencyBlocks({ h, ctx, json, scope, trace, own }: FileEval):
         : h.located(at, () => plainValue(evalJson(body[name], scope)));
     const configPath = value('config_path');
     const enabled = value('enabled');
+    const commands = value('mock_outputs_allowed_terraform_commands');
     const { config_path: _c, enabled: _e, ...rest } = body;
     h.forReads(trace, at, `dependency "${label}"`, rest, scope);
     own.deps.set(label, {
@@ -38,6 +39,13 @@ export function dependencyBlocks({ h, ctx, json, scope, trace, own }: FileEval):
         enabled === undefined || enabled === UNKNOWN
           ? enabled
           : enabled === true || enabled === 'true',
+      mocked: body.mock_outputs !== undefined,
+      mockCommands:
+        commands === undefined || commands === UNKNOWN
+          ? commands
+          : Array.isArray(commands)
+            ? commands.map((c) => String(toText(c)))
+            : UNKNOWN,
       at,
     });
   }

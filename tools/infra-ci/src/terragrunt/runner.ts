@@ -55,6 +55,25 @@ export interface RunnerOptions {
   onCall?: (unit: string, commandLine: string, exitCode: number, ms: number) => void;
 }
 
+/**
+ * The terragrunt commands infra-ci runs in a unit whose upstream units may not be applied yet: the
+ * PR flow's `plan` and `show -json` (an upstream new in the same PR), and `infra-ci drift`'s. Each
+ * one parses the unit's config and so resolves every `dependency` block's outputs; Terragrunt
+ * returns a block's `mock_outputs` only when the command as typed (OriginalTerraformCommand) is in
+ * its `mock_outputs_allowed_terraform_commands` (or the list is unset), else fails with "detected
+ * no outputs" (gruntwork-io/terragrunt@v1.1.3:pkg/config/dependency.go shouldReturnMockOutputs;
+ * internal/cli/commands/commands.go initialSetup sets OriginalTerraformCommand). `infra-ci
+ * validate` checks every mocked dependency allows all of them (src/validate/mocks.ts).
+ */
+export const COMMANDS_BEFORE_UPSTREAM_APPLY = ['plan', 'show'] as const;
+
+/**
+ * Commands that must never see mock outputs: they change infrastructure or its state (apply runs
+ * in waves after the upstreams applied, so real outputs exist; a mocked value there would be
+ * written to AWS).
+ */
+export const COMMANDS_NEVER_MOCKED = ['apply', 'destroy', 'import', 'refresh'] as const;
+
 const SHOW_MAX = 256 * 1024 * 1024;
 
 /** Last lines of a stream, for error messages. Pure. */

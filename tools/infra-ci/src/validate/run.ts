@@ -16,6 +16,7 @@ import {
   moduleVariables,
   type ParsedFile,
 } from './checks.js';
+import { checkMockCommands } from './mocks.js';
 import type { FmtResult } from './terraform.js';
 
 export interface ValidateDeps {
@@ -157,7 +158,11 @@ function unitFindings(
   files: ReadonlySet<string>,
   options: ValidateOptions,
 ): Finding[] {
-  const out = [...checkTfrSource(u), ...(options.requireLockFiles ? checkLockFiles(u, files) : [])];
+  const out = [
+    ...checkTfrSource(u),
+    ...checkMockCommands(u),
+    ...(options.requireLockFiles ? checkLockFiles(u, files) : []),
+  ];
   if (u.moduleDir === undefined) return out;
   const modPrefix = u.moduleDir === '' ? '' : `${u.moduleDir}/`;
   const tfs = [...parsed.values()].filter(
