@@ -38,6 +38,8 @@ export interface TerragruntRunner {
   planDetailed(c: UnitCall & { out: string }): Promise<0 | 2>;
   /** `terragrunt show -json <planFile> --non-interactive`: the JSON plan document, unparsed. */
   showJson(c: UnitCall & { planFile: string }): Promise<unknown>;
+  /** Whether the run was cancelled (a failure then is the cancellation's, not the unit's). */
+  cancelled?(): boolean;
 }
 
 export interface RunnerOptions {
@@ -133,6 +135,7 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
     return r.stdout.toString('utf8');
   };
   return {
+    cancelled: () => opts.signal?.aborted === true,
     async versions() {
       const [tgOut, tfOut] = await Promise.all([
         version(tg, ['--version']),
