@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManifestSchema } from '../src/plan/bundle.js';
 import { awaitedUpstreams, renderDeferredSection } from '../src/plan/deferred.js';
 import { type PlanRow, renderPlanSummary } from '../src/plan/summary.js';
+import { mockedUpstreamsIn, mockedUpstreamsOf } from '../src/terragrunt/runner.js';
 import { E, infraTree, type TempRepo } from './helpers/repo.js';
 import { P, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 
@@ -19,11 +20,32 @@ describe('awaitedUpstreams (pure)', () => {
   it('a mocked upstream not changed in this change is not', () => {
     expect(awaitedUpstreams(['r2/vpc'], [], base)).toEqual([]);
   });
+  it('an upstream at the base that Terragrunt reported without outputs (never applied) is awaited', () => {
+    expect(awaitedUpstreams(['r1/vpc'], ['r1/vpc'], base, new Set(['r1/vpc']))).toEqual(['r1/vpc']);
+    // ...but only when changed here: otherwise the merge would not re-plan the unit.
+    expect(awaitedUpstreams(['r1/vpc'], [], base, new Set(['r1/vpc']))).toEqual([]);
+  });
   it('several, sorted and distinct', () => {
     expect(awaitedUpstreams(['r2/vpc', 'r2/eks', 'r2/vpc'], ['r2/eks', 'r2/vpc'], base)).toEqual([
       'r2/eks',
       'r2/vpc',
     ]);
+  });
+});
+
+describe("Terragrunt's mock-outputs warning (pure)", () => {
+  const warn = (p: string) =>
+    `14:02:01.000 WARN   Config ${p} is a dependency of ./terragrunt.hcl that has no outputs, but mock outputs provided and returning those in dependency output.`;
+  it('reads absolute and unit-relative config paths, as folders', () => {
+    const log = `${warn('/w/r1/vpc/terragrunt.hcl')}\n${warn('../eks/terragrunt.hcl')}\nError: x\n${warn('../eks/terragrunt.hcl')}`;
+    expect(mockedUpstreamsIn(log, '/w/r1/k8s')).toEqual(['/w/r1/eks', '/w/r1/vpc']);
+    expect(mockedUpstreamsIn('Error: nothing mocked', '/w')).toEqual([]);
+  });
+  it("round-trips through a failed call's message", () => {
+    const message =
+      'u: `terragrunt plan` exited with code 1:\nError: x\nTerragrunt used mock outputs of upstream(s) without outputs: /w/r1/eks, /w/r1/vpc';
+    expect(mockedUpstreamsOf(message)).toEqual(['/w/r1/eks', '/w/r1/vpc']);
+    expect(mockedUpstreamsOf('u: `terragrunt plan` exited with code 1')).toEqual([]);
   });
 });
 
@@ -115,6 +137,33 @@ describe('a unit whose mocked upstream is new in the PR (stand-in terragrunt)', 
     expect(calls).toContain(`apply ${NEW}/vpc`);
     expect(calls).toContain(`plan ${NEW}/eks`);
     expect(calls).not.toContain(`apply ${NEW}/eks`);
+  });
+
+  it('an upstream at the base that Terragrunt mocked for lack of outputs is waited for too', async () => {
+    flow = new PrFlow();
+    flow.standin.scenario({
+      units: {
+        'eu-west-2/eks': {
+          fail: ['plan'],
+          stderr:
+            'WARN   Config ../vpc/terragrunt.hcl is a dependency of ./terragrunt.hcl that has no outputs, but mock outputs provided and returning those in dependency output.',
+        },
+      },
+    });
+    await flow.openPr((repo) =>
+      repo.write(
+        Object.fromEntries(
+          ['vpc', 'eks'].map((n) => [
+            `${E}/_common/${n}.hcl`,
+            `${infraTree()[`${E}/_common/${n}.hcl`]}# change\n`,
+          ]),
+        ),
+      ),
+    );
+    expect(flow.manifest?.units[`${P}/eu-west-2/eks`]?.deferred).toEqual({
+      upstreams: [`${P}/eu-west-2/vpc`],
+    });
+    expect(flow.manifest?.units[`${P}/eu-central-1/eks`]?.deferred).toBeUndefined();
   });
 
   it("fails the PR when the failing unit's upstream exists at the base (nothing to wait for)", async () => {

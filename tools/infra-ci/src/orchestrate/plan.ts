@@ -18,7 +18,7 @@ import {
 import { awaitedUpstreams } from '../plan/deferred.js';
 import type { PlanReport, PlanRow } from '../plan/summary.js';
 import { repoPath } from '../terragrunt/paths.js';
-import type { TerragruntRunner } from '../terragrunt/runner.js';
+import { mockedUpstreamsOf, type TerragruntRunner } from '../terragrunt/runner.js';
 import { treeHash, withCheckout, withWorktree } from './git.js';
 import { type Outcome, runBounded } from './pool.js';
 import { type WorkList, workList } from './worklist.js';
@@ -90,8 +90,15 @@ export async function planChanges(
   const units: Record<string, UnitPlan> = {};
   const failures: string[] = [];
   const baseUnits = new Set(Object.keys(baseGraph.units));
-  const awaited = (unit: string): string[] =>
-    awaitedUpstreams(graph.units[unit]?.mocked ?? [], work.upstreamChanged[unit] ?? [], baseUnits);
+  const awaited =
+    (unit: string) =>
+    (withoutOutputs: ReadonlySet<string>): string[] =>
+      awaitedUpstreams(
+        graph.units[unit]?.mocked ?? [],
+        work.upstreamChanged[unit] ?? [],
+        baseUnits,
+        withoutOutputs,
+      );
   const planWaves = async (kind: Kind, waves: string[][], checkout: string): Promise<void> => {
     for (const [i, wave] of waves.entries()) {
       const outcomes = await runBounded(wave, opts.parallelism, (unit) =>
@@ -101,7 +108,7 @@ export async function planChanges(
           unit,
           upstreamChanged: kind === 'apply' ? (work.upstreamChanged[unit] ?? []) : [],
           by: work.byHand[kind].get(unit),
-          awaits: kind === 'apply' ? awaited(unit) : [],
+          awaits: kind === 'apply' ? awaited(unit) : () => [],
         }),
       );
       failures.push(...recordOutcomes(rows, units, kind, outcomes));
@@ -199,7 +206,7 @@ async function planUnit(
     upstreamChanged: string[];
     by: string | undefined;
     /** Mocked upstreams new in this change (plan/deferred.ts): a failed plan waits for them. */
-    awaits: string[];
+    awaits: (withoutOutputs: ReadonlySet<string>) => string[];
   },
 ): Promise<UnitPlan & { error?: string }> {
   const file = planFileOf(u.unit);
@@ -210,10 +217,16 @@ async function planUnit(
     changes = await runner.show({ unit: u.unit, cwd, planFile: abs });
   } catch (error) {
     // Only the unit's own command failing is deferred; a missing tool or a cancelled run is not.
-    if (!(error instanceof CliError) || error.code !== 'failed' || u.awaits.length === 0) {
-      throw error;
-    }
+    if (!(error instanceof CliError) || error.code !== 'failed') throw error;
     if (runner.cancelled?.() === true) throw error;
+    // Upstreams Terragrunt said it mocked because they have no outputs (runner.ts), as unit ids.
+    const withoutOutputs = new Set(
+      mockedUpstreamsOf(error.message).map((abs) =>
+        path.posix.normalize(`${u.unit}/${path.relative(cwd, abs).replaceAll(path.sep, '/')}`),
+      ),
+    );
+    const awaits = u.awaits(withoutOutputs);
+    if (awaits.length === 0) throw error;
     await rm(abs, { force: true });
     return {
       kind: u.kind,
@@ -221,7 +234,7 @@ async function planUnit(
       file,
       upstreamChanged: u.upstreamChanged,
       changes: { add: 0, change: 0, destroy: 0, resources: [] },
-      deferred: { upstreams: u.awaits },
+      deferred: { upstreams: awaits },
       error: error.message,
     };
   }

@@ -10,20 +10,25 @@
 import type { PlanRow } from './summary.js';
 
 /**
- * The upstreams a unit's PR plan may wait for: dependencies that are mocked (`mock_outputs`), changed
- * in this change, and new in it (no unit of that id at the merge base: it has no state, so
- * Terragrunt hands out the mocks). Sorted; empty when the unit must plan like any other.
+ * The upstreams a unit's PR plan may wait for: dependencies that are mocked (`mock_outputs`),
+ * changed in this change (so the merge re-plans the unit after them), and without state: new in
+ * the change (no unit of that id at the merge base), or reported by Terragrunt as having no outputs
+ * (an earlier unit whose apply never ran). Sorted; empty when the unit must plan like any other.
  * @param mocked unit ids of the unit's mocked dependencies (UnitGraph `mocked`)
  * @param upstreamChanged the unit's direct dependencies changed in this change
  * @param baseUnits unit ids of the merge-base graph
+ * @param withoutOutputs unit ids Terragrunt returned mock outputs for in the failed plan
  */
 export function awaitedUpstreams(
   mocked: readonly string[],
   upstreamChanged: readonly string[],
   baseUnits: ReadonlySet<string>,
+  withoutOutputs: ReadonlySet<string> = new Set(),
 ): string[] {
   const changed = new Set(upstreamChanged);
-  return [...new Set(mocked)].filter((u) => changed.has(u) && !baseUnits.has(u)).sort();
+  return [...new Set(mocked)]
+    .filter((u) => changed.has(u) && (!baseUnits.has(u) || withoutOutputs.has(u)))
+    .sort();
 }
 
 /** The `planned after upstream applies` rows of a report. */
