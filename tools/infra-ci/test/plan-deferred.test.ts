@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManifestSchema } from '../src/plan/bundle.js';
 import { awaitedUpstreams, renderDeferredSection } from '../src/plan/deferred.js';
 import { type PlanRow, renderPlanSummary } from '../src/plan/summary.js';
-import { mockedUpstreamsIn, mockedUpstreamsOf } from '../src/terragrunt/runner.js';
+import { mockedUpstreamsIn, mockedUpstreamsOf } from '../src/terragrunt/mock-outputs.js';
 import { E, infraTree, type TempRepo } from './helpers/repo.js';
 import { P, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 

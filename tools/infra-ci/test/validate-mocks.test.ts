@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMMANDS_BEFORE_UPSTREAM_APPLY } from '../src/terragrunt/runner.js';
+import { COMMANDS_BEFORE_UPSTREAM_APPLY } from '../src/terragrunt/mock-outputs.js';
 import { memoryTree } from '../src/terragrunt/tree.js';
 import { validateTree } from '../src/validate/run.js';
 import { Standin } from './support/terragrunt-standin/index.js';

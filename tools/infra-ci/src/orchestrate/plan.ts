@@ -17,8 +17,9 @@ import {
 } from '../plan/bundle.js';
 import { awaitedUpstreams } from '../plan/deferred.js';
 import type { PlanReport, PlanRow } from '../plan/summary.js';
+import { mockedUpstreamsOf } from '../terragrunt/mock-outputs.js';
 import { repoPath } from '../terragrunt/paths.js';
-import { mockedUpstreamsOf, type TerragruntRunner } from '../terragrunt/runner.js';
+import type { TerragruntRunner } from '../terragrunt/runner.js';
 import { treeHash, withCheckout, withWorktree } from './git.js';
 import { type Outcome, runBounded } from './pool.js';
 import { type WorkList, workList } from './worklist.js';

@@ -3,10 +3,10 @@
  * folder, absolute plan paths, never interactive. Output is captured with a bound: stdout whole
  * only for `show -json` (up to SHOW_MAX), otherwise the last TAIL bytes of each stream.
  */
-import path from 'node:path';
 import { CliError } from '../errors.js';
 import { type Changes, changesFromPlanJson } from '../plan/bundle.js';
 import { runTool } from '../run-tool.js';
+import { mockedNote, mockedUpstreamsIn } from './mock-outputs.js';
 
 export interface UnitCall {
   /** Unit id (repo-relative folder), for messages. */
@@ -58,55 +58,6 @@ export interface RunnerOptions {
   onCall?: (unit: string, commandLine: string, exitCode: number, ms: number) => void;
 }
 
-/**
- * The terragrunt commands infra-ci runs in a unit whose upstream units may not be applied yet: the
- * PR flow's `plan` and `show -json` (an upstream new in the same PR), and `infra-ci drift`'s. Each
- * one parses the unit's config and so resolves every `dependency` block's outputs; Terragrunt
- * returns a block's `mock_outputs` only when the command as typed (OriginalTerraformCommand) is in
- * its `mock_outputs_allowed_terraform_commands` (or the list is unset), else fails with "detected
- * no outputs" (gruntwork-io/terragrunt@v1.1.3:pkg/config/dependency.go shouldReturnMockOutputs;
- * internal/cli/commands/commands.go initialSetup sets OriginalTerraformCommand). `infra-ci
- * validate` checks every mocked dependency allows all of them (src/validate/mocks.ts).
- */
-export const COMMANDS_BEFORE_UPSTREAM_APPLY = ['plan', 'show'] as const;
-
-/**
- * Commands that must never see mock outputs: they change infrastructure or its state (apply runs
- * in waves after the upstreams applied, so real outputs exist; a mocked value there would be
- * written to AWS).
- */
-export const COMMANDS_NEVER_MOCKED = ['apply', 'destroy', 'import', 'refresh'] as const;
-
-/**
- * Terragrunt's warning when it hands out a dependency's mock outputs because the upstream has none
- * (gruntwork-io/terragrunt@v1.1.3:pkg/config/dependency.go getTerragruntOutputIfAppliedElseConfiguredDefault);
- * the path is the upstream's config file, absolute or relative to the unit (log path display).
- */
-const NO_OUTPUTS =
-  /Config (\S+) is a dependency of \S+ that has no outputs, but mock outputs provided/g;
-const MOCKED_NOTE = 'Terragrunt used mock outputs of upstream(s) without outputs: ';
-
-/** Absolute folders of the upstreams Terragrunt mocked for lack of outputs, per its log. Pure. */
-export function mockedUpstreamsIn(log: string, cwd: string): string[] {
-  const out = new Set<string>();
-  for (const m of log.matchAll(NO_OUTPUTS)) {
-    const file = path.resolve(cwd, m[1] ?? '');
-    out.add(path.basename(file).endsWith('.hcl') ? path.dirname(file) : file);
-  }
-  return [...out].sort();
-}
-
-/** The folders a failed call's message names as mocked (`mockedUpstreamsIn`, added by the runner). Pure. */
-export function mockedUpstreamsOf(message: string): string[] {
-  const line = message.split('\n').find((l) => l.startsWith(MOCKED_NOTE));
-  return line === undefined
-    ? []
-    : line
-        .slice(MOCKED_NOTE.length)
-        .split(', ')
-        .filter((p) => p !== '');
-}
-
 const SHOW_MAX = 256 * 1024 * 1024;
 
 /** Last lines of a stream, for error messages. Pure. */
@@ -146,10 +97,10 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
     opts.onCall?.(c.unit, line, r.code, performance.now() - started);
     if (!okCodes.includes(r.code)) {
       const tail = tailLines(r.stderr) || tailLines(stdout);
-      const mocked = mockedUpstreamsIn(`${r.stderr}\n${stdout}`, c.cwd);
+      const mocked = mockedNote(mockedUpstreamsIn(`${r.stderr}\n${stdout}`, c.cwd));
       throw new CliError(
         'failed',
-        `${c.unit}: \`${line}\` exited with code ${r.code}${tail ? `:\n${tail}` : ''}${mocked.length > 0 ? `\n${MOCKED_NOTE}${mocked.join(', ')}` : ''}`,
+        `${c.unit}: \`${line}\` exited with code ${r.code}${tail ? `:\n${tail}` : ''}${mocked}`,
       );
     }
     return { stdout, code: r.code };

@@ -1,10 +1,13 @@
 /**
- * Mock outputs against the commands infra-ci runs (src/terragrunt/runner.ts): a `dependency`
+ * Mock outputs against the commands infra-ci runs (src/terragrunt/mock-outputs.ts; calls in runner.ts): a `dependency`
  * block with `mock_outputs` must allow every command infra-ci runs before the upstream is applied
  * (else `terragrunt show` of a PR plan fails with "detected no outputs"), and none that writes.
  */
 import type { UnitConfig } from '../terragrunt/evaluate.js';
-import { COMMANDS_BEFORE_UPSTREAM_APPLY, COMMANDS_NEVER_MOCKED } from '../terragrunt/runner.js';
+import {
+  COMMANDS_BEFORE_UPSTREAM_APPLY,
+  COMMANDS_NEVER_MOCKED,
+} from '../terragrunt/mock-outputs.js';
 import type { Finding } from './checks.js';
 
 const ATTR = 'mock_outputs_allowed_terraform_commands';
