@@ -31,7 +31,8 @@ function tree(): Record<string, string> {
 dependency "vpc" {
   config_path = "../vpc"
   mock_outputs = {
-    vpc_id = "vpc-0"
+    vpc_id          = "vpc-0"
+    private_subnets = ["subnet-0"]
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
 }
@@ -83,8 +84,8 @@ describe('validate against the vendored interfaces of pinned modules', () => {
       '  cluster_nme = "c"\n',
     );
     expect(await run(f)).toEqual([
-      `${E}/_common/eks.hcl:13: unit ${E}/prod/r1/eks: required variable "cluster_name" of terraform-aws-modules/eks/aws 20.35.0 is not set in inputs (unit or its includes)`,
-      `${E}/_common/eks.hcl:14: unit ${E}/prod/r1/eks: input "cluster_nme" is not a variable of terraform-aws-modules/eks/aws 20.35.0 (vendored variables.tf)`,
+      `${E}/_common/eks.hcl:14: unit ${E}/prod/r1/eks: required variable "cluster_name" of terraform-aws-modules/eks/aws 20.35.0 is not set in inputs (unit or its includes)`,
+      `${E}/_common/eks.hcl:15: unit ${E}/prod/r1/eks: input "cluster_nme" is not a variable of terraform-aws-modules/eks/aws 20.35.0 (vendored variables.tf)`,
     ]);
   });
 
@@ -96,7 +97,7 @@ describe('validate against the vendored interfaces of pinned modules', () => {
       'outputs.private_subnet_ids',
     );
     expect(await run(f)).toEqual([
-      `${E}/_common/eks.hcl:17: unit ${E}/prod/r1/eks: dependency.vpc.outputs.private_subnet_ids: ${E}/prod/r1/vpc runs terraform-aws-modules/vpc/aws 5.21.0, which has no output "private_subnet_ids" (it has private_subnets, vpc_id)`,
+      `${E}/_common/eks.hcl:18: unit ${E}/prod/r1/eks: dependency.vpc.outputs.private_subnet_ids: ${E}/prod/r1/vpc runs terraform-aws-modules/vpc/aws 5.21.0, which has no output "private_subnet_ids" (it has private_subnets, vpc_id)`,
     ]);
   });
 
@@ -109,6 +110,25 @@ describe('validate against the vendored interfaces of pinned modules', () => {
     expect((await run(f))[0]).toMatch(
       /k8s\/terragrunt.hcl:14: unit .*\/k8s: dependency.cluster.outputs.cluster_name names no dependency block "cluster" of the unit \(it has "eks"\)/,
     );
+  });
+
+  it('mock outputs: a referenced output missing from them, and a key that is no output of the upstream', async () => {
+    let f = edit(tree(), `${E}/_common/eks.hcl`, '    private_subnets = ["subnet-0"]\n', '');
+    expect(await run(f)).toEqual([
+      `${E}/_common/eks.hcl:17: unit ${E}/prod/r1/eks: dependency.vpc.outputs.private_subnets: the mock_outputs of dependency "vpc" have no "private_subnets" (they have vpc_id), so a plan before ${E}/prod/r1/vpc is applied fails; add it to mock_outputs`,
+    ]);
+    f = edit(
+      tree(),
+      `${E}/_common/eks.hcl`,
+      'private_subnets = ["subnet-0"]',
+      'private_subnet_ids = ["subnet-0"]',
+    );
+    expect(await run(f)).toEqual([
+      `${E}/_common/eks.hcl:5: unit ${E}/prod/r1/eks: mock_outputs key "private_subnet_ids" of dependency "vpc" is not an output of terraform-aws-modules/vpc/aws 5.21.0 (run by ${E}/prod/r1/vpc; it has private_subnets, vpc_id)`,
+      expect.stringMatching(
+        /eks.hcl:18: .*dependency.vpc.outputs.private_subnets: the mock_outputs of dependency "vpc" have no "private_subnets"/,
+      ),
+    ]);
   });
 
   it('a pin whose interface is not vendored', async () => {

@@ -65,7 +65,7 @@ export interface UnitDependency {
    * `mock_outputs_allowed_terraform_commands`, undefined when not set (then every command may get
    * the mocks), `known` false when the list is not static.
    */
-  mock?: { commands: string[] | undefined; known: boolean };
+  mock?: { commands: string[] | undefined; known: boolean; keys?: string[] };
 }
 
 /** Thrown when evaluation needs a file that is in the tree but not parsed yet. */
@@ -184,7 +184,9 @@ export class Evaluator implements EvalHelpers {
         id: target,
         at: d.at,
         name: label,
-        ...(d.mocked ? { mock: { commands, known } } : {}),
+        ...(d.mocked
+          ? { mock: { commands, known, ...(d.mockKeys === undefined ? {} : { keys: d.mockKeys }) } }
+          : {}),
       });
     }
     for (const { path, at } of config.depPaths) {

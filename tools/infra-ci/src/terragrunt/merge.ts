@@ -32,6 +32,8 @@ export interface DepBlock {
    * shouldReturnMockOutputs). Deep merge concatenates (mergeMockOutputsAllowedTerraformCommands).
    */
   mockCommands: string[] | Unknown | undefined;
+  /** The keys of a literal `mock_outputs` map; undefined when unset or not a literal map. */
+  mockKeys: string[] | undefined;
   at: Location;
 }
 
@@ -88,6 +90,11 @@ export function mergeInclude(
             enabled: c.enabled ?? p.enabled,
             mocked: c.mocked || p.mocked,
             mockCommands: mergeCommands(p.mockCommands, c.mockCommands),
+            // Deep merge merges the two maps (pkg/config/dependency.go mergeMockOutputs).
+            mockKeys:
+              c.mockKeys === undefined || p.mockKeys === undefined
+                ? (c.mockKeys ?? p.mockKeys)
+                : [...new Set([...p.mockKeys, ...c.mockKeys])],
             at: c.configPath !== undefined ? c.at : p.at,
           }
         : c,

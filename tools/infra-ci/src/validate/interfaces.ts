@@ -83,7 +83,9 @@ export function outputRefs(source: string): { dep: string; key: string; line: nu
 
 /**
  * Every `dependency.x.outputs.y` in the unit's own file and its includes names a dependency block
- * of the unit and an output its upstream's module declares.
+ * of the unit and an output its upstream's module declares, and is in that block's literal
+ * `mock_outputs` when it has one (a plan on the mocks would fail on the missing attribute); every
+ * mock key is an output of the upstream's module (a mock must look like the real outputs).
  * @param outputsOf output names of a unit's module by unit id; undefined when not known
  */
 export function checkOutputRefs(
@@ -93,7 +95,7 @@ export function checkOutputRefs(
 ): Finding[] {
   const own = unit.id === '' ? 'terragrunt.hcl' : `${unit.id}/terragrunt.hcl`;
   const byName = new Map(
-    unit.dependencies.flatMap((d) => (d.name === undefined ? [] : [[d.name, d.id]])),
+    unit.dependencies.flatMap((d) => (d.name === undefined ? [] : [[d.name, d] as const])),
   );
   const out: Finding[] = [];
   for (const file of [own, ...unit.includes]) {
@@ -101,24 +103,54 @@ export function checkOutputRefs(
     if (f === undefined) continue;
     for (const r of outputRefs(f.source)) {
       const at: Location = { file, line: r.line };
-      const target = byName.get(r.dep);
-      if (target === undefined) {
+      const ref = `unit ${unit.id}: dependency.${r.dep}.outputs.${r.key}`;
+      const dep = byName.get(r.dep);
+      if (dep === undefined) {
         out.push({
           ...at,
-          message: `unit ${unit.id}: dependency.${r.dep}.outputs.${r.key} names no dependency block "${r.dep}" of the unit (it has ${[...byName.keys()].map((n) => `"${n}"`).join(', ') || 'none'})`,
+          message: `${ref} names no dependency block "${r.dep}" of the unit (it has ${[...byName.keys()].map((n) => `"${n}"`).join(', ') || 'none'})`,
         });
         continue;
       }
-      const mod = outputsOf(target);
+      const mod = outputsOf(dep.id);
       if (mod !== undefined && !mod.outputs.has(r.key)) {
         out.push({
           ...at,
-          message: `unit ${unit.id}: dependency.${r.dep}.outputs.${r.key}: ${target} runs ${mod.module}, which has no output "${r.key}" (it has ${[...mod.outputs].sort().join(', ') || 'none'})`,
+          message: `${ref}: ${dep.id} runs ${mod.module}, which has no output "${r.key}" (it has ${[...mod.outputs].sort().join(', ') || 'none'})`,
+        });
+      }
+      const keys = dep.mock?.keys;
+      // Reported once: a reference to no output at all is the finding above.
+      if (
+        keys !== undefined &&
+        !keys.includes(r.key) &&
+        (mod === undefined || mod.outputs.has(r.key))
+      ) {
+        out.push({
+          ...at,
+          message: `${ref}: the mock_outputs of dependency "${r.dep}" have no "${r.key}" (they have ${keys.join(', ') || 'none'}), so a plan before ${dep.id} is applied fails; add it to mock_outputs`,
         });
       }
     }
   }
-  return out;
+  return [...out, ...mockKeyFindings(unit, outputsOf)];
+}
+
+/** Mock keys that are not outputs of the upstream's module. Pure. */
+function mockKeyFindings(
+  unit: UnitConfig,
+  outputsOf: (id: string) => { module: string; outputs: Set<string> } | undefined,
+): Finding[] {
+  return unit.dependencies.flatMap((d) => {
+    const mod = outputsOf(d.id);
+    if (mod === undefined || d.mock?.keys === undefined) return [];
+    return d.mock.keys
+      .filter((k) => !mod.outputs.has(k))
+      .map((k) => ({
+        ...d.at,
+        message: `unit ${unit.id}: mock_outputs key "${k}" of dependency "${d.name ?? d.id}" is not an output of ${mod.module} (run by ${d.id}; it has ${[...mod.outputs].sort().join(', ') || 'none'})`,
+      }));
+  });
 }
 
 /** Unit inputs against a registry module's vendored variables: names the unit and the module. Pure. */
