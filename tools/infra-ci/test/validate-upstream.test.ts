@@ -131,6 +131,17 @@ describe('validate against the vendored interfaces of pinned modules', () => {
     ]);
   });
 
+  it('a vendored interface nothing pins any more', async () => {
+    const f = {
+      ...tree(),
+      [`${V}/vpc/aws/5.0.0/SOURCE`]: 'x\n',
+      [`${V}/vpc/aws/5.0.0/variables.tf`]: '',
+    };
+    expect(await run(f)).toEqual([
+      `${V}/vpc/aws/5.0.0/SOURCE:1: vendored interface no longer pinned by any unit or module; run \`npm run vendor-modules -w tools/infra-ci\` (it removes it)`,
+    ]);
+  });
+
   it('a pin whose interface is not vendored', async () => {
     const f = edit(tree(), `${E}/_common/eks.hcl`, 'version=20.35.0', 'version=20.37.1');
     const r = await run(f);

@@ -214,6 +214,9 @@ describe('validateTree', () => {
       `${E}/prod/eu-west-2/net/terragrunt.hcl:2: terraform.source tfr:///terraform-aws-modules/vpc/aws needs ?version=X.Y.Z`,
       'infra/modules/app/main.tf:1: module "label" (cloudposse/label/null) needs an exact version = "X.Y.Z" (got "~> 0.25")',
       'infra/modules/app/versions.tf:3: required_providers.aws needs an exact version "= X.Y.Z" (got ">= 5.0")',
+      // Without exact versions these are no pins: their vendored interfaces match none.
+      'infra/vendor/modules/cloudposse/label/null/0.25.0/outputs.tf:1: vendored interface no longer pinned by any unit or module; run `npm run vendor-modules -w tools/infra-ci` (it removes it)',
+      'infra/vendor/modules/terraform-aws-modules/vpc/aws/5.21.0/outputs.tf:1: vendored interface no longer pinned by any unit or module; run `npm run vendor-modules -w tools/infra-ci` (it removes it)',
     ]);
   });
 });

@@ -10,6 +10,7 @@ import { checkVersionPins, type Finding, type ParsedFile } from './checks.js';
 import { moduleOf } from './interfaces.js';
 import type { FmtResult } from './terraform.js';
 import { isVendored, parseGenerated, type TreeContext, unitFindings } from './unit-checks.js';
+import { pinsOfTree, REFRESH, stalePins } from './upstream.js';
 
 export interface ValidateDeps {
   /** Unformatted files under an absolute folder (terraform fmt -check). */
@@ -55,6 +56,10 @@ export async function validateTree(
     ...driftLocalFindings(parsed.values(), unitFiles), // infra-ci drift's local (src/drift/config.ts)
     ...unitErrors,
     ...cycleFindings(units),
+    // Only when every file parsed and every unit evaluated: otherwise pins are missing.
+    ...(parseErrors.length + unitErrors.length === 0
+      ? staleVendored(root, units, parsed, inRoot)
+      : []),
     ...units.flatMap((u) => unitFindings(u, context)),
   ]);
 }
@@ -161,6 +166,20 @@ function cycleFindings(units: UnitConfig[]): Finding[] {
       message: `dependency cycle: ${cycle.join(' -> ')}`,
     },
   ];
+}
+
+/** Vendored interface folders no pin names any more (upstream.ts `stalePins`). Pure. */
+function staleVendored(
+  root: string,
+  units: UnitConfig[],
+  parsed: Map<string, ParsedFile>,
+  inRoot: string[],
+): Finding[] {
+  return stalePins(root, pinsOfTree(units, parsed.values()), inRoot).map((dir) => ({
+    file: inRoot.find((f) => f.startsWith(`${dir}/`)) ?? dir,
+    line: 1,
+    message: `vendored interface no longer pinned by any unit or module; run \`${REFRESH}\` (it removes it)`,
+  }));
 }
 
 /** Findings without repeats, by file then line. Pure. */

@@ -62,6 +62,13 @@ export function pinsOf(units: UnitConfig[], moduleFiles: Iterable<ParsedFile>): 
   );
 }
 
+/** `pinsOf` over a parsed tree: the module files are those directly in the units' local module folders. */
+export function pinsOfTree(units: UnitConfig[], parsed: Iterable<ParsedFile>): Pin[] {
+  const moduleDirs = new Set(units.flatMap((u) => u.moduleDir ?? []));
+  const files = [...parsed].filter((f) => moduleDirs.has(f.file.slice(0, f.file.lastIndexOf('/'))));
+  return pinsOf(units, files);
+}
+
 /** Registry `module` calls of one parsed .tf file with an exact version (others: checkVersionPins). */
 export function registryCalls(f: ParsedFile): Pin[] {
   const mod = f.json.module;

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
 import { openTree } from '../../index.js';
 import { loadTree } from '../../validate/run.js';
-import { DEFAULT_GIT_URL, pinsOf, VENDOR_DIR } from '../../validate/upstream.js';
+import { DEFAULT_GIT_URL, pinsOfTree, VENDOR_DIR } from '../../validate/upstream.js';
 import { vendorModules } from '../../validate/vendor.js';
 import type { Io } from '../io.js';
 import { rootOption } from '../options.js';
@@ -35,11 +35,7 @@ export function register(program: Command, io: Io): void {
           `${first.file}:${first.line}: ${first.message} (fix it, or run validate)`,
         );
       }
-      const moduleDirs = new Set(units.flatMap((u) => u.moduleDir ?? []));
-      const moduleFiles = [...parsed.values()].filter((f) =>
-        moduleDirs.has(f.file.slice(0, f.file.lastIndexOf('/'))),
-      );
-      const pins = pinsOf(units, moduleFiles);
+      const pins = pinsOfTree(units, parsed.values());
       const r = await vendorModules({
         repoRoot: tree.repoRoot,
         root,
