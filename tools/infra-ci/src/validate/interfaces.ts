@@ -4,7 +4,7 @@
  * functions over parsed files.
  */
 import type { Location, UnitConfig } from '../terragrunt/evaluate.js';
-import type { Finding, ParsedFile } from './checks.js';
+import { type Finding, labeled, type ParsedFile } from './checks.js';
 import { REFRESH, tfrPin, vendorDirOf } from './upstream.js';
 
 /** The files of one module interface and how messages name the module. */
@@ -51,17 +51,6 @@ export function moduleOf(
       message: `unit ${unit.id}: terraform.source pins ${pin.address} ${pin.version}, whose interface is not vendored (expected ${dir}/variables.tf, outputs.tf, versions.tf); run \`${REFRESH}\``,
     },
   };
-}
-
-type Labeled = { label: string; body: Record<string, unknown> };
-function labeled(v: unknown): Labeled[] {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return [];
-  return Object.entries(v).flatMap(([label, bodies]) =>
-    (Array.isArray(bodies) ? bodies : [bodies]).map((body) => ({
-      label,
-      body: body as Record<string, unknown>,
-    })),
-  );
 }
 
 /** Output names a module declares. Pure. */
