@@ -95,7 +95,9 @@ describe('infra-ci vendor-modules (a local git repository as the module source)'
   });
 
   const vendor = async (template: string) => {
-    const { io, out } = inProcessIo(['vendor-modules', '--git-url', template], repo.dir);
+    const { io, out } = inProcessIo(['vendor-modules', '--git-url', template], repo.dir, {
+      childEnv: { PATH: process.env.PATH },
+    });
     let err = '';
     const code = await run(io, (t) => {
       err += t;

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CliError } from '../errors.js';
 import { git, gitText } from '../git/git.js';
+import { runTool } from '../run-tool.js';
 import { gitUrlOf, type Pin, stalePins, tagsOf, VENDORED_FILES, vendorDirOf } from './upstream.js';
 
 export interface VendorOptions {
@@ -21,6 +22,8 @@ export interface VendorOptions {
   present: Iterable<string>;
   /** `{namespace}`, `{name}`, `{provider}` template of the git URL (upstream.ts DEFAULT_GIT_URL). */
   gitUrl: string;
+  /** Environment of the git fetches (the CLI's child environment: no GitHub token). */
+  env: Record<string, string | undefined>;
 }
 
 /** What was written and removed (repository-relative folders). */
@@ -33,7 +36,7 @@ export async function vendorModules(o: VendorOptions): Promise<VendorResult> {
   const written: string[] = [];
   for (const pin of o.pins) {
     const url = gitUrlOf(pin.address, o.gitUrl);
-    const fetched = await fetchInterface(url, pin.version);
+    const fetched = await fetchInterface(url, pin.version, o.env);
     const dir = vendorDirOf(o.root, pin);
     const abs = path.join(o.repoRoot, dir);
     await rm(abs, { recursive: true, force: true });
@@ -52,28 +55,49 @@ export async function vendorModules(o: VendorOptions): Promise<VendorResult> {
   return { written, removed };
 }
 
+/** A remote call's deadline: a hung fetch must not hang the refresh. */
+const FETCH_TIMEOUT_MS = 120_000;
+
+/**
+ * `git fetch --depth 1 <url> refs/tags/<tag>` into the bare repository `dir`; why it failed, or
+ * undefined. Never prompts for credentials (a wrong URL on GitHub asks for a login otherwise).
+ */
+async function fetchTag(
+  dir: string,
+  url: string,
+  tag: string,
+  env: Record<string, string | undefined>,
+): Promise<string | undefined> {
+  const r = await runTool(
+    'git',
+    ['fetch', '-q', '--depth', '1', '--no-tags', url, `refs/tags/${tag}:refs/tags/${tag}`],
+    {
+      cwd: dir,
+      env: { ...env, GIT_TERMINAL_PROMPT: '0' },
+      signal: AbortSignal.timeout(FETCH_TIMEOUT_MS),
+      neededFor: 'vendor-modules fetches the pinned tags with git',
+    },
+  );
+  if (r.code === 0) return undefined;
+  return r.code === 128 && r.stderr.trim() === ''
+    ? `no answer within ${FETCH_TIMEOUT_MS / 1000} s`
+    : (r.stderr.trim().split('\n')[0] ?? `exit ${r.code}`);
+}
+
 /** The interface files of `url` at the tag of `version`: `vX.Y.Z`, else `X.Y.Z`. */
 async function fetchInterface(
   url: string,
   version: string,
+  env: Record<string, string | undefined>,
 ): Promise<{ tag: string; commit: string; files: Record<string, string> }> {
   const tmp = await mkdtemp(path.join(tmpdir(), 'infra-ci-vendor-'));
   try {
     await git(tmp, ['init', '--bare', '-q']);
     const tried: string[] = [];
     for (const tag of tagsOf(version)) {
-      try {
-        await git(tmp, [
-          'fetch',
-          '-q',
-          '--depth',
-          '1',
-          '--no-tags',
-          url,
-          `refs/tags/${tag}:refs/tags/${tag}`,
-        ]);
-      } catch (err) {
-        tried.push(`${tag}: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+      const failed = await fetchTag(tmp, url, tag, env);
+      if (failed !== undefined) {
+        tried.push(`${tag}: ${failed}`);
         continue;
       }
       const commit = await gitText(tmp, ['rev-parse', `refs/tags/${tag}^{commit}`]);

@@ -42,6 +42,7 @@ export function register(program: Command, io: Io): void {
         pins,
         present: inRoot,
         gitUrl: o.gitUrl,
+        env: io.env.childEnv,
       });
       for (const d of r.written) io.stdout(`vendored ${d}\n`);
       for (const d of r.removed) io.stdout(`removed ${d} (no longer pinned)\n`);
