@@ -30,7 +30,9 @@ export const COMMANDS_NEVER_MOCKED = ['apply', 'destroy', 'import', 'refresh'] a
 /**
  * Terragrunt's warning when it hands out a dependency's mock outputs because the upstream has none
  * (gruntwork-io/terragrunt@v1.1.3:pkg/config/dependency.go getTerragruntOutputIfAppliedElseConfiguredDefault);
- * the path is the upstream's config file, absolute or relative to the unit (log path display).
+ * the path is the upstream's config file, which the log formatter rewrites relative to the working
+ * folder, the unit's (pkg/log/format/options/path_format.go RelativePather, set up by
+ * internal/cli/commands/commands.go SetBaseDir(RootWorkingDir)); absolute with --log-show-abs-paths.
  */
 const NO_OUTPUTS =
   /Config (\S+) is a dependency of \S+ that has no outputs, but mock outputs provided/g;
