@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { fsTree, memoryTree } from '../src/terragrunt/tree.js';
+import { existing } from '../src/validate/interfaces.js';
 import { hasUpperBound } from '../src/validate/providers.js';
 import { validateTree } from '../src/validate/run.js';
 
@@ -85,7 +86,7 @@ describe('validate against the vendored interfaces of pinned modules', () => {
     );
     expect(await run(f)).toEqual([
       `${E}/_common/eks.hcl:14: unit ${E}/prod/r1/eks: required variable "cluster_name" of terraform-aws-modules/eks/aws 20.35.0 is not set in inputs (unit or its includes)`,
-      `${E}/_common/eks.hcl:15: unit ${E}/prod/r1/eks: input "cluster_nme" is not a variable of terraform-aws-modules/eks/aws 20.35.0 (vendored variables.tf)`,
+      `${E}/_common/eks.hcl:15: unit ${E}/prod/r1/eks: input "cluster_nme" is not a variable of terraform-aws-modules/eks/aws 20.35.0 (vendored variables.tf; it has cluster_name, subnet_ids, vpc_id)`,
     ]);
   });
 
@@ -172,6 +173,25 @@ describe('validate against the vendored interfaces of pinned modules', () => {
     // "~> 5" allows every later major: not a bound.
     const loose = edit(tree(), `${E}/root.hcl`, '~> 5.83', '~> 5');
     expect((await run(loose)).filter((l) => l.includes('provider "aws"'))).toHaveLength(2);
+  });
+
+  it('messages list the names that exist: all when few, else the count and the closest', () => {
+    expect(existing(['b', 'a'], 'x')).toBe('a, b');
+    expect(existing([], 'x')).toBe('none');
+    const many = [
+      'vpc_id',
+      'vpc_arn',
+      'private_subnets',
+      'private_subnets_cidr_blocks',
+      'public_subnets',
+      'azs',
+      'name',
+      'igw_id',
+      'nat_ids',
+    ];
+    expect(existing(many, 'private_subnet_ids')).toBe(
+      '9 of them; closest: private_subnets, private_subnets_cidr_blocks, public_subnets',
+    );
   });
 
   it('hasUpperBound reads Terraform constraint syntax', () => {

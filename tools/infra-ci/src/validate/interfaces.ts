@@ -58,6 +58,35 @@ export function moduleOutputs(files: readonly ParsedFile[]): Set<string> {
   return new Set(files.flatMap((f) => labeled(f.json.output).map((o) => o.label)));
 }
 
+/** Edit distance of two names (Levenshtein). Pure. */
+function distance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(
+        (prev[j] ?? 0) + 1,
+        (cur[j - 1] ?? 0) + 1,
+        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
+      );
+    }
+    prev = cur;
+  }
+  return prev[b.length] ?? 0;
+}
+
+/**
+ * What a message lists of the names that exist: all of them when few, else the count and the
+ * closest ones to `wanted`. Pure.
+ */
+export function existing(names: Iterable<string>, wanted: string, max = 8): string {
+  const all = [...names].sort();
+  if (all.length === 0) return 'none';
+  if (all.length <= max) return all.join(', ');
+  const near = [...all].sort((x, y) => distance(wanted, x) - distance(wanted, y)).slice(0, 3);
+  return `${all.length} of them; closest: ${near.join(', ')}`;
+}
+
 const REF = /\bdependency\.([A-Za-z_][\w-]*)\.outputs\.([A-Za-z_][\w-]*)/g;
 
 /** `dependency.<name>.outputs.<key>` references of a file, outside comments, with their lines. Pure. */
@@ -105,7 +134,7 @@ export function checkOutputRefs(
       if (mod !== undefined && !mod.outputs.has(r.key)) {
         out.push({
           ...at,
-          message: `${ref}: ${dep.id} runs ${mod.module}, which has no output "${r.key}" (it has ${[...mod.outputs].sort().join(', ') || 'none'})`,
+          message: `${ref}: ${dep.id} runs ${mod.module}, which has no output "${r.key}" (it has ${existing(mod.outputs, r.key)})`,
         });
       }
       const keys = dep.mock?.keys;
@@ -137,7 +166,7 @@ function mockKeyFindings(
       .filter((k) => !mod.outputs.has(k))
       .map((k) => ({
         ...d.at,
-        message: `unit ${unit.id}: mock_outputs key "${k}" of dependency "${d.name ?? d.id}" is not an output of ${mod.module} (run by ${d.id}; it has ${[...mod.outputs].sort().join(', ') || 'none'})`,
+        message: `unit ${unit.id}: mock_outputs key "${k}" of dependency "${d.name ?? d.id}" is not an output of ${mod.module} (run by ${d.id}; it has ${existing(mod.outputs, k)})`,
       }));
   });
 }
@@ -155,7 +184,7 @@ export function checkRegistryInputs(
     if (!vars.has(name)) {
       out.push({
         ...at,
-        message: `unit ${unit.id}: input "${name}" is not a variable of ${mod.name} (vendored variables.tf)`,
+        message: `unit ${unit.id}: input "${name}" is not a variable of ${mod.name} (vendored variables.tf; it has ${existing(vars.keys(), name)})`,
       });
     }
   }
