@@ -90,7 +90,7 @@ dependency "vpc" {
     vpc_id          = "vpc-00000000000000000"
     private_subnets = ["subnet-00000000000000001", "subnet-00000000000000002", "subnet-00000000000000003"]
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
 }
 
 inputs = {

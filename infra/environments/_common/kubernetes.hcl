@@ -74,7 +74,7 @@ dependency "vpc" {
   mock_outputs = {
     vpc_id = "vpc-00000000000000000"
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
 }
 
 dependency "eks" {
@@ -85,7 +85,7 @@ dependency "eks" {
   mock_outputs = {
     cluster_name = "${local.environment_vars.locals.environment}-${local.aws_region}"
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
 }
 
 inputs = {

@@ -42,6 +42,33 @@ function good(): Record<string, string> {
       'terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "5.100.0"\n    }\n  }\n}\n',
     'infra/modules/app/main.tf':
       'module "label" {\n  source  = "cloudposse/label/null"\n  version = "0.25.0"\n}\n',
+    // Vendored interfaces of the pinned registry modules (infra-ci vendor-modules).
+    ...vendored('terraform-aws-modules/vpc/aws/5.21.0', {
+      variables: 'variable "cidr" {\n  type    = string\n  default = "10.0.0.0/16"\n}\n',
+      outputs: 'output "id" {\n  value = "x"\n}\n',
+      versions: PROVIDERS('>= 5.79, < 6.0.0'),
+    }),
+    ...vendored('cloudposse/label/null/0.25.0', {
+      variables: 'variable "name" {\n  type    = string\n  default = null\n}\n',
+      outputs: 'output "id" {\n  value = "x"\n}\n',
+      versions: PROVIDERS('~> 5.0'),
+    }),
+  };
+}
+
+const PROVIDERS = (aws: string) =>
+  `terraform {\n  required_providers {\n    aws = {\n      source  = "hashicorp/aws"\n      version = "${aws}"\n    }\n  }\n}\n`;
+
+/** The three vendored files of `address/version` under infra/vendor/modules. */
+function vendored(
+  at: string,
+  f: { variables: string; outputs: string; versions: string },
+): Record<string, string> {
+  const dir = `infra/vendor/modules/${at}`;
+  return {
+    [`${dir}/variables.tf`]: f.variables,
+    [`${dir}/outputs.tf`]: f.outputs,
+    [`${dir}/versions.tf`]: f.versions,
   };
 }
 
@@ -182,9 +209,14 @@ describe('validateTree', () => {
         'terraform {\n  source = "tfr:///terraform-aws-modules/vpc/aws"\n}\n',
     };
     expect(lines(await validate(f))).toEqual([
+      // The same >= 5.0, seen by the provider-bound check (test/validate-upstream.test.ts).
+      `${E}/_common/app.hcl:2: unit ${E}/prod/eu-west-2/app: provider "aws" has no upper version bound (">= 5.0" in infra/modules/app) and no committed ${E}/prod/eu-west-2/app/.terraform.lock.hcl: \`init\` would take its newest major; expected an upper bound such as "~> X.Y" or "< N.0.0" in a generated required_providers block, or the lock file`,
       `${E}/prod/eu-west-2/net/terragrunt.hcl:2: terraform.source tfr:///terraform-aws-modules/vpc/aws needs ?version=X.Y.Z`,
       'infra/modules/app/main.tf:1: module "label" (cloudposse/label/null) needs an exact version = "X.Y.Z" (got "~> 0.25")',
       'infra/modules/app/versions.tf:3: required_providers.aws needs an exact version "= X.Y.Z" (got ">= 5.0")',
+      // Without exact versions these are no pins: their vendored interfaces match none.
+      'infra/vendor/modules/cloudposse/label/null/0.25.0/outputs.tf:1: vendored interface no longer pinned by any unit or module; run `npm run vendor-modules -w tools/infra-ci` (it removes it)',
+      'infra/vendor/modules/terraform-aws-modules/vpc/aws/5.21.0/outputs.tf:1: vendored interface no longer pinned by any unit or module; run `npm run vendor-modules -w tools/infra-ci` (it removes it)',
     ]);
   });
 });

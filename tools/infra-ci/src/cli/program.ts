@@ -11,6 +11,7 @@ import { register as drift } from './commands/drift.js';
 import { register as graph } from './commands/graph.js';
 import { register as plan } from './commands/plan.js';
 import { register as validate } from './commands/validate.js';
+import { register as vendorModules } from './commands/vendor.js';
 import type { Io } from './io.js';
 
 /**
@@ -64,6 +65,7 @@ const COMMANDS: ((program: Command, io: Io, services: Services) => void)[] = [
   plan,
   apply,
   drift,
+  vendorModules,
 ];
 
 /** The `version` of tools/infra-ci/package.json, for `--version`. */

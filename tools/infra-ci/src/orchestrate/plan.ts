@@ -15,7 +15,9 @@ import {
   type UnitPlan,
   writeManifest,
 } from '../plan/bundle.js';
+import { awaitedUpstreams } from '../plan/deferred.js';
 import type { PlanReport, PlanRow } from '../plan/summary.js';
+import { mockedUpstreamsOf } from '../terragrunt/mock-outputs.js';
 import { repoPath } from '../terragrunt/paths.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
 import { treeHash, withCheckout, withWorktree } from './git.js';
@@ -88,6 +90,16 @@ export async function planChanges(
   const rows = planRowsOf(work);
   const units: Record<string, UnitPlan> = {};
   const failures: string[] = [];
+  const baseUnits = new Set(Object.keys(baseGraph.units));
+  const awaited =
+    (unit: string) =>
+    (withoutOutputs: ReadonlySet<string>): string[] =>
+      awaitedUpstreams(
+        graph.units[unit]?.mocked ?? [],
+        work.upstreamChanged[unit] ?? [],
+        baseUnits,
+        withoutOutputs,
+      );
   const planWaves = async (kind: Kind, waves: string[][], checkout: string): Promise<void> => {
     for (const [i, wave] of waves.entries()) {
       const outcomes = await runBounded(wave, opts.parallelism, (unit) =>
@@ -97,6 +109,7 @@ export async function planChanges(
           unit,
           upstreamChanged: kind === 'apply' ? (work.upstreamChanged[unit] ?? []) : [],
           by: work.byHand[kind].get(unit),
+          awaits: kind === 'apply' ? awaited(unit) : () => [],
         }),
       );
       failures.push(...recordOutcomes(rows, units, kind, outcomes));
@@ -187,12 +200,45 @@ async function planUnit(
   runner: TerragruntRunner,
   out: string,
   cwd: string,
-  u: { kind: Kind; wave: number; unit: string; upstreamChanged: string[]; by: string | undefined },
-): Promise<UnitPlan> {
+  u: {
+    kind: Kind;
+    wave: number;
+    unit: string;
+    upstreamChanged: string[];
+    by: string | undefined;
+    /** Mocked upstreams new in this change (plan/deferred.ts): a failed plan waits for them. */
+    awaits: (withoutOutputs: ReadonlySet<string>) => string[];
+  },
+): Promise<UnitPlan & { error?: string }> {
   const file = planFileOf(u.unit);
   const abs = path.join(out, file);
-  await runner.plan({ unit: u.unit, cwd, out: abs, destroy: u.kind === 'destroy' });
-  const changes = await runner.show({ unit: u.unit, cwd, planFile: abs });
+  let changes: UnitPlan['changes'];
+  try {
+    await runner.plan({ unit: u.unit, cwd, out: abs, destroy: u.kind === 'destroy' });
+    changes = await runner.show({ unit: u.unit, cwd, planFile: abs });
+  } catch (error) {
+    // Only the unit's own command failing is deferred; a missing tool or a cancelled run is not.
+    if (!(error instanceof CliError) || error.code !== 'failed') throw error;
+    if (runner.cancelled?.() === true) throw error;
+    // Upstreams Terragrunt said it mocked because they have no outputs (runner.ts), as unit ids.
+    const withoutOutputs = new Set(
+      mockedUpstreamsOf(error.message).map((abs) =>
+        path.posix.normalize(`${u.unit}/${path.relative(cwd, abs).replaceAll(path.sep, '/')}`),
+      ),
+    );
+    const awaits = u.awaits(withoutOutputs);
+    if (awaits.length === 0) throw error;
+    await rm(abs, { force: true });
+    return {
+      kind: u.kind,
+      wave: u.wave,
+      file,
+      upstreamChanged: u.upstreamChanged,
+      changes: { add: 0, change: 0, destroy: 0, resources: [] },
+      deferred: { upstreams: awaits },
+      error: error.message,
+    };
+  }
   return {
     kind: u.kind,
     wave: u.wave,
@@ -209,14 +255,21 @@ function recordOutcomes(
   rows: PlanRow[],
   units: Record<string, UnitPlan>,
   kind: Kind,
-  outcomes: Outcome<string, UnitPlan>[],
+  outcomes: Outcome<string, UnitPlan & { error?: string }>[],
 ): string[] {
   const failures: string[] = [];
   for (const o of outcomes) {
     const row = rows.find((r) => r.kind === kind && r.unit === o.item && r.status !== 'excluded');
     if (row === undefined || o.status === 'not started') continue;
-    if (o.status === 'ok') {
-      units[o.item] = o.value;
+    if (o.status === 'ok' && o.value.deferred !== undefined) {
+      const { error, ...entry } = o.value;
+      units[o.item] = entry;
+      row.status = 'deferred';
+      row.deferred = o.value.deferred;
+      if (error !== undefined) row.error = error;
+    } else if (o.status === 'ok') {
+      const { error: _none, ...entry } = o.value;
+      units[o.item] = entry;
       row.status = 'planned';
       row.changes = o.value.changes;
     } else {

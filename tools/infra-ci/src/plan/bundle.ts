@@ -28,7 +28,11 @@ export const UnitPlanSchema = z.object({
   /** 1-based wave number within applyWaves (kind apply) or destroyWaves (kind destroy). */
   wave: z.number().int().positive(),
   file: z.string().regex(/^units\/[A-Za-z0-9._-]+\.tfplan$/, 'units/<slug>.tfplan'),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/, 'a hex sha256'),
+  /** Absent exactly when `deferred` (no plan file was made). */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'a hex sha256')
+    .optional(),
   /** Direct dependencies also changed in the PR: this plan used stale/mock outputs. */
   upstreamChanged: z.array(z.string()),
   changes: ChangesSchema,
@@ -38,6 +42,11 @@ export const UnitPlanSchema = z.object({
    * excludes it (itself, or a dependent with exclude_dependencies = true).
    */
   excluded: z.object({ by: z.string() }).optional(),
+  /**
+   * Planned after these upstreams apply (plan/deferred.ts): no plan file, no changes; every one
+   * is in `upstreamChanged`, so the merge re-plans the unit and stops for review.
+   */
+  deferred: z.object({ upstreams: z.array(z.string()).min(1) }).optional(),
 });
 
 export const ManifestSchema = z
@@ -72,6 +81,11 @@ export const ManifestSchema = z
         }
       });
     };
+    for (const [u, e] of Object.entries(m.units)) {
+      const problem = deferredProblem(e);
+      if (problem !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['units', u], message: problem });
+    }
     check(m.applyWaves, 'apply');
     check(m.destroyWaves, 'destroy');
     const listed = new Set([...m.applyWaves.flat(), ...m.destroyWaves.flat()]);
@@ -80,6 +94,19 @@ export const ManifestSchema = z
         ctx.addIssue({ code: 'custom', path: ['units', u], message: 'in no wave' });
     }
   });
+
+/** Why a unit entry's `deferred`/`sha256` do not agree, if they do not. Pure. */
+function deferredProblem(e: z.infer<typeof UnitPlanSchema>): string | undefined {
+  if (e.deferred === undefined) return e.sha256 === undefined ? 'sha256 is required' : undefined;
+  if (e.kind !== 'apply') return 'only an apply unit can be deferred';
+  if (e.sha256 !== undefined || e.changes.resources.length > 0) {
+    return 'a deferred unit has no plan file and no changes';
+  }
+  const missing = e.deferred.upstreams.filter((u) => !e.upstreamChanged.includes(u));
+  return missing.length > 0
+    ? `deferred after ${missing.join(', ')}, which is not in upstreamChanged (the merge would not re-plan it)`
+    : undefined;
+}
 
 export type ResourceChange = z.infer<typeof ResourceChangeSchema>;
 export type Changes = z.infer<typeof ChangesSchema>;
@@ -153,8 +180,9 @@ export interface ChecksumMismatch {
 export async function verifyChecksums(dir: string, m: Manifest): Promise<ChecksumMismatch[]> {
   const out: ChecksumMismatch[] = [];
   for (const [unit, e] of Object.entries(m.units).sort(([a], [b]) => a.localeCompare(b))) {
+    if (e.deferred !== undefined) continue; // no plan file: re-planned at merge
     const actual = await sha256File(path.join(dir, e.file)).catch(() => undefined);
-    if (actual !== e.sha256) out.push({ unit, file: e.file, expected: e.sha256, actual });
+    if (actual !== e.sha256) out.push({ unit, file: e.file, expected: e.sha256 ?? '', actual });
   }
   return out;
 }

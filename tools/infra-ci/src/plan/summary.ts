@@ -3,6 +3,7 @@
  * plain data: the orchestrators build the reports, the commands print them.
  */
 import type { Changes } from './bundle.js';
+import { renderDeferredSection } from './deferred.js';
 
 export const PLAN_MARKER = '<!-- infra-ci:plan -->';
 /** GitHub rejects comment bodies over 65,536 characters. */
@@ -17,8 +18,10 @@ export interface PlanRow {
   wave: number;
   unit: string;
   /** `excluded`: an exclude block leaves the unit out of `plan` (not planned, not applied). */
-  status: 'planned' | 'failed' | 'not started' | 'excluded';
+  status: 'planned' | 'failed' | 'not started' | 'excluded' | 'deferred';
   changes?: Changes;
+  /** Status `deferred`: planned after these upstreams apply (plan/deferred.ts); `error` says why. */
+  deferred?: { upstreams: string[] };
   upstreamChanged: string[];
   error?: string;
   /**
@@ -129,6 +132,7 @@ export function renderPlanSummary(r: PlanReport, maxChars = Number.POSITIVE_INFI
       : `**${planned.length} unit(s) planned**: +${total('add')} to add, ~${total('change')} to change, -${total('destroy')} to destroy. On merge: moved units' old side destroyed first (after any deleted unit that depends on it), then the apply waves in order, then the destroys.`,
     '',
   );
+  lines.push(...renderDeferredSection(r.rows));
   if (excludedFromPlan.length > 0) {
     lines.push(
       `**${excludedFromPlan.length} unit(s) excluded from plan** by an \`exclude\` block: not planned, not applied.`,
@@ -171,6 +175,7 @@ function planRowLine(
   if (x.excluded !== undefined) notes.push(excludedNote(x.unit, x.excluded));
   if (x.status === 'failed') notes.push(`**failed**: ${cell(brief(x.error ?? ''))}`);
   if (x.status === 'not started') notes.push('not started');
+  if (x.status === 'deferred') notes.push('**planned after its upstream applies** (see above)');
   return `| ${x.status === 'excluded' ? '–' : `${x.kind} ${x.wave}`} | ${code(x.unit)} | ${x.kind} | ${counts(x.changes)} | ${notes.join('; ')} |`;
 }
 

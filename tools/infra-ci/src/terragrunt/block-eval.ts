@@ -27,6 +27,7 @@ export function dependencyBlocks({ h, ctx, json, scope, trace, own }: FileEval):
         : h.located(at, () => plainValue(evalJson(body[name], scope)));
     const configPath = value('config_path');
     const enabled = value('enabled');
+    const commands = value('mock_outputs_allowed_terraform_commands');
     const { config_path: _c, enabled: _e, ...rest } = body;
     h.forReads(trace, at, `dependency "${label}"`, rest, scope);
     own.deps.set(label, {
@@ -38,6 +39,14 @@ export function dependencyBlocks({ h, ctx, json, scope, trace, own }: FileEval):
         enabled === undefined || enabled === UNKNOWN
           ? enabled
           : enabled === true || enabled === 'true',
+      mocked: body.mock_outputs !== undefined,
+      mockKeys: literalKeys(body.mock_outputs),
+      mockCommands:
+        commands === undefined || commands === UNKNOWN
+          ? commands
+          : Array.isArray(commands)
+            ? commands.map((c) => String(toText(c)))
+            : UNKNOWN,
       at,
     });
   }
@@ -58,6 +67,14 @@ export function dependencyBlocks({ h, ctx, json, scope, trace, own }: FileEval):
       own.depPaths.push({ path: t, at });
     }
   }
+}
+
+/** Keys of a literal HCL map as hcl2json gives it (an object); undefined for anything else. */
+function literalKeys(v: unknown): string[] | undefined {
+  const one = Array.isArray(v) && v.length === 1 ? v[0] : v;
+  return typeof one === 'object' && one !== null && !Array.isArray(one)
+    ? Object.keys(one)
+    : undefined;
 }
 
 /** `terraform` blocks: the source, the var files of extra_arguments, the rest for its reads. */

@@ -33,7 +33,7 @@ export interface UnitConfig {
   /** Unit id: the unit's folder, relative to the repository root. */
   id: string;
   /** Unit ids this unit depends on (enabled `dependency` blocks of the unit and its merged includes, `dependencies.paths`). */
-  dependencies: { id: string; at: Location }[];
+  dependencies: UnitDependency[];
   /** Files the unit reads: its terragrunt.hcl, includes, read_terragrunt_config (transitively), var files, file()… */
   reads: string[];
   /** Paths whose existence the evaluation checked (find_in_parent_folders candidates, fileexists, optional var files…). */
@@ -52,6 +52,20 @@ export interface UnitConfig {
   exclude: (ExcludeConfig & { at: Location }) | undefined;
   /** Files this unit includes (a `terragrunt.hcl` included by a unit is a root configuration, not a unit). */
   includes: string[];
+}
+
+/** One edge of a unit: the upstream unit id, where it is declared, and for a `dependency` block its name and mocks. */
+export interface UnitDependency {
+  id: string;
+  at: Location;
+  /** The `dependency` block's name (absent for a `dependencies.paths` entry). */
+  name?: string;
+  /**
+   * Set when the block has `mock_outputs`: `commands` is its merged
+   * `mock_outputs_allowed_terraform_commands`, undefined when not set (then every command may get
+   * the mocks), `known` false when the list is not static.
+   */
+  mock?: { commands: string[] | undefined; known: boolean; keys?: string[] };
 }
 
 /** Thrown when evaluation needs a file that is in the tree but not parsed yet. */
@@ -151,12 +165,8 @@ export class Evaluator implements EvalHelpers {
   }
 
   /** Edges of the merged `dependency` blocks (enabled ones) and `dependencies.paths`. */
-  private resolveDeps(
-    id: string,
-    config: FileConfig,
-    trace: Trace,
-  ): { id: string; at: Location }[] {
-    const out = new Map<string, { id: string; at: Location }>();
+  private resolveDeps(id: string, config: FileConfig, trace: Trace): UnitDependency[] {
+    const out = new Map<string, UnitDependency>();
     for (const [label, d] of config.deps) {
       // pkg/config/dependency.go: a disabled dependency is skipped before config_path is checked.
       if (d.enabled === false) continue;
@@ -168,7 +178,16 @@ export class Evaluator implements EvalHelpers {
       }
       const target = this.located(d.at, () => this.rel(id, d.configPath as string));
       this.checkUnit(target, d.at, `dependency "${label}" config_path`, trace);
-      out.set(`dependency:${label}`, { id: target, at: d.at });
+      const known = d.mockCommands !== UNKNOWN;
+      const commands = Array.isArray(d.mockCommands) ? d.mockCommands : undefined;
+      out.set(`dependency:${label}`, {
+        id: target,
+        at: d.at,
+        name: label,
+        ...(d.mocked
+          ? { mock: { commands, known, ...(d.mockKeys === undefined ? {} : { keys: d.mockKeys }) } }
+          : {}),
+      });
     }
     for (const { path, at } of config.depPaths) {
       const target = this.located(at, () => this.rel(id, path));

@@ -66,6 +66,11 @@ export interface Unit {
   globs?: string[];
   /** Why the unit's reads are not exactly known ("file:line: …"); such a unit is always changed. */
   unknown?: string[];
+  /**
+   * Upstream unit ids whose `dependency` block has `mock_outputs` (its plan may run on mocks when
+   * the upstream has no outputs yet), sorted; absent when none.
+   */
+  mocked?: string[];
   /** `stack`: a folder with terragrunt.stack.hcl (its generated units are not modelled). */
   kind?: 'stack';
 }
@@ -250,6 +255,12 @@ async function parseModuleFiles(tree: Tree, parser: HclParser, cfgs: UnitConfig[
     .catch(() => undefined);
 }
 
+/** `{ mocked }` of a unit with mocked dependencies, else `{}`. Pure. */
+function mockedOf(cfg: UnitConfig): { mocked?: string[] } {
+  const ids = [...new Set(cfg.dependencies.flatMap((d) => (d.mock === undefined ? [] : [d.id])))];
+  return ids.length > 0 ? { mocked: ids.sort() } : {};
+}
+
 /** The graph's view of an evaluated unit: its reads include every file of its module closure. Pure. */
 function unitOf(cfg: UnitConfig, moduleDirs: string[], modules: ModuleIndex): Unit {
   const reads = new Set(cfg.reads);
@@ -260,6 +271,7 @@ function unitOf(cfg: UnitConfig, moduleDirs: string[], modules: ModuleIndex): Un
     dependencies: [...new Set(cfg.dependencies.map((d) => d.id))].sort(),
     reads: [...reads].sort(),
     moduleDirs,
+    ...mockedOf(cfg),
     ...(cfg.probes.length > 0 ? { probes: cfg.probes } : {}),
     ...(cfg.globs.length > 0 ? { globs: cfg.globs } : {}),
     ...(cfg.unknowns.length > 0 ? { unknown: cfg.unknowns } : {}),

@@ -24,6 +24,16 @@ export interface DepBlock {
   configPath: string | Unknown | undefined;
   /** `enabled`: false adds no edge (pkg/config/dependency.go isEnabled); unknown counts as enabled. */
   enabled: boolean | Unknown | undefined;
+  /** Whether the block sets `mock_outputs` (merged: set in either file). */
+  mocked: boolean;
+  /**
+   * `mock_outputs_allowed_terraform_commands`: the commands, unknown (not static), or undefined
+   * when not set (Terragrunt then allows the mocks for every command: pkg/config/dependency.go
+   * shouldReturnMockOutputs). Deep merge concatenates (mergeMockOutputsAllowedTerraformCommands).
+   */
+  mockCommands: string[] | Unknown | undefined;
+  /** The keys of a literal `mock_outputs` map; undefined when unset or not a literal map. */
+  mockKeys: string[] | undefined;
   at: Location;
 }
 
@@ -50,6 +60,17 @@ export function emptyConfig(): FileConfig {
   };
 }
 
+/** Deep merge of two allowed-command lists: concatenated; unknown wins; unset takes the other. */
+function mergeCommands(
+  p: DepBlock['mockCommands'],
+  c: DepBlock['mockCommands'],
+): DepBlock['mockCommands'] {
+  if (p === undefined) return c;
+  if (c === undefined) return p;
+  if (!Array.isArray(p) || !Array.isArray(c)) return Array.isArray(p) ? c : p;
+  return [...p, ...c];
+}
+
 /** `child` with the included file's `parent` merged in under `strategy` (child wins). */
 export function mergeInclude(
   parent: FileConfig,
@@ -67,6 +88,13 @@ export function mergeInclude(
             configPath:
               c.configPath !== undefined && c.configPath !== '' ? c.configPath : p.configPath,
             enabled: c.enabled ?? p.enabled,
+            mocked: c.mocked || p.mocked,
+            mockCommands: mergeCommands(p.mockCommands, c.mockCommands),
+            // Deep merge merges the two maps (pkg/config/dependency.go mergeMockOutputs).
+            mockKeys:
+              c.mockKeys === undefined || p.mockKeys === undefined
+                ? (c.mockKeys ?? p.mockKeys)
+                : [...new Set([...p.mockKeys, ...c.mockKeys])],
             at: c.configPath !== undefined ? c.at : p.at,
           }
         : c,

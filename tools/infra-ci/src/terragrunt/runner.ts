@@ -6,6 +6,7 @@
 import { CliError } from '../errors.js';
 import { type Changes, changesFromPlanJson } from '../plan/bundle.js';
 import { runTool } from '../run-tool.js';
+import { mockedNote, mockedUpstreamsIn } from './mock-outputs.js';
 
 export interface UnitCall {
   /** Unit id (repo-relative folder), for messages. */
@@ -38,6 +39,8 @@ export interface TerragruntRunner {
   planDetailed(c: UnitCall & { out: string }): Promise<0 | 2>;
   /** `terragrunt show -json <planFile> --non-interactive`: the JSON plan document, unparsed. */
   showJson(c: UnitCall & { planFile: string }): Promise<unknown>;
+  /** Whether the run was cancelled (a failure then is the cancellation's, not the unit's). */
+  cancelled?(): boolean;
 }
 
 export interface RunnerOptions {
@@ -94,9 +97,10 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
     opts.onCall?.(c.unit, line, r.code, performance.now() - started);
     if (!okCodes.includes(r.code)) {
       const tail = tailLines(r.stderr) || tailLines(stdout);
+      const mocked = mockedNote(mockedUpstreamsIn(`${r.stderr}\n${stdout}`, c.cwd));
       throw new CliError(
         'failed',
-        `${c.unit}: \`${line}\` exited with code ${r.code}${tail ? `:\n${tail}` : ''}`,
+        `${c.unit}: \`${line}\` exited with code ${r.code}${tail ? `:\n${tail}` : ''}${mocked}`,
       );
     }
     return { stdout, code: r.code };
@@ -114,6 +118,7 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
     return r.stdout.toString('utf8');
   };
   return {
+    cancelled: () => opts.signal?.aborted === true,
     async versions() {
       const [tgOut, tfOut] = await Promise.all([
         version(tg, ['--version']),

@@ -19,7 +19,8 @@ const EXACT = /^=?\s*\d+\.\d+\.\d+$/;
 
 type Labeled = { label: string; body: Record<string, unknown> };
 
-function labeled(v: unknown): Labeled[] {
+/** Labeled blocks (`variable`, `output`, `module`) as hcl2json gives them. Pure. */
+export function labeled(v: unknown): Labeled[] {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return [];
   return Object.entries(v).flatMap(([label, bodies]) =>
     (Array.isArray(bodies) ? bodies : [bodies]).map((body) => ({

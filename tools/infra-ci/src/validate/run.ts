@@ -6,17 +6,11 @@ import { HclParser } from '../hcl/parse.js';
 import { Evaluator, NeedFile, type UnitConfig } from '../terragrunt/evaluate.js';
 import { discoverUnits } from '../terragrunt/load.js';
 import { foldersOf, type Tree } from '../terragrunt/tree.js';
-import {
-  checkInputs,
-  checkLockFiles,
-  checkTfrSource,
-  checkVersionPins,
-  type Finding,
-  missingInputsAt,
-  moduleVariables,
-  type ParsedFile,
-} from './checks.js';
+import { checkVersionPins, type Finding, type ParsedFile } from './checks.js';
+import { moduleOf } from './interfaces.js';
 import type { FmtResult } from './terraform.js';
+import { isVendored, parseGenerated, type TreeContext, unitFindings } from './unit-checks.js';
+import { pinsOfTree, REFRESH, stalePins } from './upstream.js';
 
 export interface ValidateDeps {
   /** Unformatted files under an absolute folder (terraform fmt -check). */
@@ -42,12 +36,18 @@ export async function validateTree(
   const inRoot = [...tree.files].filter((f) => f.startsWith(prefix)).sort();
   if (inRoot.length === 0) throw new CliError('input', `root folder "${root}" has no files`);
   const fmt = fmtFindings(root, await deps.fmtCheck(path.join(tree.repoRoot, root)));
-  const hclFiles = inRoot.filter((f) => f.endsWith('.hcl') || f.endsWith('.tf'));
-  const { parsed, findings: parseErrors } = await parseFiles(tree, hclFiles);
+  const { parsed, parseErrors, units, unitErrors } = await loadTree(tree, root, inRoot);
   const pins = [...parsed.values()].flatMap((f) =>
-    f.file.endsWith('.tf') ? checkVersionPins(f) : [],
+    f.file.endsWith('.tf') && !isVendored(root, f.file) ? checkVersionPins(f) : [],
   );
-  const { units, findings: unitErrors } = evaluateUnits(tree, root, parsed);
+  const context: TreeContext = {
+    root,
+    parsed,
+    files: tree.files,
+    requireLockFiles: options.requireLockFiles === true,
+    generated: await parseGenerated(parsed.values()),
+    modules: new Map(units.map((u) => [u.id, moduleOf(u, root, parsed.values())])),
+  };
   const unitFiles = new Set(discoverUnits(tree.files, root).map((id) => `${id}/terragrunt.hcl`));
   return distinctSorted([
     ...fmt,
@@ -56,8 +56,23 @@ export async function validateTree(
     ...driftLocalFindings(parsed.values(), unitFiles), // infra-ci drift's local (src/drift/config.ts)
     ...unitErrors,
     ...cycleFindings(units),
-    ...units.flatMap((u) => unitFindings(u, parsed, tree.files, options)),
+    // Only when every file parsed and every unit evaluated: otherwise pins are missing.
+    ...(parseErrors.length + unitErrors.length === 0
+      ? staleVendored(root, units, parsed, inRoot)
+      : []),
+    ...units.flatMap((u) => unitFindings(u, context)),
   ]);
+}
+
+/**
+ * Parses the `.hcl`/`.tf` files of `inRoot` (the tree's files under `root`) and evaluates every
+ * unit; what does not parse or evaluate is a finding. Shared with `vendor-modules`.
+ */
+export async function loadTree(tree: Tree, root: string, inRoot: string[]) {
+  const hclFiles = inRoot.filter((f) => f.endsWith('.hcl') || f.endsWith('.tf'));
+  const { parsed, findings: parseErrors } = await parseFiles(tree, hclFiles);
+  const { units, findings: unitErrors } = evaluateUnits(tree, root, parsed);
+  return { parsed, parseErrors, units, unitErrors };
 }
 
 /** `terraform fmt -check`'s answer as findings (its paths are relative to the checked `root`). Pure. */
@@ -66,11 +81,14 @@ function fmtFindings(root: string, fmt: FmtResult): Finding[] {
     ...(fmt.failure === undefined
       ? []
       : [{ file: root, line: 1, message: `terraform fmt -check failed: ${fmt.failure}` }]),
-    ...fmt.unformatted.map((f) => ({
-      file: path.posix.join(root, f),
-      line: 1,
-      message: 'not formatted (terraform fmt -check)',
-    })),
+    // Vendored upstream files are copied verbatim: their formatting is upstream's.
+    ...fmt.unformatted
+      .filter((f) => !isVendored(root, path.posix.join(root, f)))
+      .map((f) => ({
+        file: path.posix.join(root, f),
+        line: 1,
+        message: 'not formatted (terraform fmt -check)',
+      })),
   ];
 }
 
@@ -150,23 +168,18 @@ function cycleFindings(units: UnitConfig[]): Finding[] {
   ];
 }
 
-/** A unit's tfr:// pin, lock file and inputs against its local module's variables. Pure. */
-function unitFindings(
-  u: UnitConfig,
+/** Vendored interface folders no pin names any more (upstream.ts `stalePins`). Pure. */
+function staleVendored(
+  root: string,
+  units: UnitConfig[],
   parsed: Map<string, ParsedFile>,
-  files: ReadonlySet<string>,
-  options: ValidateOptions,
+  inRoot: string[],
 ): Finding[] {
-  const out = [...checkTfrSource(u), ...(options.requireLockFiles ? checkLockFiles(u, files) : [])];
-  if (u.moduleDir === undefined) return out;
-  const modPrefix = u.moduleDir === '' ? '' : `${u.moduleDir}/`;
-  const tfs = [...parsed.values()].filter(
-    (f) =>
-      f.file.startsWith(modPrefix) &&
-      f.file.endsWith('.tf') &&
-      !f.file.slice(modPrefix.length).includes('/'),
-  );
-  return [...out, ...checkInputs(u, moduleVariables(tfs), missingInputsAt(u, parsed))];
+  return stalePins(root, pinsOfTree(units, parsed.values()), inRoot).map((dir) => ({
+    file: inRoot.find((f) => f.startsWith(`${dir}/`)) ?? dir,
+    line: 1,
+    message: `vendored interface no longer pinned by any unit or module; run \`${REFRESH}\` (it removes it)`,
+  }));
 }
 
 /** Findings without repeats, by file then line. Pure. */

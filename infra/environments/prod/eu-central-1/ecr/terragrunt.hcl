@@ -20,7 +20,7 @@ dependency "standby_ecr" {
   mock_outputs = {
     repository_registry_id = "111111111111"
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
 }
 
 # The primary registry replicates the application repository to the standby region: CI pushes once

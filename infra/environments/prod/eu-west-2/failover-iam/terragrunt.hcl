@@ -20,7 +20,7 @@ dependency "eks" {
   mock_outputs = {
     cluster_name = "${local.env.environment}-${local.env.standby_region}"
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
 }
 
 dependency "global_accelerator" {
@@ -32,7 +32,7 @@ dependency "global_accelerator" {
       eu-west-2    = "arn:aws:globalaccelerator::111111111111:accelerator/00000000-0000-0000-0000-000000000000/listener/00000000/endpoint-group/000000000002"
     }
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
 }
 
 dependency "primary_health_check" {
@@ -41,7 +41,7 @@ dependency "primary_health_check" {
   mock_outputs = {
     health_check_ids = ["00000000-0000-0000-0000-000000000000"]
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
 }
 
 inputs = {

@@ -21,7 +21,7 @@ dependency "primary" {
     served_ports                     = [80]
     client_ip_preservation_supported = true
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
   # A kubernetes state written before served_ports existed still plans: for validate/plan only,
   # mock keys missing from the real outputs are added (real outputs win). apply uses real outputs.
   mock_outputs_merge_strategy_with_state = "shallow"
@@ -35,7 +35,7 @@ dependency "standby" {
     served_ports                     = [80]
     client_ip_preservation_supported = true
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
   # A kubernetes state written before served_ports existed still plans: for validate/plan only,
   # mock keys missing from the real outputs are added (real outputs win). apply uses real outputs.
   mock_outputs_merge_strategy_with_state = "shallow"

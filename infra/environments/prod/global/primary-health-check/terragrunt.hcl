@@ -19,7 +19,7 @@ dependency "primary" {
   mock_outputs = {
     nlb_dns_name = "mock-primary-0000000000000000.elb.eu-central-1.amazonaws.com"
   }
-  mock_outputs_allowed_terraform_commands = ["validate", "plan"]
+  mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
   mock_outputs_merge_strategy_with_state  = "shallow"
 }
 

@@ -38,7 +38,9 @@ run (\`cd <unit> && terragrunt apply\`, admin credentials); \`infra-ci apply\` s
 exclude_dependencies = true excludes the unit's direct dependencies from the same action.
 
 A failing unit plan: the wave's running plans finish, nothing more starts, no manifest is
-written, the summary names the failed unit(s); exit 1.
+written, the summary names the failed unit(s); exit 1. Except a unit whose mocked upstream is
+new in this change (or has no outputs yet) and changed in it: it is "planned after its upstream
+applies" (no plan file; own section in the summary); apply re-plans it at merge and stops for review.
 With $GITHUB_OUTPUT set, appends artifact=infra-plans-<head sha> and units=<count>.
 
 Exit codes: 0 planned · 1 a unit's plan failed · 2 bad input/config · 3 terragrunt/terraform/git missing

@@ -23,6 +23,8 @@ export interface UnitScenario {
   outputs?: Record<string, string[]>;
   /** Exit code of a successful plan whatever it holds (a terragrunt that loses exit code 2). */
   planExit?: number;
+  /** One line every call prints to stderr first (e.g. Terragrunt's warning that it used mocks). */
+  stderr?: string;
 }
 
 export interface Scenario {
@@ -76,6 +78,7 @@ export class Standin {
       if (u.resources) put(f('resources'), changes(u.resources));
       if (u.destroyResources) put(f('destroy_resources'), changes(u.destroyResources));
       if (u.fail) put(f('fail'), u.fail.join(' '));
+      if (u.stderr !== undefined) put(f('stderr'), u.stderr);
       if (u.block) {
         put(f('block_on'), u.block.on);
         put(f('block_until'), u.block.until);

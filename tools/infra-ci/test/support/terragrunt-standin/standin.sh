@@ -18,6 +18,7 @@
 # `plan -detailed-exitcode` exits 2 when resources or outputs are non-empty, else 0 (terraform's
 # meaning); every other call exits 0 on success.
 #   units/<n>/fail                            ops that fail: plan show apply bootstrap delete
+#   units/<n>/stderr                          one line every call prints to stderr (a Terragrunt log line)
 #   units/<n>/block_on + block_until          wait (<= 10 s) until that file exists
 #   units/<n>/touch_on + touch_path           create that file when the op starts
 # A plan file is the JSON `show -json` prints, plus the sha256 of the unit's terragrunt.hcl, so a
@@ -105,6 +106,8 @@ if [ -n "$U" ]; then
       sleep 0.02
     done
   fi
+  rd "$U/stderr"
+  if [ -n "$v" ]; then printf '%s\n' "$v" >&2; fi
   rd "$U/fail"
   case " $v " in *" $op "*)
     echo "Error: stand-in $op failure for $CWD" >&2
