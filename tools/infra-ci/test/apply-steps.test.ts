@@ -48,10 +48,19 @@ describe('apply decisions', () => {
     ).toEqual({ kind: 'failed', errors: ['boom'] });
     expect(haltOf([{ item: 'a', status: 'ok', value: differs }])).toEqual({
       kind: 'review',
-      unit: 'a',
-      fresh: differs.fresh,
-      reviewed: differs.reviewed,
+      differs: [{ unit: 'a', fresh: differs.fresh, reviewed: differs.reviewed, when: 'upstream' }],
     });
+    // Before any apply, every differing unit is listed, not only the first.
+    expect(
+      haltOf(
+        [
+          { item: 'a', status: 'ok', value: differs },
+          { item: 'b', status: 'ok', value: { kind: 'applied' } },
+          { item: 'c', status: 'ok', value: differs },
+        ],
+        'merge',
+      ),
+    ).toMatchObject({ kind: 'review', differs: [{ unit: 'a' }, { unit: 'c' }] });
     expect(haltOf([{ item: 'a', status: 'ok', value: { kind: 'applied' } }])).toBeUndefined();
   });
 
@@ -79,10 +88,29 @@ describe('apply decisions', () => {
       message: '2 unit(s) failed; later waves were not started:\ne1\ne2',
     });
     const review = outcomeOf(
-      { kind: 'review', unit: 'a', fresh: changes('n'), reviewed: changes('r') },
+      {
+        kind: 'review',
+        differs: [{ unit: 'a', fresh: changes('n'), reviewed: changes('r'), when: 'upstream' }],
+      },
       ' Posted.',
     );
     expect(review).toMatchObject({ kind: 'review', unit: 'a' });
     expect(review.kind === 'review' && review.message.endsWith('Posted.')).toBe(true);
+    expect(review.kind === 'review' && review.message).toContain('no later wave');
+    const before = outcomeOf(
+      {
+        kind: 'review',
+        differs: ['a', 'b'].map((unit) => ({
+          unit,
+          fresh: changes('n'),
+          reviewed: changes('r'),
+          when: 'merge' as const,
+        })),
+      },
+      '',
+    );
+    expect(before.kind === 'review' && before.message).toContain(
+      'a, b differ from the reviewed plan: nothing was applied',
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { planFileOf, slug } from '../src/plan/bundle.js';
+import { slug } from '../src/plan/bundle.js';
 import { REPLAN_MARKER, renderApplySummary } from '../src/plan/summary.js';
 import { E, infraTree, type TempRepo } from './helpers/repo.js';
 import { P, PR_NUMBER, PrFlow } from './support/terragrunt-standin/pr-flow.js';
@@ -25,12 +25,16 @@ const results = (rows: { step: string; unit: string; result: string }[]) =>
   rows.map((r) => `${r.step} ${r.unit.slice(P.length + 1)}: ${r.result}`);
 
 describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
-  it('applies the saved plans wave by wave; an upstream-changed unit is re-planned and, matching, its fresh plan applied', async () => {
+  it('re-plans every unit with main code first, then applies the fresh plans wave by wave; an upstream-changed unit is re-planned in its wave', async () => {
     await flow.openPr(touch('vpc', 'eks'));
     flow.mergePr();
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome).toEqual({ kind: 'applied' });
     expect(flow.applyCalls()).toEqual([
+      `plan ${P}/eu-central-1/vpc`,
+      `show ${P}/eu-central-1/vpc`,
+      `plan ${P}/eu-west-2/vpc`,
+      `show ${P}/eu-west-2/vpc`,
       `backend bootstrap ${P}/eu-central-1/vpc`,
       `apply ${P}/eu-central-1/vpc`,
       `backend bootstrap ${P}/eu-west-2/vpc`,
@@ -45,9 +49,9 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
       `apply ${P}/eu-west-2/eks`,
     ]);
     const applied = flow.standin.events().filter((e) => !e.end && e.args[0] === 'apply');
-    // Saved plan from the bundle for vpc; the fresh plan for eks.
+    // Fresh plans made at merge for all: vpc before any apply, eks in its wave.
     expect(applied[0]?.args.at(-1)).toBe(
-      path.join(flow.work, 'plans', planFileOf(`${P}/eu-central-1/vpc`)),
+      path.join(flow.work, 'replans', `${slug(`${P}/eu-central-1/vpc`)}.tfplan`),
     );
     expect(applied[2]?.args.at(-1)).toBe(
       path.join(flow.work, 'replans', `${slug(`${P}/eu-central-1/eks`)}.tfplan`),
@@ -143,6 +147,14 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome).toEqual({ kind: 'applied' });
     expect(flow.applyCalls()).toEqual([
+      `plan ${P}/eu-central-1/vpc`,
+      `show ${P}/eu-central-1/vpc`,
+      `plan ${P}/eu-west-2/vpc`,
+      `show ${P}/eu-west-2/vpc`,
+      `plan -destroy wt:${P}/global/ga`,
+      `show wt:${P}/global/ga`,
+      `plan -destroy wt:${P}/eu-west-2/eks`,
+      `show wt:${P}/eu-west-2/eks`,
       `backend bootstrap ${P}/eu-central-1/vpc`,
       `apply ${P}/eu-central-1/vpc`,
       `backend bootstrap ${P}/eu-west-2/vpc`,
@@ -156,7 +168,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
       .events()
       .find((e) => !e.end && e.args[0] === 'apply' && e.cwd.endsWith('global/ga'));
     expect(destroyApply?.args.at(-1)).toBe(
-      path.join(flow.work, 'plans', planFileOf(`${P}/global/ga`)),
+      path.join(flow.work, 'replans', `${slug(`${P}/global/ga`)}.tfplan`),
     );
     expect(existsSync(destroyApply?.cwd as string)).toBe(false);
     expect(results(r.rows).slice(-2)).toEqual([
@@ -177,6 +189,14 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome).toEqual({ kind: 'applied' });
     expect(flow.applyCalls()).toEqual([
+      `plan -destroy wt:${P}/global/ga`,
+      `show wt:${P}/global/ga`,
+      `plan ${P}/eu-central-1/vpc`,
+      `show ${P}/eu-central-1/vpc`,
+      `plan ${P}/eu-west-2/vpc`,
+      `show ${P}/eu-west-2/vpc`,
+      `plan ${P}/global/accelerator`,
+      `show ${P}/global/accelerator`,
       `apply wt:${P}/global/ga`,
       `backend delete wt:${P}/global/ga`,
       `backend bootstrap ${P}/eu-central-1/vpc`,
@@ -204,6 +224,12 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome).toEqual({ kind: 'applied' });
     expect(flow.applyCalls()).toEqual([
+      `plan -destroy wt:${P}/global/ga`,
+      `show wt:${P}/global/ga`,
+      `plan -destroy wt:${P}/eu-west-2/eks`,
+      `show wt:${P}/eu-west-2/eks`,
+      `plan ${P}/eu-west-2/cluster`,
+      `show ${P}/eu-west-2/cluster`,
       `apply wt:${P}/global/ga`,
       `backend delete wt:${P}/global/ga`,
       `apply wt:${P}/eu-west-2/eks`,

@@ -8,7 +8,6 @@ import {
   REPLAN_MARKER,
   renderApplySummary,
   renderPlanSummary,
-  renderReplanComment,
 } from '../src/plan/summary.js';
 
 const P = 'infra/environments/prod';
@@ -185,40 +184,6 @@ describe('apply summary', () => {
     });
     expect(md).toContain('**Refused — nothing applied.** stale plan: …');
     expect(md).not.toContain('| wave |');
-  });
-
-  it('the re-plan comment carries its marker and both resource lists', () => {
-    const md = renderReplanComment({
-      unit: 'eks',
-      mergeCommit: applied.mergeCommit,
-      reviewed: c(1, 0, 0, 'r.reviewed'),
-      fresh: c(1, 0, 0, 'r.fresh'),
-    });
-    expect(md.split('\n')[0]).toBe(REPLAN_MARKER);
-    expect(md.indexOf('r.fresh')).toBeLessThan(md.indexOf('r.reviewed'));
-  });
-});
-
-describe('re-plan comment size', () => {
-  it('fits a comment however many resources change, and says how many it left out', () => {
-    const big = {
-      add: 20_000,
-      change: 0,
-      destroy: 0,
-      resources: Array.from({ length: 20_000 }, (_, i) => ({
-        address: `module.nodes.aws_instance.worker[${i}]`,
-        actions: ['create'],
-      })),
-    };
-    const md = renderReplanComment({
-      unit: 'eks',
-      mergeCommit: 'abcdef0123',
-      reviewed: big,
-      fresh: big,
-    });
-    expect(md.length).toBeLessThanOrEqual(COMMENT_MAX);
-    expect(md).toMatch(/… and \d+ more/);
-    expect(md).toContain('`module.nodes.aws_instance.worker[0]`: create');
   });
 });
 

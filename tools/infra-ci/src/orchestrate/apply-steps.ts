@@ -5,6 +5,7 @@
  */
 import { errorMessage } from '../errors.js';
 import type { Changes, Manifest } from '../plan/bundle.js';
+import type { Differs } from '../plan/comment-replan.js';
 import type { ApplyOutcome, ApplyRow, ApplyStep } from '../plan/summary.js';
 import type { Outcome } from './pool.js';
 import type { WorkList } from './worklist.js';
@@ -23,10 +24,8 @@ export type UnitResult =
   /** Re-planned at merge, its resources differ from the reviewed plan: not applied. */
   | { kind: 'differs'; fresh: Changes; reviewed: Changes };
 
-/** Why the phases stopped early. */
-export type Halt =
-  | { kind: 'failed'; errors: string[] }
-  | { kind: 'review'; unit: string; fresh: Changes; reviewed: Changes };
+/** Why the phases stopped early (`review`: plans made at merge differ from the reviewed ones). */
+export type Halt = { kind: 'failed'; errors: string[] } | { kind: 'review'; differs: Differs[] };
 
 /**
  * A moved unit's old side is destroyed before the apply waves (its new side may reuse its names).
@@ -75,16 +74,22 @@ export function settleRow(
   return { ...r, result: v.kind };
 }
 
-/** Whether a wave's outcomes stop the run: any failure, else the first unit differing from review. */
-export function haltOf(outcomes: Outcome<string, UnitResult>[]): Halt | undefined {
+/**
+ * Whether outcomes stop the run: any failure, else the units differing from review. `when`: the
+ * outcomes are the re-plans made before any apply (`merge`) or a wave's (`upstream`).
+ */
+export function haltOf(
+  outcomes: Outcome<string, UnitResult>[],
+  when: Differs['when'] = 'upstream',
+): Halt | undefined {
   const errors = outcomes.flatMap((o) => (o.status === 'failed' ? [errorMessage(o.error)] : []));
   if (errors.length > 0) return { kind: 'failed', errors };
-  for (const o of outcomes) {
-    if (o.status === 'ok' && o.value.kind === 'differs') {
-      return { kind: 'review', unit: o.item, fresh: o.value.fresh, reviewed: o.value.reviewed };
-    }
-  }
-  return undefined;
+  const differs = outcomes.flatMap((o) =>
+    o.status === 'ok' && o.value.kind === 'differs'
+      ? [{ unit: o.item, fresh: o.value.fresh, reviewed: o.value.reviewed, when }]
+      : [],
+  );
+  return differs.length > 0 ? { kind: 'review', differs } : undefined;
 }
 
 /** The report's outcome; `posted` tells where the fresh plan of a review went. */
@@ -96,9 +101,12 @@ export function outcomeOf(halt: Halt | undefined, posted: string): ApplyOutcome 
       message: `${halt.errors.length} unit(s) failed; later waves were not started:\n${halt.errors.join('\n')}`,
     };
   }
-  return {
-    kind: 'review',
-    unit: halt.unit,
-    message: `re-planned ${halt.unit} differs from the reviewed plan: it was not applied, and no later wave or destroy ran.${posted}`,
-  };
+  const [first, ...more] = halt.differs;
+  const units = halt.differs.map((d) => d.unit).join(', ');
+  const verb = more.length > 0 ? 'differ' : 'differs';
+  const message =
+    first?.when === 'merge'
+      ? `re-planned at merge with main's code, ${units} ${verb} from the reviewed plan: nothing was applied.${posted}`
+      : `re-planned ${units} ${verb} from the reviewed plan: it was not applied, and no later wave or destroy ran.${posted}`;
+  return { kind: 'review', unit: first?.unit ?? '', message };
 }

@@ -1,18 +1,15 @@
 /**
  * Merge flow: find the PR's plan bundle, refuse unless it is exactly what was reviewed for the tree
- * being merged, then apply it: moved units' old side destroyed first, apply waves in order (units
- * with changed upstreams re-planned and compared), then destroys in destroyWaves order.
+ * being merged, re-plan every unit with main's code and stop unless each matches the review
+ * (orchestrate/replan.ts), then apply the fresh plans: moved units' old side destroyed first,
+ * apply waves in order (units with changed upstreams re-planned in their wave), then destroys in
+ * destroyWaves order.
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CliError, errorMessage } from '../errors.js';
-import { sameResources, sha256File, slug } from '../plan/bundle.js';
-import {
-  type ApplyReport,
-  type ApplyStep,
-  REPLAN_MARKER,
-  renderReplanComment,
-} from '../plan/summary.js';
+import { renderReplanReview } from '../plan/comment-replan.js';
+import { type ApplyReport, type ApplyStep, REPLAN_MARKER } from '../plan/summary.js';
 import {
   type Halt,
   haltOf,
@@ -23,7 +20,8 @@ import {
   type UnitResult,
 } from './apply-steps.js';
 import { withCheckout, withWorktree } from './git.js';
-import { runBounded } from './pool.js';
+import { type Outcome, runBounded } from './pool.js';
+import { freshPlanFile, replanUnit, type Target, upFrontTargets } from './replan.js';
 import { type ApplyDeps, type ApplyOptions, type Verified, verifyBundle } from './verify.js';
 
 export type { ApplyDeps, ApplyOptions } from './verify.js';
@@ -44,29 +42,37 @@ async function execute(v: Ok, opts: ApplyOptions, deps: ApplyDeps): Promise<Appl
   await rm(replans, { recursive: true, force: true });
   await mkdir(replans, { recursive: true });
   const fresh = new Map<string, string>(); // unit → sha256 of the plan made at merge
-  const runWave = async (
-    step: ApplyStep,
-    wave: string[],
-    run: UnitRun,
-  ): Promise<Halt | undefined> => {
-    const outcomes = await runBounded(wave, opts.parallelism, run, (r) => r.kind === 'differs');
+  const settle = (step: ApplyStep, outcomes: Outcome<string, UnitResult>[]) => {
     for (const o of outcomes) {
       rows = rows.map((r) =>
         r.step === step && r.unit === o.item ? settleRow(r, o, fresh.get(o.item)) : r,
       );
     }
-    return haltOf(outcomes);
   };
   // Deleted units exist at the merge's first parent, the base the work list was computed from.
   const withBase = <T>(fn: (dir: string) => Promise<T>): Promise<T> =>
     v.work.destroyWaves.length > 0 ? withWorktree(v.repo, v.base, fn) : fn('');
   const halt = await withBase((baseDir) =>
     withCheckout(v.repo, v.merge, async (mergeDir) => {
+      const dirOf = (step: ApplyStep) => (step === 'apply' ? mergeDir : baseDir);
       const unitRun = unitRunner(v, deps.runner, replans, fresh);
+      // Before anything is applied: every unit planned again with main's code.
+      const first = await replanFirst(v, deps.runner, opts.parallelism, replans, fresh, dirOf);
+      if (first.halt !== undefined) {
+        for (const [step, outcomes] of first.settled) settle(step, outcomes);
+        return first.halt;
+      }
       for (const { step, waves } of phases) {
-        const dir = step === 'apply' ? mergeDir : baseDir;
         for (const wave of waves) {
-          const h = await runWave(step, wave, (unit) => unitRun(step, unit, dir));
+          const run = (unit: string) => unitRun(step, unit, dirOf(step));
+          const outcomes = await runBounded(
+            wave,
+            opts.parallelism,
+            run,
+            (r) => r.kind === 'differs',
+          );
+          settle(step, outcomes);
+          const h = haltOf(outcomes);
           if (h !== undefined) return h;
         }
       }
@@ -83,12 +89,52 @@ async function execute(v: Ok, opts: ApplyOptions, deps: ApplyDeps): Promise<Appl
   };
 }
 
-type UnitRun = (unit: string) => Promise<UnitResult>;
+/**
+ * Re-plans every up-front target (orchestrate/replan.ts) with at most `parallelism` at once; a
+ * failure stops starting more. Differing units do not stop the others: the review lists them all.
+ * On a halt, the outcomes to settle the rows with, per step.
+ */
+async function replanFirst(
+  v: Ok,
+  runner: ApplyDeps['runner'],
+  parallelism: number,
+  replans: string,
+  fresh: Map<string, string>,
+  dirOf: (step: ApplyStep) => string,
+): Promise<{ halt?: Halt; settled: [ApplyStep, Outcome<string, UnitResult>[]][] }> {
+  const targets = upFrontTargets(phasesOf(v.work), v.work);
+  const outcomes = await runBounded(targets, parallelism, async (t: Target) => {
+    const reviewed = v.manifest.units[t.unit]?.changes;
+    if (reviewed === undefined)
+      throw new CliError('input', `${t.unit} has no entry in the manifest`);
+    const c = { unit: t.unit, cwd: path.join(dirOf(t.step), t.unit), replans };
+    const r = await replanUnit(runner, { ...c, destroy: t.step !== 'apply' }, reviewed, fresh);
+    return r.kind === 'same' ? ({ kind: 'applied' } as const) : r;
+  });
+  const asUnit = (o: Outcome<Target, UnitResult>): Outcome<string, UnitResult> =>
+    o.status === 'ok'
+      ? { item: o.item.unit, status: 'ok', value: o.value }
+      : o.status === 'failed'
+        ? { item: o.item.unit, status: 'failed', error: o.error }
+        : { item: o.item.unit, status: 'not started' };
+  const halt = haltOf(outcomes.map(asUnit), 'merge');
+  if (halt === undefined) return { settled: [] };
+  // Only what stopped the run is settled: the other units stay "not started".
+  const stopping = outcomes.filter(
+    (o) => o.status === 'failed' || (o.status === 'ok' && o.value.kind === 'differs'),
+  );
+  const steps = [...new Set(stopping.map((o) => o.item.step))];
+  return {
+    halt,
+    settled: steps.map((s) => [s, stopping.filter((o) => o.item.step === s).map(asUnit)]),
+  };
+}
 
 /**
- * Runs one unit of a phase in `dir` (the merge's checkout for `apply`, the base's for destroys):
- * an apply unit with changed upstreams was planned on the PR with mock/stale outputs, so it is
- * planned again now that its upstreams are applied, and applied only when it matches the review.
+ * Runs one unit of a phase in `dir` (the merge's checkout for `apply`, the base's for destroys)
+ * from its plan made at merge: made before any apply (replanFirst), or — for an apply unit whose
+ * upstream changed in the same PR, planned on the PR with mock/stale outputs — made now that its
+ * upstreams are applied, and applied only when it matches the review.
  */
 function unitRunner(
   v: Ok,
@@ -96,28 +142,28 @@ function unitRunner(
   replans: string,
   fresh: Map<string, string>,
 ) {
-  const { bundle, manifest: m, work } = v;
+  const { manifest: m, work } = v;
   return async (step: ApplyStep, unit: string, dir: string): Promise<UnitResult> => {
     const entry = m.units[unit];
     if (entry === undefined) throw new CliError('input', `${unit} has no entry in the manifest`);
     const cwd = path.join(dir, unit);
     const byHand = (step === 'apply' ? work.byHand.apply : work.byHand.destroy).get(unit);
     if (byHand !== undefined) return { kind: 'excluded', by: byHand };
+    const planFile = freshPlanFile(replans, unit);
     if (step !== 'apply') {
-      await runner.apply({ unit, cwd, planFile: path.join(bundle, entry.file) });
+      await runner.apply({ unit, cwd, planFile });
       await runner.backendDelete({ unit, cwd });
       return { kind: 'destroyed' };
     }
     await runner.backendBootstrap({ unit, cwd });
-    let planFile = path.join(bundle, entry.file);
     if ((work.upstreamChanged[unit] ?? []).length > 0) {
-      planFile = path.join(replans, `${slug(unit)}.tfplan`);
-      await runner.plan({ unit, cwd, out: planFile, destroy: false });
-      const changes = await runner.show({ unit, cwd, planFile });
-      fresh.set(unit, await sha256File(planFile));
-      if (!sameResources(changes.resources, entry.changes.resources)) {
-        return { kind: 'differs', fresh: changes, reviewed: entry.changes };
-      }
+      const r = await replanUnit(
+        runner,
+        { unit, cwd, destroy: false, replans },
+        entry.changes,
+        fresh,
+      );
+      if (r.kind === 'differs') return r;
     }
     await runner.apply({ unit, cwd, planFile });
     return { kind: 'applied' };
@@ -134,12 +180,7 @@ async function postReplan(
   if (deps.github === undefined || prNumber === undefined) return '';
   // Units were applied by now: a failed comment must not cost the report of what was.
   try {
-    const body = renderReplanComment({
-      unit: d.unit,
-      mergeCommit: merge,
-      reviewed: d.reviewed,
-      fresh: d.fresh,
-    });
+    const body = renderReplanReview({ mergeCommit: merge, differs: d.differs });
     await deps.github.upsertComment(prNumber, REPLAN_MARKER, body);
     return ` The fresh plan was posted on PR #${prNumber}.`;
   } catch (error) {

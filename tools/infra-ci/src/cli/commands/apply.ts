@@ -31,12 +31,18 @@ Flow (merge):
        exclusion. Waves, destroys and re-plans then come from this recomputed list, never from
        the manifest (which gives only each unit's plan file, checksum and reviewed changes)
     8. terraform/terragrunt versions differ from the manifest's -> pin the same versions
-  Then, in the checkout of the merge commit:
+  Then, in the checkout of the merge commit, before anything is applied: every unit is planned
+  again with main's code (\`terragrunt plan\`, \`-destroy\` for deleted/moved-away units in a
+  worktree of the merge's first parent; \`terragrunt show -json\`), since the bundle was made by
+  the PR's own code. Any unit whose resource changes (address + actions) differ from the reviewed
+  plan's -> stop, NOTHING applied, the fresh plans posted as the PR comment marked
+  <!-- infra-ci:replan -->, exit 5. Otherwise the plans made at merge are applied, never the
+  PR-made files (units whose upstream changed in the same PR are re-planned in their wave, b.):
     a. moved units: the old side's saved destroy plan applied from a worktree of the merge's
        first parent,
        then \`terragrunt backend delete\`
     b. apply waves in order (at most --parallelism units at once inside a wave); each unit:
-       \`terragrunt backend bootstrap\`, then \`terragrunt apply <saved plan>\`. A unit whose
+       \`terragrunt backend bootstrap\`, then \`terragrunt apply <plan made at merge>\`. A unit whose
        upstream changed in the same PR is first re-planned (its upstreams are applied by now):
        same resource changes (address + actions) as reviewed -> the fresh plan is applied;
        different -> stop (no later waves, no destroys), post the fresh plan as the PR comment
