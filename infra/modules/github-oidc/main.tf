@@ -175,7 +175,7 @@ resource "aws_iam_role" "apply" {
   name                 = "${var.role_name_prefix}infra-apply"
   description          = "terragrunt apply from ${var.github_repository}: the infrastructure environment (main) only"
   assume_role_policy   = data.aws_iam_policy_document.trust["apply"].json
-  max_session_duration = var.max_session_duration
+  max_session_duration = var.apply_max_session_duration
   tags                 = var.tags
 }
 

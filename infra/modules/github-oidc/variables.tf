@@ -206,12 +206,23 @@ variable "release_reader" {
 
 variable "max_session_duration" {
   type        = number
-  description = "Maximum session duration of the roles, in seconds."
+  description = "Maximum session duration of the roles other than infra-apply, in seconds."
   default     = 3600
 
   validation {
     condition     = var.max_session_duration >= 3600 && var.max_session_duration <= 43200
     error_message = "max_session_duration must be between 3600 and 43200 seconds."
+  }
+}
+
+variable "apply_max_session_duration" {
+  type        = number
+  description = "Maximum session duration of infra-apply, in seconds: at least the infra-merge apply job's timeout (120 min), which asks for this long a session."
+  default     = 7200
+
+  validation {
+    condition     = var.apply_max_session_duration >= 7200 && var.apply_max_session_duration <= 43200
+    error_message = "apply_max_session_duration must be between 7200 (the apply job's 120-minute timeout) and 43200 seconds."
   }
 }
 

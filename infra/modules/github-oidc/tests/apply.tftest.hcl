@@ -301,3 +301,29 @@ run "route53_health_checks_for_the_failover_witness" {
     error_message = "the workload boundary must let the failover controller read health check status, and nothing else of Route 53"
   }
 }
+
+# The apply job runs up to 120 minutes and asks for a 7200 s session (infra-merge.yml,
+# role-duration-seconds); STS refuses a session longer than the role's maximum.
+run "apply_session_outlasts_the_apply_job" {
+  command = plan
+
+  assert {
+    condition     = aws_iam_role.apply.max_session_duration >= 7200
+    error_message = "infra-apply's max_session_duration must cover the 120-minute apply job"
+  }
+
+  assert {
+    condition     = aws_iam_role.plan.max_session_duration == var.max_session_duration
+    error_message = "only infra-apply gets the longer session"
+  }
+}
+
+run "apply_session_shorter_than_the_job_is_refused" {
+  command = plan
+
+  variables {
+    apply_max_session_duration = 3600
+  }
+
+  expect_failures = [var.apply_max_session_duration]
+}
