@@ -219,7 +219,9 @@ describe('infra-ci plan command (in process, fake GitHub)', () => {
     expect(await run(io, (t) => (stderr += t), services)).toBe(0);
     expect(gh.comments).toHaveLength(1);
     expect(gh.comments[0]?.body).toContain(PLAN_MARKER);
-    expect(gh.comments[0]?.body).toContain('`aws_vpc.x`: update');
+    // The comment of plan/comment.ts: the unit's folded diff and the graph (issue #19).
+    expect(gh.comments[0]?.body).toContain('~ aws_vpc.x (update)');
+    expect(gh.comments[0]?.body).toContain('```mermaid');
     expect(captured.written['/summary.md']?.split(PLAN_MARKER)).toHaveLength(3);
     expect(captured.stdout).toContain(`infra-ci plan: 3 unit plan(s) written to ${out}`);
   });

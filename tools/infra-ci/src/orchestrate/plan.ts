@@ -48,6 +48,11 @@ export interface PlanResult {
   manifest?: Manifest;
   /** Why the plan failed (names the units), when it did. */
   failure?: string;
+  /**
+   * Unit id → the unit ids it depends on (repository-relative): the head graph, plus the merge
+   * base's entries of destroyed units. For the PR comment's dependency graph.
+   */
+  deps: Record<string, string[]>;
 }
 
 /** Repo-relative form of a folder option given absolute or repo-relative. */
@@ -126,9 +131,16 @@ export async function planChanges(
   }
 
   const report: PlanReport = { headSha, baseSha, moved: changes.moved, rows };
+  const deps = Object.fromEntries(
+    [...Object.values(baseGraph.units), ...Object.values(graph.units)].map((u) => [
+      u.id,
+      u.dependencies,
+    ]),
+  );
   if (failures.length > 0) {
     return {
       report,
+      deps,
       failure: `plan failed for ${failures.length} unit(s); no manifest written:\n${failures.join('\n')}`,
     };
   }
@@ -148,7 +160,7 @@ export async function planChanges(
     units,
   };
   await writeManifest(opts.out, manifest);
-  return { report, manifest };
+  return { report, manifest, deps };
 }
 
 type Kind = 'apply' | 'destroy';

@@ -8,12 +8,21 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import { attributeDiff } from './comment-diff.js';
 
 const sha = z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'a full git object id');
 
 export const ResourceChangeSchema = z.object({
   address: z.string().min(1),
   actions: z.array(z.string()).min(1),
+  /** Changed attributes, sensitive values masked (plan/comment-diff.ts); absent when none. */
+  attrs: z
+    .array(
+      z.object({ path: z.string(), before: z.string().optional(), after: z.string().optional() }),
+    )
+    .optional(),
+  /** Attribute changes left out of `attrs` (too many). */
+  omitted: z.number().int().positive().optional(),
 });
 
 export const ChangesSchema = z.object({
@@ -203,7 +212,13 @@ export function changesFromPlanJson(json: unknown): Changes {
         : [];
       if (typeof r?.address !== 'string' || actions.length === 0) continue;
       if (actions.every((a) => IGNORED.has(a))) continue;
-      resources.push({ address: r.address, actions });
+      const { attrs, omitted } = attributeDiff(r.change);
+      resources.push({
+        address: r.address,
+        actions,
+        ...(attrs.length > 0 ? { attrs } : {}),
+        ...(omitted > 0 ? { omitted } : {}),
+      });
     }
   }
   resources.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));

@@ -124,6 +124,7 @@ export function register(program: Command, io: Io, services: Services): void {
     const out = path.resolve(io.env.cwd, o.out);
     const { planChanges } = await import('../../orchestrate/plan.js');
     const { artifactName } = await import('../../plan/bundle.js');
+    const { renderPlanComment } = await import('../../plan/comment.js');
     const result = await planChanges(
       {
         repoRoot: io.env.cwd,
@@ -139,14 +140,17 @@ export function register(program: Command, io: Io, services: Services): void {
       await services.runner(io.env),
     );
     io.stdout(renderPlanSummary(result.report));
+    // Job summary and PR comment: with the dependency graph and per-unit attribute diffs.
+    const comment = {
+      report: result.report,
+      deps: result.deps,
+      artifact: artifactName(result.report.headSha),
+    };
     if (io.env.githubStepSummary !== undefined) {
-      await io.appendFile(
-        io.env.githubStepSummary,
-        renderPlanSummary(result.report, STEP_SUMMARY_MAX),
-      );
+      await io.appendFile(io.env.githubStepSummary, renderPlanComment(comment, STEP_SUMMARY_MAX));
     }
     if (github !== undefined && pr !== undefined) {
-      await github.upsertComment(pr, PLAN_MARKER, renderPlanSummary(result.report, COMMENT_MAX));
+      await github.upsertComment(pr, PLAN_MARKER, renderPlanComment(comment, COMMENT_MAX));
     }
     if (result.failure !== undefined) throw new CliError('failed', result.failure);
     const m = result.manifest;
