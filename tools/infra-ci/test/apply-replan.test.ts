@@ -8,6 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sameChanges } from '../src/orchestrate/replan.js';
 import { type Manifest, slug } from '../src/plan/bundle.js';
 import { REPLAN_MARKER } from '../src/plan/summary.js';
 import { E, infraTree, type TempRepo } from './helpers/repo.js';
@@ -79,6 +80,32 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
     expect(flow.applyCalls()).toContain(`plan -destroy wt:${P}/global/ga`);
   });
 
+  it('an update whose attributes differ from the reviewed ones (same address and action) is not applied', async () => {
+    const update = (cidr: string) => ({
+      units: {
+        'eu-west-2/vpc': {
+          resources: [
+            {
+              address: 'aws_security_group_rule.api',
+              actions: ['update'],
+              change: { before: { cidr_blocks: ['10.0.0.0/8'] }, after: { cidr_blocks: [cidr] } },
+            },
+          ],
+        },
+      },
+    });
+    flow.standin.scenario(update('10.1.0.0/16'));
+    await flow.openPr(touch('vpc'));
+    flow.mergePr();
+    expect(flow.manifest?.units[`${P}/eu-west-2/vpc`]?.changes.resources[0]?.attrs).toEqual([
+      { path: 'cidr_blocks[0]', before: '"10.0.0.0/8"', after: '"10.1.0.0/16"' },
+    ]);
+    flow.standin.scenario(update('0.0.0.0/0'));
+    const r = await flow.apply({ parallelism: 1 });
+    expect(r.outcome).toMatchObject({ kind: 'review', unit: `${P}/eu-west-2/vpc` });
+    expect(applies()).toEqual([]);
+  });
+
   it('matching re-plans: the fresh plans made at merge are applied, never the PR-made files', async () => {
     await flow.openPr(touch('vpc'));
     flow.mergePr();
@@ -90,5 +117,27 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
       path.join(flow.work, 'replans', `${slug(`${P}/eu-west-2/vpc`)}.tfplan`),
     ]);
     expect(r.rows.every((x) => /^[0-9a-f]{64}$/.test(x.freshSha256 ?? ''))).toBe(true);
+  });
+});
+
+describe('sameChanges', () => {
+  const rc = (address: string, after?: string) => ({
+    address,
+    actions: ['update'],
+    ...(after === undefined ? {} : { attrs: [{ path: 'x', before: '"a"', after }] }),
+  });
+  const ch = (...resources: ReturnType<typeof rc>[]) => ({
+    add: 0,
+    change: 1,
+    destroy: 0,
+    resources,
+  });
+  it('compares addresses and actions whatever the order, and attributes when asked', () => {
+    expect(sameChanges(ch(rc('a'), rc('b')), ch(rc('b'), rc('a')), true)).toBe(true);
+    expect(sameChanges(ch(rc('a')), ch(rc('a'), rc('b')), false)).toBe(false);
+    expect(sameChanges(ch(rc('a', '"b"')), ch(rc('a', '"c"')), false)).toBe(true);
+    expect(sameChanges(ch(rc('a', '"b"')), ch(rc('a', '"c"')), true)).toBe(false);
+    // A reviewed plan without attributes does not match a fresh one with them.
+    expect(sameChanges(ch(rc('a', '"b"')), ch(rc('a')), true)).toBe(false);
   });
 });

@@ -107,7 +107,7 @@ async function replanFirst(
     const reviewed = v.manifest.units[t.unit]?.changes;
     if (reviewed === undefined)
       throw new CliError('input', `${t.unit} has no entry in the manifest`);
-    const c = { unit: t.unit, cwd: path.join(dirOf(t.step), t.unit), replans };
+    const c = { unit: t.unit, cwd: path.join(dirOf(t.step), t.unit), replans, attributes: true };
     const r = await replanUnit(runner, { ...c, destroy: t.step !== 'apply' }, reviewed, fresh);
     return r.kind === 'same' ? ({ kind: 'applied' } as const) : r;
   });
@@ -159,7 +159,7 @@ function unitRunner(
     if ((work.upstreamChanged[unit] ?? []).length > 0) {
       const r = await replanUnit(
         runner,
-        { unit, cwd, destroy: false, replans },
+        { unit, cwd, destroy: false, replans, attributes: false },
         entry.changes,
         fresh,
       );

@@ -6,7 +6,7 @@
  * the fresh one, never the PR-made file.
  */
 import path from 'node:path';
-import { type Changes, sameResources, sha256File, slug } from '../plan/bundle.js';
+import { type Changes, type ResourceChange, sha256File, slug } from '../plan/bundle.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
 import type { Phase, UnitResult } from './apply-steps.js';
 import type { WorkList } from './worklist.js';
@@ -32,17 +32,32 @@ export function upFrontTargets(phases: Phase[], work: WorkList): Target[] {
   );
 }
 
+/**
+ * Whether two plans make the same resource changes, order-insensitive: address and actions, and
+ * with `attributes` also the changed attributes the reviewer saw (masked, shortened values as in
+ * the PR comment; absent = none). Pure.
+ */
+export function sameChanges(a: Changes, b: Changes, attributes: boolean): boolean {
+  const key = (r: ResourceChange) =>
+    JSON.stringify([r.address, r.actions, ...(attributes ? [r.attrs ?? [], r.omitted ?? 0] : [])]);
+  const ka = a.resources.map(key).sort();
+  const kb = b.resources.map(key).sort();
+  return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
+}
+
 /** Where the plan made at merge for `unit` goes, in the scratch folder `replans`. */
 export const freshPlanFile = (replans: string, unit: string): string =>
   path.join(replans, `${slug(unit)}.tfplan`);
 
 /**
  * Plans `unit` in `cwd` (`-destroy` for a destroy), records the plan file's sha256 in `fresh` and
- * compares its resource changes (address + actions) with the reviewed ones.
+ * compares its resource changes with the reviewed ones: with their attributes (`attributes`),
+ * except for a unit planned on the PR with mock or stale upstream outputs, whose values differ by
+ * design (address + actions only).
  */
 export async function replanUnit(
   runner: TerragruntRunner,
-  c: { unit: string; cwd: string; destroy: boolean; replans: string },
+  c: { unit: string; cwd: string; destroy: boolean; replans: string; attributes: boolean },
   reviewed: Changes,
   fresh: Map<string, string>,
 ): Promise<Extract<UnitResult, { kind: 'differs' }> | { kind: 'same'; planFile: string }> {
@@ -50,7 +65,7 @@ export async function replanUnit(
   await runner.plan({ unit: c.unit, cwd: c.cwd, out: planFile, destroy: c.destroy });
   const changes = await runner.show({ unit: c.unit, cwd: c.cwd, planFile });
   fresh.set(c.unit, await sha256File(planFile));
-  if (!sameResources(changes.resources, reviewed.resources)) {
+  if (!sameChanges(changes, reviewed, c.attributes)) {
     return { kind: 'differs', fresh: changes, reviewed };
   }
   return { kind: 'same', planFile };

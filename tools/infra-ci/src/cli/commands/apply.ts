@@ -34,8 +34,8 @@ Flow (merge):
   Then, in the checkout of the merge commit, before anything is applied: every unit is planned
   again with main's code (\`terragrunt plan\`, \`-destroy\` for deleted/moved-away units in a
   worktree of the merge's first parent; \`terragrunt show -json\`), since the bundle was made by
-  the PR's own code. Any unit whose resource changes (address + actions) differ from the reviewed
-  plan's -> stop, NOTHING applied, the fresh plans posted as the PR comment marked
+  the PR's own code. Any unit whose resource changes (address, actions, changed attributes)
+  differ from the reviewed plan's -> stop, NOTHING applied, the fresh plans posted as the PR comment marked
   <!-- infra-ci:replan -->, exit 5. Otherwise the plans made at merge are applied, never the
   PR-made files (units whose upstream changed in the same PR are re-planned in their wave, b.):
     a. moved units: the old side's saved destroy plan applied from a worktree of the merge's

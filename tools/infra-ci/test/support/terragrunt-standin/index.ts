@@ -11,6 +11,8 @@ export const STANDIN_BIN = path.dirname(fileURLToPath(import.meta.url));
 export interface ResourceSpec {
   address: string;
   actions: string[];
+  /** More members of `change` (before, after, after_unknown, *_sensitive), as show -json prints. */
+  change?: Record<string, unknown>;
 }
 
 export interface UnitScenario {
@@ -67,7 +69,9 @@ export class Standin {
     if (s.versions?.terragrunt) put('terragrunt_version', s.versions.terragrunt);
     const changes = (rs: ResourceSpec[]) =>
       rs
-        .map((r) => JSON.stringify({ address: r.address, change: { actions: r.actions } }))
+        .map((r) =>
+          JSON.stringify({ address: r.address, change: { ...r.change, actions: r.actions } }),
+        )
         .join(',');
     if (s.defaultResources) put('default_resources', changes(s.defaultResources));
     if (s.planDelaySeconds !== undefined) put('plan_delay', String(s.planDelaySeconds));
