@@ -56,6 +56,15 @@ describe('detectChangesPure', () => {
   it('any file under a local module folder changes the units using it', () => {
     const r = run([{ status: 'A', path: 'infra/modules/vpc/nat.tf' }]);
     expect(r.changed).toEqual([`${E}/eu-central-1/vpc`, `${E}/eu-west-2/vpc`]);
+    // The reason names the module and its file (issue #19), the dependents their chain.
+    expect(r.reasons[`${E}/eu-west-2/vpc`]).toBe(
+      'module source infra/modules/vpc: infra/modules/vpc/nat.tf (added)',
+    );
+    expect(r.dependentReasons).toEqual({
+      [`${E}/eu-central-1/eks`]: `depends on ${E}/eu-central-1/vpc (changed)`,
+      [`${E}/eu-west-2/eks`]: `depends on ${E}/eu-west-2/vpc (changed)`,
+      [`${E}/global/ga`]: `depends on ${E}/eu-central-1/eks, which depends on ${E}/eu-central-1/vpc (changed)`,
+    });
     expect(run([{ status: 'M', path: 'infra/modules/vpcx/main.tf' }]).changed).toEqual([]);
   });
 

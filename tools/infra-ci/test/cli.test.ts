@@ -45,7 +45,27 @@ describe('infra-ci changes (spawned)', () => {
         [`${P}/eu-central-1/eks`]: `reads ${E}/_common/eks.hcl (modified)`,
         [`${P}/eu-west-2/eks`]: `reads ${E}/_common/eks.hcl (modified)`,
       },
+      dependentReasons: { [`${P}/global/ga`]: `depends on ${P}/eu-central-1/eks (changed)` },
     });
+  });
+
+  it('warns on stderr about uncommitted changes under the root, which it does not see (issue #19)', () => {
+    repo.write({ [`${P}/eu-west-2/vpc/terragrunt.hcl`]: '# edited, not committed\n' });
+    repo.write({ [`${E}/_common/new.hcl`]: 'locals {}\n', 'README.md': 'outside the root\n' });
+    const r = cli(['changes', '--base', base, '--format', 'text']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('changed (0):');
+    expect(r.stderr).toContain('warning: 2 uncommitted change(s) under infra/environments');
+    expect(r.stderr).toContain(`${P}/eu-west-2/vpc/terragrunt.hcl`);
+    expect(r.stderr).toContain(`${E}/_common/new.hcl`);
+    expect(r.stderr).not.toContain('README.md');
+    expect(r.stderr).toContain('commit them to include them');
+    repo.commit('now committed');
+    const clean = cli(['changes', '--base', base, '--format', 'json']);
+    expect(clean.stderr).toBe('');
+    expect(JSON.parse(clean.stdout).reasons[`${P}/eu-west-2/vpc`]).toBe(
+      `changes ${P}/eu-west-2/vpc/terragrunt.hcl (modified)`,
+    );
   });
 
   it('--format github appends key=json lines to $GITHUB_OUTPUT, and fails without it', () => {

@@ -32,6 +32,11 @@ export interface ChangeSet {
    * or at the base), or its reads are not known (the rule: never a silent "nothing changed").
    */
   reasons: Record<string, string>;
+  /**
+   * Why each dependent is listed: the chain of dependencies to the nearest changed unit
+   * ("depends on A (changed)", "depends on B, which depends on A (changed)").
+   */
+  dependentReasons: Record<string, string>;
 }
 
 export interface ChangeInput {
@@ -72,15 +77,17 @@ export function changedPaths(changedFiles: FileChange[]): Map<string, string> {
   return what;
 }
 
-/** The first changed path a unit depends on (reads, module folders, probes, globs), if any. */
+/**
+ * The first changed path a unit depends on (module folders, reads, probes, globs), if any: a file
+ * of a local module source says which module; any other file it reads (an included `_common`
+ * file, a `read_terragrunt_config`, a var file, a `file()`…) is "reads".
+ */
 export function touched(u: Unit, paths: Map<string, string>): string | undefined {
   // Few changed paths, many units: scan the paths, allocate nothing per unit.
   for (const [p, what] of paths) {
-    if (
-      u.reads.includes(p) ||
-      u.moduleDirs.some((d) => d === '' || p.startsWith(`${d}/`)) ||
-      u.globs?.some((g) => globToRegExp(g).test(p))
-    )
+    const mod = u.moduleDirs.find((d) => d === '' || p.startsWith(`${d}/`));
+    if (mod !== undefined) return `module source ${mod || '.'}: ${p} (${what})`;
+    if (u.reads.includes(p) || u.globs?.some((g) => globToRegExp(g).test(p)))
       return `reads ${p} (${what})`;
     // A probe depends on existence only: an added, deleted or renamed path, or a file added or
     // deleted under a probed folder (the folder may appear or disappear with it).
@@ -171,6 +178,9 @@ export function detectChangesPure({
   const dependents = [...reachable(reverse(headDeps), changed)]
     .filter((u) => !changed.has(u))
     .sort();
+  const dependentReasons = Object.fromEntries(
+    dependents.map((d) => [d, chainTo(d, headDeps, changed)]),
+  );
   return {
     changed: [...changed].sort(),
     destroyed,
@@ -184,5 +194,34 @@ export function detectChangesPure({
         .sort()
         .map((k) => [k, reasons[k] as string]),
     ),
+    dependentReasons,
   };
+}
+
+/**
+ * The shortest chain of dependencies from `unit` to a changed unit (breadth first, dependencies
+ * in sorted order, so the answer is stable), as a sentence. Pure.
+ */
+export function chainTo(
+  unit: string,
+  deps: Record<string, string[]>,
+  changed: Set<string>,
+): string {
+  const from = new Map<string, string>();
+  const queue = [unit];
+  for (let i = 0; i < queue.length; i++) {
+    const u = queue[i] as string;
+    for (const d of [...(deps[u] ?? [])].sort()) {
+      if (from.has(d) || d === unit) continue;
+      from.set(d, u);
+      if (changed.has(d)) {
+        const path = [d];
+        for (let x = u; x !== unit; x = from.get(x) as string) path.unshift(x);
+        const [first, ...rest] = path;
+        return `depends on ${[first, ...rest.map((r) => `which depends on ${r}`)].join(', ')} (changed)`;
+      }
+      queue.push(d);
+    }
+  }
+  return 'depends on a changed unit';
 }

@@ -17,6 +17,7 @@ export function changesGithubOutput(c: ChangeSet): string {
     'destroyWaves',
     'excluded',
     'reasons',
+    'dependentReasons',
   ];
   return keys.map((k) => `${k}=${JSON.stringify(c[k])}\n`).join('');
 }
@@ -33,7 +34,10 @@ export function changesText(c: ChangeSet): string {
       'moved',
       c.moved.map((m) => `${m.from} -> ${m.to}`),
     ),
-    list('dependents (not changed, depend on changed units)', c.dependents),
+    list(
+      'dependents (not changed, depend on changed units)',
+      c.dependents.map((u) => `${u}: ${c.dependentReasons[u] ?? ''}`),
+    ),
     waves('apply order', c.applyWaves),
     waves('destroy order', c.destroyWaves),
     list('excluded from plan (exclude blocks)', c.excluded.plan),

@@ -8,6 +8,8 @@ export const CLI_MAIN = fileURLToPath(new URL('../../dist/cli/main.js', import.m
 /** What an in-process run printed: stdout, and the files it appended to (e.g. the step summary). */
 export interface Captured {
   stdout: string;
+  /** Warnings written with io.stderr (errors caught by run() go to its own stderr callback). */
+  stderr: string;
   written: Record<string, string>;
 }
 
@@ -20,7 +22,7 @@ export function inProcessIo(
   cwd: string,
   overrides: Partial<Env> = {},
 ): { io: Io; out: Captured } {
-  const out: Captured = { stdout: '', written: {} };
+  const out: Captured = { stdout: '', stderr: '', written: {} };
   const env: Env = {
     args,
     cwd,
@@ -41,6 +43,9 @@ export function inProcessIo(
     env,
     stdout: (t) => {
       out.stdout += t;
+    },
+    stderr: (t) => {
+      out.stderr += t;
     },
     appendFile: async (f, t) => {
       out.written[f] = (out.written[f] ?? '') + t;

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { CliError } from '../../errors.js';
+import { dirtyWarning, uncommittedUnder } from '../../changes/dirty.js';
+import { CliError, errorMessage } from '../../errors.js';
 import { detectChanges } from '../../index.js';
 import { changesGithubLog, changesGithubOutput, changesJson, changesText } from '../format.js';
 import type { Io } from '../io.js';
@@ -32,13 +33,21 @@ export function register(program: Command, io: Io): void {
     if (format === 'github' && io.env.githubOutput === undefined) {
       throw new CliError('input', '--format github needs $GITHUB_OUTPUT to be set');
     }
+    const root = rootOption(io.env.cwd, o.root, 'infra/environments');
     const result = await detectChanges({
       repoRoot: io.env.cwd,
       base: o.base,
       head: o.head,
-      root: rootOption(io.env.cwd, o.root, 'infra/environments'),
+      root,
       cacheDir: cacheDirOption(io.env.cwd, o, io.env.cacheDir),
     });
+    // A warning only: a repository without a work tree (bare) cannot have uncommitted changes.
+    const warning = await uncommittedUnder(io.env.cwd, root).then(
+      (d) => dirtyWarning(d.paths, d.rel),
+      (e: unknown) =>
+        `infra-ci changes: warning: could not check for uncommitted changes (${errorMessage(e)})\n`,
+    );
+    if (warning !== undefined) io.stderr(warning);
     if (format === 'json') io.stdout(changesJson(result));
     else if (format === 'text') io.stdout(changesText(result));
     else {
