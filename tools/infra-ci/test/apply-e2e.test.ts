@@ -84,6 +84,8 @@ function cli(
 }
 
 const bundle = () => path.join(tmp, 'bundle');
+/** What the PR's second plan holds for eu-central-1/vpc: every re-plan at merge must find it again. */
+const VPC_UPDATE = { resources: [{ address: 'aws_vpc.main', actions: ['update'] }] };
 const summaryFile = () => path.join(tmp, 'step-summary.md');
 const applyCalls = (from: number) =>
   standin
@@ -115,11 +117,7 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
         'm',
       ),
     );
-    standin.scenario({
-      units: {
-        'eu-central-1/vpc': { resources: [{ address: 'aws_vpc.main', actions: ['update'] }] },
-      },
-    });
+    standin.scenario({ units: { 'eu-central-1/vpc': VPC_UPDATE } });
     // The re-run takes the PR number from the event payload, as in Actions.
     const event = path.join(tmp, 'event.json');
     writeFileSync(event, JSON.stringify({ action: 'synchronize', pull_request: { number: PR } }));
@@ -131,7 +129,7 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
     const comments = server.comments(PR);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body.startsWith(PLAN_MARKER)).toBe(true);
-    expect(comments[0]?.body).toContain('`aws_vpc.main`: update');
+    expect(comments[0]?.body).toContain('~ aws_vpc.main (update)');
     expect(server.requests.filter((r) => r.method === 'PATCH')).toHaveLength(1);
     expect(readFileSync(summaryFile(), 'utf8')).toContain(`| apply 2 | \`${P}/eu-west-2/eks\``);
     expect(readFileSync(output, 'utf8')).toContain(`artifact=${artifactName(head)}\nunits=4\n`);
@@ -155,7 +153,9 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
 
   it('a second apply started while one runs is refused (exit 4) and applies nothing; the first finishes', async () => {
     const release = path.join(tmp, 'release-first-apply');
-    standin.scenario({ units: { 'eu-central-1/vpc': { block: { on: 'apply', until: release } } } });
+    standin.scenario({
+      units: { 'eu-central-1/vpc': { ...VPC_UPDATE, block: { on: 'apply', until: release } } },
+    });
     const from = standin.calls(repo.dir).length;
     const first = cli(['apply', '--work', path.join(tmp, 'work-1'), '--parallelism', '1'], {
       GITHUB_RUN_ID: '18',
@@ -183,7 +183,12 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
 
   it('a cancelled apply (SIGTERM) stops its running unit, starts nothing more and says what applied (exit 1)', async () => {
     standin.scenario({
-      units: { 'eu-central-1/vpc': { block: { on: 'apply', until: path.join(tmp, 'never') } } },
+      units: {
+        'eu-central-1/vpc': {
+          ...VPC_UPDATE,
+          block: { on: 'apply', until: path.join(tmp, 'never') },
+        },
+      },
     });
     const from = standin.calls(repo.dir).length;
     let child: ChildProcess | undefined;
@@ -212,6 +217,7 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
   it('a re-planned unit that differs stops with exit 5 and the fresh plan posted on the PR', async () => {
     standin.scenario({
       units: {
+        'eu-central-1/vpc': VPC_UPDATE,
         'eu-west-2/eks': {
           resources: [{ address: 'aws_eks_cluster.this', actions: ['delete', 'create'] }],
         },
@@ -229,11 +235,7 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
   });
 
   it('apply downloads the artifact, applies wave by wave and writes the job summary (exit 0)', async () => {
-    standin.scenario({
-      units: {
-        'eu-central-1/vpc': { resources: [{ address: 'aws_vpc.main', actions: ['update'] }] },
-      },
-    });
+    standin.scenario({ units: { 'eu-central-1/vpc': VPC_UPDATE } });
     const from = standin.calls(repo.dir).length;
     const r = await cli(['apply', '--work', path.join(tmp, 'work'), '--parallelism', '1'], {
       GITHUB_RUN_ID: '18',
@@ -252,7 +254,7 @@ describe('infra-ci plan/apply end to end (spawned CLI, local GitHub API)', () =>
     expect(md).toContain(`(PR #${PR})`);
     expect(md).toMatch(
       new RegExp(
-        `\\| apply 1 \\| \`${P}/eu-central-1/vpc\` \\| apply \\| \`${head.slice(0, 7)}\` · sha256 \`[0-9a-f]{12}\` \\| applied \\|`,
+        `\\| apply 1 \\| \`${P}/eu-central-1/vpc\` \\| apply \\| re-planned at merge: sha256 \`[0-9a-f]{12}\` \\(reviewed \`${head.slice(0, 7)}\` · sha256 \`[0-9a-f]{12}\`\\) \\| applied \\|`,
       ),
     );
     expect(md).toContain(

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { changesFromPlanJson } from '../src/plan/bundle.js';
-import { renderPlanComment, renderPlanGraph, unitDetails } from '../src/plan/comment.js';
+import {
+  MERGE_NOTE,
+  renderPlanComment,
+  renderPlanGraph,
+  unitDetails,
+} from '../src/plan/comment.js';
 import { ATTRS_MAX, attributeDiff, SENSITIVE, UNKNOWN } from '../src/plan/comment-diff.js';
 import { PLAN_MARKER, type PlanReport, type PlanRow } from '../src/plan/summary.js';
 
@@ -164,6 +169,7 @@ describe('renderPlanComment', () => {
     });
     expect(md.split('\n')[0]).toBe(PLAN_MARKER);
     expect(md).toContain('| wave | unit | kind |');
+    expect(md).toContain(MERGE_NOTE);
     expect(md.indexOf('```mermaid')).toBeLessThan(md.indexOf('<details>'));
     expect(md.match(/<details><summary>/g)).toHaveLength(2);
     expect(md).toContain('```diff\n+ aws_db_instance.main (create)');

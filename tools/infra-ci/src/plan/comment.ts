@@ -19,6 +19,10 @@ export interface PlanCommentInput {
   artifact: string;
 }
 
+/** What happens to this plan at merge (orchestrate/replan.ts), for the reviewer. */
+export const MERGE_NOTE =
+  "_On merge, `infra-ci apply` plans every unit again with main's code and applies a unit only when its resource changes equal the ones shown here; otherwise nothing is applied and the fresh plans are posted on this PR._";
+
 /** Most nodes drawn in the graph; beyond, the graph is left out with a note (unreadable anyway). */
 export const GRAPH_MAX_NODES = 80;
 
@@ -165,7 +169,7 @@ export function renderPlanComment(input: PlanCommentInput, maxChars = COMMENT_MA
     `_…truncated to fit a GitHub comment: ${left} more unit(s) not shown here; see the job summary or the artifact \`${artifact}\` (manifest.json)._`;
   const reserve = cut(report.rows.length).length + 2;
   const summary = renderPlanSummary(bare, Math.floor((maxChars - reserve) * 0.6));
-  const parts = [summary.trimEnd(), ''];
+  const parts = [summary.trimEnd(), '', MERGE_NOTE, ''];
   let used = parts.join('\n').length;
   const graph = renderPlanGraph(report.rows, deps).join('\n');
   if (graph !== '' && used + graph.length + reserve <= maxChars) {
