@@ -59,7 +59,10 @@ function walk(path: string, before: Json, after: Json, m: Marks, out: AttrChange
       ...(a === undefined ? {} : { after: a }),
     });
   };
-  if (m.au === true) return line(masked(before, m.bs), UNKNOWN);
+  if (m.au === true) {
+    line(masked(before, m.bs), UNKNOWN);
+    return;
+  }
   const leaf = m.bs === true || m.as === true || !(isContainer(before) || isContainer(after));
   if (leaf) {
     if (!same(before ?? null, after ?? null)) line(masked(before, m.bs), masked(after, m.as));
