@@ -5,7 +5,6 @@ import {
   COMMENT_MAX,
   PLAN_MARKER,
   type PlanReport,
-  REPLAN_MARKER,
   renderApplySummary,
   renderPlanSummary,
 } from '../src/plan/summary.js';
