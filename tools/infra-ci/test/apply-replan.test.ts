@@ -106,6 +106,16 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
     expect(applies()).toEqual([]);
   });
 
+  it('a re-plan that fails stops everything before any apply (exit 1 path)', async () => {
+    await flow.openPr(touch('vpc'));
+    flow.mergePr();
+    flow.standin.scenario({ units: { 'eu-central-1/vpc': { fail: ['plan'] } } });
+    const r = await flow.apply({ parallelism: 1 });
+    expect(r.outcome.kind).toBe('failed');
+    expect(applies()).toEqual([]);
+    expect(r.rows.map((x) => x.result)).toEqual(['failed', 'not started']);
+  });
+
   it('matching re-plans: the fresh plans made at merge are applied, never the PR-made files', async () => {
     await flow.openPr(touch('vpc'));
     flow.mergePr();

@@ -109,6 +109,7 @@ async function replanFirst(
       throw new CliError('input', `${t.unit} has no entry in the manifest`);
     const c = { unit: t.unit, cwd: path.join(dirOf(t.step), t.unit), replans, attributes: true };
     const r = await replanUnit(runner, { ...c, destroy: t.step !== 'apply' }, reviewed, fresh);
+    // A match stops nothing: its row is settled later, when its plan is applied.
     return r.kind === 'same' ? ({ kind: 'applied' } as const) : r;
   });
   const asUnit = (o: Outcome<Target, UnitResult>): Outcome<string, UnitResult> =>
