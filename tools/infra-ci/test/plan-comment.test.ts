@@ -85,7 +85,11 @@ describe('attributeDiff (terraform show -json change → attribute lines)', () =
   });
 
   it('a delete has no attribute lines; long values are shortened; many changes are capped', () => {
-    expect(attributeDiff(planJson.resource_changes[2]?.change)).toEqual({ attrs: [], omitted: 0 });
+    expect(attributeDiff(planJson.resource_changes[2]?.change)).toEqual({
+      attrs: [],
+      omitted: 0,
+      digest: '',
+    });
     const after = Object.fromEntries(
       Array.from({ length: ATTRS_MAX + 5 }, (_, i) => [
         `k${String(i).padStart(3, '0')}`,
@@ -97,6 +101,28 @@ describe('attributeDiff (terraform show -json change → attribute lines)', () =
     expect(d.omitted).toBe(5);
     expect(d.attrs[0]?.after?.length).toBeLessThanOrEqual(120);
     expect(d.attrs[0]?.after?.endsWith('…')).toBe(true);
+  });
+
+  it('the digest sees what the shortened attributes leave out, and never a sensitive value', () => {
+    const long = (tail: string) => ({
+      actions: ['create'],
+      before: null,
+      after: { policy: `${'x'.repeat(300)}${tail}` },
+    });
+    const a = attributeDiff(long('a'));
+    const b = attributeDiff(long('b'));
+    expect(a.attrs).toEqual(b.attrs);
+    expect(a.digest).toMatch(/^[0-9a-f]{64}$/);
+    expect(a.digest).not.toBe(b.digest);
+    const secret = (v: string) => ({
+      actions: ['update'],
+      before: { password: 'old' },
+      after: { password: v },
+      before_sensitive: { password: true },
+      after_sensitive: { password: true },
+    });
+    // Masked before hashing: two secrets give the same digest (the hash cannot be guessed back).
+    expect(attributeDiff(secret('s1')).digest).toBe(attributeDiff(secret('s2')).digest);
   });
 
   it('changesFromPlanJson carries the masked attributes into the manifest entry', () => {

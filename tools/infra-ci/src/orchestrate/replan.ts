@@ -34,12 +34,16 @@ export function upFrontTargets(phases: Phase[], work: WorkList): Target[] {
 
 /**
  * Whether two plans make the same resource changes, order-insensitive: address and actions, and
- * with `attributes` also the changed attributes the reviewer saw (masked, shortened values as in
- * the PR comment; absent = none). Pure.
+ * with `attributes` also the changed attributes: those the reviewer saw (masked, shortened as in
+ * the PR comment) and the digest of all of them with whole values (absent = none). Pure.
  */
 export function sameChanges(a: Changes, b: Changes, attributes: boolean): boolean {
   const key = (r: ResourceChange) =>
-    JSON.stringify([r.address, r.actions, ...(attributes ? [r.attrs ?? [], r.omitted ?? 0] : [])]);
+    JSON.stringify([
+      r.address,
+      r.actions,
+      ...(attributes ? [r.attrs ?? [], r.omitted ?? 0, r.attrsDigest ?? ''] : []),
+    ]);
   const ka = a.resources.map(key).sort();
   const kb = b.resources.map(key).sort();
   return ka.length === kb.length && ka.every((k, i) => k === kb[i]);

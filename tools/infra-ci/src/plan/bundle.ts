@@ -23,6 +23,11 @@ export const ResourceChangeSchema = z.object({
     .optional(),
   /** Attribute changes left out of `attrs` (too many). */
   omitted: z.number().int().positive().optional(),
+  /** sha256 of all attribute changes with whole values (masked): compared at merge. */
+  attrsDigest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 export const ChangesSchema = z.object({
@@ -212,12 +217,13 @@ export function changesFromPlanJson(json: unknown): Changes {
         : [];
       if (typeof r?.address !== 'string' || actions.length === 0) continue;
       if (actions.every((a) => IGNORED.has(a))) continue;
-      const { attrs, omitted } = attributeDiff(r.change);
+      const { attrs, omitted, digest } = attributeDiff(r.change);
       resources.push({
         address: r.address,
         actions,
         ...(attrs.length > 0 ? { attrs } : {}),
         ...(omitted > 0 ? { omitted } : {}),
+        ...(digest === '' ? {} : { attrsDigest: digest }),
       });
     }
   }

@@ -5,6 +5,7 @@
  * Sensitive values are masked here, before anything is stored or rendered, so neither the bundle's
  * manifest nor a PR comment ever holds one. Pure.
  */
+import { createHash } from 'node:crypto';
 
 /** One changed attribute: display strings (JSON, shortened); absent = no value (null/unset). */
 export interface AttrChange {
@@ -25,6 +26,11 @@ export interface AttrDiff {
   attrs: AttrChange[];
   /** Attribute changes beyond ATTRS_MAX, not kept. */
   omitted: number;
+  /**
+   * sha256 of every attribute change with whole values (sensitive ones masked), so a comparison
+   * also sees what the shortened `attrs` leave out; '' when there is none.
+   */
+  digest: string;
 }
 
 type Json = unknown;
@@ -37,9 +43,11 @@ const childMark = (m: Json, k: string | number): Json =>
 
 function show(v: Json): string | undefined {
   if (v === null || v === undefined) return undefined;
-  const s = JSON.stringify(v);
-  return s.length > VALUE_MAX ? `${s.slice(0, VALUE_MAX - 1)}…` : s;
+  return JSON.stringify(v);
 }
+
+const shorten = (s: string | undefined): string | undefined =>
+  s === undefined || s.length <= VALUE_MAX ? s : `${s.slice(0, VALUE_MAX - 1)}…`;
 
 const same = (a: Json, b: Json): boolean => JSON.stringify(a) === JSON.stringify(b);
 
@@ -99,7 +107,7 @@ const pick = (v: Json, k: string | number): Json =>
 export function attributeDiff(change: unknown): AttrDiff {
   const c = (isContainer(change) ? change : {}) as Record<string, Json>;
   const actions = Array.isArray(c.actions) ? c.actions : [];
-  if (actions.length === 1 && actions[0] === 'delete') return { attrs: [], omitted: 0 };
+  if (actions.length === 1 && actions[0] === 'delete') return { attrs: [], omitted: 0, digest: '' };
   const out: AttrChange[] = [];
   walk(
     '',
@@ -108,5 +116,16 @@ export function attributeDiff(change: unknown): AttrDiff {
     { bs: c.before_sensitive, as: c.after_sensitive, au: c.after_unknown },
     out,
   );
-  return { attrs: out.slice(0, ATTRS_MAX), omitted: Math.max(0, out.length - ATTRS_MAX) };
+  const digest =
+    out.length === 0 ? '' : createHash('sha256').update(JSON.stringify(out)).digest('hex');
+  const attrs = out.slice(0, ATTRS_MAX).map((a) => {
+    const before = shorten(a.before);
+    const after = shorten(a.after);
+    return {
+      path: a.path,
+      ...(before === undefined ? {} : { before }),
+      ...(after === undefined ? {} : { after }),
+    };
+  });
+  return { attrs, omitted: Math.max(0, out.length - ATTRS_MAX), digest };
 }
