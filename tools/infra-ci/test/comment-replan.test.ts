@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { type Differs, renderReplanReview } from '../src/plan/comment-replan.js';
+import {
+  type Differs,
+  differingAddresses,
+  renderReplanReview,
+} from '../src/plan/comment-replan.js';
 import { COMMENT_MAX, REPLAN_MARKER } from '../src/plan/summary.js';
 
 const c = (address: string, actions = ['create']) => ({
@@ -29,6 +33,37 @@ describe('the re-plan review comment', () => {
       "with main's code before anything was applied",
     );
     expect(md.slice(md.indexOf('#### `eks`'))).toContain('mock or stale outputs');
+  });
+
+  it('names the resources that differ and shows their attributes', () => {
+    const sg = (cidr: string) => ({
+      add: 0,
+      change: 1,
+      destroy: 0,
+      resources: [
+        { address: 'aws_vpc.main', actions: ['update'] },
+        {
+          address: 'aws_security_group_rule.api',
+          actions: ['update'],
+          attrs: [{ path: 'cidr_blocks[0]', before: '"10.0.0.0/8"', after: cidr }],
+        },
+      ],
+    });
+    const md = renderReplanReview({
+      mergeCommit: 'abcdef0123',
+      differs: [
+        { unit: 'vpc', fresh: sg('"0.0.0.0/0"'), reviewed: sg('"10.1.0.0/16"'), when: 'merge' },
+      ],
+    });
+    expect(md).toContain('**Differs in** 1 resource(s): `aws_security_group_rule.api`.');
+    expect(md).toContain('  - `cidr_blocks[0]`: `"10.0.0.0/8"` → `"0.0.0.0/0"`');
+    expect(md).toContain('  - `cidr_blocks[0]`: `"10.0.0.0/8"` → `"10.1.0.0/16"`');
+    // After an upstream apply, values came from mock outputs: only actions are compared.
+    expect(differingAddresses(sg('"a"'), sg('"b"'), false)).toEqual([]);
+    expect(differingAddresses(sg('"a"'), { ...sg('"a"'), resources: [] }, false)).toEqual([
+      'aws_security_group_rule.api',
+      'aws_vpc.main',
+    ]);
   });
 
   it('fits a comment however many resources and units change, and says how many it left out', () => {

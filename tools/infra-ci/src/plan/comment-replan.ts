@@ -2,7 +2,7 @@
  * The PR comment `infra-ci apply` posts when plans made at merge differ from the reviewed ones
  * (marker REPLAN_MARKER, updated in place). Pure.
  */
-import type { Changes } from './bundle.js';
+import type { Changes, ResourceChange } from './bundle.js';
 import { COMMENT_MAX, REPLAN_MARKER } from './summary.js';
 
 /** A unit whose plan made at merge differs from the reviewed one. */
@@ -20,21 +20,51 @@ export interface Differs {
 
 const code = (s: string): string => `\`${s.replaceAll('`', "'")}\``;
 
-/** Resource lines of a plan, at most `budget` characters (a line says what was left out). */
+/** A resource's line, then its changed attributes (masked, shortened) as a nested list. */
+function resourceItem(r: ResourceChange): string {
+  const attrs = (r.attrs ?? []).map(
+    (a) => `  - ${code(a.path)}: ${code(a.before ?? 'null')} → ${code(a.after ?? 'null')}`,
+  );
+  const more = r.omitted === undefined ? [] : [`  - … ${r.omitted} more attribute change(s)`];
+  return [`- ${code(r.address)}: ${r.actions.join(', ')}`, ...attrs, ...more].join('\n');
+}
+
+/** Resources of a plan, at most `budget` characters (a line says what was left out). */
 function list(c: Changes, budget: number): string[] {
   if (c.resources.length === 0) return ['- (no resource changes)'];
   const lines: string[] = [];
   let used = 0;
-  for (const r of c.resources) {
-    const line = `- ${code(r.address)}: ${r.actions.join(', ')}`;
-    if (used + line.length + 1 > budget) {
-      lines.push(`- … and ${c.resources.length - lines.length} more (see the apply job's log)`);
+  for (const [i, r] of c.resources.entries()) {
+    const item = resourceItem(r);
+    if (used + item.length + 1 > budget) {
+      lines.push(`- … and ${c.resources.length - i} more (see the apply job's log)`);
       break;
     }
-    lines.push(line);
-    used += line.length + 1;
+    lines.push(item);
+    used += item.length + 1;
   }
   return lines;
+}
+
+/**
+ * Addresses whose change is not the same in both plans (actions; with `attributes` also the
+ * changed attributes, as orchestrate/replan.ts compares them), sorted.
+ */
+export function differingAddresses(a: Changes, b: Changes, attributes: boolean): string[] {
+  const key = (r: ResourceChange) =>
+    JSON.stringify([r.actions, ...(attributes ? [r.attrs ?? [], r.attrsDigest ?? ''] : [])]);
+  const ka = new Map(a.resources.map((r) => [r.address, key(r)]));
+  const kb = new Map(b.resources.map((r) => [r.address, key(r)]));
+  return [...new Set([...ka.keys(), ...kb.keys()])].filter((x) => ka.get(x) !== kb.get(x)).sort();
+}
+
+/** Which resources differ, at most 20 named. */
+function differsLine(d: Differs): string {
+  const xs = differingAddresses(d.fresh, d.reviewed, d.when === 'merge');
+  if (xs.length === 0)
+    return '**Differs in**: the order-insensitive comparison only (no single resource).';
+  const named = xs.slice(0, 20).map(code).join(', ');
+  return `**Differs in** ${xs.length} resource(s): ${named}${xs.length > 20 ? ', …' : ''}.`;
 }
 
 const WHY: Record<Differs['when'], string> = {
@@ -63,6 +93,8 @@ export function renderReplanReview(
     `#### ${code(d.unit)}`,
     '',
     `${code(d.unit)} was ${WHY[d.when]}`,
+    '',
+    differsLine(d),
     '',
     `**Fresh plan** (+${d.fresh.add} ~${d.fresh.change} -${d.fresh.destroy}):`,
     '',
