@@ -104,6 +104,9 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome).toMatchObject({ kind: 'review', unit: `${P}/eu-west-2/vpc` });
     expect(applies()).toEqual([]);
+    const body = flow.github.comments[0]?.body ?? '';
+    expect(body).toContain('**Differs in** 1 resource(s): `aws_security_group_rule.api`.');
+    expect(body).toContain('`cidr_blocks[0]`: `"10.0.0.0/8"` → `"0.0.0.0/0"`');
   });
 
   it('a re-plan that fails stops everything before any apply (exit 1 path)', async () => {
