@@ -111,6 +111,10 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome).toMatchObject({ kind: 'review', unit: `${P}/eu-west-2/eks` });
     expect(r.outcome.kind === 'review' && r.outcome.message).toContain('HTTP 422');
+    // The fresh plan is in the report (job summary, log) instead.
+    expect(r.outcome.kind === 'review' && r.outcome.message).toContain(
+      '`aws_eks_cluster.this`: delete',
+    );
     expect(results(r.rows)).toContain('apply eu-central-1/eks: applied');
   });
 

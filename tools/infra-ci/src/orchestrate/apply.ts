@@ -178,13 +178,14 @@ async function postReplan(
   prNumber: number | undefined,
   deps: ApplyDeps,
 ): Promise<string> {
-  if (deps.github === undefined || prNumber === undefined) return '';
-  // Units were applied by now: a failed comment must not cost the report of what was.
+  const body = renderReplanReview({ mergeCommit: merge, differs: d.differs });
+  // Without a PR to post on (offline --plans), or when posting fails, the report carries it.
+  if (deps.github === undefined || prNumber === undefined) return `\n\n${body}`;
+  // Units may have been applied by now: a failed comment must not cost the report of what was.
   try {
-    const body = renderReplanReview({ mergeCommit: merge, differs: d.differs });
     await deps.github.upsertComment(prNumber, REPLAN_MARKER, body);
     return ` The fresh plan was posted on PR #${prNumber}.`;
   } catch (error) {
-    return ` Posting the fresh plan on PR #${prNumber} failed (${errorMessage(error)}); it is in this job's log.`;
+    return ` Posting the fresh plan on PR #${prNumber} failed (${errorMessage(error)}); here it is:\n\n${body}`;
   }
 }
