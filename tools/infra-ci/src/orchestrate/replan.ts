@@ -6,7 +6,7 @@
  * the fresh one, never the PR-made file.
  */
 import path from 'node:path';
-import { type Changes, type ResourceChange, sha256File, slug } from '../plan/bundle.js';
+import { type Changes, sameResources, sha256File, slug } from '../plan/bundle.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
 import type { Phase, UnitResult } from './apply-steps.js';
 import type { WorkList } from './worklist.js';
@@ -32,23 +32,6 @@ export function upFrontTargets(phases: Phase[], work: WorkList): Target[] {
   );
 }
 
-/**
- * Whether two plans make the same resource changes, order-insensitive: address and actions, and
- * with `attributes` also the changed attributes: those the reviewer saw (masked, shortened as in
- * the PR comment) and the digest of all of them with whole values (absent = none). Pure.
- */
-export function sameChanges(a: Changes, b: Changes, attributes: boolean): boolean {
-  const key = (r: ResourceChange) =>
-    JSON.stringify([
-      r.address,
-      r.actions,
-      ...(attributes ? [r.attrs ?? [], r.omitted ?? 0, r.attrsDigest ?? ''] : []),
-    ]);
-  const ka = a.resources.map(key).sort();
-  const kb = b.resources.map(key).sort();
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
-}
-
 /** Where the plan made at merge for `unit` goes, in the scratch folder `replans`. */
 export const freshPlanFile = (replans: string, unit: string): string =>
   path.join(replans, `${slug(unit)}.tfplan`);
@@ -69,7 +52,7 @@ export async function replanUnit(
   await runner.plan({ unit: c.unit, cwd: c.cwd, out: planFile, destroy: c.destroy });
   const changes = await runner.show({ unit: c.unit, cwd: c.cwd, planFile });
   fresh.set(c.unit, await sha256File(planFile));
-  if (!sameChanges(changes, reviewed, c.attributes)) {
+  if (!sameResources(changes.resources, reviewed.resources, c.attributes)) {
     return { kind: 'differs', fresh: changes, reviewed };
   }
   return { kind: 'same', planFile };

@@ -232,10 +232,25 @@ export function changesFromPlanJson(json: unknown): Changes {
   return { add: count('create'), change: count('update'), destroy: count('delete'), resources };
 }
 
-/** Same resource changes (address + actions), whatever the order. Pure. */
-export function sameResources(a: readonly ResourceChange[], b: readonly ResourceChange[]): boolean {
+/**
+ * Same resource changes (address + actions), whatever the order; with `attributes`, also the same
+ * changed attributes (`attrs`, `omitted`, `attrsDigest`: absent = none). Pure.
+ */
+export function sameResources(
+  a: readonly ResourceChange[],
+  b: readonly ResourceChange[],
+  attributes = false,
+): boolean {
   const key = (rs: readonly ResourceChange[]) =>
-    rs.map((r) => `${r.address}\u0000${r.actions.join(',')}`).sort();
+    rs
+      .map((r) =>
+        JSON.stringify([
+          r.address,
+          r.actions,
+          ...(attributes ? [r.attrs ?? [], r.omitted ?? 0, r.attrsDigest ?? ''] : []),
+        ]),
+      )
+      .sort();
   const ka = key(a);
   const kb = key(b);
   return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
