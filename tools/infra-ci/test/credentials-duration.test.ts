@@ -4,7 +4,7 @@
  *   job timeout-minutes (infra-merge.yml)
  *     ≤ role-duration-seconds / 60 of aws-actions/configure-aws-credentials in that job
  *       (unset: the action asks STS for 3600 s — DEFAULT_ROLE_DURATION in
- *       aws-actions/configure-aws-credentials@v4.0.2:src/index.ts)
+ *       aws-actions/configure-aws-credentials src/index.ts, the same in v4.0.2 and the v6 line)
  *     ≤ max_session_duration / 60 of the infra-apply role (infra/modules/github-oidc)
  *       (AssumeRoleWithWebIdentity refuses a DurationSeconds above the role's
  *       MaxSessionDuration: AWS STS API reference, AssumeRoleWithWebIdentity, DurationSeconds).
