@@ -27,6 +27,8 @@ export interface DrillRun {
   found: Found;
   errors: string[];
   log(line: string): void;
+  /** Records that the drill enters `phase` now (the report's phases, the progress line). */
+  enter(phase: string, note: string): void;
   stopped(): boolean;
   /** Waits until `cond` holds; false when `boundMs` or the drill's deadline passes first. */
   waitFor(cond: () => boolean, boundMs: number): Promise<boolean>;
@@ -44,7 +46,9 @@ const failbackVia = async (r: DrillRun): Promise<ControlResult> =>
   JSON.parse(await r.env.cli(['failback'])) as ControlResult;
 
 const flapping: Phase = async (r) => {
+  r.enter('baseline', 'both regions healthy, steady client load');
   await pause(r, r.times.baselineMs);
+  r.enter('flapping', `1 primary probe in ${r.times.flapEvery} fails`);
   r.marks.flapStart = Date.now();
   r.env.flaky.flap(r.times.flapEvery);
   await pause(r, r.times.flappingMs);
@@ -59,11 +63,13 @@ const flapping: Phase = async (r) => {
  */
 const nearMisses: Phase = async (r) => {
   const { env, policy } = r;
+  r.enter('near-misses', `${policy.failedRounds - 1} failed rounds, then one passes`);
   env.flaky.flapRounds(policy.failedRounds - 1, env.probesPerRound);
   await pause(r, r.times.nearMissCycles * policy.failedRounds * policy.intervalMs);
   r.found.nearMissProbes = env.flaky.stats();
   env.flaky.flap(0);
   r.marks.nearMissEnd = Date.now();
+  r.enter('settle', 'a failover set off late would count as false');
   await settle(r);
   return true;
 };
@@ -71,6 +77,7 @@ const nearMisses: Phase = async (r) => {
 /** One-sided partition: the standby's probes all fail, the edge (GA) still reaches the primary. */
 const partition: Phase = async (r) => {
   const alertsBefore = count(r, 'DRPartitionSuspected');
+  r.enter('partition', 'every standby probe fails, the edge still serves the primary');
   r.marks.partitionStart = Date.now();
   r.env.flaky.flap(1);
   await pause(r, r.times.partitionMs);
@@ -88,6 +95,7 @@ const partition: Phase = async (r) => {
 const gaHang: Phase = async (r) => {
   const { env, marks } = r;
   const unconfirmedBefore = count(r, 'DRUnconfirmed');
+  r.enter('ga-hang', "GA's describe hangs while every standby probe fails");
   const start = Date.now();
   marks.hangStart = start;
   env.flaky.flap(1); // resets the request count
@@ -108,6 +116,7 @@ const gaHang: Phase = async (r) => {
 const corruptState: Phase = async (r) => {
   const { env } = r;
   const eventsBefore = env.events().length;
+  r.enter('corrupt-state', 'an unparsable state and an invalid request, behind its back');
   const cm = env.objects.get(STATE) as {
     data?: Record<string, string>;
     metadata?: Record<string, unknown>;
@@ -144,6 +153,7 @@ function modeOf(state: string | undefined): string | undefined {
  */
 const killMidFailover: Phase = async (r) => {
   const { env } = r;
+  r.enter('kill', 'the primary is SIGKILLed; waiting for the failover');
   const kill = Date.now();
   r.marks.kill = kill;
   await env.killPrimary();
@@ -152,6 +162,7 @@ const killMidFailover: Phase = async (r) => {
   const victim = env.leader();
   if (victim) {
     const mode = victim.controller.current?.mode ?? 'unknown';
+    r.enter('takeover', `leader ${victim.identity} killed in ${mode}; the other replica finishes`);
     r.found.killedLeader = { identity: victim.identity, mode, at: Date.now() };
     await victim.kill();
     r.log(`killed ${victim.identity} in ${mode}`);
@@ -162,8 +173,13 @@ const killMidFailover: Phase = async (r) => {
 /** Failback refused while the primary is down, then through the CLI once the pre-checks pass. */
 const failback: Phase = async (r) => {
   const { env, policy } = r;
+  r.enter('failback-early', 'failback asked while the primary is down: must be refused');
   r.found.refusedWhileDown = await failbackVia(r);
   if (r.stopped()) return false;
+  r.enter(
+    'restore',
+    `primary restarted; failback once healthy ${policy.failbackHealthyMs / 1000} s`,
+  );
   r.marks.restored = Date.now();
   await env.restartPrimary();
   const healthyLongEnough = () => {
@@ -175,6 +191,7 @@ const failback: Phase = async (r) => {
     return false;
   }
   // a round failing on a loaded machine resets the healthy time: retry a few times, bounded
+  r.enter('failback', 'failback through the CLI; dials back to the primary');
   for (let attempt = 1; attempt <= 3 && !r.stopped(); attempt += 1) {
     r.marks.failbackCommand = Date.now();
     const result = await failbackVia(r);
@@ -183,6 +200,10 @@ const failback: Phase = async (r) => {
     r.log(`failback refused (attempt ${attempt}): ${result.reasons.join('; ')}`);
     await r.waitFor(healthyLongEnough, policy.failbackHealthyMs + 10_000);
   }
+  r.enter(
+    'scale-down',
+    `cool-down ${policy.failbackCooldownMs / 1000} s, then the standby scales down`,
+  );
   const scaledDown = () =>
     r.mode() === 'standby' && (env.capacity.at(-1)?.ready ?? 0) <= policy.standbyMinReplicas;
   await r.waitFor(scaledDown, policy.failbackCooldownMs + 30_000);

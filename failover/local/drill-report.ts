@@ -97,6 +97,9 @@ export interface DrillReport {
   problems: string[];
 }
 
+/** The drill's time goals after the kill: detection and traffic on the standby, in seconds. */
+export const GOALS = { detectS: 15, trafficS: 20 } as const;
+
 export const secs = (ms: number) => ms / 1000;
 
 /** Seconds with one decimal; NaN when there is no figure. */

@@ -6,6 +6,7 @@ import {
   type DrillFigures,
   type DrillReport,
   fmt,
+  GOALS,
   type Observed,
   type Sample,
   secs,
@@ -119,9 +120,11 @@ function missedGoals(o: Observed, r: Parts): string[] {
     problems.push('the near-miss phase failed no probe');
   }
   if (!r.failedOver) problems.push('the controller did not reach failed-over after the kill');
-  if (figures.detectS === null || figures.detectS > 15) problems.push('detect > 15 s');
-  if (figures.trafficS === null || figures.trafficS > 20) {
-    problems.push('traffic not on the standby within 20 s');
+  if (figures.detectS === null || figures.detectS > GOALS.detectS) {
+    problems.push(`detect > ${GOALS.detectS} s`);
+  }
+  if (figures.trafficS === null || figures.trafficS > GOALS.trafficS) {
+    problems.push(`traffic not on the standby within ${GOALS.trafficS} s`);
   }
   if (r.failedOutsideDetection > 0) {
     problems.push(`${r.failedOutsideDetection} failed request(s) outside the detection window`);

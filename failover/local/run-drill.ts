@@ -11,9 +11,11 @@
  */
 import type { Policy } from '../src/policy.js';
 import { type DrillRun, runPhases } from './drill-phases.js';
-import type { DrillReport, Found, Marks, Sample } from './drill-report.js';
+import { formatProgress } from './drill-progress.js';
+import type { DrillReport, Found, Marks, Observed, Sample } from './drill-report.js';
 import { summarize } from './drill-summary.js';
 import { defaultLease, type LeaseTimings, startLocalEnv } from './local-env.js';
+import { buildTimeline, type PhaseMark, type Timeline } from './report/timeline.js';
 
 export {
   type DrillFigures,
@@ -45,7 +47,12 @@ export interface DrillOptions {
   /** Ends the drill early (Ctrl-C, SIGTERM); everything started is stopped. */
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Called with one line as the drill enters each phase (drill-progress.ts). */
+  progress?: (line: string) => void;
 }
+
+/** The drill's report with its timeline (report/timeline.ts). */
+export type DrillResult = DrillReport & { timeline: Timeline };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -116,13 +123,23 @@ function ending(
 }
 
 /** Runs the drill (bounded by `timeoutMs`) and returns its report. */
-export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
+export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   const { policy } = opts;
   const log = opts.log ?? (() => {});
   const deadline = Date.now() + opts.timeoutMs;
   const env = await startLocalEnv(log, policy, opts.lease ?? defaultLease);
   const samples: Sample[] = [];
+  const phases: PhaseMark[] = [];
+  const startedAt = Date.now();
   let stopped = false;
+  const mode = () => env.controller.current?.mode ?? 'unknown';
+  const enter = (phase: string, note: string) => {
+    const at = Date.now();
+    phases.push({ name: phase, at });
+    const failed = samples.filter((s) => !s.ok).length;
+    const line = { phase, elapsedMs: at - startedAt, requests: samples.length, failed, note };
+    opts.progress?.(formatProgress({ ...line, mode: mode() }));
+  };
   const r: DrillRun = {
     env,
     policy,
@@ -138,6 +155,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     found: nothingFound(),
     errors: [],
     log,
+    enter,
     stopped: () => stopped,
     waitFor: async (cond, boundMs) => {
       const until = Math.min(Date.now() + boundMs, deadline);
@@ -148,7 +166,7 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       }
       return false;
     },
-    mode: () => env.controller.current?.mode ?? 'unknown',
+    mode,
   };
   const clients = Array.from({ length: opts.clients ?? 4 }, () =>
     client(env.ga.proxyUrl, samples, () => stopped),
@@ -161,10 +179,11 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
     const outcome = await end.outcome;
     if (outcome === 'timeout') r.errors.push(`drill timed out after ${opts.timeoutMs} ms`);
     if (outcome === 'interrupted') r.errors.push('drill interrupted');
+    enter('done', outcome === 'done' ? 'all phases ran' : `ended early: ${outcome}`);
     stopped = true;
     r.marks.end = Date.now();
     await Promise.all(clients);
-    return summarize({
+    const observed: Observed = {
       policy,
       probesPerRound: env.probesPerRound,
       flapEvery: r.times.flapEvery,
@@ -178,7 +197,9 @@ export async function runDrill(opts: DrillOptions): Promise<DrillReport> {
       finalMode: r.mode(),
       drMode: env.drMode(),
       errors: [...r.errors],
-    });
+    };
+    const timeline = buildTimeline(observed, { startedAt, phases });
+    return { ...summarize(observed), timeline };
   } finally {
     end.cancel();
     stopped = true;

@@ -1,0 +1,107 @@
+/**
+ * Headless Chromium (Debian package `chromium`) as a thin adapter: dump the DOM of a local file
+ * with the page's console messages, or screenshot it. Bounded in time; the whole process group is
+ * killed on timeout. Console messages come from `--enable-logging=stderr --v=0`, which logs each
+ * as a `CONSOLE` line (a CSP violation, a script error, a failed load all show there).
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+export interface PageRun {
+  exitCode: number | null;
+  dom: string;
+  /** The page's console messages (one stderr line each). */
+  console: string[];
+}
+
+/** The `chromium` executable on PATH; a clear error when it is not installed. */
+export async function findChromium(path = process.env.PATH ?? ''): Promise<string> {
+  for (const dir of path.split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, 'chromium');
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {}
+  }
+  throw new Error(
+    "chromium not found on PATH: the drill report's render test needs headless Chromium — install the Debian package (apt-get update && apt-get install -y chromium); .ci/run installs it",
+  );
+}
+
+/** Pure: the console messages among Chromium's stderr lines. */
+export function consoleLines(stderr: string): string[] {
+  return stderr.split('\n').filter((l) => /:CONSOLE[:(]/.test(l));
+}
+
+async function run(
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; out: string; err: string }> {
+  const bin = await findChromium();
+  const profile = await mkdtemp(join(tmpdir(), 'drill-chromium-'));
+  const base = [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--no-first-run',
+    `--user-data-dir=${profile}`,
+  ];
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawn(bin, [...base, ...args], {
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => {
+        out += d.toString('utf8');
+      });
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString('utf8');
+      });
+      const timer = setTimeout(() => {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        reject(new Error(`chromium did not finish within ${timeoutMs} ms: ${args.join(' ')}`));
+      }, timeoutMs);
+      child.on('error', (e) => {
+        clearTimeout(timer);
+        reject(e);
+      });
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, out, err });
+      });
+    });
+  } finally {
+    await rm(profile, { recursive: true, force: true });
+  }
+}
+
+/** Loads `file` in headless Chromium and returns the DOM after load and the console messages. */
+export async function dumpDom(file: string, timeoutMs = 30_000): Promise<PageRun> {
+  const url = pathToFileURL(file).href;
+  const r = await run(['--enable-logging=stderr', '--v=0', '--dump-dom', url], timeoutMs);
+  return { exitCode: r.code, dom: r.out, console: consoleLines(r.err) };
+}
+
+/** Screenshots `file` to the PNG `png` at `width`×`height`. */
+export async function screenshot(
+  file: string,
+  png: string,
+  size = { width: 1200, height: 800 },
+  timeoutMs = 30_000,
+): Promise<number | null> {
+  const url = pathToFileURL(file).href;
+  const args = [
+    `--screenshot=${png}`,
+    `--window-size=${size.width},${size.height}`,
+    '--hide-scrollbars',
+    url,
+  ];
+  return (await run(args, timeoutMs)).code;
+}
