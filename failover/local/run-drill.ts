@@ -133,9 +133,10 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   const startedAt = Date.now();
   let stopped = false;
   const mode = () => env.controller.current?.mode ?? 'unknown';
+  /** A phase begins (`done`: the drill ends, printed only). */
   const enter = (phase: string, note: string) => {
     const at = Date.now();
-    phases.push({ name: phase, at });
+    if (phase !== 'done') phases.push({ name: phase, at });
     const failed = samples.filter((s) => !s.ok).length;
     const line = { phase, elapsedMs: at - startedAt, requests: samples.length, failed, note };
     opts.progress?.(formatProgress({ ...line, mode: mode() }));

@@ -21,7 +21,9 @@ const policy: Policy = {
 
 describe('shortened drill (500 ms rounds): flapping, kill → failover, restore → failback', () => {
   it('rides out 1-in-3 probe failures, fails over on the kill and fails back on command', async () => {
+    const progress: { line: string; at: number }[] = [];
     const r = await runDrill({
+      progress: (line) => progress.push({ line, at: Date.now() }),
       policy,
       baselineMs: 1000,
       flappingMs: 5000, // 10 rounds: twice the failed rounds needed, longer than the window
@@ -57,6 +59,54 @@ describe('shortened drill (500 ms rounds): flapping, kill → failover, restore 
     expect(formatDrill(r.figures)).toMatch(
       /^drill: detect=\d+\.\ds traffic=\d+\.\ds scaled=\d+\.\ds failed_requests=\d+ total_requests=\d+ false_failovers=0 split_brain_writes=0 partition_failovers=0$/,
     );
+    // issue #19: one progress line per phase, printed as the drill entered it
+    const entered = progress.map((p) => /^drill> \+\s*[\d.]+s (\S+)\s/.exec(p.line)?.[1]);
+    expect(entered).toEqual([...r.timeline.phases.map((p) => p.name), 'done']);
+    expect(entered).toEqual([
+      'baseline',
+      'flapping',
+      'near-misses',
+      'settle',
+      'partition',
+      'ga-hang',
+      'corrupt-state',
+      'kill',
+      'takeover',
+      'failback-early',
+      'restore',
+      'failback',
+      'scale-down',
+      'done',
+    ]);
+    for (const [i, p] of r.timeline.phases.entries()) {
+      const printed = progress[i]?.at ?? 0;
+      expect(Math.abs(printed - r.timeline.startedAt - p.from * 1000)).toBeLessThan(50);
+    }
+    const requests = progress.map((p) => Number(/requests=(\d+)/.exec(p.line)?.[1]));
+    expect(requests).toEqual([...requests].sort((a, b) => a - b));
+    expect(progress.find((p) => p.line.includes(' takeover '))?.line).toMatch(/mode=failing-over/);
+    // the report's timeline holds every request, the markers in order and the goal deadlines
+    const { series, markers, goals } = r.timeline;
+    const binned = series.bins.reduce(
+      (n, b) => n + b.failed + Object.values(b.ok).reduce((a, c) => a + c, 0),
+      0,
+    );
+    expect(series.outside).toBe(0);
+    expect(binned).toBe(r.figures.totalRequests);
+    expect(series.bins.reduce((n, b) => n + b.failed, 0)).toBe(r.figures.failedRequests);
+    expect(series.regions).toEqual(['eu-central-1', 'eu-west-2']);
+    expect(markers.map((m) => m.kind)).toEqual([
+      'kill',
+      'detect',
+      'leader-killed',
+      'pin',
+      'restored',
+      'failback',
+      'pin-back',
+    ]);
+    const kill = markers[0]?.t ?? 0;
+    expect(markers[1]?.t).toBeCloseTo(kill + (r.figures.detectS ?? 0), 2);
+    expect(goals.map((g) => g.t)).toEqual([kill + 15, kill + 20]);
   }, 130_000);
 });
 
