@@ -5,10 +5,9 @@
  * as a `CONSOLE` line (a CSP violation, a script error, a failed load all show there).
  */
 import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 export interface PageRun {
@@ -18,18 +17,13 @@ export interface PageRun {
   console: string[];
 }
 
-/** The `chromium` executable on PATH; a clear error when it is not installed. */
-export async function findChromium(path = process.env.PATH ?? ''): Promise<string> {
-  for (const dir of path.split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, 'chromium');
-    try {
-      await access(candidate, constants.X_OK);
-      return candidate;
-    } catch {}
-  }
-  throw new Error(
-    "chromium not found on PATH: the drill report's render test needs headless Chromium — install the Debian package (apt-get update && apt-get install -y chromium); .ci/run installs it",
-  );
+const NOT_INSTALLED =
+  "not found: the drill report's render test needs headless Chromium — install the Debian package (apt-get update && apt-get install -y chromium); .ci/run installs it";
+
+/** How a run is bounded, and which executable (found on PATH) runs it. */
+export interface RunOptions {
+  timeoutMs?: number;
+  bin?: string;
 }
 
 /** Pure: the console messages among Chromium's stderr lines. */
@@ -39,9 +33,8 @@ export function consoleLines(stderr: string): string[] {
 
 async function run(
   args: string[],
-  timeoutMs: number,
+  { timeoutMs = 30_000, bin = 'chromium' }: RunOptions,
 ): Promise<{ code: number | null; out: string; err: string }> {
-  const bin = await findChromium();
   const profile = await mkdtemp(join(tmpdir(), 'drill-chromium-'));
   const base = [
     '--headless',
@@ -68,9 +61,9 @@ async function run(
         if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
         reject(new Error(`chromium did not finish within ${timeoutMs} ms: ${args.join(' ')}`));
       }, timeoutMs);
-      child.on('error', (e) => {
+      child.on('error', (e: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        reject(e);
+        reject(e.code === 'ENOENT' ? new Error(`${bin} ${NOT_INSTALLED}`) : e);
       });
       child.on('close', (code) => {
         clearTimeout(timer);
@@ -83,25 +76,20 @@ async function run(
 }
 
 /** Loads `file` in headless Chromium and returns the DOM after load and the console messages. */
-export async function dumpDom(file: string, timeoutMs = 30_000): Promise<PageRun> {
+export async function dumpDom(file: string, opts: RunOptions = {}): Promise<PageRun> {
   const url = pathToFileURL(file).href;
-  const r = await run(['--enable-logging=stderr', '--v=0', '--dump-dom', url], timeoutMs);
+  const r = await run(['--enable-logging=stderr', '--v=0', '--dump-dom', url], opts);
   return { exitCode: r.code, dom: r.out, console: consoleLines(r.err) };
 }
 
-/** Screenshots `file` to the PNG `png` at `width`×`height`. */
+/** Screenshots `file` to the PNG `png` at `width`×`height`; returns Chromium's exit code. */
 export async function screenshot(
   file: string,
   png: string,
   size = { width: 1200, height: 800 },
-  timeoutMs = 30_000,
+  opts: RunOptions = {},
 ): Promise<number | null> {
   const url = pathToFileURL(file).href;
-  const args = [
-    `--screenshot=${png}`,
-    `--window-size=${size.width},${size.height}`,
-    '--hide-scrollbars',
-    url,
-  ];
-  return (await run(args, timeoutMs)).code;
+  const window = `--window-size=${size.width},${size.height}`;
+  return (await run([`--screenshot=${png}`, window, '--hide-scrollbars', url], opts)).code;
 }
