@@ -36,10 +36,16 @@ describe('the drill report in headless Chromium', () => {
     const page = await dumpDom(html, { timeoutMs: 30_000 });
     expect(page.exitCode).toBe(0);
     expect(page.console).toEqual([]);
-    expect(page.dom).toMatch(/<svg[^>]*id="timeline"/);
-    expect(page.dom.match(/<polyline class="series"/g)).toHaveLength(2);
-    expect(page.dom.match(/<g class="marker"/g)).toHaveLength(7);
-    expect(page.dom.match(/<g class="goal"/g)).toHaveLength(2);
+    const svgs = page.dom.split('<svg').slice(1);
+    expect(svgs.map((svg) => /^[^>]*id="([^"]+)"/.exec(svg)?.[1])).toEqual([
+      'timeline',
+      'failover',
+    ]);
+    for (const svg of svgs) {
+      expect(svg.match(/<polyline class="series"/g)).toHaveLength(2);
+      expect(svg.match(/<g class="marker"/g)).toHaveLength(7);
+      expect(svg.match(/<g class="goal"/g)).toHaveLength(2);
+    }
     expect(page.dom).toContain('id="goals"');
   }, 60_000);
 

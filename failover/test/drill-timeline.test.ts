@@ -3,7 +3,8 @@ import { formatProgress } from '../local/drill-progress.js';
 import { summarize } from '../local/drill-summary.js';
 import { goalChecks } from '../local/report/goals.js';
 import { drillSummary, REPORT_CSP, renderReportHtml } from '../local/report/html.js';
-import { niceAxis, renderTimelineSvg } from '../local/report/svg.js';
+import { failoverView, niceAxis, renderTimelineSvg } from '../local/report/svg.js';
+import { packRows } from '../local/report/svg-parts.js';
 import {
   binSamples,
   buildTimeline,
@@ -134,8 +135,69 @@ describe('renderTimelineSvg', () => {
     expect(attrs(svg, 'marker', 'data-kind')).toEqual(timeline.markers.map((m) => m.kind));
     expect(attrs(svg, 'goal', 'data-t')).toEqual(['25', '30']);
     expect(attrs(svg, 'detection-window', 'data-to')).toEqual(['14']);
-    expect(attrs(svg, 'mode', 'data-mode')).toEqual(timeline.modes.map((m) => m.name));
+    expect(attrs(svg, 'mode', 'data-name')).toEqual(timeline.modes.map((m) => m.name));
+    expect(attrs(svg, 'phase', 'data-name')).toEqual(timeline.phases.map((p) => p.name));
     expect(svg).toContain('goal: detect ≤ 15 s');
+  });
+
+  it('draws a window of the drill: only what falls inside, spans clipped to it', () => {
+    const zoom = renderTimelineSvg(timeline, {
+      id: 'z',
+      from: 12,
+      to: 40,
+      legend: false,
+      labels: true,
+    });
+    expect(attrs(zoom, 'marker', 'data-kind')).toEqual([
+      'detect',
+      'leader-killed',
+      'pin',
+      'restored',
+      'failback',
+      'pin-back',
+    ]);
+    expect(attrs(zoom, 'failed', 'data-t')).toEqual([]);
+    for (const points of attrs(zoom, 'series', 'points'))
+      expect(points.split(' ')).toHaveLength(28);
+    expect(attrs(zoom, 'mode', 'data-from')).toEqual(['12', '14', '15', '30.5', '36']);
+    expect(failoverView(timeline)).toEqual({
+      id: 'failover',
+      from: 0,
+      to: 40,
+      legend: false,
+      labels: true,
+    });
+    const noKill = { ...timeline, markers: timeline.markers.filter((m) => m.kind !== 'kill') };
+    expect(failoverView(noKill)).toBeNull();
+  });
+
+  it('packs close labels into separate rows and keeps them inside the right edge', () => {
+    const placed = packRows(
+      [
+        { x: 100, width: 80 },
+        { x: 110, width: 80 },
+        { x: 300, width: 80 },
+        { x: 1000, width: 100 },
+      ],
+      2,
+      1050,
+    );
+    expect(placed).toEqual([
+      { x: 103, row: 0 },
+      { x: 113, row: 1 },
+      { x: 303, row: 0 },
+      { x: 950, row: 0 },
+    ]);
+    const full = packRows(
+      [
+        { x: 0, width: 50 },
+        { x: 1, width: 50 },
+        { x: 2, width: 50 },
+      ],
+      2,
+      999,
+    );
+    expect(full.map((p) => p.row)).toEqual([0, 1, 0]);
   });
 
   it('scales the y axis to the busiest bin on a 1/2/5 step', () => {
@@ -164,7 +226,7 @@ describe('the HTML report and its JSON summary', () => {
     );
     expect(REPORT_CSP).toMatch(/^default-src 'none';/);
     expect(html).not.toMatch(/<script|<link|<img|\bsrc=|\bhref=|url\(|@import/i);
-    expect(html.replace('xmlns="http://www.w3.org/2000/svg"', '')).not.toMatch(/https?:/);
+    expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', '')).not.toMatch(/https?:/);
     expect(html).toContain('all goals met');
   });
 

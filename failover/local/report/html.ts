@@ -5,7 +5,7 @@
  */
 import type { DrillFigures, DrillReport } from '../drill-report.js';
 import { type GoalCheck, goalChecks } from './goals.js';
-import { esc, renderTimelineSvg } from './svg.js';
+import { esc, failoverView, renderTimelineSvg } from './svg.js';
 import type { Timeline } from './timeline.js';
 
 /** What `npm run drill` writes as JSON; the HTML report is rendered from exactly this. */
@@ -48,6 +48,7 @@ export function drillSummary(
 const STYLE = `
 body{font:14px/1.45 system-ui,sans-serif;margin:24px;color:#1d232b;background:#fff}
 h1{font-size:20px;margin:0 0 4px}
+h2{font-size:14px;margin:10px 0 2px}
 .verdict{display:inline-block;padding:2px 10px;border-radius:10px;font-weight:600;color:#fff}
 .pass{background:#2e7d32}.fail{background:#c62828}
 table{border-collapse:collapse;margin:12px 0}
@@ -72,9 +73,17 @@ function phaseTable(tl: Timeline): string {
   return `<table id="phases"><tr><th>phase</th><th>from</th><th>to</th></tr>${rows.join('')}</table>`;
 }
 
+/** The failover and failback up close, when the primary was killed. */
+function zoomed(tl: Timeline): string {
+  const view = failoverView(tl);
+  if (view === null) return '';
+  return `<h2>Failover and failback: ${view.from} s → end</h2>\n${renderTimelineSvg(tl, view)}`;
+}
+
 /** Pure: the self-contained HTML report of a drill summary. */
 export function renderReportHtml(s: DrillSummary): string {
   const f = s.figures;
+  const when = s.startedAt.replace('T', ' ').replace(/:\d\d(\.\d+)?Z$/, ' UTC');
   const verdict = s.passed
     ? '<span class="verdict pass">all goals met</span>'
     : `<span class="verdict fail">${s.problems.length} goal(s) missed</span>`;
@@ -85,15 +94,16 @@ export function renderReportHtml(s: DrillSummary): string {
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${esc(REPORT_CSP)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>demo-app failover drill ${esc(s.startedAt)}</title>
+<title>demo-app failover drill ${esc(when)}</title>
 <style>${STYLE}</style></head>
 <body>
-<h1>Failover drill — ${esc(s.startedAt)} ${verdict}</h1>
-<p class="muted">Two regions run locally under steady client load through the Global Accelerator stand-in;
-the drill injects faults phase by phase, kills the primary, then fails back by command.
-${f.totalRequests} requests, ${f.failedRequests} failed; ${s.timeline.durationS} s.</p>
+<h1>Failover drill, ${esc(when)} ${verdict}</h1>
+<p class="muted">Both regions run locally under client load through a Global Accelerator stand-in; faults phase
+by phase, the primary killed, failback by command. ${f.totalRequests} requests, ${f.failedRequests} failed, ${s.timeline.durationS} s.</p>
 ${problems}
+<h2>The whole drill</h2>
 ${renderTimelineSvg(s.timeline)}
+${zoomed(s.timeline)}
 ${goalTable(s.goals)}
 <details><summary>phases</summary>${phaseTable(s.timeline)}</details>
 <details><summary>the drill's report lines</summary><pre id="lines">${esc(s.lines.join('\n'))}</pre></details>
