@@ -29,7 +29,13 @@ const report = await runDrill({
   progress: (line) => process.stdout.write(`${line}\n`),
 });
 const figures = formatDrill(report.figures);
-const files = await writeDrillReport(reportDir, drillSummary(report, report.timeline, figures));
-const open = `drill: report ${files.html} (summary ${files.json})`;
-process.stdout.write(`${[...report.lines, figures, open].join('\n')}\n`);
-process.exitCode = report.problems.length > 0 ? 1 : 0;
+const summary = drillSummary(report, report.timeline, figures);
+const written = await writeDrillReport(reportDir, summary).then(
+  (files) => ({ ok: true, line: `drill: report ${files.html} (summary ${files.json})` }),
+  (error: unknown) => ({
+    ok: false,
+    line: `drill: REPORT NOT WRITTEN to ${reportDir}: ${error instanceof Error ? error.message : String(error)}`,
+  }),
+);
+process.stdout.write(`${[...report.lines, figures, written.line].join('\n')}\n`);
+process.exitCode = report.problems.length > 0 || !written.ok ? 1 : 0;
