@@ -1,6 +1,6 @@
 /**
  * The drill's report: what the drill observed (`Observed`), the figures and goal checks drawn from
- * it (drill-summary.ts, drill-resilience.ts), and the format of its last line.
+ * it (drill-summary.ts, drill-resilience.ts), and the format of its figures line.
  */
 import type { ControlResult } from '../src/kube.js';
 import type { Policy } from '../src/policy.js';

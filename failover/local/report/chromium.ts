@@ -58,7 +58,11 @@ async function run(
         err += d.toString('utf8');
       });
       const timer = setTimeout(() => {
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        try {
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+        } catch {
+          // the group is already gone
+        }
         reject(new Error(`chromium did not finish within ${timeoutMs} ms: ${args.join(' ')}`));
       }, timeoutMs);
       child.on('error', (e: NodeJS.ErrnoException) => {
