@@ -57,6 +57,10 @@ describe('the drill report in headless Chromium', () => {
     expect(run.console.join('\n')).toMatch(/Content Security Policy/);
   }, 60_000);
 
+  it('is bounded in time: a run past its deadline is killed and reported', async () => {
+    await expect(dumpDom(html, { timeoutMs: 1 })).rejects.toThrow(/did not finish within 1 ms/);
+  });
+
   it('fails with the install command when chromium is not installed', async () => {
     await expect(dumpDom(html, { bin: 'chromium-not-installed-here' })).rejects.toThrow(
       /chromium-not-installed-here not found: .*apt-get install -y chromium/,
