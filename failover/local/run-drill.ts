@@ -122,6 +122,25 @@ function ending(
   };
 }
 
+/** Records the phases as the drill enters them and prints a progress line for each. */
+function phaseRecorder(
+  startedAt: number,
+  samples: readonly Sample[],
+  mode: () => string,
+  progress: ((line: string) => void) | undefined,
+): { phases: PhaseMark[]; enter: DrillRun['enter'] } {
+  const phases: PhaseMark[] = [];
+  /** A phase begins (`done`: the drill ends, printed only). */
+  const enter = (phase: string, note: string) => {
+    const at = Date.now();
+    if (phase !== 'done') phases.push({ name: phase, at });
+    const failed = samples.filter((s) => !s.ok).length;
+    const line = { phase, elapsedMs: at - startedAt, requests: samples.length, failed, note };
+    progress?.(formatProgress({ ...line, mode: mode() }));
+  };
+  return { phases, enter };
+}
+
 /** Runs the drill (bounded by `timeoutMs`) and returns its report. */
 export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   const { policy } = opts;
@@ -129,18 +148,10 @@ export async function runDrill(opts: DrillOptions): Promise<DrillResult> {
   const deadline = Date.now() + opts.timeoutMs;
   const env = await startLocalEnv(log, policy, opts.lease ?? defaultLease);
   const samples: Sample[] = [];
-  const phases: PhaseMark[] = [];
   const startedAt = Date.now();
   let stopped = false;
   const mode = () => env.controller.current?.mode ?? 'unknown';
-  /** A phase begins (`done`: the drill ends, printed only). */
-  const enter = (phase: string, note: string) => {
-    const at = Date.now();
-    if (phase !== 'done') phases.push({ name: phase, at });
-    const failed = samples.filter((s) => !s.ok).length;
-    const line = { phase, elapsedMs: at - startedAt, requests: samples.length, failed, note };
-    opts.progress?.(formatProgress({ ...line, mode: mode() }));
-  };
+  const { phases, enter } = phaseRecorder(startedAt, samples, mode, opts.progress);
   const r: DrillRun = {
     env,
     policy,
