@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { drillSummary, renderReportHtml } from '../local/report/html.js';
 import {
   formatDrill,
   type Observed,
@@ -107,6 +108,15 @@ describe('shortened drill (500 ms rounds): flapping, kill → failover, restore 
     const kill = markers[0]?.t ?? 0;
     expect(markers[1]?.t).toBeCloseTo(kill + (r.figures.detectS ?? 0), 2);
     expect(goals.map((g) => g.t)).toEqual([kill + 15, kill + 20]);
+    // the report of this run: both views, every marker in each, verdict from the goals
+    const html = renderReportHtml(drillSummary(r, r.timeline, formatDrill(r.figures)));
+    expect(html).toContain('all goals met');
+    const svgs = html.split('<svg').slice(1);
+    expect(svgs.map((svg) => /^[^>]*id="([^"]+)"/.exec(svg)?.[1])).toEqual([
+      'timeline',
+      'failover',
+    ]);
+    for (const svg of svgs) expect(svg.match(/<g class="marker"/g)).toHaveLength(7);
   }, 130_000);
 });
 
