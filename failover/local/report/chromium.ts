@@ -3,6 +3,9 @@
  * with the page's console messages, or screenshot it. Bounded in time; the whole process group is
  * killed on timeout. Console messages come from `--enable-logging=stderr --v=0`, which logs each
  * as a `CONSOLE` line (a CSP violation, a script error, a failed load all show there).
+ * Where it comes from: Debian's `chromium` (.ci/run installs it); GitHub's Ubuntu runner images link
+ * a Chromium build to /usr/bin/chromium (actions/runner-images,
+ * images/ubuntu/scripts/build/install-google-chrome.sh), so app-pr's `npm test` finds it too.
  */
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
