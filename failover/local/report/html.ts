@@ -99,7 +99,7 @@ export function renderReportHtml(s: DrillSummary): string {
 <body>
 <h1>Failover drill, ${esc(when)} ${verdict}</h1>
 <p class="muted">Both regions run locally under client load through a Global Accelerator stand-in; faults phase
-by phase, the primary killed, failback by command. ${f.totalRequests} requests, ${f.failedRequests} failed, ${s.timeline.durationS} s.</p>
+by phase, the primary killed, failback by command. ${f.totalRequests} requests, ${f.failedRequests} failed, ${s.timeline.durationS.toFixed(1)} s.</p>
 ${problems}
 <h2>The whole drill</h2>
 ${renderTimelineSvg(s.timeline)}
