@@ -140,6 +140,14 @@ describe('renderTimelineSvg', () => {
     expect(svg).toContain('goal: detect ≤ 15 s');
   });
 
+  it('labels the events in the failover view only, the whole view keeps them as tooltips', () => {
+    expect(svg).not.toMatch(/<text[^>]*>primary killed/);
+    expect(svg).toContain('<title>primary killed 10s</title>');
+    const zoom = renderTimelineSvg(timeline, failoverView(timeline) ?? undefined);
+    expect(zoom).toMatch(/<text[^>]*>primary killed 10s<\/text>/);
+    expect(zoom).toMatch(/<text[^>]*>goal: detect ≤ 15 s<\/text>/);
+  });
+
   it('draws a window of the drill: only what falls inside, spans clipped to it', () => {
     const zoom = renderTimelineSvg(timeline, {
       id: 'z',
