@@ -126,14 +126,18 @@ const corruptState: Phase = async (r) => {
     metadata: { ...cm.metadata, resourceVersion: `${Date.now()}` },
     data: { ...cm.data, state: '{"mode":"sideways"', request: '{"id":"bad-1","type":"explode"}' },
   });
-  await pause(r, 4 * r.policy.intervalMs);
-  const newEvents = env.events().slice(eventsBefore);
-  const after = (env.objects.get(STATE) as { data?: Record<string, string> }).data ?? {};
-  r.found.corrupt = {
-    stateEvent: newEvents.includes('DRStateInvalid'),
-    requestRejected: newEvents.includes('DRRequestRejected') && after.request === undefined,
-    repaired: modeOf(after.state) === 'standby',
+  const seen = () => {
+    const newEvents = env.events().slice(eventsBefore);
+    const after = (env.objects.get(STATE) as { data?: Record<string, string> }).data ?? {};
+    r.found.corrupt = {
+      stateEvent: newEvents.includes('DRStateInvalid'),
+      requestRejected: newEvents.includes('DRRequestRejected') && after.request === undefined,
+      repaired: modeOf(after.state) === 'standby',
+    };
+    return Object.values(r.found.corrupt).every(Boolean);
   };
+  // usually 1–2 rounds; a loaded machine delays rounds, so wait for it (bounded) rather than 4
+  await r.waitFor(seen, 20 * r.policy.intervalMs);
   r.marks.corruptEnd = Date.now();
   await settle(r);
   return true;
