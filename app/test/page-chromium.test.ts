@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppProcess, startAppProcess } from './support/app-process.js';
 
 // The page in a real browser: Debian's `chromium`, headless, against a spawned service on
-// 127.0.0.1. Skipped when chromium is not installed (apt-get install -y chromium).
+// 127.0.0.1. Fails, rather than skips, without chromium: .ci/run installs it (apt-get install -y chromium).
 const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
 
 /** Loads `url` headless, lets 7 s of page time pass, returns the DOM and what chromium logged. */
@@ -31,10 +31,15 @@ function dumpDom(url: string, profile: string): Promise<{ dom: string; log: stri
   });
 }
 
-describe.skipIf(CHROMIUM === undefined)('the page in headless chromium', () => {
+describe('the page in headless chromium', () => {
   let app: AppProcess;
   const profile = mkdtempSync(join(tmpdir(), 'demo-app-chromium-'));
   beforeAll(async () => {
+    if (CHROMIUM === undefined) {
+      throw new Error(
+        'chromium is not installed: apt-get install -y chromium (.ci/run installs it)',
+      );
+    }
     app = await startAppProcess({
       env: { AWS_REGION: 'eu-west-2', DR_ROLE: 'standby', ACCESS_LOG_LEVEL: 'silent' },
     });

