@@ -15,6 +15,7 @@ import type { ControlRequest, KubeAdapter } from './kube.js';
 import { step } from './machine.js';
 import { createMetrics, healthOf, startHttp } from './metrics.js';
 import { type Outcome, requestOutcome, statusLine } from './outcome.js';
+import type { Policy } from './policy.js';
 import { recoverState } from './schema.js';
 import { type Action, type Event, initialState, type State } from './state.js';
 
@@ -103,6 +104,76 @@ function packageVersion(): string {
   return String((JSON.parse(text) as { version?: unknown }).version ?? '0.0.0');
 }
 
+/** Where the CLI writes: `print` gets the JSON (stdout), `note` one human line (stderr). */
+interface Out {
+  print: (line: string) => void;
+  note: (line: string) => void;
+}
+
+/** `status`: the persisted mode, step and the last manual request outcome. */
+async function status(kube: KubeAdapter, { print, note }: Out): Promise<void> {
+  const [loaded, control] = await Promise.all([kube.loadState(), kube.readControl()]);
+  const printed = {
+    state: loaded.state ?? initialState,
+    ...(loaded.invalid ? { invalidState: loaded.invalid } : {}),
+    request: control.request?.ok ? control.request.request : (control.request ?? null),
+    result: control.result,
+  };
+  print(JSON.stringify(printed, null, 2));
+  if (loaded.invalid) note(`persisted state invalid: ${loaded.invalid}`);
+  note(statusLine(loaded.state ?? initialState, control.result, Date.now()));
+}
+
+/** Pure: what the leader would decide on `event` now, as the dry run prints it. */
+function dryRunAnswer(
+  type: ControlRequest['type'],
+  current: { state: State; invalid: string | null },
+  event: Event,
+  now: number,
+  policy: Policy,
+) {
+  const { state, invalid } = current;
+  const r = step(state, event, now, policy);
+  const outcome = requestOutcome(type, state.mode, r.state.mode);
+  const printed = {
+    dryRun: true,
+    mode: state.mode,
+    outcome,
+    reasons: r.reasons,
+    actions: r.actions,
+  };
+  return { r, outcome, printed: invalid ? { ...printed, invalidState: invalid } : printed };
+}
+
+/** A manual request: with `dryRun`, what the leader would decide now (same pre-checks). */
+async function manual(
+  env: Env,
+  dryRun: boolean,
+  event: Event,
+  type: ControlRequest['type'],
+  reason: string,
+  { print, note }: Out,
+): Promise<void> {
+  const kube = kubeFrom(env);
+  if (!dryRun) {
+    const result = await request(kube, type, reason);
+    print(JSON.stringify(result, null, 2));
+    tell(type, result.outcome, result.mode, result.reasons, note);
+    return;
+  }
+  const current = await currentState(kube);
+  const checked: Event =
+    event.type === 'manual-failback'
+      ? {
+          ...event,
+          primaryCapacityReady: await capacityReady(env.PRIMARY_CAPACITY_URL, env.PROBE_TIMEOUT_MS),
+        }
+      : event;
+  const { r, outcome, printed } = dryRunAnswer(type, current, checked, Date.now(), policyFrom(env));
+  print(JSON.stringify(printed, null, 2));
+  tell(type, outcome, current.state.mode, r.reasons, note, r.actions);
+}
+
 /**
  * Builds the CLI; `loadEnv` is called lazily so `--help` works without configuration, with
  * `local` true for `--local` (the environment `npm run local` runs). `print` gets the JSON
@@ -123,85 +194,33 @@ export function buildCli(
       false,
     );
   const opts = () => program.opts<{ dryRun: boolean; local: boolean }>();
-  const dryRun = () => Boolean(opts().dryRun);
-  const local = () => Boolean(opts().local);
+  const env = () => loadEnv(Boolean(opts().local));
+  const out: Out = { print, note };
+  const ask = (event: Event, type: ControlRequest['type'], reason: string) =>
+    manual(env(), Boolean(opts().dryRun), event, type, reason, out);
 
   program
     .command('status')
     .description('print the persisted mode, step and the last manual request outcome')
-    .action(async () => {
-      const kube = kubeFrom(loadEnv(local()));
-      const [loaded, control] = await Promise.all([kube.loadState(), kube.readControl()]);
-      print(
-        JSON.stringify(
-          {
-            state: loaded.state ?? initialState,
-            ...(loaded.invalid ? { invalidState: loaded.invalid } : {}),
-            request: control.request?.ok ? control.request.request : (control.request ?? null),
-            result: control.result,
-          },
-          null,
-          2,
-        ),
-      );
-      if (loaded.invalid) note(`persisted state invalid: ${loaded.invalid}`);
-      note(statusLine(loaded.state ?? initialState, control.result, Date.now()));
-    });
-  /** A manual request: with --dry-run, what the leader would decide now (same pre-checks). */
-  const manual = async (event: Event, type: ControlRequest['type'], reason: string) => {
-    const env = loadEnv(local());
-    const kube = kubeFrom(env);
-    if (!dryRun()) {
-      const result = await request(kube, type, reason);
-      print(JSON.stringify(result, null, 2));
-      tell(type, result.outcome, result.mode, result.reasons, note);
-      return;
-    }
-    const { state, invalid } = await currentState(kube);
-    const checked: Event =
-      event.type === 'manual-failback'
-        ? {
-            ...event,
-            primaryCapacityReady: await capacityReady(
-              env.PRIMARY_CAPACITY_URL,
-              env.PROBE_TIMEOUT_MS,
-            ),
-          }
-        : event;
-    const r = step(state, checked, Date.now(), policyFrom(env));
-    const outcome = requestOutcome(type, state.mode, r.state.mode);
-    const printed = {
-      dryRun: true,
-      mode: state.mode,
-      outcome,
-      reasons: r.reasons,
-      actions: r.actions,
-    };
-    print(JSON.stringify(invalid ? { ...printed, invalidState: invalid } : printed, null, 2));
-    tell(type, outcome, state.mode, r.reasons, note, r.actions);
-  };
+    .action(async () => status(kubeFrom(env()), out));
   program
     .command('failover')
     .description('ask the leader to fail over to this region now (skips detection)')
     .requiredOption('--reason <text>', 'why (recorded in the state, logs and Events)')
     .action(async (opts: { reason: string }) =>
-      manual({ type: 'manual-failover', reason: opts.reason }, 'failover', opts.reason),
+      ask({ type: 'manual-failover', reason: opts.reason }, 'failover', opts.reason),
     );
   program
     .command('failback')
     .description('ask the leader to fail back (refused unless the primary is healthy and ready)')
     .action(async () =>
       // the leader checks the primary's capacity itself; the dry run probes it the same way
-      manual(
-        { type: 'manual-failback', primaryCapacityReady: false },
-        'failback',
-        'manual failback',
-      ),
+      ask({ type: 'manual-failback', primaryCapacityReady: false }, 'failback', 'manual failback'),
     );
   program
     .command('run')
     .description('run the controller loop (probe, decide, act; only the Lease holder acts)')
-    .action(async () => run(loadEnv(local()), dryRun()));
+    .action(async () => run(env(), Boolean(opts().dryRun)));
   return program;
 }
 

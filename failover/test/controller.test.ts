@@ -4,7 +4,7 @@ import { FailoverError } from '../src/errors.js';
 import type { LoadedState, PendingRequest } from '../src/kube.js';
 import { defaultPolicy } from '../src/policy.js';
 import type { ControlResult } from '../src/schema.js';
-import type { State } from '../src/state.js';
+import { initialState, type State } from '../src/state.js';
 
 interface Opts {
   primaryUp: () => boolean;
@@ -180,15 +180,10 @@ describe('Controller', () => {
 
   it('resumes a persisted half-done failover at its current step', async () => {
     const saved: State = {
+      ...initialState,
       mode: 'failing-over',
       step: 'scale-up',
       stepStartedAt: 0,
-      attempts: 0,
-      retryAt: null,
-      failedRounds: 0,
-      firstFailedAt: null,
-      primaryHealthySince: null,
-      isolatedSince: null,
       reason: 'primary unreachable',
     };
     const w = world({ primaryUp: () => false, saved });

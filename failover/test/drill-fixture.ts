@@ -82,3 +82,14 @@ export const phases: PhaseMark[] = [
   { name: 'failback', at: at(30) },
   { name: 'done', at: at(40) },
 ];
+
+/** The report's markers of a whole drill, in the order they happen. */
+export const markerKinds = [
+  'kill',
+  'detect',
+  'leader-killed',
+  'pin',
+  'restored',
+  'failback',
+  'pin-back',
+] as const;

@@ -13,7 +13,7 @@ import {
   spans,
 } from '../local/report/timeline.js';
 import { reportName } from '../local/report/write.js';
-import { at, observed, phases, t0 } from './drill-fixture.js';
+import { at, markerKinds, observed, phases, t0 } from './drill-fixture.js';
 
 const timeline = buildTimeline(observed, { startedAt: t0, phases });
 
@@ -156,14 +156,7 @@ describe('renderTimelineSvg', () => {
       legend: false,
       labels: true,
     });
-    expect(attrs(zoom, 'marker', 'data-kind')).toEqual([
-      'detect',
-      'leader-killed',
-      'pin',
-      'restored',
-      'failback',
-      'pin-back',
-    ]);
+    expect(attrs(zoom, 'marker', 'data-kind')).toEqual(markerKinds.slice(1)); // the kill is at 10 s
     expect(attrs(zoom, 'failed', 'data-t')).toEqual([]);
     for (const points of attrs(zoom, 'series', 'points'))
       expect(points.split(' ')).toHaveLength(28);

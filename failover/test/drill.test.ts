@@ -8,6 +8,7 @@ import {
   summarize,
 } from '../local/run-drill.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
+import { at, markerKinds, observed } from './drill-fixture.js';
 
 /** Default quorum and round count, 500 ms rounds, short failback waits. */
 const policy: Policy = {
@@ -96,15 +97,7 @@ describe('shortened drill (500 ms rounds): flapping, kill → failover, restore 
     expect(binned).toBe(r.figures.totalRequests);
     expect(series.bins.reduce((n, b) => n + b.failed, 0)).toBe(r.figures.failedRequests);
     expect(series.regions).toEqual(['eu-central-1', 'eu-west-2']);
-    expect(markers.map((m) => m.kind)).toEqual([
-      'kill',
-      'detect',
-      'leader-killed',
-      'pin',
-      'restored',
-      'failback',
-      'pin-back',
-    ]);
+    expect(markers.map((m) => m.kind)).toEqual(markerKinds);
     const kill = markers[0]?.t ?? 0;
     expect(markers[1]?.t).toBeCloseTo(kill + (r.figures.detectS ?? 0), 2);
     expect(goals.map((g) => g.t)).toEqual([kill + 15, kill + 20]);
@@ -120,32 +113,9 @@ describe('shortened drill (500 ms rounds): flapping, kill → failover, restore 
   }, 130_000);
 });
 
-/** A clean run on a 1 s scale: kill at t=10 s, detected at 14 s, failback command at 30 s. */
-const t0 = 1_000_000;
-const at = (s: number) => t0 + s * 1000;
+/** The report tests' run with fewer requests: one before the kill, one failed, four after. */
 const clean: Observed = {
-  policy: {
-    ...defaultPolicy,
-    failedOverMinReplicas: 3,
-    standbyMinReplicas: 1,
-    failbackCooldownMs: 5000,
-  },
-  probesPerRound: 3,
-  flapEvery: 3,
-  marks: {
-    flapStart: at(2),
-    flapEnd: at(7),
-    nearMissEnd: at(9),
-    partitionStart: at(9.1),
-    partitionEnd: at(9.5),
-    hangStart: at(9.55),
-    hangEnd: at(9.7),
-    corruptEnd: at(9.9),
-    kill: at(10),
-    restored: at(22),
-    failbackCommand: at(30),
-    end: at(40),
-  },
+  ...observed,
   samples: [
     { at: at(1), done: at(1.1), ok: true, region: 'eu-central-1' },
     { at: at(10.5), done: at(10.6), ok: false, region: '' },
@@ -154,33 +124,6 @@ const clean: Observed = {
     { at: at(30.2), done: at(30.3), ok: true, region: 'eu-west-2' },
     { at: at(31), done: at(31.1), ok: true, region: 'eu-central-1' },
   ],
-  transitions: [
-    { at: at(14), from: 'standby', to: 'failing-over' },
-    { at: at(15), from: 'failing-over', to: 'failed-over' },
-    { at: at(30.5), from: 'failed-over', to: 'failing-back' },
-    { at: at(36), from: 'failing-back', to: 'standby' },
-  ],
-  capacity: [
-    { at: at(0), floor: 1, ready: 1 },
-    { at: at(14.5), floor: 3, ready: 2 },
-    { at: at(15), floor: 3, ready: 3 },
-    { at: at(35.5), floor: 1, ready: 2 },
-    { at: at(36), floor: 1, ready: 1 },
-  ],
-  flapProbes: { requests: 15, failed: 5 },
-  nearMissProbes: { requests: 6, failed: 3 },
-  refusedWhileDown: { id: 'a', mode: 'failed-over', reasons: ['failback refused: primary down'] },
-  failback: { id: 'b', mode: 'failing-back', reasons: ['manual failback'] },
-  partitionAlerts: 1,
-  hangRounds: 0,
-  hangAlerts: 1,
-  corrupt: { stateEvent: true, requestRejected: true, repaired: true },
-  killedLeader: { identity: 'replica-a', mode: 'failing-over', at: at(14.2) },
-  splitBrainWrites: 0,
-  dials: { primary: 100, standby: 0 },
-  finalMode: 'standby',
-  drMode: 'standby',
-  errors: [],
 };
 
 describe('summarize (pure)', () => {

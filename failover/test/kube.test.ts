@@ -17,11 +17,25 @@ afterEach(async () => {
   fake = undefined;
 });
 
+/** Client config for the fake API server: no token or CA files (plain HTTP on 127.0.0.1). */
+const configFor = (url: string) => kubeConfigFor(url, '/nonexistent', '/nonexistent');
+
 async function setup(seed = {}) {
   fake = await startFakeKube(seed);
-  const adapter = new KubeAdapter(kubeConfigFor(fake.url, '/nonexistent', '/nonexistent'), 2000);
+  const adapter = new KubeAdapter(configFor(fake.url), 2000);
   return { fake, adapter };
 }
+
+/** A Lease contender with a 15 s lease and 10 s renew deadline on the given clocks. */
+const elector = (url: string, identity: string, monotonic: () => number, wall: () => Date) =>
+  new LeaderElector({
+    lease: new KubeLease(configFor(url), 2000),
+    identity,
+    leaseDurationMs: 15_000,
+    renewDeadlineMs: 10_000,
+    monotonic,
+    wall,
+  });
 
 describe('KubeAdapter against a local API server', () => {
   it('patches the -primary HPA floor with a merge patch', async () => {
@@ -170,7 +184,7 @@ describe('KubeAdapter validation and deadlines (issue #14)', () => {
 
   it('gives up on a hung API server within its timeout', async () => {
     const { fake } = await setup();
-    const adapter = new KubeAdapter(kubeConfigFor(fake.url, '/nonexistent', '/nonexistent'), 300);
+    const adapter = new KubeAdapter(configFor(fake.url), 300);
     fake.setHang(true);
     const started = Date.now();
     await expect(adapter.readyReplicas()).rejects.toMatchObject({ code: 'TIMEOUT' });
@@ -184,14 +198,12 @@ describe('Lease election through the adapter (issue #14)', () => {
     let mono = 0;
     const t0 = Date.parse('2026-01-01T00:00:00Z');
     const mk = (identity: string, skewMs: number) =>
-      new LeaderElector({
-        lease: new KubeLease(kubeConfigFor(fake.url, '/nonexistent', '/nonexistent'), 2000),
+      elector(
+        fake.url,
         identity,
-        leaseDurationMs: 15_000,
-        renewDeadlineMs: 10_000,
-        monotonic: () => mono,
-        wall: () => new Date(t0 + mono + skewMs),
-      });
+        () => mono,
+        () => new Date(t0 + mono + skewMs),
+      );
     const a = mk('a', 0);
     const b = mk('b', 20_000);
     const signal = () => AbortSignal.timeout(2000);
@@ -221,14 +233,12 @@ describe('Lease election through the adapter (issue #14)', () => {
     const { fake } = await setup();
     let mono = 0;
     const mk = (identity: string) =>
-      new LeaderElector({
-        lease: new KubeLease(kubeConfigFor(fake.url, '/nonexistent', '/nonexistent'), 2000),
+      elector(
+        fake.url,
         identity,
-        leaseDurationMs: 15_000,
-        renewDeadlineMs: 10_000,
-        monotonic: () => mono,
-        wall: () => new Date(),
-      });
+        () => mono,
+        () => new Date(),
+      );
     const a = mk('a');
     const b = mk('b');
     expect(await a.tryAcquireOrRenew(AbortSignal.timeout(2000))).toBe(true);
