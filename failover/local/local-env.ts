@@ -121,6 +121,13 @@ async function startParts(policy: Policy): Promise<Parts> {
   }
 }
 
+/** What the controller probes: the primary (through the flaky proxy), the reference, capacity. */
+const targetsOf = (p: Parts, primaryUrls: string[]) => ({
+  primaryUrls,
+  referenceUrl: `${p.standby.url}/readyz`,
+  capacityUrl: `${p.primary.url}/readyz`,
+});
+
 /** What every local replica shares: the stand-ins' addresses and timeouts scaled to the policy. */
 function replicaOptions(
   p: Parts,
@@ -129,6 +136,7 @@ function replicaOptions(
   lease: LeaseTimings,
   transitions: Transition[],
 ): ReplicaSetup['options'] {
+  const targets = targetsOf(p, primaryUrls);
   return {
     kube: {
       server: p.cluster.url,
@@ -147,8 +155,8 @@ function replicaOptions(
     route53: null,
     probes: {
       targets: primaryUrls,
-      reference: `${p.standby.url}/readyz`,
-      capacityUrl: `${p.primary.url}/readyz`,
+      reference: targets.referenceUrl,
+      capacityUrl: targets.capacityUrl,
       timeoutMs: probeTimeoutOf(policy),
     },
     lease,
@@ -178,6 +186,30 @@ async function startOnPort(port: number): Promise<AppProcess> {
   }
 }
 
+/** Two replicas on `setup`; b starts a moment later, so a leads first (the drill kills the leader). */
+async function startReplicas(setup: ReplicaSetup, lease: LeaseTimings): Promise<LocalReplica[]> {
+  const replicas = [startLocalReplica('replica-a', setup)];
+  await sleep(Math.min(1000, lease.retryPeriodMs));
+  replicas.push(startLocalReplica('replica-b', setup));
+  return replicas;
+}
+
+/** Runs the controller's CLI in-process with `cliEnv`; returns what it printed. */
+async function runCli(cliEnv: Record<string, string>, args: readonly string[]): Promise<string> {
+  const out: string[] = [];
+  const program = buildCli(
+    () => readEnv(cliEnv),
+    (line) => out.push(line),
+  );
+  try {
+    await program.parseAsync(['node', 'failover', ...args]);
+  } catch (error) {
+    // a refusal is an answer (its JSON is printed, the real CLI exits 3): return it
+    if (!isCode(error, 'REFUSED')) throw error;
+  }
+  return out.join('\n');
+}
+
 /**
  * Starts the environment; `log` gets one readable line per controller log entry at `logLevel` or
  * above (local-log.ts). The policy defaults to the production one; `npm run local` passes
@@ -194,9 +226,7 @@ export async function startLocalEnv(
   const primaryUrls = [`${flaky.url}/readyz`, `${flaky.url}/readyz`, `${flaky.url}/healthz`];
   const cliEnv = cliEnvOf(
     {
-      primaryUrls,
-      referenceUrl: `${standby.url}/readyz`,
-      capacityUrl: `${parts.primary.url}/readyz`,
+      ...targetsOf(parts, primaryUrls),
       gaApiUrl: ga.apiUrl,
       groups: { primary: ga.groups.primary.arn, standby: ga.groups.standby.arn },
       kubeUrl: cluster.url,
@@ -215,10 +245,7 @@ export async function startLocalEnv(
     },
   };
   let closed = false;
-  const replicas = [startLocalReplica('replica-a', setup)];
-  // b starts a moment later, so a leads first (the drill kills the leader, whichever it is)
-  await sleep(Math.min(1000, lease.retryPeriodMs));
-  replicas.push(startLocalReplica('replica-b', setup));
+  const replicas = await startReplicas(setup, lease);
   const leader = () => replicas.find((r) => !r.killed && r.elector.leading()) ?? null;
 
   const env: LocalEnv = {
@@ -240,20 +267,7 @@ export async function startLocalEnv(
     drMode: cluster.drMode,
     cliEnv,
     probesPerRound: primaryUrls.length,
-    cli: async (args) => {
-      const out: string[] = [];
-      const program = buildCli(
-        () => readEnv(cliEnv),
-        (line) => out.push(line),
-      );
-      try {
-        await program.parseAsync(['node', 'failover', ...args]);
-      } catch (error) {
-        // a refusal is an answer (its JSON is printed, the real CLI exits 3): return it
-        if (!isCode(error, 'REFUSED')) throw error;
-      }
-      return out.join('\n');
-    },
+    cli: (args) => runCli(cliEnv, args),
     killPrimary: async () => {
       await env.primary.stop('SIGKILL');
     },
