@@ -7,9 +7,9 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dumpDom } from '@demo-app/app/testing/chromium';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summarize } from '../local/drill-summary.js';
-import { dumpDom } from '../local/report/chromium.js';
 import { drillSummary } from '../local/report/html.js';
 import { buildTimeline } from '../local/report/timeline.js';
 import { writeDrillReport } from '../local/report/write.js';

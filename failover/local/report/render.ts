@@ -5,7 +5,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { screenshot } from './chromium.js';
+import { screenshot } from '@demo-app/app/testing/chromium';
 import { type DrillSummary, renderReportHtml } from './html.js';
 
 function parseSummary(file: string, text: string): DrillSummary {

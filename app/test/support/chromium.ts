@@ -1,8 +1,9 @@
 /**
- * Headless Chromium (Debian package `chromium`) as a thin adapter: dump the DOM of a local file
- * with the page's console messages, or screenshot it. Bounded in time; the whole process group is
- * killed on timeout. Console messages come from `--enable-logging=stderr --v=0`, which logs each
- * as a `CONSOLE` line (a CSP violation, a script error, a failed load all show there).
+ * Headless Chromium (Debian package `chromium`) as a thin adapter, for the app's page test and the
+ * failover drill report (its render test and `npm run drill:report`): dump the DOM of a URL or a
+ * local file with the page's console messages, or screenshot a file. Bounded in time; the whole
+ * process group is killed on timeout. Console messages come from `--enable-logging=stderr --v=0`,
+ * which logs each as a `CONSOLE` line (a CSP violation, a script error, a failed load all show there).
  * Where it comes from: Debian's `chromium` (.ci/run installs it); GitHub's Ubuntu runner images link
  * a Chromium build to /usr/bin/chromium (actions/runner-images,
  * images/ubuntu/scripts/build/install-google-chrome.sh), so app-pr's `npm test` finds it too.
@@ -18,15 +19,18 @@ export interface PageRun {
   dom: string;
   /** The page's console messages (one stderr line each). */
   console: string[];
+  /** All Chromium wrote to stderr. */
+  log: string;
 }
 
 const NOT_INSTALLED =
-  "not found: the drill report's render test needs headless Chromium — install the Debian package (apt-get update && apt-get install -y chromium); .ci/run installs it";
+  'not found: the page and drill report tests need headless Chromium — install the Debian package (apt-get update && apt-get install -y chromium); .ci/run installs it';
 
-/** How a run is bounded, and which executable (found on PATH) runs it. */
+/** How a run is bounded, which executable (found on PATH) runs it, and any more flags. */
 export interface RunOptions {
   timeoutMs?: number;
   bin?: string;
+  args?: string[];
 }
 
 /** Pure: the console messages among Chromium's stderr lines. */
@@ -36,7 +40,7 @@ export function consoleLines(stderr: string): string[] {
 
 async function run(
   args: string[],
-  { timeoutMs = 30_000, bin = 'chromium' }: RunOptions,
+  { timeoutMs = 30_000, bin = 'chromium', args: more = [] }: RunOptions,
 ): Promise<{ code: number | null; out: string; err: string }> {
   const profile = await mkdtemp(join(tmpdir(), 'drill-chromium-'));
   const base = [
@@ -45,6 +49,7 @@ async function run(
     '--disable-gpu',
     '--no-first-run',
     `--user-data-dir=${profile}`,
+    ...more,
   ];
   try {
     return await new Promise((resolve, reject) => {
@@ -82,11 +87,11 @@ async function run(
   }
 }
 
-/** Loads `file` in headless Chromium and returns the DOM after load and the console messages. */
-export async function dumpDom(file: string, opts: RunOptions = {}): Promise<PageRun> {
-  const url = pathToFileURL(file).href;
+/** Loads `page` (a URL, or a local file's path) headless; returns the DOM after load and the log. */
+export async function dumpDom(page: URL | string, opts: RunOptions = {}): Promise<PageRun> {
+  const url = page instanceof URL ? page.href : pathToFileURL(page).href;
   const r = await run(['--enable-logging=stderr', '--v=0', '--dump-dom', url], opts);
-  return { exitCode: r.code, dom: r.out, console: consoleLines(r.err) };
+  return { exitCode: r.code, dom: r.out, console: consoleLines(r.err), log: r.err };
 }
 
 /** Screenshots `file` to the PNG `png` at `width`×`height`; returns Chromium's exit code. */
