@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type InProcessApp, startInProcess } from './support/in-process.js';
+import { describe, expect, it } from 'vitest';
+import { inProcessForSuite, startInProcess } from './support/in-process.js';
 
 interface RawResponse {
   status: number;
@@ -45,17 +45,11 @@ function statusLineOf(port: number, payload: string): Promise<string> {
 }
 
 describe('HTTP API', () => {
-  let app: InProcessApp;
-  beforeAll(async () => {
-    app = await startInProcess({
-      AWS_REGION: 'eu-central-1',
-      IMAGE_NAME: 'demo-app:abc',
-      GIT_COMMIT: 'c0ffee',
-      MAX_DELAY_MS: '1000',
-    });
-  });
-  afterAll(async () => {
-    await app.service.shutdown('test');
+  const app = inProcessForSuite({
+    AWS_REGION: 'eu-central-1',
+    IMAGE_NAME: 'demo-app:abc',
+    GIT_COMMIT: 'c0ffee',
+    MAX_DELAY_MS: '1000',
   });
 
   it('GET / answers JSON with region, image, version, commit and pod by default', async () => {
@@ -180,17 +174,11 @@ describe('HTTP API', () => {
 });
 
 describe('fault injection', () => {
-  let app: InProcessApp;
-  beforeAll(async () => {
-    // The injected random always draws 0: every ordinary request fails and is delayed.
-    app = await startInProcess(
-      { FAULT_ERROR_RATE: '0.5', FAULT_LATENCY_MS: '30', ACCESS_LOG_LEVEL: 'silent' },
-      () => 0,
-    );
-  });
-  afterAll(async () => {
-    await app.service.shutdown('test');
-  });
+  // The injected random always draws 0: every ordinary request fails and is delayed.
+  const app = inProcessForSuite(
+    { FAULT_ERROR_RATE: '0.5', FAULT_LATENCY_MS: '30', ACCESS_LOG_LEVEL: 'silent' },
+    () => 0,
+  );
 
   it('fails ordinary requests with a JSON 500', async () => {
     const response = await fetch(`${app.url}/`);

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type InProcessApp, startInProcess } from './support/in-process.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { inProcessForSuite } from './support/in-process.js';
 
 describe('/metrics after traffic', () => {
-  let app: InProcessApp;
+  const app = inProcessForSuite({ ACCESS_LOG_LEVEL: 'silent' });
   let text: string;
   beforeAll(async () => {
-    app = await startInProcess({ ACCESS_LOG_LEVEL: 'silent' });
     for (const path of [
       '/',
       '/',
@@ -20,9 +19,6 @@ describe('/metrics after traffic', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('text/plain');
     text = await response.text();
-  });
-  afterAll(async () => {
-    await app.service.shutdown('test');
   });
 
   it('renders the request-duration histogram with the exact names Flagger queries', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PAGE_SCRIPT, PAGE_STYLE, regionSlot, SLOT_SOURCE } from '../src/page-assets.js';
 import {
   escapeHtml,
@@ -10,7 +10,7 @@ import {
   PAGE_CSP,
   roleOf,
 } from '../src/pages.js';
-import { type InProcessApp, startInProcess } from './support/in-process.js';
+import { inProcessForSuite } from './support/in-process.js';
 
 const identity: Identity = {
   awsRegion: 'eu-west-2',
@@ -126,17 +126,11 @@ describe('the page', () => {
 });
 
 describe('GET / over HTTP', () => {
-  let app: InProcessApp;
-  beforeAll(async () => {
-    app = await startInProcess({
-      AWS_REGION: 'eu-central-1',
-      DR_ROLE: 'primary',
-      POD_APP_LABEL: 'demo-app',
-      ACCESS_LOG_LEVEL: 'silent',
-    });
-  });
-  afterAll(async () => {
-    await app?.service.shutdown('SIGTERM');
+  const app = inProcessForSuite({
+    AWS_REGION: 'eu-central-1',
+    DR_ROLE: 'primary',
+    POD_APP_LABEL: 'demo-app',
+    ACCESS_LOG_LEVEL: 'silent',
   });
 
   it('serves the page with its CSP to browsers, JSON with the plain CSP to API clients', async () => {

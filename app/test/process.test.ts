@@ -1,10 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppProcess, runToExit, startAppProcess } from './support/app-process.js';
+import { type AppProcess, runToExit, startAppProcess, takenPort } from './support/app-process.js';
 
 /** Runs the service until it exits by itself. */
 const runWithEnv = (env: Record<string, string>) => runToExit(env, 10_000);
@@ -72,10 +71,7 @@ describe('buffered logs on the way out', () => {
   });
 
   it('writes the fatal line when start-up fails (port taken) and exits 1', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const address = blocker.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const { port, close } = await takenPort();
     try {
       const { code, stdout } = await runWithEnv({ PORT: String(port), HOST: '127.0.0.1' });
       expect(code).toBe(1);
@@ -85,7 +81,7 @@ describe('buffered logs on the way out', () => {
         .map((line) => JSON.parse(line) as Record<string, unknown>);
       expect(fatal).toMatchObject([{ level: 'fatal', msg: 'failed to start' }]);
     } finally {
-      blocker.close();
+      close();
     }
   });
 });

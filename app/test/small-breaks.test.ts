@@ -1,7 +1,6 @@
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { runToExit, startAppProcess } from './support/app-process.js';
+import { runToExit, startAppProcess, takenPort } from './support/app-process.js';
 import { sleep, timedRequest } from './support/load.js';
 
 /** Runs the service until it exits by itself (SIGKILL after `timeoutMs`). */
@@ -16,10 +15,7 @@ const fatalLines = (stdout: string) =>
 
 describe('expected start-up failures', () => {
   it('port in use: one fatal line naming the address, no stack trace, exit 1', async () => {
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    const address = blocker.address();
-    const port = typeof address === 'object' && address !== null ? address.port : 0;
+    const { port, close } = await takenPort();
     try {
       const { code, stdout, stderr } = await runWithEnv({ PORT: String(port), HOST: '127.0.0.1' });
       expect(code).toBe(1);
@@ -28,7 +24,7 @@ describe('expected start-up failures', () => {
       expect(String(fatal[0]?.reason)).toContain(`127.0.0.1:${port}`);
       expect(stdout + stderr).not.toMatch(/stack|\n\s+at /);
     } finally {
-      blocker.close();
+      close();
     }
   });
 

@@ -40,23 +40,27 @@ describe('a spawned service', () => {
     }
   });
 
-  it('on SIGINT (Ctrl-C) exits without waiting for the pre-stop delay', async () => {
+  /** Starts the service with a pre-stop delay, sends `signal`: its exit code, logs, time taken. */
+  async function stopWith(signal: NodeJS.Signals, delayMs: number) {
     const app = await startAppProcess({
-      env: { SHUTDOWN_DELAY_MS: '20000', ACCESS_LOG_LEVEL: 'silent' },
+      env: { SHUTDOWN_DELAY_MS: String(delayMs), ACCESS_LOG_LEVEL: 'silent' },
     });
     const signalled = Date.now();
-    expect(await app.stop('SIGINT')).toBe(0);
-    expect(Date.now() - signalled).toBeLessThan(5000);
-    const first = msgs(app.logs()).find((r) => String(r.msg).startsWith('shutdown: '));
+    const code = await app.stop(signal);
+    return { code, tookMs: Date.now() - signalled, logs: msgs(app.logs()) };
+  }
+
+  it('on SIGINT (Ctrl-C) exits without waiting for the pre-stop delay', async () => {
+    const { code, tookMs, logs } = await stopWith('SIGINT', 20_000);
+    expect(code).toBe(0);
+    expect(tookMs).toBeLessThan(5000);
+    const first = logs.find((r) => String(r.msg).startsWith('shutdown: '));
     expect(first).toMatchObject({ signal: 'SIGINT', delay_ms: 0 });
   });
 
   it('on SIGTERM still serves through the pre-stop delay', async () => {
-    const app = await startAppProcess({
-      env: { SHUTDOWN_DELAY_MS: '1500', ACCESS_LOG_LEVEL: 'silent' },
-    });
-    const signalled = Date.now();
-    expect(await app.stop('SIGTERM')).toBe(0);
-    expect(Date.now() - signalled).toBeGreaterThanOrEqual(1500);
+    const { code, tookMs } = await stopWith('SIGTERM', 1500);
+    expect(code).toBe(0);
+    expect(tookMs).toBeGreaterThanOrEqual(1500);
   });
 });

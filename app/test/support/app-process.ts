@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** Absolute path of the built service entry point (app/dist/main.js). */
@@ -29,17 +29,28 @@ export interface AppProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Finds a free TCP port on 127.0.0.1. */
-export function freePort(): Promise<number> {
+/** Listens on a free TCP port on 127.0.0.1 and resolves with the server and its port. */
+function listenOnFreePort(): Promise<{ server: Server; port: number }> {
   return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      probe.close(() => resolve(port));
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ server, port: typeof address === 'object' && address !== null ? address.port : 0 });
     });
   });
+}
+
+/** Finds a free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  const { server, port } = await listenOnFreePort();
+  return new Promise((resolve) => server.close(() => resolve(port)));
+}
+
+/** A port on 127.0.0.1 that is taken (something listens on it) until `close()`. */
+export async function takenPort(): Promise<{ port: number; close: () => void }> {
+  const { server, port } = await listenOnFreePort();
+  return { port, close: () => server.close() };
 }
 
 /** The port from the service's `{"msg":"listening","port":N}` log line, or 0 for any other line. */

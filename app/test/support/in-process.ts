@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { afterAll, beforeAll } from 'vitest';
 import { type Config, parseConfig } from '../../src/config.js';
 import type { Random } from '../../src/fault.js';
 import { createLogger } from '../../src/logger.js';
@@ -42,4 +43,19 @@ export async function startInProcess(
     url: `http://127.0.0.1:${service.port}`,
     logs: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>),
   };
+}
+
+/**
+ * The service in this process for the enclosing `describe`: started in its `beforeAll`, shut down
+ * in its `afterAll`. The returned object is filled in when `beforeAll` has run.
+ */
+export function inProcessForSuite(env: Record<string, string> = {}, random?: Random): InProcessApp {
+  const app = {} as InProcessApp; // empty until beforeAll: tests only read it after
+  beforeAll(async () => {
+    Object.assign(app, await startInProcess(env, random));
+  });
+  afterAll(async () => {
+    await app.service?.shutdown('test');
+  });
+  return app;
 }
