@@ -1,23 +1,17 @@
 import { GlobalAcceleratorClient } from '@aws-sdk/client-global-accelerator';
-import { type AppProcess, startAppProcess } from '@demo-app/app/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StandIn, startGaStandIn } from '../local/ga-standin.js';
 import { GaAdapter } from '../src/ga.js';
+import { twoRegionsForSuite } from './two-regions.js';
 
-let primary: AppProcess;
-let standby: AppProcess;
+const apps = twoRegionsForSuite();
 let ga: StandIn;
 
 beforeAll(async () => {
-  [primary, standby] = await Promise.all([
-    startAppProcess({ env: { AWS_REGION: 'eu-central-1' } }),
-    startAppProcess({ env: { AWS_REGION: 'eu-west-2' } }),
-  ]);
-  ga = await startGaStandIn(primary.url, standby.url);
+  ga = await startGaStandIn(apps.primary.url, apps.standby.url);
 });
 afterAll(async () => {
   await ga?.close();
-  await Promise.all([primary?.stop(), standby?.stop()]);
 });
 
 async function regions(n: number): Promise<string[]> {
@@ -56,7 +50,7 @@ describe('GA stand-in with the real GA adapter', () => {
   it('fails over on health even when the dial says primary', async () => {
     ga.groups.primary.dial = 100;
     ga.groups.standby.dial = 0;
-    await primary.stop();
+    await apps.primary.stop();
     for (let i = 0; i < 50 && ga.groups.primary.healthy; i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 100));
     }

@@ -1,25 +1,19 @@
-import { type AppProcess, freePort, startAppProcess } from '@demo-app/app/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '@demo-app/app/testing';
+import { describe, expect, it } from 'vitest';
 import { probeRound } from '../src/prober.js';
+import { twoRegionsForSuite } from './two-regions.js';
 
-let primary: AppProcess;
-let standby: AppProcess;
-
-beforeAll(async () => {
-  [primary, standby] = await Promise.all([
-    startAppProcess({ env: { AWS_REGION: 'eu-central-1' } }),
-    startAppProcess({ env: { AWS_REGION: 'eu-west-2' } }),
-  ]);
-});
-afterAll(async () => {
-  await Promise.all([primary?.stop(), standby?.stop()]);
-});
+const apps = twoRegionsForSuite();
 
 describe('probeRound against real app processes', () => {
   it('sees a healthy primary and a working reference', async () => {
     const round = await probeRound({
-      targets: [`${primary.url}/readyz`, `${primary.url}/readyz`, `${primary.url}/healthz`],
-      reference: `${standby.url}/readyz`,
+      targets: [
+        `${apps.primary.url}/readyz`,
+        `${apps.primary.url}/readyz`,
+        `${apps.primary.url}/healthz`,
+      ],
+      reference: `${apps.standby.url}/readyz`,
       timeoutMs: 2000,
     });
     expect(round).toEqual({ probes: [true, true, true], reference: true });
@@ -28,7 +22,7 @@ describe('probeRound against real app processes', () => {
   it('counts a 5xx and a refused connection as failed probes', async () => {
     const closed = await freePort();
     const round = await probeRound({
-      targets: [`${primary.url}/error?code=503`, `http://127.0.0.1:${closed}/readyz`],
+      targets: [`${apps.primary.url}/error?code=503`, `http://127.0.0.1:${closed}/readyz`],
       reference: `http://127.0.0.1:${closed}/readyz`,
       timeoutMs: 2000,
     });
@@ -36,10 +30,14 @@ describe('probeRound against real app processes', () => {
   });
 
   it('fails every probe once the primary process is gone', async () => {
-    await primary.stop();
+    await apps.primary.stop();
     const round = await probeRound({
-      targets: [`${primary.url}/readyz`, `${primary.url}/readyz`, `${primary.url}/readyz`],
-      reference: `${standby.url}/readyz`,
+      targets: [
+        `${apps.primary.url}/readyz`,
+        `${apps.primary.url}/readyz`,
+        `${apps.primary.url}/readyz`,
+      ],
+      reference: `${apps.standby.url}/readyz`,
       timeoutMs: 2000,
     });
     expect(round).toEqual({ probes: [false, false, false], reference: true });
