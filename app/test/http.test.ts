@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { inProcessForSuite, startInProcess } from './support/in-process.js';
+import { asBrowser, inProcessForSuite, startInProcess } from './support/in-process.js';
 
 interface RawResponse {
   status: number;
@@ -67,9 +67,7 @@ describe('HTTP API', () => {
   });
 
   it('GET / answers HTML to browsers, with a CSP', async () => {
-    const response = await fetch(`${app.url}/`, {
-      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
-    });
+    const response = await fetch(`${app.url}/`, asBrowser);
     expect(response.headers.get('content-type')).toContain('text/html');
     expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
     const html = await response.text();

@@ -10,7 +10,7 @@ import {
   PAGE_CSP,
   roleOf,
 } from '../src/pages.js';
-import { inProcessForSuite } from './support/in-process.js';
+import { asBrowser, inProcessForSuite } from './support/in-process.js';
 
 const identity: Identity = {
   awsRegion: 'eu-west-2',
@@ -134,9 +134,7 @@ describe('GET / over HTTP', () => {
   });
 
   it('serves the page with its CSP to browsers, JSON with the plain CSP to API clients', async () => {
-    const page = await fetch(`${app.url}/`, {
-      headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' },
-    });
+    const page = await fetch(`${app.url}/`, asBrowser);
     expect(page.headers.get('content-security-policy')).toBe(PAGE_CSP);
     expect(page.headers.get('vary')).toBe('Accept');
     const html = await page.text();

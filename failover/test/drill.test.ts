@@ -113,16 +113,24 @@ describe('shortened drill (500 ms rounds): flapping, kill → failover, restore 
   }, 130_000);
 });
 
+/** A request of 100 ms at `t` s on the fixture's clock, answered by `region` ('' = none). */
+const sample = (t: number, ok: boolean, region = '') => ({
+  at: at(t),
+  done: at(t + 0.1),
+  ok,
+  region,
+});
+
 /** The report tests' run with fewer requests: one before the kill, one failed, four after. */
 const clean: Observed = {
   ...observed,
   samples: [
-    { at: at(1), done: at(1.1), ok: true, region: 'eu-central-1' },
-    { at: at(10.5), done: at(10.6), ok: false, region: '' },
-    { at: at(12), done: at(12.1), ok: true, region: 'eu-west-2' },
-    { at: at(25), done: at(25.1), ok: true, region: 'eu-west-2' },
-    { at: at(30.2), done: at(30.3), ok: true, region: 'eu-west-2' },
-    { at: at(31), done: at(31.1), ok: true, region: 'eu-central-1' },
+    sample(1, true, 'eu-central-1'),
+    sample(10.5, false),
+    sample(12, true, 'eu-west-2'),
+    sample(25, true, 'eu-west-2'),
+    sample(30.2, true, 'eu-west-2'),
+    sample(31, true, 'eu-central-1'),
   ],
 };
 
@@ -166,10 +174,10 @@ describe('summarize (pure)', () => {
       ...clean,
       samples: [
         ...clean.samples.slice(0, 3),
-        { at: at(24), done: at(24.1), ok: true, region: 'eu-central-1' },
-        { at: at(26), done: at(26.1), ok: true, region: 'eu-west-2' },
-        { at: at(31.5), done: at(31.6), ok: false, region: '' },
-        { at: at(32), done: at(32.1), ok: true, region: 'eu-central-1' },
+        sample(24, true, 'eu-central-1'),
+        sample(26, true, 'eu-west-2'),
+        sample(31.5, false),
+        sample(32, true, 'eu-central-1'),
       ],
       capacity: [...clean.capacity.slice(0, 3), { at: at(31), floor: 1, ready: 2 }],
     });
@@ -223,7 +231,7 @@ describe('summarize: issue #14 goals', () => {
 });
 
 describe('settledAfter', () => {
-  const s = (t: number, ok: boolean) => ({ at: at(t), done: at(t + 0.1), ok, region: '' });
+  const s = sample;
   const good = (x: { ok: boolean }) => x.ok;
   it('is null without evidence: no samples, or no good sample after the last bad one', () => {
     expect(settledAfter([], at(0), good)).toBeNull();

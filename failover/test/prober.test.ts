@@ -7,22 +7,20 @@ const apps = twoRegionsForSuite();
 
 describe('probeRound against real app processes', () => {
   it('sees a healthy primary and a working reference', async () => {
+    const { primary, standby } = apps;
     const round = await probeRound({
-      targets: [
-        `${apps.primary.url}/readyz`,
-        `${apps.primary.url}/readyz`,
-        `${apps.primary.url}/healthz`,
-      ],
-      reference: `${apps.standby.url}/readyz`,
+      targets: [`${primary.url}/readyz`, `${primary.url}/readyz`, `${primary.url}/healthz`],
+      reference: `${standby.url}/readyz`,
       timeoutMs: 2000,
     });
     expect(round).toEqual({ probes: [true, true, true], reference: true });
   });
 
   it('counts a 5xx and a refused connection as failed probes', async () => {
+    const { primary } = apps;
     const closed = await freePort();
     const round = await probeRound({
-      targets: [`${apps.primary.url}/error?code=503`, `http://127.0.0.1:${closed}/readyz`],
+      targets: [`${primary.url}/error?code=503`, `http://127.0.0.1:${closed}/readyz`],
       reference: `http://127.0.0.1:${closed}/readyz`,
       timeoutMs: 2000,
     });
@@ -30,14 +28,11 @@ describe('probeRound against real app processes', () => {
   });
 
   it('fails every probe once the primary process is gone', async () => {
-    await apps.primary.stop();
+    const { primary, standby } = apps;
+    await primary.stop();
     const round = await probeRound({
-      targets: [
-        `${apps.primary.url}/readyz`,
-        `${apps.primary.url}/readyz`,
-        `${apps.primary.url}/readyz`,
-      ],
-      reference: `${apps.standby.url}/readyz`,
+      targets: [`${primary.url}/readyz`, `${primary.url}/readyz`, `${primary.url}/readyz`],
+      reference: `${standby.url}/readyz`,
       timeoutMs: 2000,
     });
     expect(round).toEqual({ probes: [false, false, false], reference: true });

@@ -13,6 +13,9 @@ export interface InProcessApp {
   logs(): Record<string, unknown>[];
 }
 
+/** Request options of a browser asking for a page (its usual Accept header). */
+export const asBrowser = { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } };
+
 /** Starts the service in this process on 127.0.0.1 with a random port and captured logs. */
 export async function startInProcess(
   env: Record<string, string> = {},
