@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 
 /** Absolute path of the built service entry point (app/dist/main.js). */
@@ -148,6 +149,17 @@ export async function startAppProcess(options: AppProcessOptions = {}): Promise<
   };
 }
 
+/** What `child` has written so far to stdout and to stderr (UTF-8). */
+export function captureOutput(child: { stdout: Readable; stderr: Readable }) {
+  const text = { stdout: '', stderr: '' };
+  for (const stream of ['stdout', 'stderr'] as const) {
+    child[stream].on('data', (chunk: Buffer) => {
+      text[stream] += chunk.toString('utf8');
+    });
+  }
+  return { stdout: () => text.stdout, stderr: () => text.stderr };
+}
+
 /** How a process run by {@link runToExit} ended, with all it wrote. */
 export interface Outcome {
   code: number | null;
@@ -162,18 +174,11 @@ export function runToExit(env: Record<string, string>, timeoutMs: number): Promi
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-    });
+    const output = captureOutput(child);
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.once('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout: output.stdout(), stderr: output.stderr() });
     });
   });
 }

@@ -13,6 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { captureOutput } from './app-process.js';
 
 export interface PageRun {
   exitCode: number | null;
@@ -57,14 +58,7 @@ async function run(
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => {
-        out += d.toString('utf8');
-      });
-      child.stderr.on('data', (d: Buffer) => {
-        err += d.toString('utf8');
-      });
+      const output = captureOutput(child);
       const timer = setTimeout(() => {
         try {
           if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
@@ -79,7 +73,7 @@ async function run(
       });
       child.on('close', (code) => {
         clearTimeout(timer);
-        resolve({ code, out, err });
+        resolve({ code, out: output.stdout(), err: output.stderr() });
       });
     });
   } finally {
