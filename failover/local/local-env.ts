@@ -9,6 +9,7 @@ import { type AppProcess, startAppProcess } from '@demo-app/app/testing';
 import type { LeaseTimings } from '../src/build-controller.js';
 import { buildCli } from '../src/cli.js';
 import type { Controller } from '../src/controller.js';
+import { noMetrics } from '../src/controller-deps.js';
 import { readEnv } from '../src/env.js';
 import { isCode } from '../src/errors.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
@@ -165,11 +166,8 @@ function replicaOptions(
     advisoryTimeoutMs: advisoryTimeoutOf(policy),
     dryRun: false,
     metrics: {
-      mode: () => {},
-      probes: () => {},
+      ...noMetrics,
       transition: (from, to) => transitions.push({ at: Date.now(), from, to }),
-      stepDuration: () => {},
-      alert: () => {},
     },
   };
 }

@@ -79,3 +79,12 @@ export interface ControllerDeps {
   advisoryTimeoutMs: number;
   dryRun: boolean;
 }
+
+/** Metrics that record nothing: tests and the local environment add what they watch. */
+export const noMetrics: ControllerDeps['metrics'] = {
+  mode: () => {},
+  probes: () => {},
+  transition: () => {},
+  stepDuration: () => {},
+  alert: () => {},
+};

@@ -11,6 +11,7 @@ import { STATE } from '../local/local-cluster.js';
 import { kubeConfigFor } from '../src/build-controller.js';
 import { main } from '../src/cli.js';
 import { Controller } from '../src/controller.js';
+import { noMetrics } from '../src/controller-deps.js';
 import { readEnv } from '../src/env.js';
 import { KubeAdapter } from '../src/kube.js';
 import { defaultPolicy, type Policy } from '../src/policy.js';
@@ -67,13 +68,7 @@ function lead(c: Awaited<ReturnType<typeof cluster>>, policy: Policy) {
     probeRound: async () => ({ probes: [true, true, true], reference: true }),
     primaryCapacityReady: async () => c.capacity,
     log: quiet,
-    metrics: {
-      mode: () => {},
-      probes: () => {},
-      transition: () => {},
-      stepDuration: () => {},
-      alert: () => {},
-    },
+    metrics: noMetrics,
     now: Date.now,
     policy,
     roundTimeoutMs: 2000,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Controller, type ControllerDeps } from '../src/controller.js';
+import { noMetrics } from '../src/controller-deps.js';
 import { FailoverError } from '../src/errors.js';
 import type { LoadedState, PendingRequest } from '../src/kube.js';
 import { defaultPolicy } from '../src/policy.js';
@@ -92,13 +93,7 @@ function world(opts: Opts) {
     },
     primaryCapacityReady: async () => true,
     log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, ...opts.log },
-    metrics: {
-      mode: () => {},
-      probes: () => {},
-      transition: () => {},
-      stepDuration: () => {},
-      alert: (r) => void alerts.push(r),
-    },
+    metrics: { ...noMetrics, alert: (r) => void alerts.push(r) },
     now: () => t,
     policy: defaultPolicy,
     roundTimeoutMs: 2000,
