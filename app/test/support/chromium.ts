@@ -39,19 +39,15 @@ export function consoleLines(stderr: string): string[] {
   return stderr.split('\n').filter((l) => /:CONSOLE[:(]/.test(l));
 }
 
+/** Every run's flags (with a throwaway profile): no window, no GPU, no sandbox, no first-run UI. */
+const HEADLESS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'];
+
 async function run(
   args: string[],
   { timeoutMs = 30_000, bin = 'chromium', args: more = [] }: RunOptions,
 ): Promise<{ code: number | null; out: string; err: string }> {
-  const profile = await mkdtemp(join(tmpdir(), 'drill-chromium-'));
-  const base = [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--no-first-run',
-    `--user-data-dir=${profile}`,
-    ...more,
-  ];
+  const profile = await mkdtemp(join(tmpdir(), 'chromium-profile-'));
+  const base = [...HEADLESS, `--user-data-dir=${profile}`, ...more];
   try {
     return await new Promise((resolve, reject) => {
       const child = spawn(bin, [...base, ...args], {
