@@ -17,7 +17,7 @@ import { type FlakyProxy, startFlakyProxy } from './flaky-proxy.js';
 import { type StandIn, startGaStandIn } from './ga-standin.js';
 import { type CapacityChange, type LocalCluster, startLocalCluster } from './local-cluster.js';
 import type { Level } from './local-log.js';
-import { type LocalReplica, type ReplicaSetup, startLocalReplica } from './local-replica.js';
+import { type LocalReplica, type ReplicaSetup, startReplicaPair } from './local-replica.js';
 import { advisoryTimeoutOf, cliEnvOf, probeTimeoutOf } from './local-settings.js';
 
 export { STATE } from './local-cluster.js';
@@ -184,14 +184,6 @@ async function startOnPort(port: number): Promise<AppProcess> {
   }
 }
 
-/** Two replicas on `setup`; b starts a moment later, so a leads first (the drill kills the leader). */
-async function startReplicas(setup: ReplicaSetup, lease: LeaseTimings): Promise<LocalReplica[]> {
-  const replicas = [startLocalReplica('replica-a', setup)];
-  await sleep(Math.min(1000, lease.retryPeriodMs));
-  replicas.push(startLocalReplica('replica-b', setup));
-  return replicas;
-}
-
 /** Runs the controller's CLI in-process with `cliEnv`; returns what it printed. */
 async function runCli(cliEnv: Record<string, string>, args: readonly string[]): Promise<string> {
   const out: string[] = [];
@@ -243,7 +235,7 @@ export async function startLocalEnv(
     },
   };
   let closed = false;
-  const replicas = await startReplicas(setup, lease);
+  const replicas = await startReplicaPair(setup);
   const leader = () => replicas.find((r) => !r.killed && r.elector.leading()) ?? null;
 
   const env: LocalEnv = {

@@ -60,7 +60,7 @@ function guardCalls<T extends object>(
   });
 }
 
-export function startLocalReplica(identity: string, setup: ReplicaSetup): LocalReplica {
+function startLocalReplica(identity: string, setup: ReplicaSetup): LocalReplica {
   let dead = false;
   const threshold = setup.logLevel ?? 'info';
   const line = (level: Level) => (obj: object, msg: string) => {
@@ -86,4 +86,14 @@ export function startLocalReplica(identity: string, setup: ReplicaSetup): LocalR
     },
   };
   return replica;
+}
+
+/** replica-a, then replica-b a moment later, so a leads first (the drill kills the leader). */
+export async function startReplicaPair(setup: ReplicaSetup): Promise<LocalReplica[]> {
+  const replicas = [startLocalReplica('replica-a', setup)];
+  await new Promise((resolve) =>
+    setTimeout(resolve, Math.min(1000, setup.options.lease.retryPeriodMs)),
+  );
+  replicas.push(startLocalReplica('replica-b', setup));
+  return replicas;
 }
