@@ -4,6 +4,11 @@ import { writeSync } from 'node:fs';
 export interface LogDestination {
   write(line: string): void;
   /**
+   * Writes the line `render(buf, at, arg)` puts straight into the held bytes (at most `maxBytes`
+   * of UTF-8): no string is built for it. Dropped and counted like {@link write}'s lines.
+   */
+  writeWith<T>(maxBytes: number, render: LineRenderer<T>, arg: T): void;
+  /**
    * Writes held lines now, in order, waiting at most `maxWaitMs` for a stuck reader (default 0:
    * what the pipe does not take stays held for the next try). Never throws.
    */
@@ -12,7 +17,7 @@ export interface LogDestination {
   flush(done?: () => void): void;
   /** Writes what is held (waiting for the reader like the final flush) and stops the flush timer. */
   close(): void;
-  /** Characters held, not yet written. */
+  /** Bytes held, not yet written. */
   pending(): number;
   /** Lines dropped since the start because the reader was too slow (or gone). */
   dropped(): number;
@@ -21,12 +26,12 @@ export interface LogDestination {
 export interface BufferedOptions {
   /** File descriptor to write to (1: stdout). Should be non-blocking (see `nonBlockingStdout`). */
   fd: number;
-  /** Held characters that trigger a write. */
+  /** Held bytes that trigger a write. */
   bufferSize: number;
   /** Longest time a line is held, in ms (an unref'd timer: it never keeps the process alive). */
   flushIntervalMs: number;
   /**
-   * Most characters held while the reader does not keep up (default 512 Ki); lines that would
+   * Most bytes held while the reader does not keep up (default 512 Ki); lines that would
    * go past it are dropped and counted. Bounds the memory a stuck stdout can take.
    */
   maxHeld?: number;
@@ -112,13 +117,19 @@ function dropCounter(options: BufferedOptions) {
 }
 
 /**
- * Collects log lines in memory and writes them with one `write(2)` per `bufferSize` characters
- * or per `flushIntervalMs`, whichever comes first.
+ * Renders one line into `buf` from byte `at` (at most the `maxBytes` announced to
+ * {@link LogDestination.writeWith}) and returns the offset just past it.
+ */
+export type LineRenderer<T> = (buf: Buffer, at: number, arg: T) => number;
+
+/**
+ * Collects log lines in memory, as UTF-8 bytes in one reused buffer, and writes them with one
+ * `write(2)` per `bufferSize` bytes or per `flushIntervalMs`, whichever comes first.
  *
  * The descriptor is meant to be non-blocking: a reader that does not keep up makes `write(2)`
  * fail with `EAGAIN` (or take part of the batch) instead of stopping the event loop. What it does
  * not take stays held, in order (a partly written line is always finished first), and is retried
- * by the timer; while held text is at `maxHeld`, new lines are dropped and counted — never held
+ * by the timer; while held bytes are at `maxHeld`, new lines are dropped and counted — never held
  * without bound, never waited for. The first batch written after drops ends with a warning
  * line giving the count (at most one such line per `reportIntervalMs`). Only {@link LogDestination.close} and an explicit
  * `flushSync(ms)` (the exit path) wait, and only for a bounded time. A closed reader (`EPIPE`) or
@@ -130,42 +141,64 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
   const maxHeld = options.maxHeld ?? 512 * 1024;
   const drops = dropCounter(options);
   const drop = drops.drop;
-  let held = '';
-  /** Bytes of a batch the reader has not taken yet (may start mid-line): written first. */
-  let rest: Uint8Array | undefined;
+  /** Held bytes are `buf[0, used)`: grown (up to maxHeld and one line) only while a reader is slow. */
+  let buf = Buffer.allocUnsafeSlow(Math.min(options.bufferSize, maxHeld) + 1024);
+  let used = 0;
   /** The reader refused the last write: wait for the timer instead of retrying on every line. */
   let blocked = false;
   let broken = false;
 
-  /** Writes `data`; returns what the reader did not take in time. An error but EAGAIN breaks it. */
-  const out = (data: Uint8Array, maxWaitMs: number): Uint8Array | undefined => {
-    const result = writeOut((chunk) => writer(options.fd, chunk), data, maxWaitMs, pause);
-    if (!result.broken) return result.left;
-    broken = true;
-    drop(countLines(result.left));
-    return undefined;
+  /** Makes room for `bytes` more after what is held. */
+  const room = (bytes: number) => {
+    if (used + bytes <= buf.length) return;
+    const bigger = Buffer.allocUnsafeSlow(
+      Math.max(used + bytes, Math.min(buf.length * 2, maxHeld + 4096)),
+    );
+    buf.copy(bigger, 0, 0, used);
+    buf = bigger;
+  };
+
+  /** Keeps the line just rendered in `buf[used, end)`, or drops it when that goes past maxHeld. */
+  const keep = (end: number) => {
+    if (end > maxHeld) {
+      drop(1);
+      return;
+    }
+    used = end;
+    if (used >= options.bufferSize && !blocked) flushSync(0);
   };
 
   const flushSync = (maxWaitMs = 0) => {
     if (broken) {
-      held = '';
+      used = 0;
       return;
     }
-    if (rest !== undefined) {
-      rest = out(rest, maxWaitMs);
-      if (rest !== undefined || broken) {
-        blocked = true;
-        return;
-      }
+    const report = drops.report();
+    if (report.length > 0) {
+      room(report.length * 3);
+      used += buf.write(report, used);
     }
-    const text = held + drops.report();
-    held = '';
-    if (text.length === 0) {
+    if (used === 0) {
       blocked = false;
       return;
     }
-    rest = out(Buffer.from(text, 'utf8'), maxWaitMs);
-    blocked = rest !== undefined;
+    const result = writeOut(
+      (chunk) => writer(options.fd, chunk),
+      buf.subarray(0, used),
+      maxWaitMs,
+      pause,
+    );
+    if (result.broken) {
+      broken = true;
+      drop(countLines(result.left));
+      used = 0;
+      return;
+    }
+    const left = result.left?.length ?? 0;
+    // What the reader did not take moves to the front, to be written first next time.
+    if (left > 0) buf.copyWithin(0, used - left, used);
+    used = left;
+    blocked = left > 0;
   };
 
   const timer = setInterval(() => flushSync(0), options.flushIntervalMs);
@@ -173,12 +206,20 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
 
   return {
     write(line) {
-      if (broken || held.length + (rest?.length ?? 0) + line.length > maxHeld) {
+      if (broken || used + line.length > maxHeld) {
         drop(1);
         return;
       }
-      held += line;
-      if (held.length >= options.bufferSize && !blocked) flushSync(0);
+      room(line.length * 3);
+      keep(used + buf.write(line, used));
+    },
+    writeWith(maxBytes, render, arg) {
+      if (broken || used >= maxHeld) {
+        drop(1);
+        return;
+      }
+      room(maxBytes);
+      keep(render(buf, used, arg));
     },
     flushSync,
     flush(done) {
@@ -188,12 +229,12 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
     close() {
       clearInterval(timer);
       flushSync(options.closeWaitMs ?? 500);
-      if (rest !== undefined) {
-        drop(countLines(rest));
-        rest = undefined;
+      if (used > 0) {
+        drop(countLines(buf.subarray(0, used)));
+        used = 0;
       }
     },
-    pending: () => held.length + (rest?.length ?? 0),
+    pending: () => used,
     dropped: drops.total,
   };
 }

@@ -204,3 +204,60 @@ describe('buffered log destination', () => {
     }
   });
 });
+
+/** Renders `text` (ASCII) into the destination's buffer, as the access log does. */
+const renderText = (buf: Buffer, at: number, text: string) => at + buf.write(text, at, 'latin1');
+
+describe('buffered log destination, lines rendered in place (writeWith)', () => {
+  it('keeps them in order with written lines, and writes them by itself at the buffer size', () => {
+    const fd = fakeFd();
+    const dest = bufferedLogDestination({ ...options, writer: fd.writer });
+    dest.write('one é\n');
+    dest.writeWith(100, renderText, 'two\n');
+    dest.write('three\n');
+    expect(fd.chunks).toEqual([]);
+    dest.writeWith(200, renderText, `${'x'.repeat(99)}\n`);
+    expect(fd.text()).toBe(`one é\ntwo\nthree\n${'x'.repeat(99)}\n`);
+    dest.close();
+  });
+
+  it('takes lines longer than its buffer', () => {
+    const fd = fakeFd();
+    const dest = bufferedLogDestination({ ...options, bufferSize: 10, writer: fd.writer });
+    const long = `${'y'.repeat(5000)}\n`;
+    dest.writeWith(long.length, renderText, long);
+    expect(fd.text()).toBe(long);
+    dest.close();
+  });
+
+  it('drops and counts them past maxHeld while the reader is stuck, then reports them', () => {
+    const fd = fakeFd(['EAGAIN', 'EAGAIN']);
+    const dest = bufferedLogDestination({
+      ...options,
+      bufferSize: 10,
+      maxHeld: 30,
+      writer: fd.writer,
+      droppedLine: (dropped, total) => `dropped ${dropped} of ${total}\n`,
+    });
+    for (let i = 0; i < 10; i++) dest.writeWith(64, renderText, `line ${i}\n`);
+    expect(dest.pending()).toBeLessThanOrEqual(30);
+    expect(dest.dropped()).toBe(6);
+    dest.flushSync(); // still stuck
+    expect(fd.chunks).toEqual([]);
+    dest.flushSync();
+    expect(fd.text()).toBe('line 0\nline 1\nline 2\nline 3\ndropped 6 of 6\n');
+    dest.close();
+  });
+
+  it('counts them as dropped once the reader is gone', () => {
+    const fd = fakeFd(['EPIPE']);
+    const dest = bufferedLogDestination({ ...options, writer: fd.writer });
+    dest.writeWith(64, renderText, 'a\n');
+    dest.flushSync();
+    dest.writeWith(64, renderText, 'b\n');
+    dest.writeWith(64, renderText, 'c\n');
+    expect(dest.dropped()).toBe(3);
+    expect(dest.pending()).toBe(0);
+    dest.close();
+  });
+});
