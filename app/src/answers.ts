@@ -97,11 +97,15 @@ export function routes(deps: {
   // Bodies are strings, not Buffers: Node then joins the header block and the body into one
   // string, so the socket's writev carries two chunks instead of three.
   const runtime = `node ${process.version}`;
-  const rootJson = identityJson(config, runtime);
-  const rootHtml = identityHtml(config, runtime);
-  // The page's own CSP (its script and style by hash, pages.ts) replaces the HTML default.
-  const rootHtmlHeaders = { vary: 'Accept', 'content-security-policy': PAGE_CSP };
-  const rootJsonHeaders = { vary: 'Accept' };
+  // Built once, like the probes' answers: `GET /` allocates no answer either. The page's own CSP
+  // (its script and style by hash, pages.ts) replaces the HTML default.
+  const rootJson = json(200, identityJson(config, runtime), { vary: 'Accept' });
+  const rootHtml: Answer = {
+    status: 200,
+    type: HTML_TYPE,
+    body: identityHtml(config, runtime),
+    extra: { vary: 'Accept', 'content-security-policy': PAGE_CSP },
+  };
   const scrapeTurn = tokenBucket(METRICS_PER_SECOND, METRICS_PER_SECOND, METRICS_MAX_WAIT_MS);
   const scrape = async (): Promise<Answer> => ({
     status: 200,
@@ -110,11 +114,8 @@ export function routes(deps: {
   });
   return (ex, param) => {
     switch (ex.route) {
-      case '/': {
-        return prefersHtml(ex.req.headers.accept)
-          ? { status: 200, type: HTML_TYPE, body: rootHtml, extra: rootHtmlHeaders }
-          : { status: 200, type: JSON_TYPE, body: rootJson, extra: rootJsonHeaders };
-      }
+      case '/':
+        return prefersHtml(ex.req.headers.accept) ? rootHtml : rootJson;
       case '/delay/{duration}': {
         const ms = parseDuration(param, config.maxDelayMs);
         if (ms === undefined) {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { createAccessLog } from './access-log.js';
+import { type AccessRecord, createAccessLog } from './access-log.js';
 import {
   type Answer,
   errorAnswer,
@@ -44,15 +44,14 @@ export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void
 
 type FoundRoute = Extract<RouteMatch, { kind: 'found' }>;
 
-/** Per-request state carried to the single place that writes the response and the access line. */
-interface Exchange {
+/**
+ * Per-request state carried to the single place that writes the response and the access line;
+ * once finished it is also the access line's record (no second object per request).
+ */
+interface Exchange extends AccessRecord {
   req: IncomingMessage;
   res: ServerResponse;
-  method: string;
   match: RouteMatch;
-  route: string;
-  path: string;
-  requestId: string;
   start: number;
   done: boolean;
   timer: NodeJS.Timeout | undefined;
@@ -74,6 +73,8 @@ function exchangeFor(req: IncomingMessage, res: ServerResponse): Exchange {
     route: match.route,
     path: path.length <= 256 ? path : `${path.slice(0, 256)}…`,
     requestId: requestIdFrom(req.headers['x-request-id']),
+    status: 0,
+    durationMs: 0,
     start,
     done: false,
     timer: undefined,
@@ -164,14 +165,10 @@ function runner(deps: HttpAppDeps): (ex: Exchange, step: (ex: Exchange) => Step)
   function finish(ex: Exchange, status: number): void {
     const seconds = (performance.now() - ex.start) / 1000;
     metrics.recordRequest(metricMethod(ex.method), ex.route, status, seconds);
-    accessLog?.({
-      method: ex.method,
-      route: ex.route,
-      path: ex.path,
-      status,
-      durationMs: Math.round(seconds * 1e6) / 1e3,
-      requestId: ex.requestId,
-    });
+    if (accessLog === undefined) return;
+    ex.status = status;
+    ex.durationMs = Math.round(seconds * 1e6) / 1e3;
+    accessLog(ex);
   }
 
   function fail(ex: Exchange, error: unknown): void {

@@ -6,12 +6,12 @@ import { bufferedLogDestination, type LogDestination } from './log-destination.j
 export type Logger = pino.Logger;
 export type { LogDestination } from './log-destination.js';
 
-/** Characters of log lines held before they are written (about 70 access lines). */
+/** Bytes of log lines held before they are written (about 70 access lines). */
 export const LOG_BUFFER_SIZE = 16 * 1024;
 /** Longest time a line is held before it is written. */
 export const LOG_FLUSH_INTERVAL_MS = 200;
 
-/** Most characters held while stdout is not read (about 2 000 access lines); later lines are dropped. */
+/** Most bytes held while stdout is not read (about 2 000 access lines); later lines are dropped. */
 export const LOG_MAX_HELD = 512 * 1024;
 /** Longest wait for a stuck stdout reader on the way out. */
 export const LOG_EXIT_WAIT_MS = 500;
