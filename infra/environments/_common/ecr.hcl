@@ -1,5 +1,5 @@
-# Shared configuration of every region's `ecr` unit. The primary's unit adds the registry
-# replication rule (see infra/docs/ecr.md).
+# Shared configuration of every region's `ecr` unit (and of eu-west-2/ecr-failover-controller). Only
+# the primary's unit turns on the registry replication rule (see infra/docs/ecr.md).
 
 locals {
   environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
@@ -20,6 +20,9 @@ inputs = {
   # Access is granted by identity policies (github-oidc module), not by a repository policy.
   attach_repository_policy = false
   create_repository_policy = false
+
+  # Replication is configured once, from the primary (eu-central-1/ecr), to every other region.
+  create_registry_replication_configuration = false
 
   repository_lifecycle_policy = jsonencode({
     rules = [

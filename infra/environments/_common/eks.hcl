@@ -15,7 +15,7 @@ locals {
   infra_plan_role_arn  = "${local.iam_arn}:role/${local.ci_role_name_prefix}infra-plan"
   infra_apply_role_arn = "${local.iam_arn}:role/${local.ci_role_name_prefix}infra-apply"
   # infra-apply may create roles only with this boundary (enforced in global/github-oidc).
-  workload_boundary_arn = "${local.iam_arn}:policy/${local.environment_vars.locals.workload_permissions_boundary}"
+  workload_boundary_arn = local.environment_vars.locals.workload_boundary_arn
   node_group            = local.region_vars.locals.node_group
 }
 

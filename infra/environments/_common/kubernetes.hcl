@@ -7,11 +7,8 @@ locals {
 
   aws_region = local.region_vars.locals.aws_region
 
-  # The workload permissions boundary, built exactly as _common/eks.hcl builds it (account id and
-  # boundary name from environment.hcl): created by global/github-oidc, which is applied by hand
-  # first, so no dependency on that unit's state. infra-apply may create the module's Pod Identity
-  # roles only with it.
-  workload_boundary_arn = "arn:aws:iam::${local.environment_vars.locals.aws_account_id}:policy/${local.environment_vars.locals.workload_permissions_boundary}"
+  # infra-apply may create the module's Pod Identity roles only with this boundary.
+  workload_boundary_arn = local.environment_vars.locals.workload_boundary_arn
 }
 
 terraform {

@@ -7,8 +7,8 @@ locals {
   region_vars      = read_terragrunt_config(find_in_parent_folders("region.hcl"))
 
   name = "${local.environment_vars.locals.environment}-${local.region_vars.locals.aws_region}"
-  # Built as _common/eks.hcl builds it: infra-apply may create roles only with this boundary.
-  workload_boundary_arn = "arn:aws:iam::${local.environment_vars.locals.aws_account_id}:policy/${local.environment_vars.locals.workload_permissions_boundary}"
+  # infra-apply may create roles only with this boundary (environment.hcl).
+  workload_boundary_arn = local.environment_vars.locals.workload_boundary_arn
   vpc_cidr              = local.region_vars.locals.vpc_cidr
   azs                   = local.region_vars.locals.azs
 }

@@ -34,6 +34,9 @@ locals {
   # only with the workload boundary below attached (see modules/github-oidc/README.md).
   ci_role_name_prefix           = "github-"
   workload_permissions_boundary = "github-workload-boundary"
+  # Its ARN, for every unit that creates roles (eks, kubernetes, vpc, failover-iam): computed, not
+  # read from global/github-oidc's state, since that unit is applied by hand first.
+  workload_boundary_arn = "arn:aws:iam::${local.aws_account_id}:policy/${local.workload_permissions_boundary}"
 
   # REQUIRED, no default (issue #20): the CIDRs allowed to reach the EKS public API endpoint (the
   # private endpoint is on too, for the nodes). _common/eks.hcl reads this without a fallback, and

@@ -7,10 +7,6 @@ include "common" {
   expose = true
 }
 
-locals {
-  environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
-}
-
 # The standby's repository must exist before replication starts delivering into it (ECR would
 # otherwise create it with default settings, and the standby unit's create would then fail): the
 # dependency makes infra-ci apply eu-west-2/ecr first, and supplies the destination registry id.
@@ -31,13 +27,13 @@ inputs = {
     {
       destinations = [
         {
-          region      = local.environment_vars.locals.standby_region
+          region      = include.common.locals.environment_vars.locals.standby_region
           registry_id = dependency.standby_ecr.outputs.repository_registry_id
         }
       ]
       repository_filters = [
         {
-          filter      = local.environment_vars.locals.ecr_repository_name
+          filter      = include.common.locals.environment_vars.locals.ecr_repository_name
           filter_type = "PREFIX_MATCH"
         }
       ]

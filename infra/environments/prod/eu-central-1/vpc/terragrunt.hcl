@@ -8,4 +8,3 @@ include "common" {
 }
 
 # Region-specific values (CIDR, AZs) come from ../region.hcl through the common include.
-inputs = {}

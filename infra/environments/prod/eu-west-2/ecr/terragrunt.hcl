@@ -8,7 +8,5 @@ include "common" {
 }
 
 # Replication target: the repository is created here (same settings as the primary's) before the
-# primary's replication rule delivers images into it. No replication rule of its own.
-inputs = {
-  create_registry_replication_configuration = false
-}
+# primary's replication rule delivers images into it. No replication rule of its own (the common
+# include's default).

@@ -56,5 +56,5 @@ inputs = {
   # create (global/github-oidc). The ServiceAccount is the default failover-system/failover-controller
   # (deploy/apps/failover-controller), pinned in the role's trust policy.
   name                     = "${local.env.environment}-failover-controller"
-  permissions_boundary_arn = "arn:aws:iam::${local.env.aws_account_id}:policy/${local.env.workload_permissions_boundary}"
+  permissions_boundary_arn = local.env.workload_boundary_arn
 }
