@@ -1,19 +1,8 @@
+# The policy-document, partition and account mocks are github-oidc's (the same data sources, the
+# same account); this module also reads the region.
 mock_provider "aws" {
-  mock_data "aws_iam_policy_document" {
-    defaults = {
-      json = "{}"
-    }
-  }
-  mock_data "aws_partition" {
-    defaults = {
-      partition = "aws"
-    }
-  }
-  mock_data "aws_caller_identity" {
-    defaults = {
-      account_id = "111111111111"
-    }
-  }
+  source = "../github-oidc/tests/mocks"
+
   mock_data "aws_region" {
     defaults = {
       name = "eu-west-2"

@@ -1,4 +1,5 @@
-# Data sources the module reads, shared by the plan-only test files (mock_provider "aws" { source }).
+# Data sources the module reads, shared by the plan-only test files (mock_provider "aws" { source })
+# and by failover-iam's tests (the same data sources).
 # The policy documents render as "{}": those tests assert on the documents' inputs, not on JSON.
 mock_data "aws_iam_policy_document" {
   defaults = {
