@@ -13,6 +13,9 @@ terraform {
   source = "${dirname(find_in_parent_folders("root.hcl"))}/../modules/global-accelerator"
 }
 
+# The two regions' kubernetes units. mock_outputs_merge_strategy_with_state: a kubernetes state
+# written before served_ports existed still plans: for validate/plan only, mock keys missing from
+# the real outputs are added (real outputs win). apply uses real outputs.
 dependency "primary" {
   config_path = "../../eu-central-1/kubernetes"
 
@@ -22,9 +25,7 @@ dependency "primary" {
     client_ip_preservation_supported = true
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
-  # A kubernetes state written before served_ports existed still plans: for validate/plan only,
-  # mock keys missing from the real outputs are added (real outputs win). apply uses real outputs.
-  mock_outputs_merge_strategy_with_state = "shallow"
+  mock_outputs_merge_strategy_with_state  = "shallow"
 }
 
 dependency "standby" {
@@ -36,9 +37,7 @@ dependency "standby" {
     client_ip_preservation_supported = true
   }
   mock_outputs_allowed_terraform_commands = ["validate", "plan", "show"]
-  # A kubernetes state written before served_ports existed still plans: for validate/plan only,
-  # mock keys missing from the real outputs are added (real outputs win). apply uses real outputs.
-  mock_outputs_merge_strategy_with_state = "shallow"
+  mock_outputs_merge_strategy_with_state  = "shallow"
 }
 
 inputs = {
@@ -59,14 +58,12 @@ inputs = {
       weight                  = 128
     }
     (local.standby_region.locals.aws_region) = {
-      endpoint_id             = dependency.standby.outputs.nlb_arn
-      ports                   = dependency.standby.outputs.served_ports
-      # Chosen from the NLB's listener: no client IP preservation behind an NLB TLS listener
-      # (kubernetes module output; AWS refuses the combination).
+      endpoint_id                    = dependency.standby.outputs.nlb_arn
+      ports                          = dependency.standby.outputs.served_ports
       client_ip_preservation_enabled = dependency.standby.outputs.client_ip_preservation_supported
       nlb_tls_listener               = !dependency.standby.outputs.client_ip_preservation_supported
-      traffic_dial_percentage = local.standby_region.locals.traffic_dial_percentage
-      weight                  = 128
+      traffic_dial_percentage        = local.standby_region.locals.traffic_dial_percentage
+      weight                         = 128
     }
   }
 }
