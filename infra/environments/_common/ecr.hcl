@@ -1,5 +1,7 @@
 # Shared configuration of every region's `ecr` unit (and of eu-west-2/ecr-failover-controller). Only
-# the primary's unit turns on the registry replication rule (see infra/docs/ecr.md).
+# the primary's unit turns on the registry replication rule (see infra/docs/ecr.md). Units read
+# environment.hcl through this include (`expose = true`: include.common.locals; Terragrunt
+# docs/src/content/docs/04-reference/01-hcl/02-blocks.mdx, "include").
 
 locals {
   environment_vars = read_terragrunt_config(find_in_parent_folders("environment.hcl"))
