@@ -135,14 +135,51 @@ export type LineRenderer<T> = (buf: Buffer, at: number, arg: T) => number;
  * `flushSync(ms)` (the exit path) wait, and only for a bounded time. A closed reader (`EPIPE`) or
  * another write error turns logging off for good (what comes later is counted as dropped).
  */
+/** `options`' defaults filled in. */
+function settings(options: BufferedOptions) {
+  const writer = options.writer ?? writeSync;
+  return {
+    pause: options.pause ?? sleepSync,
+    write: (chunk: Uint8Array) => writer(options.fd, chunk),
+    maxHeld: options.maxHeld ?? 512 * 1024,
+    closeWaitMs: options.closeWaitMs ?? 500,
+  };
+}
+
+/** A buffer holding `buf[0, used)` with room for `bytes` more (up to maxHeld and one line). */
+function grown(buf: Buffer, used: number, bytes: number, maxHeld: number): Buffer {
+  const bigger = Buffer.allocUnsafeSlow(
+    Math.max(used + bytes, Math.min(buf.length * 2, maxHeld + 4096)),
+  );
+  buf.copy(bigger, 0, 0, used);
+  return bigger;
+}
+
+/**
+ * Writes `buf[0, used)` (see {@link writeOut}). What the reader did not take moves to the front of
+ * `buf`, to be written first next time: `held` is its length. `lostLines` counts the lines not
+ * written when the reader is gone (`broken`; nothing is held then).
+ */
+function writeHeld(
+  buf: Buffer,
+  used: number,
+  maxWaitMs: number,
+  write: (data: Uint8Array) => number,
+  pause: (ms: number) => void,
+): { held: number; broken: boolean; lostLines: number } {
+  const result = writeOut(write, buf.subarray(0, used), maxWaitMs, pause);
+  if (result.broken) return { held: 0, broken: true, lostLines: countLines(result.left) };
+  const held = result.left?.length ?? 0;
+  if (held > 0) buf.copyWithin(0, used - held, used);
+  return { held, broken: false, lostLines: 0 };
+}
+
 export function bufferedLogDestination(options: BufferedOptions): LogDestination {
-  const pause = options.pause ?? sleepSync;
-  const writer = options.writer ?? ((fd: number, data: Uint8Array) => writeSync(fd, data));
-  const maxHeld = options.maxHeld ?? 512 * 1024;
+  const { pause, write, maxHeld, closeWaitMs } = settings(options);
   const drops = dropCounter(options);
   const drop = drops.drop;
   /** Held bytes are `buf[0, used)`: grown (up to maxHeld and one line) only while a reader is slow. */
-  let buf = Buffer.allocUnsafeSlow(Math.min(options.bufferSize, maxHeld) + 1024);
+  let buf: Buffer = Buffer.allocUnsafeSlow(Math.min(options.bufferSize, maxHeld) + 1024);
   let used = 0;
   /** The reader refused the last write: wait for the timer instead of retrying on every line. */
   let blocked = false;
@@ -150,12 +187,7 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
 
   /** Makes room for `bytes` more after what is held. */
   const room = (bytes: number) => {
-    if (used + bytes <= buf.length) return;
-    const bigger = Buffer.allocUnsafeSlow(
-      Math.max(used + bytes, Math.min(buf.length * 2, maxHeld + 4096)),
-    );
-    buf.copy(bigger, 0, 0, used);
-    buf = bigger;
+    if (used + bytes > buf.length) buf = grown(buf, used, bytes, maxHeld);
   };
 
   /** Keeps the line just rendered in `buf[used, end)`, or drops it when that goes past maxHeld. */
@@ -169,10 +201,7 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
   };
 
   const flushSync = (maxWaitMs = 0) => {
-    if (broken) {
-      used = 0;
-      return;
-    }
+    if (broken) return; // nothing is held once the reader is gone
     const report = drops.report();
     if (report.length > 0) {
       room(report.length * 3);
@@ -182,27 +211,14 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
       blocked = false;
       return;
     }
-    const result = writeOut(
-      (chunk) => writer(options.fd, chunk),
-      buf.subarray(0, used),
-      maxWaitMs,
-      pause,
-    );
-    if (result.broken) {
-      broken = true;
-      drop(countLines(result.left));
-      used = 0;
-      return;
-    }
-    const left = result.left?.length ?? 0;
-    // What the reader did not take moves to the front, to be written first next time.
-    if (left > 0) buf.copyWithin(0, used - left, used);
-    used = left;
-    blocked = left > 0;
+    const result = writeHeld(buf, used, maxWaitMs, write, pause);
+    broken = result.broken;
+    if (broken) drop(result.lostLines);
+    used = result.held;
+    blocked = used > 0;
   };
 
-  const timer = setInterval(() => flushSync(0), options.flushIntervalMs);
-  timer.unref();
+  const timer = setInterval(() => flushSync(0), options.flushIntervalMs).unref();
 
   return {
     write(line) {
@@ -228,11 +244,9 @@ export function bufferedLogDestination(options: BufferedOptions): LogDestination
     },
     close() {
       clearInterval(timer);
-      flushSync(options.closeWaitMs ?? 500);
-      if (used > 0) {
-        drop(countLines(buf.subarray(0, used)));
-        used = 0;
-      }
+      flushSync(closeWaitMs);
+      drop(countLines(buf.subarray(0, used)));
+      used = 0;
     },
     pending: () => used,
     dropped: drops.total,
