@@ -63,6 +63,13 @@ async function firstOk(url: string, child: ChildProcess, started: number): Promi
   }
 }
 
+/** SIGTERM, then waits for the exit (at most 3 s). */
+async function stop(child: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await Promise.race([exited, sleep(3000)]);
+}
+
 const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
 const cpuSeconds = (pid: number) => procStatCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
@@ -101,9 +108,7 @@ async function measure(target: Target): Promise<Figures> {
     const perCpuSecond = result.requests / Math.max(cpu, 0.01);
     return { firstResponseMs, readyMs, rssStartMiB, rssPeakMiB, perCpuSecond, wrk: result };
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await Promise.race([exited, sleep(3000)]);
+    await stop(child);
   }
 }
 
@@ -143,9 +148,7 @@ async function serviceAnswer(
     );
     return { headers, body };
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await Promise.race([exited, sleep(3000)]);
+    await stop(child);
   }
 }
 
@@ -170,8 +173,7 @@ const load = () =>
     .map((n) => n.toFixed(2))
     .join(' ');
 
-async function main(): Promise<void> {
-  const ROUNDS = positiveInt('BENCH_ROUNDS', process.env.BENCH_ROUNDS, 5);
+async function requireWrk(): Promise<void> {
   try {
     await run('wrk', ['--version']).catch((error: { stdout?: string }) => {
       if (!error.stdout?.includes('wrk')) throw error;
@@ -179,12 +181,10 @@ async function main(): Promise<void> {
   } catch {
     throw new Error('wrk is not installed (apt-get install wrk)');
   }
-  // BENCH_ONLY=hostile: only the /metrics and slowloris phases.
-  if (process.env.BENCH_ONLY === 'hostile') {
-    await hostilePhases((ok) => (ok ? 'ok' : 'MISSED'));
-    return;
-  }
-  const answer = await serviceAnswer(MAIN_JS);
+}
+
+/** The service, the same-bytes server the others are compared with, and BENCH_COMPARE_JS if set. */
+function targetsFor(answer: { headers: Record<string, string>; body: string }) {
   const service: Target = {
     name: 'service',
     script: MAIN_JS,
@@ -203,65 +203,74 @@ async function main(): Promise<void> {
     firstPath: '',
     readyPath: '',
   };
-
   const compare: Target | undefined = COMPARE_JS
     ? { ...service, name: 'compared build', script: COMPARE_JS }
     : undefined;
-  const targets = compare === undefined ? [service, bare] : [service, bare, compare];
+  const all = compare === undefined ? [service, bare] : [service, bare, compare];
+  return { service, bare, compare, all };
+}
 
-  console.log(
-    `service ${MAIN_JS}${compare === undefined ? '' : `, compared with ${COMPARE_JS}`}\n` +
-      `wrk -t1 -c${CONNECTIONS} -d${DURATION} --latency, ${ROUNDS} interleaved rounds, ` +
-      `server on CPU 0, wrk on CPU 1, node ${process.version}, load average ${load()}`,
+type Targets = ReturnType<typeof targetsFor>;
+
+/** One round's line: each target's throughput and requests per CPU-second against the bare server's. */
+function roundLine(round: number, targets: Targets, figures: Map<Target, Figures>): string {
+  const b = figures.get(targets.bare);
+  const parts = targets.all
+    .filter((t) => t !== targets.bare)
+    .map((t) => {
+      const f = figures.get(t);
+      if (f === undefined || b === undefined) return '';
+      return (
+        `${t.name} ${f.wrk.requestsPerSec.toFixed(0)} req/s (ratio ` +
+        `${(f.wrk.requestsPerSec / b.wrk.requestsPerSec).toFixed(3)}), ` +
+        `${f.perCpuSecond.toFixed(0)} req/CPU-s (ratio ${(f.perCpuSecond / b.perCpuSecond).toFixed(3)})`
+      );
+    });
+  return (
+    `round ${round + 1}: bare ${b?.wrk.requestsPerSec.toFixed(0)} req/s, ` +
+    `${b?.perCpuSecond.toFixed(0)} req/CPU-s; ${parts.join('; ')}  (load average ${load()})`
   );
-  const runs = new Map<Target, Figures[]>(targets.map((t) => [t, []]));
-  for (let round = 0; round < ROUNDS; round++) {
+}
+
+/** Measures every target once per round, in {@link roundOrder}, printing each round's line. */
+async function measureRounds(targets: Targets, rounds: number): Promise<Map<Target, Figures[]>> {
+  const runs = new Map<Target, Figures[]>(targets.all.map((t) => [t, []]));
+  for (let round = 0; round < rounds; round++) {
     const figures = new Map<Target, Figures>();
-    for (const index of roundOrder(targets.length, round)) {
-      const target = targets[index];
+    for (const index of roundOrder(targets.all.length, round)) {
+      const target = targets.all[index];
       if (target === undefined) continue;
       const result = await measure(target);
       runs.get(target)?.push(result);
       figures.set(target, result);
     }
-    const b = figures.get(bare);
-    const parts = targets
-      .filter((t) => t !== bare)
-      .map((t) => {
-        const f = figures.get(t);
-        if (f === undefined || b === undefined) return '';
-        return (
-          `${t.name} ${f.wrk.requestsPerSec.toFixed(0)} req/s (ratio ` +
-          `${(f.wrk.requestsPerSec / b.wrk.requestsPerSec).toFixed(3)}), ` +
-          `${f.perCpuSecond.toFixed(0)} req/CPU-s (ratio ${(f.perCpuSecond / b.perCpuSecond).toFixed(3)})`
-        );
-      });
-    console.log(
-      `round ${round + 1}: bare ${b?.wrk.requestsPerSec.toFixed(0)} req/s, ` +
-        `${b?.perCpuSecond.toFixed(0)} req/CPU-s; ${parts.join('; ')}  (load average ${load()})`,
-    );
+    console.log(roundLine(round, targets, figures));
   }
-  const serviceRuns = runs.get(service) ?? [];
-  const bareRuns = runs.get(bare) ?? [];
+  return runs;
+}
 
-  const svc = summarise(serviceRuns);
-  const base = summarise(bareRuns);
-  const row = (name: string, f: ReturnType<typeof summarise>) =>
-    `${name.padEnd(15)} ${f.rps.toFixed(0).padStart(8)} req/s  ${f.perCpu
-      .toFixed(0)
-      .padStart(8)} req/CPU-s  p50 ${f.p50
-      .toFixed(2)
-      .padStart(6)} ms  p99 ${f.p99.toFixed(2).padStart(6)} ms  non-2xx ${f.non2xx}  ` +
-    `RSS start ${f.rssStart.toFixed(1)} MiB  peak ${f.rssPeak.toFixed(1)} MiB  ` +
-    `first response ${f.firstResponse.toFixed(0)} ms  ready ${f.ready.toFixed(0)} ms`;
+const summaryRow = (name: string, f: ReturnType<typeof summarise>) =>
+  `${name.padEnd(15)} ${f.rps.toFixed(0).padStart(8)} req/s  ${f.perCpu
+    .toFixed(0)
+    .padStart(8)} req/CPU-s  p50 ${f.p50
+    .toFixed(2)
+    .padStart(6)} ms  p99 ${f.p99.toFixed(2).padStart(6)} ms  non-2xx ${f.non2xx}  ` +
+  `RSS start ${f.rssStart.toFixed(1)} MiB  peak ${f.rssPeak.toFixed(1)} MiB  ` +
+  `first response ${f.firstResponse.toFixed(0)} ms  ready ${f.ready.toFixed(0)} ms`;
+
+const check = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+
+/** The medians of every target and the service's figures against their goals. */
+function printSummary(targets: Targets, runs: Map<Target, Figures[]>): void {
+  const svc = summarise(runs.get(targets.service) ?? []);
+  const base = summarise(runs.get(targets.bare) ?? []);
   const ratio = svc.rps / base.rps;
-  const check = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   console.log('medians over rounds (peak RSS: largest):');
-  console.log(row('service', svc));
-  console.log(row('same bytes', base));
-  if (compare !== undefined) {
-    const cmp = summarise(runs.get(compare) ?? []);
-    console.log(row('compared build', cmp));
+  console.log(summaryRow('service', svc));
+  console.log(summaryRow('same bytes', base));
+  if (targets.compare !== undefined) {
+    const cmp = summarise(runs.get(targets.compare) ?? []);
+    console.log(summaryRow('compared build', cmp));
     console.log(
       `compared build: ratio of medians ${(cmp.rps / base.rps).toFixed(3)} req/s, ` +
         `${(cmp.perCpu / base.perCpu).toFixed(3)} req/CPU-s`,
@@ -286,6 +295,23 @@ async function main(): Promise<void> {
     `start-up, spawn to first /healthz 200: ${svc.firstResponse.toFixed(0)} ms ` +
       `(goal <= 250: ${check(svc.firstResponse <= 250)})`,
   );
+}
+
+async function main(): Promise<void> {
+  const ROUNDS = positiveInt('BENCH_ROUNDS', process.env.BENCH_ROUNDS, 5);
+  await requireWrk();
+  // BENCH_ONLY=hostile: only the /metrics and slowloris phases.
+  if (process.env.BENCH_ONLY === 'hostile') {
+    await hostilePhases(check);
+    return;
+  }
+  const targets = targetsFor(await serviceAnswer(MAIN_JS));
+  console.log(
+    `service ${MAIN_JS}${targets.compare === undefined ? '' : `, compared with ${COMPARE_JS}`}\n` +
+      `wrk -t1 -c${CONNECTIONS} -d${DURATION} --latency, ${ROUNDS} interleaved rounds, ` +
+      `server on CPU 0, wrk on CPU 1, node ${process.version}, load average ${load()}`,
+  );
+  printSummary(targets, await measureRounds(targets, ROUNDS));
   await hostilePhases(check);
   console.log(`load average at the end ${load()}`);
 }
