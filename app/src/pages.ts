@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { RegionRole, Track } from './config.js';
+import type { Config, RegionRole } from './config.js';
 import { PAGE_SCRIPT, PAGE_STYLE, regionSlot } from './page-assets.js';
 
 /** What `GET /` reports: where and what served the request. */
-export interface Identity {
-  awsRegion: string;
-  image: string;
-  version: string;
-  commit: string;
-  pod: string;
-  regionRole: RegionRole;
-  track: Track;
-}
+export type Identity = Pick<
+  Config,
+  'awsRegion' | 'image' | 'version' | 'commit' | 'pod' | 'regionRole' | 'track'
+>;
 
 /** The role a page shows: a canary pod is `canary` whatever its region; else the region's role. */
 export type Role = RegionRole | 'canary';
