@@ -5,13 +5,13 @@
 //
 // The machine may be shared and noisy: the two servers are measured in interleaved rounds
 // (ABBA order, a fresh process each time) and the report uses medians and the ratio of medians.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from '../test/support/app-process.js';
 import { healthUnderScrapes, rssUnderSlowSockets } from './hostile.js';
+import { firstOk, spawnServer, stop } from './server.js';
 import { median, positiveInt, roundOrder } from './stats.js';
 import { parseWrk, procStatCpuSeconds, procStatusMiB, type WrkResult } from './wrk.js';
 
@@ -24,6 +24,7 @@ const DURATION = process.env.BENCH_DURATION ?? '5s';
 // BENCH_COMPARE_JS: a second build measured in the same rounds (before/after on a noisy machine).
 const COMPARE_JS = process.env.BENCH_COMPARE_JS || undefined;
 const CONNECTIONS = 50;
+const SERVICE_ENV = { SHUTDOWN_DELAY_MS: '0', POD_NAME: 'bench' };
 
 interface Figures {
   firstResponseMs: number;
@@ -45,31 +46,6 @@ interface Target {
   readyPath: string;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Polls `url` every 5 ms until it answers 200; resolves with the ms since `started`. */
-async function firstOk(url: string, child: ChildProcess, started: number): Promise<number> {
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
-    try {
-      const response = await fetch(url);
-      await response.arrayBuffer();
-      if (response.status === 200) return performance.now() - started;
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() - started > 10_000) throw new Error('no response within 10 s');
-    await sleep(5);
-  }
-}
-
-/** SIGTERM, then waits for the exit (at most 3 s). */
-async function stop(child: ChildProcess): Promise<void> {
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(3000)]);
-}
-
 const status = (pid: number) => readFileSync(`/proc/${pid}/status`, 'utf8');
 const cpuSeconds = (pid: number) => procStatCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 
@@ -86,18 +62,13 @@ const wrk = (duration: string, url: string, latency: boolean) =>
   ]);
 
 async function measure(target: Target): Promise<Figures> {
-  const port = await freePort();
-  const started = performance.now();
-  const child = spawn('taskset', ['-c', '0', process.execPath, target.script], {
-    env: { ...process.env, ...target.env, PORT: String(port), HOST: '127.0.0.1' },
-    stdio: 'ignore',
-  });
+  const server = await spawnServer(target.script, target.env, true);
   try {
-    const url = `http://127.0.0.1:${port}/`;
-    const firstResponseMs = await firstOk(`${url}${target.firstPath}`, child, started);
+    const url = `${server.url}/`;
+    const firstResponseMs = await firstOk(server, target.firstPath);
     // RSS "after start" is read once fully started (readiness 200: metrics SDK loaded too).
-    const readyMs = await firstOk(`${url}${target.readyPath}`, child, started);
-    const pid = child.pid ?? 0;
+    const readyMs = await firstOk(server, target.readyPath);
+    const pid = server.pid;
     const rssStartMiB = procStatusMiB(status(pid), 'VmRSS');
     await wrk('2s', url, false); // warm-up (JIT)
     const cpuBefore = cpuSeconds(pid);
@@ -108,7 +79,7 @@ async function measure(target: Target): Promise<Figures> {
     const perCpuSecond = result.requests / Math.max(cpu, 0.01);
     return { firstResponseMs, readyMs, rssStartMiB, rssPeakMiB, perCpuSecond, wrk: result };
   } finally {
-    await stop(child);
+    await stop(server);
   }
 }
 
@@ -128,27 +99,17 @@ const TRANSPORT_HEADERS = new Set([
 async function serviceAnswer(
   script: string,
 ): Promise<{ headers: Record<string, string>; body: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [script], {
-    env: {
-      ...process.env,
-      SHUTDOWN_DELAY_MS: '0',
-      POD_NAME: 'bench',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-    },
-    stdio: 'ignore',
-  });
+  const server = await spawnServer(script, SERVICE_ENV, false);
   try {
-    await firstOk(`http://127.0.0.1:${port}/readyz`, child, performance.now());
-    const response = await fetch(`http://127.0.0.1:${port}/`);
+    await firstOk(server, 'readyz');
+    const response = await fetch(`${server.url}/`);
     const body = await response.text();
     const headers = Object.fromEntries(
       [...response.headers].filter(([name]) => !TRANSPORT_HEADERS.has(name)),
     );
     return { headers, body };
   } finally {
-    await stop(child);
+    await stop(server);
   }
 }
 
@@ -188,7 +149,7 @@ function targetsFor(answer: { headers: Record<string, string>; body: string }) {
   const service: Target = {
     name: 'service',
     script: MAIN_JS,
-    env: { SHUTDOWN_DELAY_MS: '0', POD_NAME: 'bench' },
+    env: SERVICE_ENV,
     firstPath: 'healthz',
     readyPath: 'readyz',
   };

@@ -1,18 +1,17 @@
 // The bench's hostile phases: /healthz latency while 8 clients pull /metrics as fast as they can,
 // and RSS while 10 000 slowloris sockets hold on. Each starts a fresh service process (CPU 0);
 // the load generators and the prober run on CPU 1.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { freePort } from '../test/support/app-process.js';
+import { firstOk, type Server, sleep, spawnServer, stop } from './server.js';
 import { quantile } from './stats.js';
 import { parseWrk, procStatusMiB } from './wrk.js';
 
 const run = promisify(execFile);
 const PROBE_JS = fileURLToPath(new URL('./probe.mjs', import.meta.url));
 const SLOW_JS = fileURLToPath(new URL('./slow-sockets.mjs', import.meta.url));
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Runs `node script` on CPU 1 with `env`, resolving with its stdout. */
 async function pinnedNode(script: string, env: Record<string, string>): Promise<string> {
@@ -26,44 +25,11 @@ async function pinnedNode(script: string, env: Record<string, string>): Promise<
   return stdout;
 }
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
-async function startService(script: string): Promise<Started> {
-  const port = await freePort();
-  const child = spawn('taskset', ['-c', '0', process.execPath, script], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      SHUTDOWN_DELAY_MS: '0',
-      ACCESS_LOG_LEVEL: 'silent',
-    },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (const started = performance.now(); ; await sleep(20)) {
-    if (performance.now() - started > 10_000) throw new Error('service not ready within 10 s');
-    const ok = await fetch(`${url}/readyz`).then(
-      (r) => r.arrayBuffer().then(() => r.status === 200),
-      () => false,
-    );
-    if (ok) break;
-  }
-  return {
-    child,
-    url,
-    pid: child.pid ?? 0,
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await Promise.race([exited, sleep(3000)]);
-    },
-  };
+async function startService(script: string): Promise<Server> {
+  const env = { SHUTDOWN_DELAY_MS: '0', ACCESS_LOG_LEVEL: 'silent' };
+  const server = await spawnServer(script, env, true);
+  await firstOk(server, 'readyz');
+  return server;
 }
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH', 'PROPFIND', 'MKCOL'];
@@ -144,7 +110,7 @@ export async function healthUnderScrapes(script: string, seconds: number): Promi
       max: Math.max(...l),
     };
   } finally {
-    await service.stop();
+    await stop(service);
   }
 }
 
@@ -195,6 +161,6 @@ export async function rssUnderSlowSockets(
       p99: quantile(probe.latenciesMs, 0.99),
     };
   } finally {
-    await service.stop();
+    await stop(service);
   }
 }
