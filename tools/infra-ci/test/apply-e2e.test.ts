@@ -1,18 +1,17 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactName } from '../src/plan/bundle.js';
 import { PLAN_MARKER, REPLAN_MARKER } from '../src/plan/summary.js';
-import { CLI_MAIN } from './helpers/cli.js';
-import { E, infraTree, TempRepo } from './helpers/repo.js';
+import { type Ran, spawnCli } from './helpers/cli.js';
+import { E, infraTree, TempRepo, touchedCommon } from './helpers/repo.js';
 import { type GitHubServer, startGitHubServer } from './support/github-server.js';
 import { Standin } from './support/terragrunt-standin/index.js';
 
 // PR -> `infra-ci plan --comment` -> artifact -> merge -> `infra-ci apply`, through the built CLI
 // (root `npm test` builds first), the stand-in terragrunt and the local GitHub server.
-const MAIN = CLI_MAIN;
 const P = `${E}/prod`;
 const PR = 5;
 
@@ -30,9 +29,7 @@ beforeAll(async () => {
   repo = new TempRepo().write(infraTree());
   base = repo.commit('base');
   repo.git('checkout', '-q', '-b', 'pr');
-  for (const n of ['vpc', 'eks']) {
-    repo.write({ [`${E}/_common/${n}.hcl`]: `${infraTree()[`${E}/_common/${n}.hcl`]}# change\n` });
-  }
+  repo.write(touchedCommon('vpc', 'eks'));
   head = repo.commit('vpc and eks');
 });
 afterAll(async () => {
@@ -42,45 +39,18 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Spawns the CLI without blocking this process (the GitHub server runs in it). */
 function cli(
   args: string[],
   env: Record<string, string> = {},
   onSpawn?: (child: ChildProcess) => void,
 ): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], {
-      cwd: repo.dir,
-      env: {
-        ...standin.env(),
-        GITHUB_API_URL: server.url,
-        GITHUB_TOKEN: server.token,
-        GITHUB_REPOSITORY: server.repository,
-        ...env,
-      },
-    });
-    onSpawn?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  const github = {
+    GITHUB_API_URL: server.url,
+    GITHUB_TOKEN: server.token,
+    GITHUB_REPOSITORY: server.repository,
+  };
+  return spawnCli(args, repo.dir, { ...standin.env(), ...github, ...env }, onSpawn);
 }
 
 const bundle = () => path.join(tmp, 'bundle');

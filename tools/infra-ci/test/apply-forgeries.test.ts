@@ -14,7 +14,7 @@ import { parserTag } from '../src/hcl/parse.js';
 import { applyPlans } from '../src/orchestrate/apply.js';
 import { artifactName, type Manifest, planFileOf, sha256File } from '../src/plan/bundle.js';
 import type { ApplyReport } from '../src/plan/summary.js';
-import { E, infraTree } from './helpers/repo.js';
+import { E, infraTree, touchCommon } from './helpers/repo.js';
 import { type AddArtifact, type GitHubServer, startGitHubServer } from './support/github-server.js';
 import { P, PR_NUMBER, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 
@@ -23,9 +23,7 @@ let flow: PrFlow;
 let server: GitHubServer;
 beforeAll(async () => {
   flow = new PrFlow();
-  await flow.openPr((repo) =>
-    repo.write({ [`${E}/_common/vpc.hcl`]: `${infraTree()[`${E}/_common/vpc.hcl`]}# change\n` }),
-  );
+  await flow.openPr(touchCommon('vpc'));
   flow.mergePr();
 });
 afterAll(() => flow.cleanup());
@@ -253,13 +251,7 @@ describe('a plan made with a poisoned parse cache', () => {
       );
       mkdirSync(path.dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify({ tag: parserTag(), key, json: {} }));
-      await poisoned.openPr(
-        (repo) =>
-          repo.write({
-            [`${E}/_common/vpc.hcl`]: `${infraTree()[`${E}/_common/vpc.hcl`]}# change\n`,
-          }),
-        cacheDir,
-      );
+      await poisoned.openPr(touchCommon('vpc'), cacheDir);
       // The poison worked on the PR side: the vpc units (same file content, same blob id, one
       // poisoned entry) seem not to read _common/vpc.hcl, so none was planned.
       expect(poisoned.manifest?.applyWaves.flat()).toEqual([]);

@@ -2,7 +2,7 @@ import { cpSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactName, planFileOf } from '../src/plan/bundle.js';
-import { E, infraTree } from './helpers/repo.js';
+import { E, infraTree, touchCommon } from './helpers/repo.js';
 import type { FakeGitHub } from './support/fake-github.js';
 import { P, PR_NUMBER, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 
@@ -11,9 +11,7 @@ import { P, PR_NUMBER, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 let flow: PrFlow;
 beforeAll(async () => {
   flow = new PrFlow();
-  await flow.openPr((repo) =>
-    repo.write({ [`${E}/_common/vpc.hcl`]: `${infraTree()[`${E}/_common/vpc.hcl`]}# change\n` }),
-  );
+  await flow.openPr(touchCommon('vpc'));
   flow.mergePr();
 });
 afterAll(() => flow.cleanup());

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Manifest, sameResources, slug } from '../src/plan/bundle.js';
 import { REPLAN_MARKER } from '../src/plan/summary.js';
-import { E, infraTree, type TempRepo } from './helpers/repo.js';
+import { touchCommon } from './helpers/repo.js';
 import { P, PR_NUMBER, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 
 let flow: PrFlow;
@@ -19,15 +19,7 @@ beforeEach(() => {
 });
 afterEach(() => flow.cleanup());
 
-const touch =
-  (...names: string[]) =>
-  (repo: TempRepo) => {
-    for (const n of names) {
-      repo.write({
-        [`${E}/_common/${n}.hcl`]: `${infraTree()[`${E}/_common/${n}.hcl`]}# change\n`,
-      });
-    }
-  };
+const touch = touchCommon;
 
 /** The PR's code wrote this manifest: edit the reviewed changes it claims (no checksum covers them). */
 function lie(edit: (m: Manifest) => void): void {

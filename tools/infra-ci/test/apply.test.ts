@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { slug } from '../src/plan/bundle.js';
 import { REPLAN_MARKER, renderApplySummary } from '../src/plan/summary.js';
-import { E, infraTree, type TempRepo } from './helpers/repo.js';
+import { touchCommon } from './helpers/repo.js';
 import { P, PR_NUMBER, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 
 let flow: PrFlow;
@@ -12,15 +12,7 @@ beforeEach(() => {
 });
 afterEach(() => flow.cleanup());
 
-const touch =
-  (...names: string[]) =>
-  (repo: TempRepo) => {
-    for (const n of names) {
-      repo.write({
-        [`${E}/_common/${n}.hcl`]: `${infraTree()[`${E}/_common/${n}.hcl`]}# change\n`,
-      });
-    }
-  };
+const touch = touchCommon;
 const results = (rows: { step: string; unit: string; result: string }[]) =>
   rows.map((r) => `${r.step} ${r.unit.slice(P.length + 1)}: ${r.result}`);
 

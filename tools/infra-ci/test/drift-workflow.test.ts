@@ -2,27 +2,11 @@
  * infra-drift.yml against the CLI and the OIDC trust: scheduled and manual only, the plan role
  * and issues: write only, one CLI step, and its environment is the one infra-plan trusts for drift.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { environmentName, ghExpr, hclList, type Job, read, root } from './helpers/workflows.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const read = (f: string): string => readFileSync(`${root}${f}`, 'utf8');
-
-interface Step {
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-interface Job {
-  if?: string;
-  'timeout-minutes'?: number;
-  environment?: string;
-  permissions?: Record<string, string>;
-  steps: Step[];
-}
 const source = read('.github/workflows/infra-drift.yml');
 const w = parse(source) as {
   on: Record<string, unknown>;
@@ -30,7 +14,6 @@ const w = parse(source) as {
   jobs: Record<string, Job>;
 };
 const job = Object.values(w.jobs)[0] as Job;
-const ghExpr = (inner: string): string => `\${{ ${inner} }}`;
 
 describe('infra-drift.yml', () => {
   it('runs on a schedule and by hand only, on main', () => {
@@ -64,9 +47,9 @@ describe('infra-drift.yml', () => {
 
   it("its environment is the one infra-plan's trust names in drift_subjects", () => {
     const oidc = read('infra/environments/prod/global/github-oidc/terragrunt.hcl');
-    const m = /^\s*drift_subjects\s*=\s*\[([^\]]*)\]/m.exec(oidc);
-    const subjects = [...(m?.[1] ?? '').matchAll(/"([^"]*)"/g)].map((x) => x[1]);
-    expect(subjects).toEqual([`environment:${job.environment}:ref:refs/heads/main`]);
+    expect(hclList(oidc, 'drift_subjects')).toEqual([
+      `environment:${environmentName(job)}:ref:refs/heads/main`,
+    ]);
   });
 
   it('no other job runs in that environment (it could assume the plan role through drift_subjects)', () => {

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../src/cli/program.js';
 import { renderApplySummary, renderPlanSummary } from '../src/plan/summary.js';
 import { CLI_MAIN, inProcessIo } from './helpers/cli.js';
-import { E, infraTree, type TempRepo } from './helpers/repo.js';
+import { E, infraTree, type TempRepo, touchedCommon } from './helpers/repo.js';
 import { P, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 
 const VPC = `${P}/eu-central-1/vpc`;
@@ -21,7 +21,7 @@ const excludeAndTouchEks =
   (id: string, block = BY_HAND) =>
   (repo: TempRepo) => {
     repo.write(withBlock(id, block));
-    repo.write({ [`${E}/_common/eks.hcl`]: `${infraTree()[`${E}/_common/eks.hcl`]}# change\n` });
+    repo.write(touchedCommon('eks'));
   };
 
 let flow: PrFlow;
@@ -174,7 +174,7 @@ describe('exclude blocks in plan and apply (stand-in terragrunt)', () => {
           'exclude {\n  if                   = true\n  actions              = ["apply"]\n  exclude_dependencies = true\n}\n',
         ),
       );
-      repo.write({ [`${E}/_common/vpc.hcl`]: `${infraTree()[`${E}/_common/vpc.hcl`]}# change\n` });
+      repo.write(touchedCommon('vpc'));
     });
     expect(flow.manifest?.units[VPC]).toMatchObject({ kind: 'apply', excluded: { by: EKS } });
     expect(flow.manifest?.units[EKS]).toMatchObject({ kind: 'apply', excluded: { by: EKS } });

@@ -3,36 +3,26 @@
  * breaks in production: the PR flow uploads the artifact the merge flow looks for, the apply job
  * runs in the one environment infra-apply trusts, one apply at a time.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { artifactName } from '../src/plan/bundle.js';
+import {
+  environmentName,
+  ghExpr,
+  hclList,
+  type Job,
+  read,
+  root,
+  type Step,
+} from './helpers/workflows.js';
 
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const read = (f: string): string => readFileSync(`${root}${f}`, 'utf8');
-
-interface Step {
-  uses?: string;
-  run?: string;
-  with?: Record<string, unknown>;
-  env?: Record<string, string>;
-}
-interface Job {
-  if?: string;
-  environment?: string | { name: string };
-  permissions?: Record<string, string>;
-  steps: Step[];
-}
 interface Workflow {
   on: Record<string, { branches?: string[]; paths?: string[] } | null>;
   permissions?: Record<string, string>;
   concurrency?: { group: string; 'cancel-in-progress': boolean };
   jobs: Record<string, Job>;
 }
-
-/** A GitHub expression as written in YAML: ghExpr('github.token') is "${{ github.token }}". */
-const ghExpr = (inner: string): string => `\${{ ${inner} }}`;
 
 const workflow = (f: string): Workflow => parse(read(f)) as Workflow;
 const onlyJob = (w: Workflow): Job => {
@@ -44,16 +34,6 @@ const stepUsing = (job: Job, action: string): Step | undefined =>
   job.steps.find((s) => s.uses?.startsWith(`${action}@`));
 const stepRunning = (job: Job, command: string): Step | undefined =>
   job.steps.find((s) => s.run?.includes(command));
-const environmentName = (job: Job): string | undefined =>
-  typeof job.environment === 'string' ? job.environment : job.environment?.name;
-
-/** The strings of `name = ["a", "b"]` in an HCL file. */
-const hclList = (source: string, name: string): string[] => {
-  const m = new RegExp(`^\\s*${name}\\s*=\\s*\\[([^\\]]*)\\]`, 'm').exec(source);
-  if (!m?.[1]) throw new Error(`${name} not set`);
-  return [...m[1].matchAll(/"([^"]*)"/g)].map((x) => x[1] as string);
-};
-
 describe('infra-pr.yml', () => {
   const w = workflow('.github/workflows/infra-pr.yml');
   const job = w.jobs.plan as Job;

@@ -3,7 +3,7 @@ import { ManifestSchema } from '../src/plan/bundle.js';
 import { awaitedUpstreams, renderDeferredSection } from '../src/plan/deferred.js';
 import { type PlanRow, renderPlanSummary } from '../src/plan/summary.js';
 import { mockedUpstreamsIn, mockedUpstreamsOf } from '../src/terragrunt/mock-outputs.js';
-import { E, infraTree, type TempRepo } from './helpers/repo.js';
+import { infraTree, type TempRepo, touchCommon } from './helpers/repo.js';
 import { P, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 
 describe('awaitedUpstreams (pure)', () => {
@@ -150,16 +150,7 @@ describe('a unit whose mocked upstream is new in the PR (stand-in terragrunt)', 
         },
       },
     });
-    await flow.openPr((repo) =>
-      repo.write(
-        Object.fromEntries(
-          ['vpc', 'eks'].map((n) => [
-            `${E}/_common/${n}.hcl`,
-            `${infraTree()[`${E}/_common/${n}.hcl`]}# change\n`,
-          ]),
-        ),
-      ),
-    );
+    await flow.openPr(touchCommon('vpc', 'eks'));
     expect(flow.manifest?.units[`${P}/eu-west-2/eks`]?.deferred).toEqual({
       upstreams: [`${P}/eu-west-2/vpc`],
     });
@@ -169,18 +160,9 @@ describe('a unit whose mocked upstream is new in the PR (stand-in terragrunt)', 
   it("fails the PR when the failing unit's upstream exists at the base (nothing to wait for)", async () => {
     flow = new PrFlow();
     flow.standin.scenario({ units: { 'eu-west-2/eks': { fail: ['plan'] } } });
-    await expect(
-      flow.openPr((repo) =>
-        repo.write(
-          Object.fromEntries(
-            ['vpc', 'eks'].map((n) => [
-              `${E}/_common/${n}.hcl`,
-              `${infraTree()[`${E}/_common/${n}.hcl`]}# change\n`,
-            ]),
-          ),
-        ),
-      ),
-    ).rejects.toThrow(/plan failed for 1 unit\(s\)/);
+    await expect(flow.openPr(touchCommon('vpc', 'eks'))).rejects.toThrow(
+      /plan failed for 1 unit\(s\)/,
+    );
   });
 });
 

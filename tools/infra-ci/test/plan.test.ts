@@ -7,7 +7,7 @@ import { planChanges } from '../src/orchestrate/plan.js';
 import { planFileOf, sha256File } from '../src/plan/bundle.js';
 import { PLAN_MARKER } from '../src/plan/summary.js';
 import { inProcessIo } from './helpers/cli.js';
-import { E, infraTree, TempRepo } from './helpers/repo.js';
+import { E, infraTree, TempRepo, touchedCommon } from './helpers/repo.js';
 import { FakeGitHub } from './support/fake-github.js';
 import { Standin } from './support/terragrunt-standin/index.js';
 
@@ -45,9 +45,7 @@ const plan = (parallelism = 2) =>
   );
 
 const touchCommon = (...names: string[]) => {
-  for (const n of names) {
-    repo.write({ [`${E}/_common/${n}.hcl`]: `${tree()[`${E}/_common/${n}.hcl`]}# change\n` });
-  }
+  repo.write(touchedCommon(...names));
   return repo.commit(`change ${names.join(' ')}`);
 };
 

@@ -17,6 +17,7 @@ import {
 } from '../plan/bundle.js';
 import { awaitedUpstreams } from '../plan/deferred.js';
 import type { PlanReport, PlanRow } from '../plan/summary.js';
+import type { UnitGraph } from '../terragrunt/load.js';
 import { mockedUpstreamsOf } from '../terragrunt/mock-outputs.js';
 import { repoPath } from '../terragrunt/paths.js';
 import type { TerragruntRunner } from '../terragrunt/runner.js';
@@ -64,10 +65,8 @@ export function repoRelative(repo: string, dir: string, option: string): string 
   return clean;
 }
 
-export async function planChanges(
-  opts: PlanOptions,
-  runner: TerragruntRunner,
-): Promise<PlanResult> {
+/** What git says about the PR: the commits, the merge base, the pinned tree hash, the changes. */
+async function gitFacts(opts: PlanOptions) {
   const repo = await repoRootOf(opts.repoRoot);
   const [headSha, baseSha] = await Promise.all([
     resolveCommit(repo, opts.head),
@@ -75,7 +74,7 @@ export async function planChanges(
   ]);
   const tree = repoRelative(repo, opts.tree, 'tree');
   // Change detection evaluates the head tree anyway; its graph gives upstreamChanged.
-  const [mb, infraTree, { changes, graph, baseGraph }] = await Promise.all([
+  const [mb, infraTree, detected] = await Promise.all([
     mergeBase(repo, baseSha, headSha),
     treeHash(repo, headSha, tree),
     detectChangesAndGraph({
@@ -86,6 +85,47 @@ export async function planChanges(
       cacheDir: opts.cacheDir,
     }),
   ]);
+  return { repo, headSha, baseSha, mb, infraTree, ...detected };
+}
+
+/** Unit id → its dependencies: the head graph over the merge base's (destroyed units). Pure. */
+export function depsOf(graph: UnitGraph, baseGraph: UnitGraph): Record<string, string[]> {
+  return Object.fromEntries(
+    [...Object.values(baseGraph.units), ...Object.values(graph.units)].map((u) => [
+      u.id,
+      u.dependencies,
+    ]),
+  );
+}
+
+/** What planUnit needs to know of `unit` in wave `wave` of `kind`. Pure. */
+function unitTask(
+  work: WorkList,
+  graph: UnitGraph,
+  baseGraph: UnitGraph,
+  kind: Kind,
+  wave: number,
+  unit: string,
+) {
+  const baseUnits = new Set(Object.keys(baseGraph.units));
+  const upstreamChanged = kind === 'apply' ? (work.upstreamChanged[unit] ?? []) : [];
+  const awaits = (withoutOutputs: ReadonlySet<string>): string[] =>
+    kind === 'apply'
+      ? awaitedUpstreams(
+          graph.units[unit]?.mocked ?? [],
+          upstreamChanged,
+          baseUnits,
+          withoutOutputs,
+        )
+      : [];
+  return { kind, wave, unit, upstreamChanged, by: work.byHand[kind].get(unit), awaits };
+}
+
+export async function planChanges(
+  opts: PlanOptions,
+  runner: TerragruntRunner,
+): Promise<PlanResult> {
+  const { repo, headSha, baseSha, mb, infraTree, changes, graph, baseGraph } = await gitFacts(opts);
   await clearBundle(opts.out);
   const versions = await runner.versions();
 
@@ -95,27 +135,15 @@ export async function planChanges(
   const rows = planRowsOf(work);
   const units: Record<string, UnitPlan> = {};
   const failures: string[] = [];
-  const baseUnits = new Set(Object.keys(baseGraph.units));
-  const awaited =
-    (unit: string) =>
-    (withoutOutputs: ReadonlySet<string>): string[] =>
-      awaitedUpstreams(
-        graph.units[unit]?.mocked ?? [],
-        work.upstreamChanged[unit] ?? [],
-        baseUnits,
-        withoutOutputs,
-      );
   const planWaves = async (kind: Kind, waves: string[][], checkout: string): Promise<void> => {
     for (const [i, wave] of waves.entries()) {
       const outcomes = await runBounded(wave, opts.parallelism, (unit) =>
-        planUnit(runner, opts.out, path.join(checkout, unit), {
-          kind,
-          wave: i + 1,
-          unit,
-          upstreamChanged: kind === 'apply' ? (work.upstreamChanged[unit] ?? []) : [],
-          by: work.byHand[kind].get(unit),
-          awaits: kind === 'apply' ? awaited(unit) : () => [],
-        }),
+        planUnit(
+          runner,
+          opts.out,
+          path.join(checkout, unit),
+          unitTask(work, graph, baseGraph, kind, i + 1, unit),
+        ),
       );
       failures.push(...recordOutcomes(rows, units, kind, outcomes));
       if (failures.length > 0) return;
@@ -131,12 +159,7 @@ export async function planChanges(
   }
 
   const report: PlanReport = { headSha, baseSha, moved: changes.moved, rows };
-  const deps = Object.fromEntries(
-    [...Object.values(baseGraph.units), ...Object.values(graph.units)].map((u) => [
-      u.id,
-      u.dependencies,
-    ]),
-  );
+  const deps = depsOf(graph, baseGraph);
   if (failures.length > 0) {
     return {
       report,

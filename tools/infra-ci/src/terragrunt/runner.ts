@@ -68,55 +68,70 @@ export function tailLines(text: string, lines = 15, chars = 2000): string {
 
 const NEEDED = 'infra-ci plan/apply need terragrunt and terraform';
 
+/** Why one terragrunt call failed: its exit code, the tail of its output, mocked upstreams. Pure. */
+export function callFailure(
+  unit: string,
+  line: string,
+  code: number,
+  stderr: string,
+  stdout: string,
+  cwd: string,
+): string {
+  const tail = tailLines(stderr) || tailLines(stdout);
+  const mocked = mockedNote(mockedUpstreamsIn(`${stderr}\n${stdout}`, cwd));
+  return `${unit}: \`${line}\` exited with code ${code}${tail ? `:\n${tail}` : ''}${mocked}`;
+}
+
+/** One terragrunt call in a unit; an exit code outside `okCodes` is a CliError('failed'). */
+async function callCode(
+  opts: RunnerOptions,
+  c: UnitCall,
+  args: string[],
+  okCodes: readonly number[],
+  wholeStdout = false,
+): Promise<{ stdout: string; code: number }> {
+  const tg = opts.terragrunt ?? 'terragrunt';
+  const line = `terragrunt ${args.join(' ')}`;
+  if (opts.signal?.aborted) {
+    throw new CliError('failed', `${c.unit}: \`${line}\` not started: the run was cancelled`);
+  }
+  const started = performance.now();
+  const r = await runTool(tg, args, {
+    cwd: c.cwd,
+    env: opts.env,
+    signal: opts.signal,
+    neededFor: NEEDED,
+    ...(wholeStdout ? { stdoutMax: SHOW_MAX } : { stdoutTail: true }),
+  });
+  if (wholeStdout && r.overflow) {
+    throw new CliError('tool', `${tg} ${args.join(' ')}: output larger than ${SHOW_MAX} bytes`);
+  }
+  const stdout = r.stdout.toString('utf8');
+  opts.onCall?.(c.unit, line, r.code, performance.now() - started);
+  if (!okCodes.includes(r.code)) {
+    throw new CliError('failed', callFailure(c.unit, line, r.code, r.stderr, stdout, c.cwd));
+  }
+  return { stdout, code: r.code };
+}
+
+/** The stdout of `file args` (a version query); a non-zero exit is a CliError('tool'). */
+async function toolOutput(opts: RunnerOptions, file: string, args: string[]): Promise<string> {
+  const r = await runTool(file, args, { env: opts.env, stdoutTail: true, neededFor: NEEDED });
+  if (r.code !== 0) {
+    throw new CliError(
+      'tool',
+      `\`${file} ${args.join(' ')}\` exited with code ${r.code}: ${tailLines(r.stderr)}`,
+    );
+  }
+  return r.stdout.toString('utf8');
+}
+
 export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
   const tg = opts.terragrunt ?? 'terragrunt';
   const tf = opts.terraform ?? 'terraform';
-  /** One terragrunt call in a unit; an exit code outside `okCodes` is a CliError('failed'). */
-  const callCode = async (
-    c: UnitCall,
-    args: string[],
-    okCodes: readonly number[],
-    wholeStdout = false,
-  ): Promise<{ stdout: string; code: number }> => {
-    const line = `terragrunt ${args.join(' ')}`;
-    if (opts.signal?.aborted) {
-      throw new CliError('failed', `${c.unit}: \`${line}\` not started: the run was cancelled`);
-    }
-    const started = performance.now();
-    const r = await runTool(tg, args, {
-      cwd: c.cwd,
-      env: opts.env,
-      signal: opts.signal,
-      neededFor: NEEDED,
-      ...(wholeStdout ? { stdoutMax: SHOW_MAX } : { stdoutTail: true }),
-    });
-    if (wholeStdout && r.overflow) {
-      throw new CliError('tool', `${tg} ${args.join(' ')}: output larger than ${SHOW_MAX} bytes`);
-    }
-    const stdout = r.stdout.toString('utf8');
-    opts.onCall?.(c.unit, line, r.code, performance.now() - started);
-    if (!okCodes.includes(r.code)) {
-      const tail = tailLines(r.stderr) || tailLines(stdout);
-      const mocked = mockedNote(mockedUpstreamsIn(`${r.stderr}\n${stdout}`, c.cwd));
-      throw new CliError(
-        'failed',
-        `${c.unit}: \`${line}\` exited with code ${r.code}${tail ? `:\n${tail}` : ''}${mocked}`,
-      );
-    }
-    return { stdout, code: r.code };
-  };
   const call = async (c: UnitCall, args: string[], wholeStdout = false): Promise<string> =>
-    (await callCode(c, args, [0], wholeStdout)).stdout;
-  const version = async (file: string, args: string[]): Promise<string> => {
-    const r = await runTool(file, args, { env: opts.env, stdoutTail: true, neededFor: NEEDED });
-    if (r.code !== 0) {
-      throw new CliError(
-        'tool',
-        `\`${file} ${args.join(' ')}\` exited with code ${r.code}: ${tailLines(r.stderr)}`,
-      );
-    }
-    return r.stdout.toString('utf8');
-  };
+    (await callCode(opts, c, args, [0], wholeStdout)).stdout;
+  const version = (file: string, args: string[]): Promise<string> => toolOutput(opts, file, args);
   return {
     cancelled: () => opts.signal?.aborted === true,
     async versions() {
@@ -157,7 +172,7 @@ export function createRunner(opts: RunnerOptions = {}): TerragruntRunner {
       // The caller cross-checks the code with the JSON plan (some terragrunt releases lost code
       // 2: gruntwork-io/terragrunt#4292, #5586).
       const args = ['plan', '-input=false', '-lock=false', '-detailed-exitcode', `-out=${c.out}`];
-      const { code } = await callCode(c, [...args, '--non-interactive'], [0, 2]);
+      const { code } = await callCode(opts, c, [...args, '--non-interactive'], [0, 2]);
       return code === 2 ? 2 : 0;
     },
     async showJson(c) {

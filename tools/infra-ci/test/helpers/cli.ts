@@ -1,3 +1,4 @@
+import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Io } from '../../src/cli/io.js';
 import type { Env } from '../../src/env.js';
@@ -52,4 +53,41 @@ export function inProcessIo(
     },
   };
   return { io, out };
+}
+
+/** What a spawned CLI run returned. */
+export interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The built CLI spawned without blocking this process (a GitHub server may run in it); killed after
+ * 20 s so a hung run fails the test instead of hanging it.
+ */
+export function spawnCli(
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  onSpawn?: (child: ChildProcess) => void,
+): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd, env });
+    onSpawn?.(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
 }

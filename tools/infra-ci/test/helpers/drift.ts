@@ -2,7 +2,6 @@
  * One drift test's world: a git repository shaped like infra/ (test/helpers/repo.ts), the
  * stand-in terragrunt, and the local GitHub REST server; `drift()` runs the CLI in process.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { run } from '../../src/cli/program.js';
@@ -11,7 +10,7 @@ import type { GitHubEnv } from '../../src/env.js';
 import { createIssuePort, type IssueClientOptions } from '../../src/github/issues.js';
 import { type GitHubServer, startGitHubServer } from '../support/github-server.js';
 import { type Scenario, Standin } from '../support/terragrunt-standin/index.js';
-import { CLI_MAIN, inProcessIo } from './cli.js';
+import { inProcessIo, type Ran, spawnCli } from './cli.js';
 import { E, infraTree, TempRepo } from './repo.js';
 
 export const P = `${E}/prod`;
@@ -105,26 +104,7 @@ export class DriftHarness {
   }
 
   /** The built CLI, spawned without blocking this process (the GitHub server runs in it). */
-  spawnCli(
-    args: string[],
-    env: Record<string, string>,
-  ): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI_MAIN, ...args], { cwd: this.repo.dir, env });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => {
-        stdout += c.toString();
-      });
-      child.stderr.on('data', (c: Buffer) => {
-        stderr += c.toString();
-      });
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.on('error', reject);
-      child.on('close', (status) => {
-        clearTimeout(timer);
-        resolve({ status, stdout, stderr });
-      });
-    });
+  spawnCli(args: string[], env: Record<string, string>): Promise<Ran> {
+    return spawnCli(args, this.repo.dir, env);
   }
 }

@@ -121,3 +121,19 @@ dependency "standby" {
   }
   return files;
 }
+
+/** The named `_common/<name>.hcl` of infraTree() with a comment appended: a change every unit using it sees. */
+export const touchedCommon = (...names: string[]): Record<string, string> =>
+  Object.fromEntries(
+    names.map((n) => [
+      `${E}/_common/${n}.hcl`,
+      `${infraTree()[`${E}/_common/${n}.hcl`]}# change\n`,
+    ]),
+  );
+
+/** A PR edit (for PrFlow.openPr) touching the named `_common` files. */
+export const touchCommon =
+  (...names: string[]) =>
+  (repo: TempRepo): void => {
+    repo.write(touchedCommon(...names));
+  };

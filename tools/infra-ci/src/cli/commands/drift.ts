@@ -60,8 +60,9 @@ interface DriftCliOptions {
   cacheDir?: string;
 }
 
-export function register(program: Command, io: Io, services: Services): void {
-  const command = program
+/** The `drift` command's name, help and options. */
+function driftCommand(program: Command): Command {
+  return program
     .command('drift')
     .summary('read-only plan of every unit (or a slice): in-sync, drifted or error per unit')
     .description(
@@ -92,54 +93,68 @@ export function register(program: Command, io: Io, services: Services): void {
     )
     .option('--fail-on-drift', 'exit 6 when a unit drifted (and none failed)')
     .addHelpText('after', HELP);
-  addCacheOptions(command).action(async (o: DriftCliOptions) => {
-    const { slice, concurrency, format, maxWrites, timeBudgetMinutes } = await parseOptions(o);
-    // Credentials are checked before anything is planned.
-    const issuePort = o.issues
-      ? await (services.issues ?? defaultIssues)(io.env.github)
-      : undefined;
-    const { runDrift } = await import('../../drift/run.js');
-    const { renderDriftSummary, withIssues } = await import('../../drift/report.js');
-    const run = await runDrift(
-      {
-        repoRoot: io.env.cwd,
-        root: rootOption(io.env.cwd, o.root, 'infra/environments'),
-        slice,
-        concurrency,
-        timeBudgetMinutes,
-        cacheDir: cacheDirOption(io.env.cwd, o, io.env.cacheDir),
-      },
-      await services.runner(io.env),
-    );
-    let report = run.report;
-    const emit = async (): Promise<void> => {
-      const md = renderDriftSummary(report);
-      io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${md}\n`);
-      if (o.report !== undefined) {
-        await writeFile(path.resolve(io.env.cwd, o.report), `${JSON.stringify(report, null, 2)}\n`);
-      }
-      if (io.env.githubStepSummary !== undefined)
-        await io.appendFile(io.env.githubStepSummary, `${md}\n`);
-    };
-    if (issuePort !== undefined) {
-      const { syncIssues } = await import('../../drift/sync.js');
-      try {
-        const synced = await syncIssues(
-          issuePort,
-          report.units,
-          run.allUnits,
-          { runUrl: o.runUrl, now: report.startedAt, root: run.root },
-          maxWrites,
-        );
-        report = withIssues(report, synced.decisions, synced.created);
-      } catch (e) {
-        await emit(); // the states are known even when GitHub failed
-        throw e;
-      }
+}
+
+export function register(program: Command, io: Io, services: Services): void {
+  addCacheOptions(driftCommand(program)).action((o: DriftCliOptions) =>
+    runDriftCommand(o, io, services),
+  );
+}
+
+async function runDriftCommand(o: DriftCliOptions, io: Io, services: Services): Promise<void> {
+  const { slice, concurrency, format, maxWrites, timeBudgetMinutes } = await parseOptions(o);
+  // Credentials are checked before anything is planned.
+  const issuePort = o.issues ? await (services.issues ?? defaultIssues)(io.env.github) : undefined;
+  const { runDrift } = await import('../../drift/run.js');
+  const { withIssues } = await import('../../drift/report.js');
+  const run = await runDrift(
+    {
+      repoRoot: io.env.cwd,
+      root: rootOption(io.env.cwd, o.root, 'infra/environments'),
+      slice,
+      concurrency,
+      timeBudgetMinutes,
+      cacheDir: cacheDirOption(io.env.cwd, o, io.env.cacheDir),
+    },
+    await services.runner(io.env),
+  );
+  let report = run.report;
+  if (issuePort !== undefined) {
+    const { syncIssues } = await import('../../drift/sync.js');
+    try {
+      const synced = await syncIssues(
+        issuePort,
+        report.units,
+        run.allUnits,
+        { runUrl: o.runUrl, now: report.startedAt, root: run.root },
+        maxWrites,
+      );
+      report = withIssues(report, synced.decisions, synced.created);
+    } catch (e) {
+      await emitDrift(io, report, format, o.report); // the states are known even when GitHub failed
+      throw e;
     }
-    await emit();
-    exitFor(report, o.failOnDrift === true);
-  });
+  }
+  await emitDrift(io, report, format, o.report);
+  exitFor(report, o.failOnDrift === true);
+}
+
+/** The report on stdout (markdown or JSON), in --report's file and in the step summary. */
+async function emitDrift(
+  io: Io,
+  report: DriftReport,
+  format: string,
+  reportFile: string | undefined,
+): Promise<void> {
+  const { renderDriftSummary } = await import('../../drift/report.js');
+  const md = renderDriftSummary(report);
+  io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : `${md}\n`);
+  if (reportFile !== undefined) {
+    await writeFile(path.resolve(io.env.cwd, reportFile), `${JSON.stringify(report, null, 2)}\n`);
+  }
+  if (io.env.githubStepSummary !== undefined) {
+    await io.appendFile(io.env.githubStepSummary, `${md}\n`);
+  }
 }
 
 /** The options that need checking, each an input error (exit 2) naming the option. */

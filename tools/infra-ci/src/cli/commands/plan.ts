@@ -2,6 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
+import type { GitHubPort } from '../../github/port.js';
+import type { PlanResult } from '../../orchestrate/plan.js';
 import {
   COMMENT_MAX,
   PLAN_MARKER,
@@ -84,8 +86,9 @@ async function prFromEvent(eventPath: string | undefined): Promise<number | unde
   }
 }
 
-export function register(program: Command, io: Io, services: Services): void {
-  const command = program
+/** The `plan` command's name, help and options. */
+function planCommand(program: Command): Command {
+  return program
     .command('plan')
     .summary('PR flow: plan changed units wave by wave and write the plan bundle')
     .description(
@@ -110,60 +113,76 @@ export function register(program: Command, io: Io, services: Services): void {
     .option('--pr <number>', 'pull request number (default: from $GITHUB_EVENT_PATH)')
     .option('--comment', 'create or update the PR comment (needs GITHUB_TOKEN, GITHUB_REPOSITORY)')
     .addHelpText('after', HELP);
-  addCacheOptions(command).action(async (o: PlanCliOptions) => {
-    const parallelism = positiveInt('parallelism', o.parallelism);
-    const pr =
-      o.pr === undefined ? await prFromEvent(io.env.github.eventPath) : positiveInt('pr', o.pr);
-    if (o.comment && pr === undefined) {
-      throw new CliError(
-        'input',
-        '--comment needs the pull request number: --pr N, or $GITHUB_EVENT_PATH of a pull_request event',
-      );
-    }
-    const github = o.comment ? await services.github(io.env.github) : undefined;
-    const out = path.resolve(io.env.cwd, o.out);
-    const { planChanges } = await import('../../orchestrate/plan.js');
-    const { artifactName } = await import('../../plan/bundle.js');
-    const { renderPlanComment } = await import('../../plan/comment.js');
-    const result = await planChanges(
-      {
-        repoRoot: io.env.cwd,
-        base: o.base,
-        head: o.head,
-        root: rootOption(io.env.cwd, o.root, 'infra/environments'),
-        tree: rootOption(io.env.cwd, o.tree, 'infra'),
-        out,
-        parallelism,
-        ...(pr === undefined ? {} : { pr }),
-        cacheDir: cacheDirOption(io.env.cwd, o, io.env.cacheDir),
-      },
-      await services.runner(io.env),
+}
+
+export function register(program: Command, io: Io, services: Services): void {
+  addCacheOptions(planCommand(program)).action((o: PlanCliOptions) => runPlan(o, io, services));
+}
+
+async function runPlan(o: PlanCliOptions, io: Io, services: Services): Promise<void> {
+  const parallelism = positiveInt('parallelism', o.parallelism);
+  const pr =
+    o.pr === undefined ? await prFromEvent(io.env.github.eventPath) : positiveInt('pr', o.pr);
+  if (o.comment && pr === undefined) {
+    throw new CliError(
+      'input',
+      '--comment needs the pull request number: --pr N, or $GITHUB_EVENT_PATH of a pull_request event',
     );
-    io.stdout(renderPlanSummary(result.report));
-    // Job summary and PR comment: with the dependency graph and per-unit attribute diffs.
-    const comment = {
-      report: result.report,
-      deps: result.deps,
-      artifact: artifactName(result.report.headSha),
-    };
-    if (io.env.githubStepSummary !== undefined) {
-      await io.appendFile(io.env.githubStepSummary, renderPlanComment(comment, STEP_SUMMARY_MAX));
-    }
-    if (github !== undefined && pr !== undefined) {
-      await github.upsertComment(pr, PLAN_MARKER, renderPlanComment(comment, COMMENT_MAX));
-    }
-    if (result.failure !== undefined) throw new CliError('failed', result.failure);
-    const m = result.manifest;
-    if (m !== undefined) {
-      if (io.env.githubOutput !== undefined) {
-        await io.appendFile(
-          io.env.githubOutput,
-          `artifact=${artifactName(m.headSha)}\nunits=${Object.keys(m.units).length}\n`,
-        );
-      }
-      io.stdout(
-        `\ninfra-ci plan: ${Object.keys(m.units).length} unit plan(s) written to ${out} (artifact ${artifactName(m.headSha)})\n`,
+  }
+  const github = o.comment ? await services.github(io.env.github) : undefined;
+  const out = path.resolve(io.env.cwd, o.out);
+  const { planChanges } = await import('../../orchestrate/plan.js');
+  const result = await planChanges(
+    {
+      repoRoot: io.env.cwd,
+      base: o.base,
+      head: o.head,
+      root: rootOption(io.env.cwd, o.root, 'infra/environments'),
+      tree: rootOption(io.env.cwd, o.tree, 'infra'),
+      out,
+      parallelism,
+      ...(pr === undefined ? {} : { pr }),
+      cacheDir: cacheDirOption(io.env.cwd, o, io.env.cacheDir),
+    },
+    await services.runner(io.env),
+  );
+  await publishPlan(io, result, out, github, pr);
+}
+
+/** The summary printed and appended, the PR comment, and the bundle's name in $GITHUB_OUTPUT. */
+async function publishPlan(
+  io: Io,
+  result: PlanResult,
+  out: string,
+  github: GitHubPort | undefined,
+  pr: number | undefined,
+): Promise<void> {
+  const { artifactName } = await import('../../plan/bundle.js');
+  const { renderPlanComment } = await import('../../plan/comment.js');
+  io.stdout(renderPlanSummary(result.report));
+  // Job summary and PR comment: with the dependency graph and per-unit attribute diffs.
+  const comment = {
+    report: result.report,
+    deps: result.deps,
+    artifact: artifactName(result.report.headSha),
+  };
+  if (io.env.githubStepSummary !== undefined) {
+    await io.appendFile(io.env.githubStepSummary, renderPlanComment(comment, STEP_SUMMARY_MAX));
+  }
+  if (github !== undefined && pr !== undefined) {
+    await github.upsertComment(pr, PLAN_MARKER, renderPlanComment(comment, COMMENT_MAX));
+  }
+  if (result.failure !== undefined) throw new CliError('failed', result.failure);
+  const m = result.manifest;
+  if (m !== undefined) {
+    if (io.env.githubOutput !== undefined) {
+      await io.appendFile(
+        io.env.githubOutput,
+        `artifact=${artifactName(m.headSha)}\nunits=${Object.keys(m.units).length}\n`,
       );
     }
-  });
+    io.stdout(
+      `\ninfra-ci plan: ${Object.keys(m.units).length} unit plan(s) written to ${out} (artifact ${artifactName(m.headSha)})\n`,
+    );
+  }
 }
