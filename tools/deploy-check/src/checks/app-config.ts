@@ -1,6 +1,7 @@
 import type { Finding, RenderedObject } from '../model.js';
 import { findingFor } from '../model.js';
 import { arr, get, isRecord, type Json, str } from '../object-access.js';
+import { distance } from '../schemas/strict.js';
 import { resolveEnv } from './env.js';
 import { appContainers, canaryTargets } from './lifecycle.js';
 import { find } from './lookup.js';
@@ -147,24 +148,10 @@ function trackWiring(owner: RenderedObject, path: string, container: Json): Find
 function closest(name: string, known: readonly string[]): string {
   let best: { v: string; d: number } | undefined;
   for (const v of known) {
-    const d = editDistance(name, v);
+    const d = distance(name, v);
     if (d <= 3 && (best === undefined || d < best.d)) best = { v, d };
   }
   return best === undefined ? '' : ` (did you mean ${best.v}?)`;
-}
-
-/** Levenshtein distance (insertions, deletions, substitutions). */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      row.push(Math.min((prev[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost));
-    }
-    prev = row;
-  }
-  return prev[b.length] ?? 0;
 }
 
 /** Keys of the ConfigMaps `container` takes whole (envFrom) that the app does not read. */

@@ -141,21 +141,13 @@ export function checkDashboard(
 ): { findings: Finding[]; exprs: Expr[] } {
   const r = dashboardSchema.safeParse(json);
   if (!r.success) return { findings: issuesOf(file, 'Dashboard', '', r.error), exprs: [] };
-  const findings: Finding[] = [];
-  const exprs: Expr[] = [];
-  r.data.panels.forEach((p, i) => {
-    (p.targets ?? []).forEach((t, j) => {
-      const field = `panels[${i}].targets[${j}].expr`;
-      const g = grafanaToPromql(t.expr);
-      for (const u of g.unknown)
-        findings.push(
-          finding(file, 'Dashboard', r.data.uid, field, `unknown Grafana variable ${u}`),
-        );
-      findings.push(...exprLabels(file, 'Dashboard', r.data.uid, field, g.expr, facts));
-      exprs.push({ file, field, expr: g.expr });
-    });
-  });
-  return { findings, exprs };
+  const targets = r.data.panels.flatMap((p, i) =>
+    (p.targets ?? []).map((t, j) => ({
+      field: `panels[${i}].targets[${j}].expr`,
+      ...grafanaToPromql(t.expr),
+    })),
+  );
+  return checkExprs(file, 'Dashboard', r.data.uid, targets, facts);
 }
 
 /** PrometheusRule: schema, label names of raw-series selectors, expressions for promtool. Pure. */
@@ -166,17 +158,29 @@ export function checkRules(
 ): { findings: Finding[]; exprs: Expr[] } {
   const r = prometheusRuleSchema.safeParse(doc);
   if (!r.success) return { findings: issuesOf(file, 'PrometheusRule', '', r.error), exprs: [] };
-  const name = r.data.metadata.name;
-  const findings: Finding[] = [];
-  const exprs: Expr[] = [];
-  r.data.spec.groups.forEach((g, i) => {
-    g.rules.forEach((rule, j) => {
-      const field = `spec.groups[${i}].rules[${j}].expr`;
-      findings.push(...exprLabels(file, 'PrometheusRule', name, field, rule.expr, facts));
-      exprs.push({ file, field, expr: rule.expr });
-    });
-  });
-  return { findings, exprs };
+  const rules = r.data.spec.groups.flatMap((g, i) =>
+    g.rules.map((rule, j) => ({
+      field: `spec.groups[${i}].rules[${j}].expr`,
+      expr: rule.expr,
+      unknown: [],
+    })),
+  );
+  return checkExprs(file, 'PrometheusRule', r.data.metadata.name, rules, facts);
+}
+
+/** Unknown Grafana variables and label names of one object's expressions, kept for promtool. Pure. */
+function checkExprs(
+  file: string,
+  kind: string,
+  name: string,
+  exprs: readonly { field: string; expr: string; unknown: readonly string[] }[],
+  facts: InfraFacts | undefined,
+): { findings: Finding[]; exprs: Expr[] } {
+  const findings = exprs.flatMap((e) => [
+    ...e.unknown.map((u) => finding(file, kind, name, e.field, `unknown Grafana variable ${u}`)),
+    ...exprLabels(file, kind, name, e.field, e.expr, facts),
+  ]);
+  return { findings, exprs: exprs.map((e) => ({ file, field: e.field, expr: e.expr })) };
 }
 
 /** Only selectors of the app's raw series are held to Flagger's Prometheus labels. */

@@ -40,6 +40,21 @@ const inFolder = (c: ClusterObjects, name: string) =>
       o.name === name,
   );
 
+/** `data.<key>` of the pin, and a finding when it does not match `re` ("… is not <what>"). Pure. */
+function dataField(
+  obj: RenderedObject,
+  key: string,
+  re: RegExp,
+  what: string,
+): { value: string; finding?: Finding } {
+  const value = str(get(obj.object, 'data', key)) ?? '';
+  if (re.test(value)) return { value };
+  return {
+    value,
+    finding: findingFor('release-pins', obj, `data.${key}`, `"${value}" is not ${what}`),
+  };
+}
+
 /**
  * Every region pinned by digest (with the time it was pinned), and no region ahead of the standby: a region other than the
  * standby (cluster-vars `DR_ROLE: standby`) must run the standby's digest or one the standby ran
@@ -63,31 +78,20 @@ export function checkReleasePins(clusters: readonly ClusterObjects[]): Finding[]
       });
       continue;
     }
-    const digest = str(get(obj.object, 'data', PIN.key)) ?? '';
-    if (!DIGEST.test(digest)) {
-      findings.push(
-        findingFor(
-          'release-pins',
-          obj,
-          `data.${PIN.key}`,
-          `"${digest}" is not a digest (expected sha256:<64 hex>)`,
-        ),
-      );
+    const digest = dataField(obj, PIN.key, DIGEST, 'a digest (expected sha256:<64 hex>)');
+    if (digest.finding !== undefined) {
+      findings.push(digest.finding);
       continue;
     }
-    const pinnedAt = str(get(obj.object, 'data', PIN.pinnedAt)) ?? '';
-    if (!PINNED_AT.test(pinnedAt)) {
-      findings.push(
-        findingFor(
-          'release-pins',
-          obj,
-          `data.${PIN.pinnedAt}`,
-          `"${pinnedAt}" is not a pin time (expected a quoted UTC time like "2026-12-06T14:30:00Z", written by tools/release)`,
-        ),
-      );
-    }
+    const pinnedAt = dataField(
+      obj,
+      PIN.pinnedAt,
+      PINNED_AT,
+      'a pin time (expected a quoted UTC time like "2026-12-06T14:30:00Z", written by tools/release)',
+    );
+    if (pinnedAt.finding !== undefined) findings.push(pinnedAt.finding);
     const role = stringMap(get(inFolder(c, 'cluster-vars')?.object, 'data')).DR_ROLE;
-    pins.push({ cluster: c.cluster, obj, digest, role });
+    pins.push({ cluster: c.cluster, obj, digest: digest.value, role });
   }
   const standbys = pins.filter((p) => p.role === 'standby');
   const [standby] = standbys;

@@ -14,7 +14,7 @@ import type {
   IValidatingAdmissionPolicyBinding,
   IValidation,
 } from 'kubernetes-models/admissionregistration.k8s.io/v1';
-import { type Field, list, strict } from './strict.js';
+import { type Field, list, resource, strict } from './strict.js';
 
 const rule = strict<INamedRuleWithOperations>('NamedRuleWithOperations', {
   apiGroups: true,
@@ -43,12 +43,10 @@ const validation = strict<IValidation>('Validation', {
 const matchCondition = strict<IMatchCondition>('MatchCondition', { expression: true, name: true });
 
 type PolicySpec = Field<IValidatingAdmissionPolicy, 'spec'>;
-export const VALIDATING_ADMISSION_POLICY = strict<IValidatingAdmissionPolicy>(
+export const VALIDATING_ADMISSION_POLICY = resource<IValidatingAdmissionPolicy>(
   'ValidatingAdmissionPolicy',
+  true,
   {
-    apiVersion: true,
-    kind: true,
-    metadata: true,
     status: true,
     spec: strict<PolicySpec>('ValidatingAdmissionPolicySpec', {
       auditAnnotations: true,
@@ -63,12 +61,10 @@ export const VALIDATING_ADMISSION_POLICY = strict<IValidatingAdmissionPolicy>(
 );
 
 type BindingSpec = Field<IValidatingAdmissionPolicyBinding, 'spec'>;
-export const VALIDATING_ADMISSION_POLICY_BINDING = strict<IValidatingAdmissionPolicyBinding>(
+export const VALIDATING_ADMISSION_POLICY_BINDING = resource<IValidatingAdmissionPolicyBinding>(
   'ValidatingAdmissionPolicyBinding',
+  true,
   {
-    apiVersion: true,
-    kind: true,
-    metadata: true,
     spec: strict<BindingSpec>('ValidatingAdmissionPolicyBindingSpec', {
       matchResources,
       paramRef: true,

@@ -2,7 +2,7 @@ import type {
   IAlert,
   IProvider,
 } from '@kubernetes-models/flux-cd/notification.toolkit.fluxcd.io/v1beta3';
-import { type Field, type Item, list, strict } from './strict.js';
+import { type Field, type Item, list, resource, strict } from './strict.js';
 import { objectMeta } from './strict-shapes.js';
 
 /**
@@ -15,10 +15,7 @@ import { objectMeta } from './strict-shapes.js';
 type PSpec = Field<IProvider, 'spec'>;
 type ASpec = Field<IAlert, 'spec'>;
 
-export const FLUX_PROVIDER = strict<IProvider>('Provider', {
-  apiVersion: true,
-  kind: true,
-  metadata: objectMeta,
+export const FLUX_PROVIDER = resource<IProvider>('Provider', objectMeta, {
   spec: strict<PSpec>(
     'ProviderSpec',
     {
@@ -37,10 +34,7 @@ export const FLUX_PROVIDER = strict<IProvider>('Provider', {
   ),
 });
 
-export const FLUX_ALERT = strict<IAlert>('Alert', {
-  apiVersion: true,
-  kind: true,
-  metadata: objectMeta,
+export const FLUX_ALERT = resource<IAlert>('Alert', objectMeta, {
   spec: strict<ASpec>('AlertSpec', {
     eventMetadata: true,
     eventSeverity: true,

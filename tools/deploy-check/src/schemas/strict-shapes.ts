@@ -34,7 +34,7 @@ import type {
   IVolume,
   IVolumeMount,
 } from 'kubernetes-models/v1';
-import { type Field, type Item, list, strict } from './strict.js';
+import { type Field, type Item, list, resource, strict } from './strict.js';
 
 /**
  * The strict shapes: a Deployment down to its pod template (containers, probes, security contexts,
@@ -283,10 +283,7 @@ const podSpec = strict<IPodSpec>('PodSpec', {
   volumes: list(volume),
 });
 
-export const DEPLOYMENT = strict<IDeployment>('Deployment', {
-  apiVersion: true,
-  kind: true,
-  metadata: objectMeta,
+export const DEPLOYMENT = resource<IDeployment>('Deployment', objectMeta, {
   spec: strict<IDeploymentSpec>('DeploymentSpec', {
     minReadySeconds: true,
     paused: true,
@@ -320,12 +317,10 @@ const scalingRules = strict<ScalingRules>('HPAScalingRules', {
 });
 
 type HpaSpec = IHorizontalPodAutoscalerSpec;
-export const HORIZONTAL_POD_AUTOSCALER = strict<IHorizontalPodAutoscaler>(
+export const HORIZONTAL_POD_AUTOSCALER = resource<IHorizontalPodAutoscaler>(
   'HorizontalPodAutoscaler',
+  objectMeta,
   {
-    apiVersion: true,
-    kind: true,
-    metadata: objectMeta,
     spec: strict<HpaSpec>('HorizontalPodAutoscalerSpec', {
       behavior: strict<Field<HpaSpec, 'behavior'>>('HorizontalPodAutoscalerBehavior', {
         scaleDown: scalingRules,
@@ -374,23 +369,21 @@ export const HORIZONTAL_POD_AUTOSCALER = strict<IHorizontalPodAutoscaler>(
   },
 );
 
-export const POD_DISRUPTION_BUDGET = strict<IPodDisruptionBudget>('PodDisruptionBudget', {
-  apiVersion: true,
-  kind: true,
-  metadata: objectMeta,
-  spec: strict<IPodDisruptionBudgetSpec>('PodDisruptionBudgetSpec', {
-    maxUnavailable: true,
-    minAvailable: true,
-    selector: labelSelector,
-    unhealthyPodEvictionPolicy: true,
-  }),
-  status: true,
-});
+export const POD_DISRUPTION_BUDGET = resource<IPodDisruptionBudget>(
+  'PodDisruptionBudget',
+  objectMeta,
+  {
+    spec: strict<IPodDisruptionBudgetSpec>('PodDisruptionBudgetSpec', {
+      maxUnavailable: true,
+      minAvailable: true,
+      selector: labelSelector,
+      unhealthyPodEvictionPolicy: true,
+    }),
+    status: true,
+  },
+);
 
-export const SERVICE = strict<IService>('Service', {
-  apiVersion: true,
-  kind: true,
-  metadata: objectMeta,
+export const SERVICE = resource<IService>('Service', objectMeta, {
   spec: strict<IServiceSpec>('ServiceSpec', {
     allocateLoadBalancerNodePorts: true,
     clusterIP: true,
@@ -425,10 +418,7 @@ export const SERVICE = strict<IService>('Service', {
   status: true,
 });
 
-export const NAMESPACE = strict<INamespace>('Namespace', {
-  apiVersion: true,
-  kind: true,
-  metadata: objectMeta,
+export const NAMESPACE = resource<INamespace>('Namespace', objectMeta, {
   spec: strict<Field<INamespace, 'spec'>>('NamespaceSpec', { finalizers: true }),
   status: true,
 });
@@ -456,10 +446,7 @@ const selector = strict<Selector>('Selector', {
   version: true,
 });
 
-export const FLUX_KUSTOMIZATION = strict<IKustomization>('Kustomization', {
-  apiVersion: true,
-  kind: true,
-  metadata: objectMeta,
+export const FLUX_KUSTOMIZATION = resource<IKustomization>('Kustomization', objectMeta, {
   spec: strict<KSpec>(
     'KustomizationSpec',
     {

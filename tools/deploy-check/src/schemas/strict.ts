@@ -28,6 +28,18 @@ export function strict<T>(
   return { name, keys: { ...keys, ...extra } };
 }
 
+/**
+ * The shape of a top-level API object: `apiVersion` and `kind` (not checked further), `metadata`,
+ * then exactly the other keys of `T` (as `strict<T>()`).
+ */
+export function resource<T extends { apiVersion?: unknown; kind?: unknown; metadata?: unknown }>(
+  name: string,
+  metadata: Node,
+  keys: Omit<KeysOf<T>, 'apiVersion' | 'kind' | 'metadata'>,
+): Shape {
+  return { name, keys: { apiVersion: true, kind: true, metadata, ...keys } };
+}
+
 /** An array whose items have `shape`. */
 export function list(shape: Shape): { readonly list: Shape } {
   return { list: shape };
@@ -80,8 +92,8 @@ function closest(key: string, shape: Shape): string | undefined {
   return best?.k;
 }
 
-/** Levenshtein distance. */
-function distance(a: string, b: string): number {
+/** Levenshtein distance (insertions, deletions, substitutions). */
+export function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const cur = [i];

@@ -64,33 +64,31 @@ export function classifyPlan(
   ignore?: DriftIgnore,
 ): UnitDrift {
   const reason = ignore === undefined ? {} : { ignoreReason: ignore.reason };
+  const failed = (error: string): UnitDrift => ({
+    unit,
+    state: 'error',
+    resources: [],
+    ignored: [],
+    ...reason,
+    error,
+  });
   if (
     typeof plan !== 'object' ||
     plan === null ||
     typeof (plan as { format_version?: unknown }).format_version !== 'string'
   ) {
-    return {
-      unit,
-      state: 'error',
-      resources: [],
-      ignored: [],
-      ...reason,
-      error: `${unit}: \`terragrunt show -json\` did not return a JSON plan (no format_version)`,
-    };
+    return failed(
+      `${unit}: \`terragrunt show -json\` did not return a JSON plan (no format_version)`,
+    );
   }
   const all = [
     ...changesFromPlanJson(plan).resources,
     ...outputChanges(plan as Record<string, unknown>),
   ].sort(byAddress);
   if (exitCode === 2 && all.length === 0) {
-    return {
-      unit,
-      state: 'error',
-      resources: [],
-      ignored: [],
-      ...reason,
-      error: `${unit}: plan exited 2 (changes) but its JSON plan lists no resource or output change: cannot tell drift from a tool fault`,
-    };
+    return failed(
+      `${unit}: plan exited 2 (changes) but its JSON plan lists no resource or output change: cannot tell drift from a tool fault`,
+    );
   }
   const patterns = ignore?.ignore ?? [];
   const ignored = all.filter((r) => isIgnored(patterns, r.address));

@@ -39,6 +39,21 @@ export function isRegistrySource(source: string): boolean {
   return /^([a-z0-9.-]+\.[a-z]+\/)?[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+$/.test(source);
 }
 
+/** Each `required_providers` entry of a file: the provider's name and its version constraint as written. */
+export function requiredProviders(f: ParsedFile): { name: string; version: unknown }[] {
+  return list(f.json.terraform).flatMap((tf) =>
+    list(tf.required_providers).flatMap((rp) =>
+      Object.entries(rp).map(([name, spec]) => ({
+        name,
+        version:
+          typeof spec === 'object' && spec !== null
+            ? (spec as Record<string, unknown>).version
+            : spec,
+      })),
+    ),
+  );
+}
+
 /** Registry module calls need an exact `version`; `required_providers` entries need `= X.Y.Z`. */
 export function checkVersionPins(f: ParsedFile): Finding[] {
   const out: Finding[] = [];
@@ -54,21 +69,13 @@ export function checkVersionPins(f: ParsedFile): Finding[] {
       });
     }
   }
-  for (const tf of list(f.json.terraform)) {
-    for (const rp of list(tf.required_providers)) {
-      for (const [name, spec] of Object.entries(rp)) {
-        const version =
-          typeof spec === 'object' && spec !== null
-            ? (spec as Record<string, unknown>).version
-            : spec;
-        if (typeof version !== 'string' || !EXACT.test(version.trim())) {
-          out.push({
-            file: f.file,
-            line: findLine(f.source, attributePattern(name)),
-            message: `required_providers.${name} needs an exact version "= X.Y.Z" (got ${JSON.stringify(version ?? null)})`,
-          });
-        }
-      }
+  for (const { name, version } of requiredProviders(f)) {
+    if (typeof version !== 'string' || !EXACT.test(version.trim())) {
+      out.push({
+        file: f.file,
+        line: findLine(f.source, attributePattern(name)),
+        message: `required_providers.${name} needs an exact version "= X.Y.Z" (got ${JSON.stringify(version ?? null)})`,
+      });
     }
   }
   return out;

@@ -7,7 +7,7 @@
  * declares `aws >= 5.83`, and AWS provider 6.x removed what it uses). Pure functions.
  */
 import type { UnitConfig } from '../terragrunt/evaluate.js';
-import type { Finding, ParsedFile } from './checks.js';
+import { type Finding, type ParsedFile, requiredProviders } from './checks.js';
 
 /** One provider constraint and where it comes from (for messages). */
 export interface Constraint {
@@ -32,27 +32,15 @@ export function hasUpperBound(constraint: string): boolean {
   });
 }
 
-function list(v: unknown): Record<string, unknown>[] {
-  return Array.isArray(v) ? (v as Record<string, unknown>[]) : [];
-}
-
 /** `required_providers` constraints of parsed Terraform files, `origin` naming them. Pure. */
 export function constraintsIn(files: readonly ParsedFile[], origin: string): Constraint[] {
-  const out: Constraint[] = [];
-  for (const f of files) {
-    for (const tf of list(f.json.terraform)) {
-      for (const rp of list(tf.required_providers)) {
-        for (const [provider, spec] of Object.entries(rp)) {
-          const v =
-            typeof spec === 'object' && spec !== null
-              ? (spec as Record<string, unknown>).version
-              : spec;
-          out.push({ provider, version: typeof v === 'string' ? v : '', origin });
-        }
-      }
-    }
-  }
-  return out;
+  return files.flatMap((f) =>
+    requiredProviders(f).map(({ name, version }) => ({
+      provider: name,
+      version: typeof version === 'string' ? version : '',
+      origin,
+    })),
+  );
 }
 
 /**
