@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { kubectlKustomize } from '../src/io/kustomize.js';
 import { formatFinding } from '../src/model.js';
 import { runChecks } from '../src/run.js';
+import { withDeployCopy } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, 'fixtures');
@@ -634,41 +635,27 @@ describe('valid trees', () => {
   it("needs the failover controller's dependsOn apps (its Role goes into apps' namespace)", {
     timeout: 20_000,
   }, async () => {
-    const root = await mkdtemp(join(tmpdir(), 'deploy-check-order-'));
-    try {
-      await cp(join(repoRoot, 'deploy'), join(root, 'deploy'), { recursive: true });
+    await withDeployCopy('deploy-check-order-', async (root, check) => {
       const file = join(root, 'deploy', 'clusters', 'eu-west-2', 'failover-controller.yaml');
       const text = await readFile(file, 'utf8');
       const without = text.replace(/ {2}dependsOn:\n {4}- name: apps\n/, '');
       expect(without).not.toBe(text);
       await writeFile(file, without);
-      const report = await runChecks({
-        repoRoot: root,
-        deployDir: join(root, 'deploy'),
-        build: kubectlKustomize,
-      });
+      const report = await check();
       expect(report.findings.map(formatFinding)).toEqual([
         expect.stringMatching(
           /^deploy\/clusters\/eu-west-2\/failover-controller\.yaml: Kustomization\/failover-controller spec\.dependsOn: applies Role\/failover-controller \(deploy\/apps\/failover-controller\/rbac\.yaml\) into namespace demo-app, which Kustomization flux-system\/apps creates/,
         ),
       ]);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    });
   });
 
   it('substitutes per region, and the optional demo-app-dr-overrides wins over cluster-vars', {
     timeout: 20_000,
   }, async () => {
-    const root = await mkdtemp(join(tmpdir(), 'deploy-check-dr-'));
-    try {
-      await cp(join(repoRoot, 'deploy'), join(root, 'deploy'), { recursive: true });
+    await withDeployCopy('deploy-check-dr-', async (root, check) => {
       const minReplicas = async () => {
-        const report = await runChecks({
-          repoRoot: root,
-          deployDir: join(root, 'deploy'),
-          build: kubectlKustomize,
-        });
+        const report = await check();
         expect(report.findings.map(formatFinding)).toEqual([]);
         const hpaIn = (cluster: string) =>
           report.clusters
@@ -685,9 +672,7 @@ describe('valid trees', () => {
       const overrides = join(root, 'deploy', 'apps', 'failover-controller', 'dr-overrides.yaml');
       await writeFile(overrides, `${await readFile(overrides, 'utf8')}  HPA_MIN_REPLICAS: "3"\n`);
       expect(await minReplicas()).toEqual([3, 3]);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    });
   });
 });
 

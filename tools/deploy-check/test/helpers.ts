@@ -1,5 +1,11 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kubectlKustomize } from '../src/io/kustomize.js';
 import type { KubeObject, RenderedObject } from '../src/model.js';
 import { identity } from '../src/object-access.js';
+import { type Report, runChecks } from '../src/run.js';
 
 /** A rendered object from a literal, as the checks receive it. */
 export function rendered(object: KubeObject, file = 'deploy/x.yaml'): RenderedObject {
@@ -57,4 +63,26 @@ export function deployment(
       },
     },
   };
+}
+
+/** The repository root (this package is tools/deploy-check). */
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/**
+ * Runs `body` on a throw-away copy of the repository's deploy/ tree, with `check()` running every
+ * check over the copy as the CLI does; the copy is removed afterwards.
+ */
+export async function withDeployCopy(
+  prefix: string,
+  body: (root: string, check: () => Promise<Report>) => Promise<void>,
+): Promise<void> {
+  const root = await mkdtemp(join(tmpdir(), prefix));
+  try {
+    await cp(join(REPO_ROOT, 'deploy'), join(root, 'deploy'), { recursive: true });
+    const check = () =>
+      runChecks({ repoRoot: root, deployDir: join(root, 'deploy'), build: kubectlKustomize });
+    await body(root, check);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
 }

@@ -304,6 +304,13 @@ describe("the repository's deploy/ against its infra/ (real files, promtool)", (
     await writeFile(path, next);
     return async () => writeFile(path, text);
   };
+  /** The findings of the tree with one edit, undone afterwards. */
+  const findingsWith = async (file: string, from: string | RegExp, to: string) => {
+    const undo = await edit(file, from, to);
+    const found = (await check()).findings.map(formatFinding);
+    await undo();
+    return found;
+  };
 
   it('agrees, and tells when an HPA change reaches demo-app-primary with the command to apply it', {
     timeout: 30_000,
@@ -332,13 +339,11 @@ describe("the repository's deploy/ against its infra/ (real files, promtool)", (
   it('fails when cluster-vars names another account than environment.hcl', {
     timeout: 30_000,
   }, async () => {
-    const undo = await edit(
+    const found = await findingsWith(
       'deploy/clusters/eu-central-1/cluster-vars.yaml',
       /ECR_REGISTRY: [0-9]{12}/,
       'ECR_REGISTRY: 111122223333',
     );
-    const found = (await check()).findings.map(formatFinding);
-    await undo();
     expect(found).toContainEqual(
       expect.stringMatching(
         /^deploy\/clusters\/eu-central-1\/cluster-vars.yaml: ConfigMap\/cluster-vars data.ECR_REGISTRY: is "111122223333.dkr.ecr.eu-central-1.amazonaws.com"; account [0-9]{12} \(infra\/environments\/prod\/environment.hcl aws_account_id\)/,
@@ -354,13 +359,11 @@ describe("the repository's deploy/ against its infra/ (real files, promtool)", (
   it('reads the Prometheus label names from the values file, not from the test', {
     timeout: 30_000,
   }, async () => {
-    const undo = await edit(
+    const found = await findingsWith(
       'infra/modules/kubernetes/values/platform.yaml',
       'pod: kubernetes_pod_name',
       'pod: pod',
     );
-    const found = (await check()).findings.map(formatFinding);
-    await undo();
     expect(found).toContainEqual(
       expect.stringMatching(
         /^deploy\/apps\/base\/demo-app\/metric-templates.yaml: MetricTemplate\/error-rate spec.query: does not select on pod/,
@@ -369,13 +372,11 @@ describe("the repository's deploy/ against its infra/ (real files, promtool)", (
   });
 
   it('runs promtool over the dashboard and the alert rules', { timeout: 30_000 }, async () => {
-    const undo = await edit(
+    const found = await findingsWith(
       'deploy/monitoring/rules/demo-app-slo.yaml',
       'expr: demo_app:request_duration_seconds:p99_rate5m > 0.5',
       'expr: demo_app:request_duration_seconds:p99_rate5m > > 0.5',
     );
-    const found = (await check()).findings.map(formatFinding);
-    await undo();
     expect(found).toEqual([
       expect.stringMatching(
         /^deploy\/monitoring\/rules\/demo-app-slo.yaml: spec.groups\[1\].rules\[2\].expr: could not parse expression/,

@@ -1,12 +1,9 @@
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type ClusterObjects, checkReleasePins } from '../src/checks/release-pins.js';
-import { kubectlKustomize } from '../src/io/kustomize.js';
 import { formatFinding, type RenderedObject } from '../src/model.js';
-import { runChecks } from '../src/run.js';
+import { withDeployCopy } from './helpers.js';
 
 const d = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -132,22 +129,16 @@ describe('checkReleasePins', () => {
 });
 
 describe('release pins in the repository tree', () => {
-  const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
-
   it('reports the primary pinned ahead of the standby, and accepts it with an override', {
     timeout: 30_000,
   }, async () => {
-    const root = await mkdtemp(join(tmpdir(), 'deploy-check-pins-'));
-    try {
-      await cp(join(repoRoot, 'deploy'), join(root, 'deploy'), { recursive: true });
+    await withDeployCopy('deploy-check-pins-', async (root, run) => {
       const file = join(root, 'deploy/clusters/eu-central-1/release-pin.yaml');
       const pinned = (await readFile(file, 'utf8')).replace(
         /DEMO_APP_DIGEST: \S+/,
         `DEMO_APP_DIGEST: ${d('e')}`,
       );
       await writeFile(file, pinned);
-      const run = () =>
-        runChecks({ repoRoot: root, deployDir: join(root, 'deploy'), build: kubectlKustomize });
       const ahead = (await run()).findings.filter((f) => f.check === 'release-pins');
       expect(ahead).toHaveLength(1);
       expect(ahead[0]).toMatchObject({
@@ -164,8 +155,6 @@ describe('release pins in the repository tree', () => {
         ),
       );
       expect((await run()).findings.map(formatFinding)).toEqual([]);
-    } finally {
-      await rm(root, { recursive: true, force: true });
-    }
+    });
   });
 });

@@ -18,6 +18,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI_MAIN } from '../test/helpers/cli.js';
+import { GRUNTWORK_ROOT as ROOT } from '../test/helpers/repo.js';
 
 const ENVS = ['prod', 'stage', 'dev', 'qa'];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-1'];
@@ -35,26 +36,6 @@ const write = (file: string, content: string): void => {
   writeFileSync(path.join(dir, file), content);
 };
 const pad = (i: number): string => String(i).padStart(3, '0');
-
-const ROOT = `locals {
-  account_vars = read_terragrunt_config(find_in_parent_folders("account.hcl"))
-  region_vars  = read_terragrunt_config(find_in_parent_folders("region.hcl"))
-  env_vars     = read_terragrunt_config(find_in_parent_folders("env.hcl"))
-  account_name = local.account_vars.locals.account_name
-  aws_region   = local.region_vars.locals.aws_region
-}
-
-remote_state {
-  backend = "s3"
-  config = {
-    bucket = "\${local.account_name}-\${local.aws_region}-tfstate"
-    key    = "\${path_relative_to_include()}/terraform.tfstate"
-    region = local.aws_region
-  }
-}
-
-inputs = merge(local.account_vars.locals, local.region_vars.locals, local.env_vars.locals)
-`;
 
 function envcommon(k: number): string {
   const dep =

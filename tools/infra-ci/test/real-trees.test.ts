@@ -8,36 +8,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CliError } from '../src/errors.js';
 import { detectChanges, loadUnitGraph } from '../src/index.js';
-import { TempRepo } from './helpers/repo.js';
+import { GRUNTWORK_ROOT, TempRepo } from './helpers/repo.js';
 
 const L = 'live';
 const PROD = `${L}/prod/us-east-1`;
 let repo: TempRepo;
-
-/** gruntwork-style root.hcl: reads account.hcl, region.hcl and env.hcl found above the unit. */
-const ROOT = `locals {
-  account_vars = read_terragrunt_config(find_in_parent_folders("account.hcl"))
-  region_vars  = read_terragrunt_config(find_in_parent_folders("region.hcl"))
-  env_vars     = read_terragrunt_config(find_in_parent_folders("env.hcl"))
-  account_name = local.account_vars.locals.account_name
-  aws_region   = local.region_vars.locals.aws_region
-}
-
-remote_state {
-  backend = "s3"
-  config = {
-    bucket = "\${local.account_name}-\${local.aws_region}-tfstate"
-    key    = "\${path_relative_to_include()}/terraform.tfstate"
-    region = local.aws_region
-  }
-}
-
-inputs = merge(
-  local.account_vars.locals,
-  local.region_vars.locals,
-  local.env_vars.locals,
-)
-`;
 
 const ENVCOMMON_MYSQL = `locals {
   env_vars = read_terragrunt_config(find_in_parent_folders("env.hcl"))
@@ -74,7 +49,7 @@ include "envcommon" {
 
 function liveTree(): Record<string, string> {
   const files: Record<string, string> = {
-    [`${L}/root.hcl`]: ROOT,
+    [`${L}/root.hcl`]: GRUNTWORK_ROOT,
     [`${L}/_envcommon/mysql.hcl`]: ENVCOMMON_MYSQL,
     [`${L}/_envcommon/vpc.hcl`]: 'terraform {\n  source = "${get_repo_root()}/modules//vpc"\n}\n',
     'modules/vpc/main.tf': 'variable "name" {}\n',
@@ -129,7 +104,10 @@ describe('var files of extra_arguments (pkg/config/config.go TerraformExtraArgum
   }
 }
 `;
-  const withVars = { [`${L}/root.hcl`]: `${ROOT}\n${VARS}`, [`${L}/common.tfvars`]: 'a = 1\n' };
+  const withVars = {
+    [`${L}/root.hcl`]: `${GRUNTWORK_ROOT}\n${VARS}`,
+    [`${L}/common.tfvars`]: 'a = 1\n',
+  };
 
   it('a required var file changed: every unit including the file that names it', async () => {
     const r = await diff(withVars, { [`${L}/common.tfvars`]: 'a = 2\n' });

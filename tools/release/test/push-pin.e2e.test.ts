@@ -33,6 +33,12 @@ async function commitIn(cwd: string, file: string, text: string, message: string
   await git(cwd, 'commit', '-q', '-m', message);
 }
 
+/** Another workflow moves main: a commit of `file` in the other clone, pushed. */
+async function pushFromOther(file: string, text: string, message: string) {
+  await commitIn(other(), file, text, message);
+  await git(other(), 'push', '-q', 'origin', 'main');
+}
+
 /** A pre-push hook in the checkout: the first `times` pushes, another clone pushes to main first. */
 async function raceOnPush(times: number, file = 'app/README.md') {
   const hook = join(work(), '.git/hooks/pre-push');
@@ -115,8 +121,7 @@ describe('release push-pin', () => {
   });
 
   it('replays onto main when main moved before the job pushed (the other workflow pinned first)', async () => {
-    await commitIn(other(), OTHER_PIN, 'digest: sha256:primary\n', 'other pin');
-    await git(other(), 'push', '-q', 'origin', 'main');
+    await pushFromOther(OTHER_PIN, 'digest: sha256:primary\n', 'other pin');
     const r = await pushPin();
     expect(r.code).toBe(0);
     expect(await mainLog()).toEqual(['deploy: pin', 'other pin', 'seed']);
@@ -125,8 +130,7 @@ describe('release push-pin', () => {
   });
 
   it("works from a shallow checkout (actions/checkout's default depth 1) while main moved", async () => {
-    await commitIn(other(), 'app/README.md', 'app\nmore\n', 'merge');
-    await git(other(), 'push', '-q', 'origin', 'main');
+    await pushFromOther('app/README.md', 'app\nmore\n', 'merge');
     // The job's checkout: one commit deep, at the commit that started the run (before "merge").
     const seedSha = await git(origin(), 'rev-parse', 'main~1');
     await rm(work(), { recursive: true, force: true });
@@ -165,8 +169,7 @@ describe('release push-pin', () => {
   });
 
   it('stops, without merging, when main changed the same file (e.g. a hold)', async () => {
-    await commitIn(other(), PIN, 'digest: sha256:old\nhold: incident\n', 'hold eu-west-2');
-    await git(other(), 'push', '-q', 'origin', 'main');
+    await pushFromOther(PIN, 'digest: sha256:old\nhold: incident\n', 'hold eu-west-2');
     const r = await pushPin();
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`main changed ${PIN}`);
@@ -174,8 +177,7 @@ describe('release push-pin', () => {
   });
 
   it('is done when main already holds the same file (a re-run after a push that landed)', async () => {
-    await commitIn(other(), PIN, 'digest: sha256:new\n', 'same pin');
-    await git(other(), 'push', '-q', 'origin', 'main');
+    await pushFromOther(PIN, 'digest: sha256:new\n', 'same pin');
     const r = await pushPin();
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ kind: 'already', attempts: 1 });

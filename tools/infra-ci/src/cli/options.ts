@@ -4,6 +4,10 @@ import type { Command } from 'commander';
 import { CliError } from '../errors.js';
 
 /** --root given on the command line is relative to the current folder; the default is relative to the repository root. */
+/** Help of the `--root` option of the commands that read units. */
+export const UNITS_ROOT =
+  'folder holding the units (default: infra/environments in the repository)';
+
 export function rootOption(cwd: string, root: string | undefined, fallback: string): string {
   return root === undefined ? fallback : path.resolve(cwd, root);
 }

@@ -137,3 +137,28 @@ export const touchCommon =
   (repo: TempRepo): void => {
     repo.write(touchedCommon(...names));
   };
+
+/** gruntwork-style root.hcl: reads account.hcl, region.hcl and env.hcl found above the unit. */
+export const GRUNTWORK_ROOT = `locals {
+  account_vars = read_terragrunt_config(find_in_parent_folders("account.hcl"))
+  region_vars  = read_terragrunt_config(find_in_parent_folders("region.hcl"))
+  env_vars     = read_terragrunt_config(find_in_parent_folders("env.hcl"))
+  account_name = local.account_vars.locals.account_name
+  aws_region   = local.region_vars.locals.aws_region
+}
+
+remote_state {
+  backend = "s3"
+  config = {
+    bucket = "\${local.account_name}-\${local.aws_region}-tfstate"
+    key    = "\${path_relative_to_include()}/terraform.tfstate"
+    region = local.aws_region
+  }
+}
+
+inputs = merge(
+  local.account_vars.locals,
+  local.region_vars.locals,
+  local.env_vars.locals,
+)
+`;

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { CliError } from '../../errors.js';
 import { applyWarnings, renderApplySummary } from '../../plan/summary.js';
 import type { Io } from '../io.js';
-import { rootOption } from '../options.js';
+import { rootOption, UNITS_ROOT } from '../options.js';
 import type { Services } from '../program.js';
 import { positiveInt } from './plan.js';
 
@@ -81,10 +81,7 @@ export function register(program: Command, io: Io, services: Services): void {
       'Apply the plans reviewed on the merged PR, in dependency order, only if they are exactly what was reviewed for the tree being merged.',
     )
     .option('--merge-commit <sha>', 'the merge commit on main', 'HEAD')
-    .option(
-      '--root <dir>',
-      'folder holding the units (default: infra/environments in the repository)',
-    )
+    .option('--root <dir>', UNITS_ROOT)
     .option(
       '--tree <dir>',
       'folder whose git tree must match the plans (default: infra in the repository)',

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { DriftReport } from '../../drift/report.js';
 import { CliError } from '../../errors.js';
 import type { Io } from '../io.js';
-import { addCacheOptions, cacheDirOption, choice, rootOption } from '../options.js';
+import { addCacheOptions, cacheDirOption, choice, rootOption, UNITS_ROOT } from '../options.js';
 import type { Services } from '../program.js';
 import { positiveInt } from './plan.js';
 
@@ -68,10 +68,7 @@ function driftCommand(program: Command): Command {
     .description(
       'Plan every unit (or a rotating slice) read-only in dependency waves, report each unit as in-sync, drifted or error, and optionally keep one GitHub issue per drifted unit.',
     )
-    .option(
-      '--root <dir>',
-      'folder holding the units (default: infra/environments in the repository)',
-    )
+    .option('--root <dir>', UNITS_ROOT)
     .option('--slice <i/n>', 'plan only slice i of n')
     .option('--rotate <k/n>', 'plan slice (k mod n)+1 of n, k a run counter such as the run number')
     .option('--concurrency <n>', 'unit plans running at once inside a wave', '4')

@@ -5,7 +5,7 @@ import { compareWithTerragrunt, comparisonReport, parseFindJson } from '../../gr
 import { loadUnitGraph, resolveRoot } from '../../index.js';
 import { graphDot, graphJson, graphMermaid } from '../format.js';
 import type { Io } from '../io.js';
-import { addCacheOptions, cacheDirOption, choice, rootOption } from '../options.js';
+import { addCacheOptions, cacheDirOption, choice, rootOption, UNITS_ROOT } from '../options.js';
 
 const FORMATS = ['json', 'mermaid', 'dot'] as const;
 
@@ -22,10 +22,7 @@ export function register(program: Command, io: Io): void {
   const command = program
     .command('graph')
     .description('the unit dependency graph of the working tree (or of --ref)')
-    .option(
-      '--root <dir>',
-      'folder holding the units (default: infra/environments in the repository)',
-    )
+    .option('--root <dir>', UNITS_ROOT)
     .option('--ref <ref>', 'read the tree at this git ref instead of the working tree')
     .option('--format <format>', `output: ${FORMATS.join('|')}`, 'json')
     .option(

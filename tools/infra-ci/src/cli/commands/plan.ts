@@ -11,7 +11,7 @@ import {
   STEP_SUMMARY_MAX,
 } from '../../plan/summary.js';
 import type { Io } from '../io.js';
-import { addCacheOptions, cacheDirOption, rootOption } from '../options.js';
+import { addCacheOptions, cacheDirOption, rootOption, UNITS_ROOT } from '../options.js';
 import type { Services } from '../program.js';
 
 const HELP = `
@@ -96,10 +96,7 @@ function planCommand(program: Command): Command {
     )
     .requiredOption('--base <ref>', 'base git ref (plans the diff from its merge base with head)')
     .option('--head <ref>', 'head git ref (the PR head)', 'HEAD')
-    .option(
-      '--root <dir>',
-      'folder holding the units (default: infra/environments in the repository)',
-    )
+    .option('--root <dir>', UNITS_ROOT)
     .option(
       '--tree <dir>',
       'folder whose git tree pins the plans (default: infra in the repository)',
