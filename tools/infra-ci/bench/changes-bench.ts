@@ -14,11 +14,11 @@
  * `infra-ci --help`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { CLI_MAIN } from '../test/helpers/cli.js';
-import { GRUNTWORK_ROOT as ROOT } from '../test/helpers/repo.js';
+import { GRUNTWORK_ROOT as ROOT, TempRepo } from '../test/helpers/repo.js';
 
 const ENVS = ['prod', 'stage', 'dev', 'qa'];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-1'];
@@ -28,13 +28,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const L = 'live';
 const GOALS = { noCache: 3000, warm: 1000, rssMb: 300 };
 
-const dir = mkdtempSync(path.join(tmpdir(), 'infra-ci-bench-'));
-const git = (...args: string[]): string =>
-  execFileSync('git', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
-const write = (file: string, content: string): void => {
-  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-  writeFileSync(path.join(dir, file), content);
-};
+const repo = new TempRepo();
+const { dir } = repo;
+const git = (...args: string[]): string => repo.git(...args);
+const write = (file: string, content: string): void => void repo.write({ [file]: content });
 const pad = (i: number): string => String(i).padStart(3, '0');
 
 function envcommon(k: number): string {
@@ -96,9 +93,6 @@ function time(cmd: string, args: string[]): { ms: number; rssMb: number; cpuMs: 
 }
 
 try {
-  git('init', '-q', '-b', 'main');
-  git('config', 'user.email', 'bench@example.com');
-  git('config', 'user.name', 'bench');
   write(`${L}/root.hcl`, ROOT);
   write('modules/shared/main.tf', 'variable "name" {}\noutput "name" { value = var.name }\n');
   for (let k = 0; k < KINDS; k += 1) {

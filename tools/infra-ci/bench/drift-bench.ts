@@ -12,10 +12,11 @@
  * --concurrency 1` and `drift --concurrency N`. Prints each wall time and its ratio to the floor.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { CLI_MAIN } from '../test/helpers/cli.js';
+import { TempRepo } from '../test/helpers/repo.js';
 import { Standin } from '../test/support/terragrunt-standin/index.js';
 
 const arg = (name: string, fallback: number): number => {
@@ -32,12 +33,10 @@ const REGIONS = ['eu-central-1', 'eu-west-2', 'us-east-1', 'us-west-2', 'ap-sout
 const PER_REGION = Math.ceil(UNITS / (ENVS.length * REGIONS.length));
 const E = 'infra/environments';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'infra-ci-drift-bench-'));
+const repo = new TempRepo();
+const { dir } = repo;
 const standin = new Standin();
-const write = (file: string, content: string): void => {
-  mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-  writeFileSync(path.join(dir, file), content);
-};
+const write = (file: string, content: string): void => void repo.write({ [file]: content });
 const pad = (i: number): string => String(i).padStart(3, '0');
 
 function unitFile(i: number): string {
@@ -57,7 +56,6 @@ function timed(cmd: string, args: string[], env: Record<string, string>, okCodes
 }
 
 try {
-  spawnSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
   write(`${E}/root.hcl`, 'locals {\n  x = 1\n}\n');
   const units: string[] = [];
   for (const env of ENVS) {

@@ -109,6 +109,16 @@ async function refused(): Promise<string> {
 
 const unit = (region: string, name: string) => `${P}/${region}/${name}`;
 
+/** A manifest entry the forger adds for `unit`: an all-zero checksum, `destroy` resources destroyed. */
+const forgedEntry = (kind: 'apply' | 'destroy', wave: number, unit: string, destroy: number) => ({
+  kind,
+  wave,
+  file: planFileOf(unit),
+  sha256: '0'.repeat(64),
+  upstreamChanged: [],
+  changes: { add: 0, change: 0, destroy, resources: [] },
+});
+
 describe('infra-ci apply refuses forged bundles (local GitHub REST stand-in, terragrunt stand-in)', () => {
   it("another PR's artifact: uploaded by infra-pr for PR #4, with the merged PR's head SHA", async () => {
     serve(await forge((m) => Object.assign(m, { pr: 4 })), {
@@ -159,14 +169,7 @@ describe('infra-ci apply refuses forged bundles (local GitHub REST stand-in, ter
     const dir = await forge(
       (m) => {
         m.applyWaves.push([extra]);
-        m.units[extra] = {
-          kind: 'apply',
-          wave: m.applyWaves.length,
-          file: planFileOf(extra),
-          sha256: '0'.repeat(64),
-          upstreamChanged: [],
-          changes: { add: 0, change: 0, destroy: 0, resources: [] },
-        };
+        m.units[extra] = forgedEntry('apply', m.applyWaves.length, extra, 0);
       },
       [extra],
     );
@@ -194,14 +197,7 @@ describe('infra-ci apply refuses forged bundles (local GitHub REST stand-in, ter
     const dir = await forge(
       (m) => {
         m.destroyWaves.push([kept]);
-        m.units[kept] = {
-          kind: 'destroy',
-          wave: m.destroyWaves.length,
-          file: planFileOf(kept),
-          sha256: '0'.repeat(64),
-          upstreamChanged: [],
-          changes: { add: 0, change: 0, destroy: 9, resources: [] },
-        };
+        m.units[kept] = forgedEntry('destroy', m.destroyWaves.length, kept, 9);
       },
       [kept],
     );

@@ -19,8 +19,6 @@ beforeEach(() => {
 });
 afterEach(() => flow.cleanup());
 
-const touch = touchCommon;
-
 /** The PR's code wrote this manifest: edit the reviewed changes it claims (no checksum covers them). */
 function lie(edit: (m: Manifest) => void): void {
   const file = path.join(flow.bundle, 'manifest.json');
@@ -33,7 +31,7 @@ const applies = () => flow.applyCalls().filter((c) => c.startsWith('apply'));
 
 describe('infra-ci apply re-plans every unit with main code (issue #20)', () => {
   it('a reviewed plan that hides a resource change is not applied: nothing applied, the fresh plan posted', async () => {
-    await flow.openPr(touch('vpc'));
+    await flow.openPr(touchCommon('vpc'));
     flow.mergePr();
     // The PR's infra-ci showed the reviewer an empty plan for one VPC; its binary plan creates
     // null_resource.vpc (what the stand-in plans, at the PR and again at merge).
@@ -57,7 +55,7 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
 
   it('a destroy whose reviewed plan hides a resource is not run either', async () => {
     await flow.openPr((repo) => {
-      touch('vpc')(repo);
+      touchCommon('vpc')(repo);
       repo.remove(`${P}/global/ga`);
     });
     flow.mergePr();
@@ -86,7 +84,7 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
       },
     });
     flow.standin.scenario(update('10.1.0.0/16'));
-    await flow.openPr(touch('vpc'));
+    await flow.openPr(touchCommon('vpc'));
     flow.mergePr();
     expect(flow.manifest?.units[`${P}/eu-west-2/vpc`]?.changes.resources[0]?.attrs).toEqual([
       { path: 'cidr_blocks[0]', before: '"10.0.0.0/8"', after: '"10.1.0.0/16"' },
@@ -101,7 +99,7 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
   });
 
   it('a re-plan that fails stops everything before any apply (exit 1 path)', async () => {
-    await flow.openPr(touch('vpc'));
+    await flow.openPr(touchCommon('vpc'));
     flow.mergePr();
     flow.standin.scenario({ units: { 'eu-central-1/vpc': { fail: ['plan'] } } });
     const r = await flow.apply({ parallelism: 1 });
@@ -111,7 +109,7 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
   });
 
   it('matching re-plans: the fresh plans made at merge are applied, never the PR-made files', async () => {
-    await flow.openPr(touch('vpc'));
+    await flow.openPr(touchCommon('vpc'));
     flow.mergePr();
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome).toEqual({ kind: 'applied' });

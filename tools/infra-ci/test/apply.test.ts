@@ -12,13 +12,12 @@ beforeEach(() => {
 });
 afterEach(() => flow.cleanup());
 
-const touch = touchCommon;
 const results = (rows: { step: string; unit: string; result: string }[]) =>
   rows.map((r) => `${r.step} ${r.unit.slice(P.length + 1)}: ${r.result}`);
 
 describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   it('re-plans every unit with main code first, then applies the fresh plans wave by wave; an upstream-changed unit is re-planned in its wave', async () => {
-    await flow.openPr(touch('vpc', 'eks'));
+    await flow.openPr(touchCommon('vpc', 'eks'));
     flow.mergePr();
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome).toEqual({ kind: 'applied' });
@@ -62,7 +61,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   });
 
   it('a re-planned unit that differs stops the apply: fresh plan posted on the PR, later waves not run', async () => {
-    await flow.openPr(touch('vpc', 'eks', 'ga'));
+    await flow.openPr(touchCommon('vpc', 'eks', 'ga'));
     flow.mergePr();
     flow.standin.scenario({
       units: {
@@ -92,7 +91,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   });
 
   it('a re-planned unit that differs, with the PR comment failing: still stops, still reports', async () => {
-    await flow.openPr(touch('vpc', 'eks'));
+    await flow.openPr(touchCommon('vpc', 'eks'));
     flow.mergePr();
     flow.standin.scenario({
       units: {
@@ -111,7 +110,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   });
 
   it('a failure mid-wave lets the wave finish, starts no later wave, and the summary says what applied', async () => {
-    await flow.openPr(touch('vpc', 'eks'));
+    await flow.openPr(touchCommon('vpc', 'eks'));
     flow.mergePr();
     flow.standin.scenario({ units: { 'eu-central-1/vpc': { fail: ['apply'] } } });
     const r = await flow.apply({ parallelism: 2 });
@@ -136,7 +135,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
 
   it('destroys after the apply waves, dependents first, from the merge base, backend delete after each', async () => {
     await flow.openPr((repo) => {
-      touch('vpc')(repo);
+      touchCommon('vpc')(repo);
       repo.remove(`${P}/global/ga`).remove(`${P}/eu-west-2/eks`);
     });
     flow.mergePr();
@@ -175,7 +174,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
 
   it('a moved unit: the old side is destroyed first, then the new one created in its wave', async () => {
     await flow.openPr((repo) => {
-      touch('vpc')(repo);
+      touchCommon('vpc')(repo);
       repo.move(`${P}/global/ga`, `${P}/global/accelerator`);
     });
     flow.mergePr();
@@ -236,7 +235,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   });
 
   it('a previous apply that ran to an end, even failed, does not block the next one', async () => {
-    await flow.openPr(touch('vpc'));
+    await flow.openPr(touchCommon('vpc'));
     flow.mergePr();
     flow.github.commitRuns.set(flow.base, [
       {
@@ -259,7 +258,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   });
 
   it('a commit on main outside the infra tree does not make the plan stale', async () => {
-    await flow.openPr(touch('vpc'));
+    await flow.openPr(touchCommon('vpc'));
     flow.mergePr((repo) => repo.write({ 'README.md': 'docs\n' }));
     const r = await flow.apply();
     expect(r.outcome).toEqual({ kind: 'applied' });
