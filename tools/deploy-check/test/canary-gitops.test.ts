@@ -5,7 +5,7 @@ import {
   durationSeconds,
 } from '../src/checks/canary-gitops.js';
 import { checkNotificationRefs } from '../src/checks/notification-refs.js';
-import { rendered } from './helpers.js';
+import { fluxKustomization, rendered } from './helpers.js';
 
 describe('canary-gitops arithmetic', () => {
   it('reads Go durations', () => {
@@ -47,11 +47,7 @@ describe('notification-refs', () => {
     metadata: { name: 'p', namespace: 'flux-system' },
     spec: { type: 'generic' },
   });
-  const apps = rendered({
-    apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-    kind: 'Kustomization',
-    metadata: { name: 'apps', namespace: 'flux-system' },
-  });
+  const apps = rendered(fluxKustomization('apps'));
 
   it('accepts existing providers and sources, `*` and the bootstrap Kustomization', () => {
     expect(
@@ -91,11 +87,8 @@ describe('canary-gitops: the pin-time guard of the health expression', () => {
     appliedBy: 'flux-system/apps',
   });
   const apps = (inProgress: string) =>
-    rendered({
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
-      metadata: { name: 'apps', namespace: 'flux-system' },
-      spec: {
+    rendered(
+      fluxKustomization('apps', {
         wait: true,
         timeout: '15m',
         healthCheckExprs: [
@@ -107,8 +100,8 @@ describe('canary-gitops: the pin-time guard of the health expression', () => {
             current: 'true',
           },
         ],
-      },
-    });
+      }),
+    );
   const guard =
     "status.phase in ['Progressing'] || timestamp(status.lastTransitionTime) <= timestamp(metadata.annotations['release.demo-app.dev/pinned-at'])";
   const pinned = { 'release.demo-app.dev/pinned-at': '2026-12-01T00:00:00Z' };

@@ -9,7 +9,7 @@ import { checkSchema, modelModuleFor, pointerToField } from '../src/checks/schem
 import { checkPodSecurity } from '../src/checks/security.js';
 import { checkSelectors } from '../src/checks/selectors.js';
 import type { FluxKustomization } from '../src/flux.js';
-import { deployment, rendered } from './helpers.js';
+import { deployment, fluxKustomization, rendered } from './helpers.js';
 
 const canary = (spec: Record<string, unknown> = {}) =>
   rendered(
@@ -321,17 +321,14 @@ describe('checkSchema', () => {
 
   it('accepts kubeConfig.configMapRef without secretRef (kustomize-controller v1, Flux 2.7)', async () => {
     const withKubeConfig = (kubeConfig: Record<string, unknown>) =>
-      rendered({
-        apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-        kind: 'Kustomization',
-        metadata: { name: 'remote', namespace: 'flux-system' },
-        spec: {
+      rendered(
+        fluxKustomization('remote', {
           interval: '10m',
           prune: true,
           sourceRef: { kind: 'GitRepository', name: 'flux-system' },
           kubeConfig,
-        },
-      });
+        }),
+      );
     expect(await checkSchema(withKubeConfig({ configMapRef: { name: 'cluster' } }))).toEqual([]);
     expect(await checkSchema(withKubeConfig({ secretRef: { name: 'kubeconfig' } }))).toEqual([]);
     // Neither: still the generated schema's error.
@@ -341,16 +338,13 @@ describe('checkSchema', () => {
   });
 
   it('validates Flux Kustomizations with @kubernetes-models/flux-cd', async () => {
-    const k = rendered({
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
-      metadata: { name: 'apps', namespace: 'flux-system' },
-      spec: {
+    const k = rendered(
+      fluxKustomization('apps', {
         interval: '10m',
         prune: 'yes',
         sourceRef: { kind: 'GitRepository', name: 'flux-system' },
-      },
-    });
+      }),
+    );
     expect((await checkSchema(k)).map((f) => f.field)).toEqual(['spec.prune']);
   });
 

@@ -2,14 +2,11 @@
 import { describe, expect, it } from 'vitest';
 import { readKustomizations, readVarSources, resolveVars } from '../src/flux.js';
 import { applyPostBuild } from '../src/render.js';
+import { fluxKustomization } from './helpers.js';
 
 const file = 'deploy/clusters/x/apps.yaml';
-const kustomization = (postBuild: unknown) => ({
-  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-  kind: 'Kustomization',
-  metadata: { name: 'apps', namespace: 'flux-system' },
-  spec: { path: './deploy/apps/production', postBuild },
-});
+const kustomization = (postBuild: unknown) =>
+  fluxKustomization('apps', { path: './deploy/apps/production', postBuild });
 const configMap = (name: string, data: Record<string, string>) => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',

@@ -86,3 +86,11 @@ export async function withDeployCopy(
     await rm(root, { recursive: true, force: true });
   }
 }
+
+/** A Flux Kustomization `name` in flux-system, with `spec` when given. */
+export const fluxKustomization = (name: string, spec?: Record<string, unknown>): KubeObject => ({
+  apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
+  kind: 'Kustomization',
+  metadata: { name, namespace: 'flux-system' },
+  ...(spec === undefined ? {} : { spec }),
+});

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSchema, checkUnknownFields } from '../src/checks/schema.js';
 import { canarySchema, FLAGGER_PROVIDERS } from '../src/schemas/flagger.js';
 import { list, type Shape, unknownFields } from '../src/schemas/strict.js';
-import { deployment, rendered } from './helpers.js';
+import { deployment, fluxKustomization, rendered } from './helpers.js';
 
 describe('unknownFields', () => {
   const inner: Shape = { name: 'Inner', keys: { a: true } };
@@ -40,11 +40,8 @@ describe('checkUnknownFields', () => {
   });
 
   it('knows the Flux Kustomization fields newer than the generated types', () => {
-    const k = rendered({
-      apiVersion: 'kustomize.toolkit.fluxcd.io/v1',
-      kind: 'Kustomization',
-      metadata: { name: 'k', namespace: 'flux-system' },
-      spec: {
+    const k = rendered(
+      fluxKustomization('k', {
         interval: '1m',
         prune: true,
         sourceRef: { kind: 'GitRepository', name: 'flux-system' },
@@ -52,8 +49,8 @@ describe('checkUnknownFields', () => {
         namePrefix: 'p-',
         dependsOn: [{ name: 'a', readyExpr: 'true' }],
         postbuild: {},
-      },
-    });
+      }),
+    );
     expect(checkUnknownFields(k).map((f) => [f.field, f.message])).toEqual([
       [
         'spec.postbuild',
