@@ -40,6 +40,10 @@ const FACTS: InfraFacts = {
 };
 
 const LT = 'http://flagger-loadtester.fs/';
+/** A Canary spec's analysis with one rollout webhook running `cmd` on the load tester at `url`. */
+const loadTest = (cmd: string, name = 'l', url = LT) => ({
+  analysis: { webhooks: [{ name, type: 'rollout', url, metadata: { cmd } }] },
+});
 function canary(spec: Record<string, unknown> = {}): KubeObject {
   return {
     apiVersion: 'flagger.app/v1beta1',
@@ -48,16 +52,7 @@ function canary(spec: Record<string, unknown> = {}): KubeObject {
     spec: {
       provider: 'gatewayapi:v1',
       service: { port: 80, gatewayRefs: [{ name: 'gw', namespace: 'edge' }] },
-      analysis: {
-        webhooks: [
-          {
-            name: 'load',
-            type: 'rollout',
-            url: LT,
-            metadata: { cmd: 'hey -z 1m -host web.example.com http://gw-envoy.edge/' },
-          },
-        ],
-      },
+      ...loadTest('hey -z 1m -host web.example.com http://gw-envoy.edge/', 'load'),
       ...spec,
     },
   };
@@ -112,31 +107,9 @@ describe('infra-contract (pure)', () => {
   });
 
   it('refuses load sent straight to the canary Service, and load without a Host', () => {
-    const direct = canary({
-      analysis: {
-        webhooks: [
-          {
-            name: 'l',
-            type: 'rollout',
-            url: LT,
-            metadata: { cmd: 'hey -z 1m http://web-canary.app/' },
-          },
-        ],
-      },
-    });
+    const direct = canary(loadTest('hey -z 1m http://web-canary.app/'));
     expect(messages([direct]).join('\n')).toMatch(/not through the Gateway/);
-    const noHost = canary({
-      analysis: {
-        webhooks: [
-          {
-            name: 'l',
-            type: 'rollout',
-            url: LT,
-            metadata: { cmd: 'hey -z 1m http://gw-envoy.edge/' },
-          },
-        ],
-      },
-    });
+    const noHost = canary(loadTest('hey -z 1m http://gw-envoy.edge/'));
     expect(messages([noHost]).join('\n')).toMatch(/sends no -host/);
     const otherHost = canary({
       service: { port: 80, hosts: ['a.example'], gatewayRefs: [{ name: 'gw', namespace: 'edge' }] },
@@ -150,16 +123,7 @@ describe('infra-contract (pure)', () => {
     const c = canary({
       provider: 'contour',
       service: { port: 80, gatewayRefs: [{ name: 'other', namespace: 'edge' }] },
-      analysis: {
-        webhooks: [
-          {
-            name: 'l',
-            type: 'rollout',
-            url: 'http://loadtester.test/',
-            metadata: { cmd: 'hey -host h http://gw-envoy.edge/' },
-          },
-        ],
-      },
+      ...loadTest('hey -host h http://gw-envoy.edge/', 'l', 'http://loadtester.test/'),
     });
     expect(messages([c])).toEqual([
       expect.stringMatching(
