@@ -10,7 +10,7 @@ import { loadAppConfigParser } from '../src/io/app-config.js';
 import { kubectlKustomize } from '../src/io/kustomize.js';
 import { findRepoRoot } from '../src/repo-root.js';
 import { runChecks } from '../src/run.js';
-import { deployment, rendered } from './helpers.js';
+import { deployment, firstContainer, rendered } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixtures = join(here, 'fixtures');
@@ -40,8 +40,7 @@ const configMap = (data: Record<string, string>) =>
   );
 function web(env: unknown[] = []) {
   const d = deployment('web');
-  const spec = d.spec as { template: { spec: { containers: Record<string, unknown>[] } } };
-  const c = spec.template.spec.containers[0] as Record<string, unknown>;
+  const c = firstContainer(d);
   c.envFrom = [{ configMapRef: { name: 'web-config' } }];
   c.env = env;
   return rendered(d, 'deploy/apps/web/deployment.yaml');

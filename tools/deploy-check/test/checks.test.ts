@@ -9,7 +9,7 @@ import { checkSchema, modelModuleFor, pointerToField } from '../src/checks/schem
 import { checkPodSecurity } from '../src/checks/security.js';
 import { checkSelectors } from '../src/checks/selectors.js';
 import type { FluxKustomization } from '../src/flux.js';
-import { deployment, fluxKustomization, rendered } from './helpers.js';
+import { deployment, firstContainer, fluxKustomization, rendered } from './helpers.js';
 
 const canary = (spec: Record<string, unknown> = {}) =>
   rendered(
@@ -160,16 +160,12 @@ describe('checkConfigMapRefs', () => {
   const withRefs = deployment('web', 'app', {
     volumes: [{ name: 'cfg', configMap: { name: 'files' } }],
   });
-  const container = (
-    withRefs.spec as { template: { spec: { containers: Record<string, unknown>[] } } }
-  ).template.spec.containers[0];
-  if (container !== undefined) {
-    container.envFrom = [
-      { configMapRef: { name: 'settings' } },
-      { configMapRef: { name: 'maybe', optional: true } },
-    ];
-    container.env = [{ name: 'K', valueFrom: { configMapKeyRef: { name: 'settings', key: 'K' } } }];
-  }
+  const container = firstContainer(withRefs);
+  container.envFrom = [
+    { configMapRef: { name: 'settings' } },
+    { configMapRef: { name: 'maybe', optional: true } },
+  ];
+  container.env = [{ name: 'K', valueFrom: { configMapKeyRef: { name: 'settings', key: 'K' } } }];
   const cm = (name: string, data: Record<string, string>) =>
     rendered({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'app' }, data });
 
@@ -196,18 +192,11 @@ describe('checkPodSecurity', () => {
 
   it('accepts pod-level settings given per container instead', () => {
     const d = deployment('web', 'app', { securityContext: {} });
-    const c = (
-      d.spec as {
-        template: { spec: { containers: { securityContext: Record<string, unknown> }[] } };
-      }
-    ).template.spec.containers[0];
-    if (c !== undefined) {
-      Object.assign(c.securityContext, {
-        runAsNonRoot: true,
-        runAsUser: 1000,
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
-    }
+    Object.assign(firstContainer(d).securityContext as Record<string, unknown>, {
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(checkPodSecurity([rendered(d)])).toEqual([]);
   });
 
@@ -224,9 +213,7 @@ describe('checkImagesPinned', () => {
   it('accepts digests and rejects tags', () => {
     expect(checkImagesPinned([rendered(deployment())])).toEqual([]);
     const d = deployment();
-    const c = (d.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec
-      .containers[0];
-    if (c !== undefined) c.image = 'registry.example.com/web:latest';
+    firstContainer(d).image = 'registry.example.com/web:latest';
     expect(checkImagesPinned([rendered(d)])).toMatchObject([
       { check: 'image-digest', field: 'spec.template.spec.containers[0].image' },
     ]);
@@ -374,9 +361,7 @@ describe('checkSchema', () => {
 describe('checkProbePorts', () => {
   it('accepts probes on a named container port and rejects an unknown name', () => {
     const d = deployment();
-    const c = (d.spec as { template: { spec: { containers: Record<string, unknown>[] } } }).template
-      .spec.containers[0];
-    if (c === undefined) throw new Error('no container');
+    const c = firstContainer(d);
     c.readinessProbe = { httpGet: { path: '/readyz', port: 'http' } };
     expect(checkProbePorts([rendered(d)])).toEqual([]);
     c.livenessProbe = { httpGet: { path: '/healthz', port: 'htp' } };

@@ -94,3 +94,11 @@ export const fluxKustomization = (name: string, spec?: Record<string, unknown>):
   metadata: { name, namespace: 'flux-system' },
   ...(spec === undefined ? {} : { spec }),
 });
+
+/** The first container of a helper Deployment, to edit in place. */
+export function firstContainer(d: KubeObject): Record<string, unknown> {
+  const spec = d.spec as { template: { spec: { containers: Record<string, unknown>[] } } };
+  const c = spec.template.spec.containers[0];
+  if (c === undefined) throw new Error('no container');
+  return c;
+}

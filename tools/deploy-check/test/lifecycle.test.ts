@@ -5,7 +5,7 @@ import { resolveEnv } from '../src/checks/env.js';
 import { checkProbes, checkShutdownBudget, checkZoneSpread } from '../src/checks/lifecycle.js';
 import { checkPodSecurity } from '../src/checks/security.js';
 import type { KubeObject } from '../src/model.js';
-import { deployment, rendered } from './helpers.js';
+import { firstContainer as container, deployment, rendered } from './helpers.js';
 
 const canaryFor = (name: string, service?: Record<string, unknown>) =>
   rendered({
@@ -17,14 +17,6 @@ const canaryFor = (name: string, service?: Record<string, unknown>) =>
 
 const configMap = (name: string, data: Record<string, string>) =>
   rendered({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'app' }, data });
-
-/** The first container of a helper Deployment, to edit in place. */
-function container(d: KubeObject): Record<string, unknown> {
-  const spec = d.spec as { template: { spec: { containers: Record<string, unknown>[] } } };
-  const c = spec.template.spec.containers[0];
-  if (c === undefined) throw new Error('no container');
-  return c;
-}
 
 describe('the app contract', () => {
   it("matches the app's own defaults (@demo-app/app/config)", () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSchema, checkUnknownFields } from '../src/checks/schema.js';
 import { canarySchema, FLAGGER_PROVIDERS } from '../src/schemas/flagger.js';
 import { list, type Shape, unknownFields } from '../src/schemas/strict.js';
-import { deployment, fluxKustomization, rendered } from './helpers.js';
+import { deployment, firstContainer, fluxKustomization, rendered } from './helpers.js';
 
 describe('unknownFields', () => {
   const inner: Shape = { name: 'Inner', keys: { a: true } };
@@ -27,8 +27,7 @@ describe('checkUnknownFields', () => {
   it("accepts the test helper's hardened Deployment and finds a typo deep in it", () => {
     const d = deployment();
     expect(checkUnknownFields(rendered(d))).toEqual([]);
-    const spec = d.spec as { template: { spec: { containers: Record<string, unknown>[] } } };
-    const c = spec.template.spec.containers[0] ?? {};
+    const c = firstContainer(d);
     c.resources = { requests: { cpu: '1' }, limit: { memory: '1Gi' } };
     expect(checkUnknownFields(rendered(d))).toEqual([
       expect.objectContaining({
