@@ -23,8 +23,7 @@ let flow: PrFlow;
 let server: GitHubServer;
 beforeAll(async () => {
   flow = new PrFlow();
-  await flow.openPr(touchCommon('vpc'));
-  flow.mergePr();
+  await flow.mergedPr(touchCommon('vpc'));
 });
 afterAll(() => flow.cleanup());
 beforeEach(async () => {

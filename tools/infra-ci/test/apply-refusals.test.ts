@@ -11,8 +11,7 @@ import { P, PR_NUMBER, PrFlow } from './support/terragrunt-standin/pr-flow.js';
 let flow: PrFlow;
 beforeAll(async () => {
   flow = new PrFlow();
-  await flow.openPr(touchCommon('vpc'));
-  flow.mergePr();
+  await flow.mergedPr(touchCommon('vpc'));
 });
 afterAll(() => flow.cleanup());
 

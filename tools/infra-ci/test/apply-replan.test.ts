@@ -31,8 +31,7 @@ const applies = () => flow.applyCalls().filter((c) => c.startsWith('apply'));
 
 describe('infra-ci apply re-plans every unit with main code (issue #20)', () => {
   it('a reviewed plan that hides a resource change is not applied: nothing applied, the fresh plan posted', async () => {
-    await flow.openPr(touchCommon('vpc'));
-    flow.mergePr();
+    await flow.mergedPr(touchCommon('vpc'));
     // The PR's infra-ci showed the reviewer an empty plan for one VPC; its binary plan creates
     // null_resource.vpc (what the stand-in plans, at the PR and again at merge).
     lie((m) => {
@@ -84,8 +83,7 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
       },
     });
     flow.standin.scenario(update('10.1.0.0/16'));
-    await flow.openPr(touchCommon('vpc'));
-    flow.mergePr();
+    await flow.mergedPr(touchCommon('vpc'));
     expect(flow.manifest?.units[`${P}/eu-west-2/vpc`]?.changes.resources[0]?.attrs).toEqual([
       { path: 'cidr_blocks[0]', before: '"10.0.0.0/8"', after: '"10.1.0.0/16"' },
     ]);
@@ -99,8 +97,7 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
   });
 
   it('a re-plan that fails stops everything before any apply (exit 1 path)', async () => {
-    await flow.openPr(touchCommon('vpc'));
-    flow.mergePr();
+    await flow.mergedPr(touchCommon('vpc'));
     flow.standin.scenario({ units: { 'eu-central-1/vpc': { fail: ['plan'] } } });
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome.kind).toBe('failed');
@@ -109,8 +106,7 @@ describe('infra-ci apply re-plans every unit with main code (issue #20)', () => 
   });
 
   it('matching re-plans: the fresh plans made at merge are applied, never the PR-made files', async () => {
-    await flow.openPr(touchCommon('vpc'));
-    flow.mergePr();
+    await flow.mergedPr(touchCommon('vpc'));
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome).toEqual({ kind: 'applied' });
     const applied = flow.standin.events().filter((e) => !e.end && e.args[0] === 'apply');

@@ -17,8 +17,7 @@ const results = (rows: { step: string; unit: string; result: string }[]) =>
 
 describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   it('re-plans every unit with main code first, then applies the fresh plans wave by wave; an upstream-changed unit is re-planned in its wave', async () => {
-    await flow.openPr(touchCommon('vpc', 'eks'));
-    flow.mergePr();
+    await flow.mergedPr(touchCommon('vpc', 'eks'));
     const r = await flow.apply({ parallelism: 1 });
     expect(r.outcome).toEqual({ kind: 'applied' });
     expect(flow.applyCalls()).toEqual([
@@ -61,8 +60,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   });
 
   it('a re-planned unit that differs stops the apply: fresh plan posted on the PR, later waves not run', async () => {
-    await flow.openPr(touchCommon('vpc', 'eks', 'ga'));
-    flow.mergePr();
+    await flow.mergedPr(touchCommon('vpc', 'eks', 'ga'));
     flow.standin.scenario({
       units: {
         'eu-west-2/eks': {
@@ -91,8 +89,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   });
 
   it('a re-planned unit that differs, with the PR comment failing: still stops, still reports', async () => {
-    await flow.openPr(touchCommon('vpc', 'eks'));
-    flow.mergePr();
+    await flow.mergedPr(touchCommon('vpc', 'eks'));
     flow.standin.scenario({
       units: {
         'eu-west-2/eks': { resources: [{ address: 'aws_eks_cluster.this', actions: ['delete'] }] },
@@ -110,8 +107,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   });
 
   it('a failure mid-wave lets the wave finish, starts no later wave, and the summary says what applied', async () => {
-    await flow.openPr(touchCommon('vpc', 'eks'));
-    flow.mergePr();
+    await flow.mergedPr(touchCommon('vpc', 'eks'));
     flow.standin.scenario({ units: { 'eu-central-1/vpc': { fail: ['apply'] } } });
     const r = await flow.apply({ parallelism: 2 });
     expect(r.outcome.kind).toBe('failed');
@@ -235,8 +231,7 @@ describe('infra-ci apply (library, stand-in terragrunt, fake GitHub)', () => {
   });
 
   it('a previous apply that ran to an end, even failed, does not block the next one', async () => {
-    await flow.openPr(touchCommon('vpc'));
-    flow.mergePr();
+    await flow.mergedPr(touchCommon('vpc'));
     flow.github.commitRuns.set(flow.base, [
       {
         id: 16,

@@ -58,8 +58,7 @@ describe('exclude blocks in plan and apply (stand-in terragrunt)', () => {
 
   it('apply: skips the excluded unit (no terragrunt call in it), applies its dependent, exit 0 with a ::warning', async () => {
     flow = new PrFlow();
-    await flow.openPr(excludeAndTouchEks(VPC));
-    flow.mergePr();
+    await flow.mergedPr(excludeAndTouchEks(VPC));
     const r = await applyCli(flow);
     expect(r.stderr).not.toContain('FAIL');
     expect(r.code).toBe(0);
@@ -78,8 +77,7 @@ describe('exclude blocks in plan and apply (stand-in terragrunt)', () => {
 
   it('apply report (library): the skipped row names the exclude block; the dependent in the next wave is applied', async () => {
     flow = new PrFlow();
-    await flow.openPr(excludeAndTouchEks(VPC));
-    flow.mergePr();
+    await flow.mergedPr(excludeAndTouchEks(VPC));
     const report = await flow.apply();
     expect(report.outcome).toEqual({ kind: 'applied' });
     expect(report.rows.find((x) => x.unit === VPC)).toMatchObject({

@@ -66,6 +66,11 @@ export class PrFlow {
   }
 
   /** Merge the PR into main (optionally after `onMain` lands another commit there) and register it. */
+  /** openPr, then mergePr: the PR planned and merged, ready for apply. */
+  async mergedPr(change: (repo: TempRepo) => void): Promise<this> {
+    return (await this.openPr(change)).mergePr();
+  }
+
   mergePr(onMain?: (repo: TempRepo) => void): this {
     this.repo.git('checkout', '-q', 'main');
     if (onMain) {
