@@ -108,15 +108,23 @@ async function refused(): Promise<string> {
 
 const unit = (region: string, name: string) => `${P}/${region}/${name}`;
 
-/** A manifest entry the forger adds for `unit`: an all-zero checksum, `destroy` resources destroyed. */
-const forgedEntry = (kind: 'apply' | 'destroy', wave: number, unit: string, destroy: number) => ({
-  kind,
-  wave,
-  file: planFileOf(unit),
-  sha256: '0'.repeat(64),
-  upstreamChanged: [],
-  changes: { add: 0, change: 0, destroy, resources: [] },
-});
+/** A bundle whose manifest adds `unit` in a wave of its own, `destroy` resources destroyed. */
+const forgeWithUnit = (kind: 'apply' | 'destroy', unit: string, destroy: number) =>
+  forge(
+    (m) => {
+      const waves = kind === 'apply' ? m.applyWaves : m.destroyWaves;
+      waves.push([unit]);
+      m.units[unit] = {
+        kind,
+        wave: waves.length,
+        file: planFileOf(unit),
+        sha256: '0'.repeat(64),
+        upstreamChanged: [],
+        changes: { add: 0, change: 0, destroy, resources: [] },
+      };
+    },
+    [unit],
+  );
 
 describe('infra-ci apply refuses forged bundles (local GitHub REST stand-in, terragrunt stand-in)', () => {
   it("another PR's artifact: uploaded by infra-pr for PR #4, with the merged PR's head SHA", async () => {
@@ -165,14 +173,7 @@ describe('infra-ci apply refuses forged bundles (local GitHub REST stand-in, ter
 
   it('a manifest with an extra unit the merge does not change (checksums redone)', async () => {
     const extra = unit('eu-central-1', 'eks');
-    const dir = await forge(
-      (m) => {
-        m.applyWaves.push([extra]);
-        m.units[extra] = forgedEntry('apply', m.applyWaves.length, extra, 0);
-      },
-      [extra],
-    );
-    serve(dir);
+    serve(await forgeWithUnit('apply', extra, 0));
     const msg = await refused();
     expect(msg).toContain('work list mismatch');
     expect(msg).toContain(`apply of ${extra}, which the merge does not change`);
@@ -193,14 +194,7 @@ describe('infra-ci apply refuses forged bundles (local GitHub REST stand-in, ter
 
   it('a destroy list naming a unit the merge keeps (and its state bucket)', async () => {
     const kept = unit('eu-central-1', 'eks');
-    const dir = await forge(
-      (m) => {
-        m.destroyWaves.push([kept]);
-        m.units[kept] = forgedEntry('destroy', m.destroyWaves.length, kept, 9);
-      },
-      [kept],
-    );
-    serve(dir);
+    serve(await forgeWithUnit('destroy', kept, 9));
     expect(await refused()).toContain(`destroy of ${kept}, whose folder the merge does not delete`);
   });
 

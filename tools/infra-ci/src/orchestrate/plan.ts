@@ -89,7 +89,7 @@ async function gitFacts(opts: PlanOptions) {
 }
 
 /** Unit id → its dependencies: the head graph over the merge base's (destroyed units). Pure. */
-export function depsOf(graph: UnitGraph, baseGraph: UnitGraph): Record<string, string[]> {
+function depsOf(graph: UnitGraph, baseGraph: UnitGraph): Record<string, string[]> {
   return Object.fromEntries(
     [...Object.values(baseGraph.units), ...Object.values(graph.units)].map((u) => [
       u.id,

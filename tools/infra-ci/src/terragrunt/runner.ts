@@ -69,7 +69,7 @@ export function tailLines(text: string, lines = 15, chars = 2000): string {
 const NEEDED = 'infra-ci plan/apply need terragrunt and terraform';
 
 /** Why one terragrunt call failed: its exit code, the tail of its output, mocked upstreams. Pure. */
-export function callFailure(
+function callFailure(
   unit: string,
   line: string,
   code: number,
