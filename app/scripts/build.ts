@@ -1,6 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { type BuildOptions, build } from 'esbuild';
+import { builtinsByGetter } from './builtins.js';
 
-/** Bundles `src/<name>.ts` into `dist/<name>.js`: one ESM file for Node 20. */
+/**
+ * Bundles `src/<name>.ts` into `dist/<name>.js`: one ESM file for Node 20.16+ (built-ins are
+ * taken with `process.getBuiltinModule()`, see builtins.ts).
+ */
 const bundle = (name: string, options: BuildOptions = {}) =>
   build({
     entryPoints: [new URL(`../src/${name}.ts`, import.meta.url).pathname],
@@ -10,6 +15,7 @@ const bundle = (name: string, options: BuildOptions = {}) =>
     target: 'node20',
     format: 'esm',
     logLevel: 'warning',
+    plugins: [builtinsByGetter],
     ...options,
   });
 
@@ -24,6 +30,20 @@ await bundle('main', {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
 });
+
+// The bundle must be pure ASCII. esbuild escapes non-ASCII characters in code (`charset: 'ascii'`,
+// its default) but copies some comments as they are; a single non-ASCII byte makes Node keep the
+// whole 1.4 MB source as a two-byte string instead of a one-byte one: +1.4 MiB RSS on Node 24
+// (docs/benchmark.md, "Resident memory on Node 24"). Fail the build, naming the line to fix.
+const mainJs = new URL('../dist/main.js', import.meta.url);
+const lines = readFileSync(mainJs, 'utf8').split('\n');
+const nonAscii = lines.findIndex((line) => /[\u0080-\uffff]/.test(line));
+if (nonAscii >= 0) {
+  throw new Error(
+    `dist/main.js line ${nonAscii + 1} has a non-ASCII character (in a comment esbuild kept?): ` +
+      `use ASCII in that source comment.\n${lines[nonAscii]?.trim()}`,
+  );
+}
 
 // The configuration parser alone, for other workspaces at run time (`@demo-app/app/config`:
 // deploy-check checks the app's ConfigMap values with it). No dependencies: errors.ts only.

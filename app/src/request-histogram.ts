@@ -31,7 +31,7 @@ export class RequestHistogram {
   /** Every series but the overflow one, in the order first recorded. */
   private readonly series: HistogramSeries[] = [];
   /**
-   * Route → status → method → series: a lookup builds no key string (it runs once per request).
+   * Route -> status -> method -> series: a lookup builds no key string (it runs once per request).
    * Inner maps are only made for a series that is kept, so the index stays within `maxSeries`.
    */
   private readonly index = new Map<string, Map<number, Map<string, HistogramSeries>>>();
