@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AccessRecord, accessLineRenderer, createAccessLog } from '../src/access-log.js';
 import { bufferedLogDestination } from '../src/log-destination.js';
 import { createLogger } from '../src/logger.js';
@@ -145,6 +145,59 @@ describe('access line with hostile values', () => {
       return expectedLine('info', logger.bindings(), r, time);
     });
     expect(bytes.equals(Buffer.from(expected.join(''), 'utf8'))).toBe(true);
+    dest.close();
+  });
+});
+
+/** An access log on a buffered destination that never flushes by itself; `lines()` reads what it wrote. */
+function buffered() {
+  const written: Buffer[] = [];
+  const dest = bufferedLogDestination({
+    fd: 99,
+    bufferSize: 1 << 20,
+    flushIntervalMs: 60_000,
+    writer: (_fd, data) => {
+      written.push(Buffer.from(data));
+      return data.length;
+    },
+  });
+  const logger = createLogger({ level: 'info', pod: 'p', version: '1', destination: dest });
+  const log = createAccessLog(logger, 'info');
+  if (log === undefined) throw new Error('access log off');
+  const lines = () =>
+    Buffer.concat(written)
+      .toString('utf8')
+      .split('\n')
+      .slice(0, -1)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { dest, logger, log, lines };
+}
+
+describe('access lines through the buffered stdout', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('keep their order with the other log lines', () => {
+    const { dest, logger, log, lines } = buffered();
+    log({ ...record, requestId: 'first' });
+    logger.warn('between');
+    log({ ...record, requestId: 'second' });
+    dest.flushSync();
+    expect(lines().map((l) => l.request_id ?? l.msg)).toEqual(['first', 'between', 'second']);
+    dest.close();
+  });
+
+  it('carry the time each request completed, not the time they were written out', () => {
+    const { dest, log, lines } = buffered();
+    const now = vi.spyOn(Date, 'now');
+    now.mockReturnValue(1_000);
+    log(record);
+    now.mockReturnValue(2_000);
+    log(record);
+    now.mockReturnValue(9_000);
+    dest.flushSync();
+    expect(lines().map((l) => l.time)).toEqual([1_000, 2_000]);
     dest.close();
   });
 });
