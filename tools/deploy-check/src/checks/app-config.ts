@@ -1,7 +1,7 @@
+import { distance } from 'fastest-levenshtein';
 import type { Finding, RenderedObject } from '../model.js';
 import { findingFor } from '../model.js';
 import { arr, get, isRecord, type Json, str } from '../object-access.js';
-import { distance } from '../schemas/strict.js';
 import { resolveEnv } from './env.js';
 import { appContainers, canaryTargets } from './lifecycle.js';
 import { find } from './lookup.js';

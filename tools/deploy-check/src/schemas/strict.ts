@@ -10,6 +10,8 @@
  * compiler demands every key of `T` and rejects any other, so a model upgrade that adds or renames a
  * field fails the typecheck until the shape follows.
  */
+import { distance } from 'fastest-levenshtein';
+
 export interface Shape {
   readonly keys: Readonly<Record<string, Node>>;
   /** Human name for messages, e.g. `Container`. */
@@ -90,18 +92,4 @@ function closest(key: string, shape: Shape): string | undefined {
     if (d <= 2 && (best === undefined || d < best.d)) best = { k, d };
   }
   return best?.k;
-}
-
-/** Levenshtein distance (insertions, deletions, substitutions). */
-export function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min((prev[j] ?? 0) + 1, (cur[j - 1] ?? 0) + 1, (prev[j - 1] ?? 0) + cost);
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
 }

@@ -3,6 +3,7 @@
  * `variables.tf` / `outputs.tf` / `versions.tf` of a pinned registry module (upstream.ts). Pure
  * functions over parsed files.
  */
+import { distance } from 'fastest-levenshtein';
 import type { Location, UnitConfig } from '../terragrunt/evaluate.js';
 import { type Finding, labeled, type ParsedFile } from './checks.js';
 import { REFRESH, tfrPin, vendorDirOf } from './upstream.js';
@@ -56,23 +57,6 @@ export function moduleOf(
 /** Output names a module declares. Pure. */
 export function moduleOutputs(files: readonly ParsedFile[]): Set<string> {
   return new Set(files.flatMap((f) => labeled(f.json.output).map((o) => o.label)));
-}
-
-/** Edit distance of two names (Levenshtein). Pure. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(
-        (prev[j] ?? 0) + 1,
-        (cur[j - 1] ?? 0) + 1,
-        (prev[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-    }
-    prev = cur;
-  }
-  return prev[b.length] ?? 0;
 }
 
 /**
